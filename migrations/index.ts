@@ -1,0 +1,10 @@
+/**
+ * Every migration, in order. Listed statically (not read from the folder at run time) so the same
+ * list works on Node, in tests and in a Worker bundle. A test checks that no file is missing here.
+ */
+import type { Migration } from "kysely/migration";
+import * as coreSchema from "./2026-11-24T0000-core-schema.ts";
+
+export const migrations: Record<string, Migration> = {
+  "2026-11-24T0000-core-schema": coreSchema,
+};

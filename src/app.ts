@@ -1,0 +1,61 @@
+/**
+ * The Hono app factory. Runtime-agnostic: Node serves it through @hono/node-server, a Worker
+ * through its fetch export. Route modules are thin sub-apps mounted here; services do the work.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import type { AppContext } from "./context.ts";
+import { ApiError, errorBody } from "./http/errors.ts";
+import { devRoutes } from "./routes/dev.ts";
+import { healthRoutes } from "./routes/health.ts";
+
+export type AppEnv = { Variables: { ctx: AppContext; requestId: string } };
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+export function createApp(ctx: AppContext): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.use(requestId());
+  app.use(async (c, next) => {
+    c.set("ctx", ctx);
+    const started = performance.now();
+    await next();
+    if (ctx.config.localMode) c.header("X-Aviso-Mode", "local");
+    ctx.log.info(
+      {
+        requestId: c.get("requestId"),
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      "request",
+    );
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        c.json(errorBody("payload_too_large", "Request body too large", c.get("requestId")), 413),
+    }),
+  );
+
+  app.route("/", healthRoutes);
+  if (ctx.config.localMode) app.route("/dev", devRoutes);
+
+  app.notFound((c) => c.json(errorBody("not_found", "No such resource", c.get("requestId")), 404));
+  app.onError((error, c) => {
+    const id = c.get("requestId");
+    if (error instanceof ApiError)
+      return c.json(errorBody(error.code, error.message, id, error.details), error.status);
+    if (error instanceof HTTPException && error.status < 500) {
+      return c.json(errorBody("bad_request", error.message || "Bad request", id), error.status);
+    }
+    ctx.log.error({ err: error, requestId: id }, "unhandled error");
+    return c.json(errorBody("internal_error", "Something went wrong on our side", id), 500);
+  });
+  return app;
+}

@@ -1,0 +1,61 @@
+/**
+ * The `aviso` command: serve, worker, migrate. Configuration comes from the environment (see
+ * .env.example); a bad value stops the command with exit code 1 and names the variable.
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "../config.ts";
+import { createLogger } from "../log.ts";
+import { runMigrate } from "./migrate.ts";
+import { runServe } from "./serve.ts";
+import { runWorker } from "./worker.ts";
+
+const USAGE = `Usage: aviso <command> [options]
+
+Commands:
+  serve [--no-workers]   Start the HTTP API (and, unless --no-workers, the delivery workers)
+  worker                 Run delivery workers only (needs DATABASE_URL; run as many as you like)
+  migrate                Apply database migrations and load the ZIP reference data, then exit
+  help                   Show this help
+
+Configuration is read from the environment; see .env.example.`;
+
+const COMMANDS = { serve: runServe, worker: runWorker, migrate: runMigrate } as const;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "help" || command === "--help" || command === "-h") {
+    console.log(USAGE);
+    return command ? 0 : 1;
+  }
+  if (!(command in COMMANDS)) {
+    console.error(`aviso: unknown command "${command}"\n\n${USAGE}`);
+    return 1;
+  }
+  const { values } = parseArgs({
+    args: rest,
+    options: { "no-workers": { type: "boolean", default: false } },
+    strict: true,
+  });
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`aviso: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  const log = createLogger({ level: config.logLevel });
+  return COMMANDS[command as keyof typeof COMMANDS](config, log, { workers: !values["no-workers"] });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(`aviso: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,23 @@
+import type { Config } from "../config.ts";
+import { startServer } from "../entry/node.ts";
+import type { Logger } from "../log.ts";
+import { createRuntime } from "../runtime.ts";
+import { untilSignal } from "./signals.ts";
+
+export async function runServe(config: Config, log: Logger, options: { workers: boolean }): Promise<number> {
+  const runtime = await createRuntime(config, log);
+  const server = await startServer(runtime, { workers: options.workers || runtime.handle.kind === "pglite" });
+  const database = runtime.handle.kind === "pglite" ? `embedded PGlite in ${config.dataDir}` : "Postgres";
+  log.info({ url: server.url, database, workers: options.workers }, "Aviso is listening");
+  if (config.localMode) {
+    const missing = (["sms", "email", "push"] as const).filter((channel) => !config[channel]);
+    log.warn(
+      `LOCAL MODE: no provider for ${missing.join(", ")}; those messages go to the local outbox at ${server.url}/dev/outbox and reach nobody.`,
+    );
+  }
+  console.log(`\n  Aviso is running at ${server.url}  (health: ${server.url}/healthz)\n`);
+  await untilSignal();
+  await server.close();
+  await runtime.close();
+  return 0;
+}

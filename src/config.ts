@@ -1,0 +1,229 @@
+/**
+ * The environment, parsed once at start-up into a typed Config that is passed in everywhere.
+ * Nothing else reads process.env: a request never depends on the environment at call time.
+ */
+import { z } from "zod";
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const optionalUrl = (protocols: string[]) =>
+  optionalText.refine((value) => value === undefined || hasProtocol(value, protocols), {
+    message: `must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}`,
+  });
+
+function hasProtocol(value: string, protocols: string[]): boolean {
+  try {
+    return protocols.includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
+/** A keyring: "k2:<base64 32 bytes>,k1:<base64 32 bytes>". The first key encrypts; all decrypt. */
+const keyring = optionalText.refine((value) => value === undefined || parseKeyring(value) !== null, {
+  message: 'must be "id:base64key[,id:base64key…]" with 32-byte keys and ids of letters, digits, - or _',
+});
+
+export function parseKeyring(value: string): { id: string; key: Buffer }[] | null {
+  const entries = value.split(",").map((entry) => entry.trim());
+  const parsed = entries.map((entry) => {
+    const match = /^([A-Za-z0-9_-]{1,32}):([A-Za-z0-9+/=_-]+)$/.exec(entry);
+    if (!match) return null;
+    const key = Buffer.from(match[2]!, "base64");
+    return key.length === 32 ? { id: match[1]!, key } : null;
+  });
+  if (parsed.some((entry) => entry === null)) return null;
+  const valid = parsed as { id: string; key: Buffer }[];
+  return new Set(valid.map((entry) => entry.id)).size === valid.length ? valid : null;
+}
+
+const base64Key = optionalText.refine(
+  (value) => value === undefined || Buffer.from(value, "base64").length === 32,
+  { message: "must be 32 bytes, base64-encoded (openssl rand -base64 32)" },
+);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  PUBLIC_URL: optionalUrl(["http:", "https:"]),
+  DATABASE_URL: optionalUrl(["postgres:", "postgresql:"]),
+  DATA_DIR: z.string().trim().min(1).default("./data"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PII_ENCRYPTION_KEYS: keyring,
+  BLIND_INDEX_KEY: base64Key,
+  SERVICE_AREA: z
+    .string()
+    .trim()
+    .default("all")
+    .refine((value) => parseServiceArea(value) !== null, {
+      message: 'must be "all" or a comma-separated list of ZIPs (94607), ZIP prefixes (946*) or states (CA)',
+    }),
+  TWILIO_ACCOUNT_SID: optionalText,
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_MESSAGING_SERVICE_SID: optionalText,
+  TWILIO_FROM: optionalText,
+  TWILIO_API_URL: optionalUrl(["http:", "https:"]),
+  SMTP_URL: optionalUrl(["smtp:", "smtps:"]),
+  MAIL_FROM: optionalText,
+  VAPID_PUBLIC_KEY: optionalText,
+  VAPID_PRIVATE_KEY: optionalText,
+  VAPID_SUBJECT: optionalUrl(["mailto:", "https:"]),
+});
+
+export type ServiceArea =
+  | { all: true }
+  | { all: false; zips: Set<string>; prefixes: string[]; states: Set<string> };
+
+export function parseServiceArea(value: string): ServiceArea | null {
+  if (value.toLowerCase() === "all") return { all: true };
+  const area = {
+    all: false as const,
+    zips: new Set<string>(),
+    prefixes: [] as string[],
+    states: new Set<string>(),
+  };
+  for (const part of value.split(",").map((p) => p.trim().toUpperCase())) {
+    if (/^\d{5}$/.test(part)) area.zips.add(part);
+    else if (/^\d{1,4}\*$/.test(part)) area.prefixes.push(part.slice(0, -1));
+    else if (/^[A-Z]{2}$/.test(part)) area.states.add(part);
+    else return null;
+  }
+  return area;
+}
+
+export type SmsProvider = {
+  accountSid: string;
+  authToken: string;
+  messagingServiceSid?: string;
+  from?: string;
+  apiUrl?: string;
+};
+export type EmailProvider = { smtpUrl: string; from: string };
+export type PushProvider = { publicKey: string; privateKey: string; subject: string };
+
+export type Config = {
+  env: "development" | "production" | "test";
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl?: string;
+  dataDir: string;
+  logLevel: string;
+  piiKeyring?: { id: string; key: Buffer }[];
+  blindIndexKey?: Buffer;
+  serviceArea: ServiceArea;
+  sms?: SmsProvider;
+  email?: EmailProvider;
+  push?: PushProvider;
+  /** True when at least one channel has no provider and goes to the local outbox instead. */
+  localMode: boolean;
+};
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const sms = smsProvider(e, problems);
+  const email = pairOrNothing(problems, ["SMTP_URL", e.SMTP_URL], ["MAIL_FROM", e.MAIL_FROM]);
+  const push = tripleOrNothing(problems, e.VAPID_PUBLIC_KEY, e.VAPID_PRIVATE_KEY, e.VAPID_SUBJECT);
+  const localMode = !sms || !email || !push;
+
+  if (e.NODE_ENV === "production") {
+    const missing = [
+      !sms && "SMS (TWILIO_*)",
+      !email && "email (SMTP_URL, MAIL_FROM)",
+      !push && "push (VAPID_*)",
+    ];
+    const named = missing.filter(Boolean);
+    if (named.length > 0) {
+      problems.push(
+        `NODE_ENV: production refuses local mode, which would keep messages in a local outbox instead of sending them; configure ${named.join(", ")}`,
+      );
+    }
+    if (!e.PII_ENCRYPTION_KEYS) problems.push("PII_ENCRYPTION_KEYS: required in production");
+    if (!e.BLIND_INDEX_KEY) problems.push("BLIND_INDEX_KEY: required in production");
+    if (!e.PUBLIC_URL)
+      problems.push("PUBLIC_URL: required in production (webhook signatures are checked against it)");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    logLevel: e.LOG_LEVEL,
+    piiKeyring: e.PII_ENCRYPTION_KEYS ? (parseKeyring(e.PII_ENCRYPTION_KEYS) ?? undefined) : undefined,
+    blindIndexKey: e.BLIND_INDEX_KEY ? Buffer.from(e.BLIND_INDEX_KEY, "base64") : undefined,
+    serviceArea: parseServiceArea(e.SERVICE_AREA)!,
+    sms,
+    email: email ? { smtpUrl: email[0], from: email[1] } : undefined,
+    push: push ? { publicKey: push[0], privateKey: push[1], subject: push[2] } : undefined,
+    localMode,
+  };
+}
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+function smsProvider(e: ParsedEnv, problems: string[]): SmsProvider | undefined {
+  const anySet =
+    e.TWILIO_ACCOUNT_SID || e.TWILIO_AUTH_TOKEN || e.TWILIO_MESSAGING_SERVICE_SID || e.TWILIO_FROM;
+  if (!anySet) return undefined;
+  if (!e.TWILIO_ACCOUNT_SID) problems.push("TWILIO_ACCOUNT_SID: required when any TWILIO_* is set");
+  if (!e.TWILIO_AUTH_TOKEN) problems.push("TWILIO_AUTH_TOKEN: required when any TWILIO_* is set");
+  if (!e.TWILIO_MESSAGING_SERVICE_SID && !e.TWILIO_FROM) {
+    problems.push("TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM: one is required to send SMS");
+  }
+  if (!e.TWILIO_ACCOUNT_SID || !e.TWILIO_AUTH_TOKEN) return undefined;
+  return {
+    accountSid: e.TWILIO_ACCOUNT_SID,
+    authToken: e.TWILIO_AUTH_TOKEN,
+    messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
+    from: e.TWILIO_FROM,
+    apiUrl: e.TWILIO_API_URL,
+  };
+}
+
+function pairOrNothing(
+  problems: string[],
+  a: [string, string | undefined],
+  b: [string, string | undefined],
+): [string, string] | undefined {
+  if (a[1] && b[1]) return [a[1], b[1]];
+  if (a[1] || b[1]) problems.push(`${a[1] ? b[0] : a[0]}: required when ${a[1] ? a[0] : b[0]} is set`);
+  return undefined;
+}
+
+function tripleOrNothing(
+  problems: string[],
+  publicKey?: string,
+  privateKey?: string,
+  subject?: string,
+): [string, string, string] | undefined {
+  if (publicKey && privateKey && subject) return [publicKey, privateKey, subject];
+  if (publicKey || privateKey || subject) {
+    problems.push("VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT: set all three or none");
+  }
+  return undefined;
+}

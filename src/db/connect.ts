@@ -1,0 +1,53 @@
+/**
+ * Opens the database: Postgres through `pg` when DATABASE_URL is set, otherwise PGlite (Postgres
+ * compiled to WebAssembly) persisted under DATA_DIR. Both speak the same SQL, so the rest of the
+ * code never asks which one it has, except the job queue, which needs the raw client.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
+import pg from "pg";
+import type { Database } from "./database.ts";
+
+export type DatabaseHandle =
+  | {
+      kind: "postgres";
+      db: Kysely<Database>;
+      pool: pg.Pool;
+      connectionString: string;
+      close(): Promise<void>;
+    }
+  | { kind: "pglite"; db: Kysely<Database>; pglite: PGlite; close(): Promise<void> };
+
+// int8 (bigint ids, counts) as strings keeps precision; that is pg's default and PGlite's too.
+export async function connectPostgres(
+  connectionString: string,
+  maxConnections = 10,
+): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString, max: maxConnections, connectionTimeoutMillis: 5_000 });
+  // An idle client that loses its server must not crash the process; the next query reports it.
+  pool.on("error", () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { kind: "postgres", db, pool, connectionString, close: () => db.destroy() };
+}
+
+/** `dataDir` undefined means in memory (tests); `loadDataDir` starts from a dump (test templates). */
+export async function connectPglite(
+  options: { dataDir?: string; loadDataDir?: Blob } = {},
+): Promise<DatabaseHandle> {
+  let path: string | undefined;
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    path = join(options.dataDir, "pglite");
+  }
+  const pglite = await PGlite.create({ dataDir: path, loadDataDir: options.loadDataDir });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return { kind: "pglite", db, pglite, close: () => db.destroy() };
+}
+
+export function connectDatabase(config: { databaseUrl?: string; dataDir: string }): Promise<DatabaseHandle> {
+  return config.databaseUrl
+    ? connectPostgres(config.databaseUrl)
+    : connectPglite({ dataDir: config.dataDir });
+}

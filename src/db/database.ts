@@ -1,0 +1,136 @@
+/**
+ * The typed shape of Aviso's database, one interface per table (see migrations/ for the DDL).
+ *
+ * Glossary
+ * - subscriber: one address on one channel (a phone for sms, a mailbox for email, a browser's push
+ *   subscription for push). The address is never stored in clear: `address_ciphertext` is
+ *   AES-256-GCM under the key named by `address_key_id`; `address_index` is an HMAC blind index
+ *   that lets us find a subscriber by address without being able to read it.
+ * - subscription: a subscriber following one ZIP code.
+ * - alert: what operators publish; its texts live in alert_texts, one row per language.
+ * - delivery: the ledger, one row per (alert, subscriber, channel); "nothing lost, nothing doubled"
+ *   is checked against it.
+ * - outbox: in local mode, messages that would have gone to a provider.
+ */
+import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
+import type { Language } from "../i18n/languages.ts";
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+
+export type Channel = "sms" | "email" | "push";
+export type SubscriberStatus = "pending" | "active" | "stopped";
+export type AlertKind = "sighting" | "statement" | "update" | "cancel";
+export type AlertPriority = "alert" | "advisory" | "community";
+export type AlertStatus = "draft" | "approved" | "published" | "expired" | "cancelled";
+export type DeliveryStatus =
+  | "queued"
+  | "sending"
+  | "sent"
+  | "delivered"
+  | "undelivered"
+  | "failed"
+  | "skipped";
+
+export interface ZipCodesTable {
+  zip: string;
+  city: string;
+  state: string;
+  latitude: number;
+  longitude: number;
+}
+
+export interface SubscribersTable {
+  id: Generated<string>;
+  channel: Channel;
+  address_ciphertext: Buffer;
+  address_key_id: string;
+  address_index: Buffer;
+  language: Language;
+  status: SubscriberStatus;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  stopped_at: Timestamp | null;
+}
+
+export interface SubscriptionsTable {
+  subscriber_id: string;
+  zip: string;
+  created_at: CreatedAt;
+}
+
+export interface AlertsTable {
+  id: Generated<string>;
+  kind: AlertKind;
+  priority: AlertPriority;
+  status: Generated<AlertStatus>;
+  target_zips: string[];
+  is_drill: Generated<boolean>;
+  sender_org: string;
+  author_id: string | null;
+  approver_id: string | null;
+  references_alert_id: string | null;
+  expires_at: Timestamp;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  published_at: Timestamp | null;
+}
+
+export interface AlertTextsTable {
+  alert_id: string;
+  language: Language;
+  headline: string;
+  body: string;
+  sms_text: string;
+}
+
+export interface DeliveriesTable {
+  id: Generated<string>;
+  alert_id: string;
+  subscriber_id: string | null;
+  channel: Channel;
+  status: Generated<DeliveryStatus>;
+  attempts: Generated<number>;
+  provider_id: string | null;
+  last_error: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>;
+  at: CreatedAt;
+  actor: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  channel: Channel;
+  subscriber_id: string | null;
+  recipient_ciphertext: Buffer;
+  recipient_key_id: string;
+  recipient_index: Buffer;
+  subject: string | null;
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface Database {
+  zip_codes: ZipCodesTable;
+  subscribers: SubscribersTable;
+  subscriptions: SubscriptionsTable;
+  alerts: AlertsTable;
+  alert_texts: AlertTextsTable;
+  deliveries: DeliveriesTable;
+  audit_log: AuditLogTable;
+  outbox: OutboxTable;
+}
+
+export type Subscriber = Selectable<SubscribersTable>;
+export type NewSubscriber = Insertable<SubscribersTable>;
+export type OutboxMessage = Selectable<OutboxTable>;

@@ -1,0 +1,29 @@
+/**
+ * Applies the migrations in migrations/ that the database has not seen yet. Each one runs in its own
+ * transaction (Postgres DDL is transactional), so a failing migration leaves nothing half-applied.
+ */
+import type { Kysely } from "kysely";
+import type { Database } from "./database.ts";
+import { type MigrationResultSet, Migrator } from "kysely/migration";
+import { migrations } from "../../migrations/index.ts";
+
+export class MigrationError extends Error {
+  constructor(migration: string | undefined, cause: unknown) {
+    super(`Migration ${migration ?? "(unknown)"} failed and was rolled back: ${describe(cause)}`, { cause });
+    this.name = "MigrationError";
+  }
+}
+
+function describe(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const result: MigrationResultSet = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === "Error");
+    throw new MigrationError(failed?.migrationName, result.error);
+  }
+  return (result.results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}

@@ -1,0 +1,39 @@
+/**
+ * How subscriber addresses are sealed for storage: encrypted and blind-indexed under a purpose
+ * per channel, so an SMS number's index never matches an email's, and a ciphertext moved into the
+ * wrong column fails to decrypt.
+ */
+import type { Channel } from "../db/database.ts";
+import type { PiiCipher } from "./pii.ts";
+
+export function addressPurpose(channel: Channel): string {
+  return `subscriber-address:${channel}`;
+}
+
+export type SealedAddress = { address_ciphertext: Buffer; address_key_id: string; address_index: Buffer };
+
+/** `address` must already be normalised (E.164, lower-cased email, push endpoint JSON). */
+export function sealAddress(pii: PiiCipher, channel: Channel, address: string): SealedAddress {
+  const purpose = addressPurpose(channel);
+  const { ciphertext, keyId } = pii.encrypt(address, purpose);
+  return {
+    address_ciphertext: ciphertext,
+    address_key_id: keyId,
+    address_index: pii.blindIndex(address, purpose),
+  };
+}
+
+export function openAddress(
+  pii: PiiCipher,
+  channel: Channel,
+  sealed: Pick<SealedAddress, "address_ciphertext" | "address_key_id">,
+): string {
+  return pii.decrypt(
+    { ciphertext: sealed.address_ciphertext, keyId: sealed.address_key_id },
+    addressPurpose(channel),
+  );
+}
+
+export function addressIndex(pii: PiiCipher, channel: Channel, address: string): Buffer {
+  return pii.blindIndex(address, addressPurpose(channel));
+}

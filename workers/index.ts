@@ -1,0 +1,28 @@
+/**
+ * Starts the job handlers on this process. `aviso serve` calls it in embedded mode (one process
+ * does everything); `aviso worker` calls it on its own, and any number of those may run against
+ * one Postgres: pg-boss hands each job to exactly one of them.
+ */
+import type { AppContext } from "../src/context.ts";
+import { QUEUES } from "../src/jobs/queues.ts";
+import { runHousekeeping } from "./housekeeping.ts";
+
+export type RunningWorkers = { stop(): Promise<void> };
+
+export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
+  const ids: string[] = [];
+  ids.push(
+    await ctx.boss.work(QUEUES.housekeeping, { batchSize: 1 }, async ([job]) => {
+      if (!job) return;
+      const result = await runHousekeeping(ctx, job.data);
+      ctx.log.info({ job: job.id, queue: QUEUES.housekeeping, pid: process.pid, ...result }, "job done");
+      return result;
+    }),
+  );
+  await ctx.boss.schedule(QUEUES.housekeeping, "17 * * * *", { task: "purge-outbox" });
+  return {
+    async stop() {
+      for (const id of ids) await ctx.boss.offWork(QUEUES.housekeeping, { id });
+    },
+  };
+}
