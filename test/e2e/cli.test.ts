@@ -1,0 +1,120 @@
+/**
+ * The two commands a newcomer runs, as processes: `aviso serve` comes up and answers /healthz on a
+ * fresh embedded data folder (or an empty Postgres database), and shuts down cleanly; bad
+ * configuration stops it with exit code 1 and names the variable.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inject } from "vitest";
+import { PgBoss } from "pg-boss";
+import { databaseUrlFor, maintenanceUrl } from "../support/postgres-urls.ts";
+import { runAviso, startAviso } from "../support/process.ts";
+
+const provided = inject("testDatabase");
+let emptyDatabaseUrl: string | undefined;
+
+beforeAll(async () => {
+  if (provided.kind !== "postgres") return;
+  const admin = new pg.Client({ connectionString: maintenanceUrl(process.env.DATABASE_URL!) });
+  await admin.connect();
+  const name = `aviso_e2e_${provided.runId}_${randomBytes(3).toString("hex")}`;
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  emptyDatabaseUrl = databaseUrlFor(process.env.DATABASE_URL!, name);
+});
+
+function freshEnv(extra: Record<string, string | undefined> = {}) {
+  return {
+    DATA_DIR: mkdtempSync(join(tmpdir(), "aviso-e2e-")),
+    PORT: "0",
+    DATABASE_URL: emptyDatabaseUrl,
+    LOG_LEVEL: "info",
+    ...extra,
+  };
+}
+
+describe("aviso serve", () => {
+  it("answers /healthz within 20 s on a fresh database and stops cleanly on SIGTERM", async () => {
+    const started = Date.now();
+    const server = startAviso(["serve"], freshEnv());
+    try {
+      const [, url] = await server.waitForOutput(/Aviso is running at (http:\/\/\S+)/, 20_000);
+      const res = await fetch(`${url}/healthz`);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({ ok: true, database: provided.kind });
+      expect(Date.now() - started).toBeLessThan(20_000);
+      expect(server.output()).toMatch(/LOCAL MODE/);
+      server.child.kill("SIGTERM");
+      expect(await server.exited).toBe(0);
+    } finally {
+      server.child.kill("SIGKILL");
+    }
+  });
+
+  it("stops with exit code 1 and names the variable when configuration is bad", async () => {
+    const { code, output } = await runAviso(["serve"], freshEnv({ PORT: "lots" }));
+    expect(code).toBe(1);
+    expect(output).toMatch(/PORT: /);
+  });
+
+  it("refuses to run in local mode in production", async () => {
+    const { code, output } = await runAviso(["serve"], freshEnv({ NODE_ENV: "production" }));
+    expect(code).toBe(1);
+    expect(output).toMatch(/production refuses local mode/);
+  });
+
+  it("says clearly when the database cannot be reached", async () => {
+    const { code, output } = await runAviso(
+      ["serve"],
+      freshEnv({ DATABASE_URL: "postgres://aviso@127.0.0.1:1/aviso" }),
+    );
+    expect(code).toBe(1);
+    expect(output).toMatch(/Cannot open the Postgres database/);
+  });
+});
+
+describe("aviso migrate and worker", () => {
+  it("migrates and exits, and again with nothing to do", async () => {
+    const env = freshEnv();
+    expect((await runAviso(["migrate"], env)).code).toBe(0);
+    const again = await runAviso(["migrate"], env);
+    expect(again.code).toBe(0);
+    expect(again.output).toMatch(/already up to date/);
+  });
+
+  it.runIf(provided.kind === "pglite")("refuses `aviso worker` without DATABASE_URL", async () => {
+    const { code, output } = await runAviso(["worker"], freshEnv());
+    expect(code).toBe(1);
+    expect(output).toMatch(/needs DATABASE_URL/);
+  });
+
+  it.runIf(provided.kind === "postgres")("runs several workers at once, each job handled once", async () => {
+    const env = freshEnv();
+    expect((await runAviso(["migrate"], env)).code).toBe(0);
+    const workers = [startAviso(["worker"], env), startAviso(["worker"], env)];
+    const boss = new PgBoss({ connectionString: env.DATABASE_URL, schema: "pgboss", supervise: false, schedule: false });
+    try {
+      await Promise.all(workers.map((w) => w.waitForOutput(/worker started/, 20_000)));
+      await boss.start();
+      const ids: string[] = [];
+      for (let i = 0; i < 20; i++) ids.push((await boss.send("housekeeping", { task: "purge-outbox" }))!);
+      await expect
+        .poll(() => workers.map((w) => w.output().match(/"job done"/g)?.length ?? 0).reduce((a, b) => a + b), {
+          timeout: 20_000,
+        })
+        .toBeGreaterThanOrEqual(20);
+      const handled = workers.flatMap((w) => [...w.output().matchAll(/"job":"([^"]+)"/g)].map((m) => m[1]));
+      expect(handled.filter((id) => ids.includes(id!)).sort()).toEqual([...ids].sort());
+    } finally {
+      await boss.stop({ graceful: false });
+      for (const w of workers) w.child.kill("SIGTERM");
+      await Promise.all(workers.map((w) => w.exited));
+    }
+  });
+});
+
+afterAll(() => {});
