@@ -29,7 +29,7 @@ export async function connectPostgres(
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on("error", () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { kind: "postgres", db, pool, connectionString, close: () => db.destroy() };
+  return { kind: "postgres", db, pool, connectionString, close: once(() => db.destroy()) };
 }
 
 /** `dataDir` undefined means in memory (tests); `loadDataDir` starts from a dump (test templates). */
@@ -43,7 +43,16 @@ export async function connectPglite(
   }
   const pglite = await PGlite.create({ dataDir: path, loadDataDir: options.loadDataDir });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { kind: "pglite", db, pglite, close: () => db.destroy() };
+  return { kind: "pglite", db, pglite, close: once(() => db.destroy()) };
+}
+
+/** Closing twice (a test's teardown after the runtime's) must not throw. */
+function once(fn: () => Promise<void>): () => Promise<void> {
+  let closing: Promise<void> | undefined;
+  return () => {
+    closing ??= fn();
+    return closing;
+  };
 }
 
 export function connectDatabase(config: { databaseUrl?: string; dataDir: string }): Promise<DatabaseHandle> {

@@ -3,9 +3,9 @@
  * transaction (Postgres DDL is transactional), so a failing migration leaves nothing half-applied.
  */
 import type { Kysely } from "kysely";
-import type { Database } from "./database.ts";
 import { type MigrationResultSet, Migrator } from "kysely/migration";
 import { migrations } from "../../migrations/index.ts";
+import type { Database } from "./database.ts";
 
 export class MigrationError extends Error {
   constructor(migration: string | undefined, cause: unknown) {

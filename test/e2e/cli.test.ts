@@ -8,9 +8,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inject } from "vitest";
 import { PgBoss } from "pg-boss";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { databaseUrlFor, maintenanceUrl } from "../support/postgres-urls.ts";
 import { runAviso, startAviso } from "../support/process.ts";
 
@@ -96,16 +95,24 @@ describe("aviso migrate and worker", () => {
     const env = freshEnv();
     expect((await runAviso(["migrate"], env)).code).toBe(0);
     const workers = [startAviso(["worker"], env), startAviso(["worker"], env)];
-    const boss = new PgBoss({ connectionString: env.DATABASE_URL, schema: "pgboss", supervise: false, schedule: false });
+    const boss = new PgBoss({
+      connectionString: env.DATABASE_URL,
+      schema: "pgboss",
+      supervise: false,
+      schedule: false,
+    });
     try {
       await Promise.all(workers.map((w) => w.waitForOutput(/worker started/, 20_000)));
       await boss.start();
       const ids: string[] = [];
       for (let i = 0; i < 20; i++) ids.push((await boss.send("housekeeping", { task: "purge-outbox" }))!);
       await expect
-        .poll(() => workers.map((w) => w.output().match(/"job done"/g)?.length ?? 0).reduce((a, b) => a + b), {
-          timeout: 20_000,
-        })
+        .poll(
+          () => workers.map((w) => w.output().match(/"job done"/g)?.length ?? 0).reduce((a, b) => a + b),
+          {
+            timeout: 20_000,
+          },
+        )
         .toBeGreaterThanOrEqual(20);
       const handled = workers.flatMap((w) => [...w.output().matchAll(/"job":"([^"]+)"/g)].map((m) => m[1]));
       expect(handled.filter((id) => ids.includes(id!)).sort()).toEqual([...ids].sort());

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 import { backend } from "../support/db.ts";
+import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 
 let runtime: TestRuntime;
 beforeAll(async () => {
@@ -19,7 +19,7 @@ describe("GET /healthz", () => {
 
   it("answers 503 in the error envelope when the database does not", async () => {
     const app = createApp(runtime);
-    await runtime.boss.stop({ graceful: false, wait: true });
+    await runtime.boss.stop({ graceful: false });
     await runtime.handle.close();
     const res = await app.request("/healthz");
     expect(res.status).toBe(503);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startWorkers } from "../../workers/index.ts";
 import { QUEUES } from "../../src/jobs/queues.ts";
+import { startWorkers } from "../../workers/index.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 
 let runtime: TestRuntime;
@@ -23,7 +23,11 @@ async function waitForJob(id: string, timeoutMs = 15_000) {
 describe("jobs run through pg-boss on this backend", () => {
   it("purges outbox messages older than seven days and keeps newer ones", async () => {
     for (const daysAgo of [8, 6]) {
-      const { providerId } = await runtime.senders.sms.send({ channel: "sms", to: "+15105550100", text: `${daysAgo}` });
+      const { providerId } = await runtime.senders.sms.send({
+        channel: "sms",
+        to: "+15105550100",
+        text: `${daysAgo}`,
+      });
       await runtime.db
         .updateTable("outbox")
         .set({ created_at: new Date(now.getTime() - daysAgo * 86_400_000) } as never)

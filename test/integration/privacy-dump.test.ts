@@ -14,7 +14,12 @@ function forms(address: string): string[] {
   const digits = address.replace(/\D/g, "");
   const national = digits.slice(-10);
   return address.includes("@")
-    ? [address, address.toLowerCase(), Buffer.from(address).toString("hex"), Buffer.from(address).toString("base64")]
+    ? [
+        address,
+        address.toLowerCase(),
+        Buffer.from(address).toString("hex"),
+        Buffer.from(address).toString("base64"),
+      ]
     : [
         address,
         national,
@@ -31,9 +36,9 @@ async function dumpEverything(runtime: TestRuntime): Promise<string> {
   expect(tables.length).toBeGreaterThan(8);
   const parts: string[] = [];
   for (const { schema, name } of tables) {
-    const { rows } = await sql<{ row: string }>`SELECT t::text AS row FROM ${sql.table(`${schema}.${name}`)} t`.execute(
-      runtime.db,
-    );
+    const { rows } = await sql<{
+      row: string;
+    }>`SELECT t::text AS row FROM ${sql.table(`${schema}.${name}`)} t`.execute(runtime.db);
     parts.push(`-- ${schema}.${name}`, ...rows.map((r) => r.row));
   }
   return parts.join("\n");
@@ -63,8 +68,16 @@ describe("a database dump holds no address in clear", () => {
         })
         .returning("id")
         .executeTakeFirstOrThrow();
-      await runtime.db.insertInto("subscriptions").values({ subscriber_id: subscriber.id, zip: "94607" }).execute();
-      await runtime.senders[channel].send({ channel, to: address, subscriberId: subscriber.id, text: "Test alert" });
+      await runtime.db
+        .insertInto("subscriptions")
+        .values({ subscriber_id: subscriber.id, zip: "94607" })
+        .execute();
+      await runtime.senders[channel].send({
+        channel,
+        to: address,
+        subscriberId: subscriber.id,
+        text: "Test alert",
+      });
       runtime.log.info({ to: address, subscriber: subscriber.id }, `sent test alert to ${address}`);
     }
     await runtime.boss.send("housekeeping", { task: "purge-outbox" });

@@ -71,16 +71,20 @@ describe("migrations", () => {
     });
     const result = await migrator.migrateToLatest();
     expect(result.error).toBeDefined();
-    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'half_done'`.execute(
-      runtime.db,
-    );
+    const { rows } = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'half_done'`.execute(runtime.db);
     expect(rows[0]?.n).toBe(0);
   });
 });
 
 describe("core schema", () => {
   it("holds the US ZIP reference data", async () => {
-    const oakland = await runtime.db.selectFrom("zip_codes").selectAll().where("zip", "=", "94607").executeTakeFirst();
+    const oakland = await runtime.db
+      .selectFrom("zip_codes")
+      .selectAll()
+      .where("zip", "=", "94607")
+      .executeTakeFirst();
     expect(oakland).toMatchObject({ city: "Oakland", state: "CA" });
     expect(oakland?.latitude).toBeCloseTo(37.8, 0);
     const { count } = await runtime.db
@@ -93,7 +97,12 @@ describe("core schema", () => {
   it("keeps one ledger row per alert, subscriber and channel", async () => {
     const alert = await newAlert();
     const subscriber = await newSubscriber("+15105550111");
-    const row = { alert_id: alert.id, subscriber_id: subscriber.id, channel: "sms" as const, updated_at: new Date() };
+    const row = {
+      alert_id: alert.id,
+      subscriber_id: subscriber.id,
+      channel: "sms" as const,
+      updated_at: new Date(),
+    };
     await runtime.db.insertInto("deliveries").values(row).execute();
     await expect(runtime.db.insertInto("deliveries").values(row).execute()).rejects.toThrow(/duplicate key/);
     const again = await runtime.db
@@ -111,9 +120,9 @@ describe("core schema", () => {
 
   it("keeps the audit log append-only", async () => {
     await runtime.db.insertInto("audit_log").values({ actor: "test", action: "test.append" }).execute();
-    await expect(runtime.db.updateTable("audit_log").set({ actor: "someone else" }).execute()).rejects.toThrow(
-      /append-only/,
-    );
+    await expect(
+      runtime.db.updateTable("audit_log").set({ actor: "someone else" }).execute(),
+    ).rejects.toThrow(/append-only/);
     await expect(runtime.db.deleteFrom("audit_log").execute()).rejects.toThrow(/append-only/);
   });
 

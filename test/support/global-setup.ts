@@ -15,7 +15,9 @@ import { databaseUrlFor, maintenanceUrl } from "./postgres-urls.ts";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    testDatabase: { kind: "postgres"; template: string; runId: string } | { kind: "pglite"; dumpPath: string };
+    testDatabase:
+      | { kind: "postgres"; template: string; runId: string }
+      | { kind: "pglite"; dumpPath: string };
   }
 }
 

@@ -13,7 +13,9 @@ import { createLogger } from "../../src/log.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 
-export function testEnv(overrides: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+export function testEnv(
+  overrides: Record<string, string | undefined> = {},
+): Record<string, string | undefined> {
   return {
     NODE_ENV: "test",
     DATA_DIR: mkdtempSync(join(tmpdir(), "aviso-data-")),

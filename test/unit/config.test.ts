@@ -25,10 +25,16 @@ describe("configuration", () => {
 
   it("names the variable and what is wrong", () => {
     expect(problemsOf({ PORT: "eighty" })).toEqual([expect.stringMatching(/^PORT: /)]);
-    expect(problemsOf({ DATABASE_URL: "mysql://x" })).toEqual([expect.stringMatching(/^DATABASE_URL: must be a URL/)]);
-    expect(problemsOf({ PII_ENCRYPTION_KEYS: "k1:short" })).toEqual([expect.stringMatching(/^PII_ENCRYPTION_KEYS: /)]);
+    expect(problemsOf({ DATABASE_URL: "mysql://x" })).toEqual([
+      expect.stringMatching(/^DATABASE_URL: must be a URL/),
+    ]);
+    expect(problemsOf({ PII_ENCRYPTION_KEYS: "k1:short" })).toEqual([
+      expect.stringMatching(/^PII_ENCRYPTION_KEYS: /),
+    ]);
     expect(problemsOf({ SERVICE_AREA: "946xx" })).toEqual([expect.stringMatching(/^SERVICE_AREA: /)]);
-    expect(problemsOf({ SMTP_URL: "smtp://127.0.0.1:25" })).toEqual(["MAIL_FROM: required when SMTP_URL is set"]);
+    expect(problemsOf({ SMTP_URL: "smtp://127.0.0.1:25" })).toEqual([
+      "MAIL_FROM: required when SMTP_URL is set",
+    ]);
     expect(problemsOf({ TWILIO_ACCOUNT_SID: "AC1" })).toEqual([
       "TWILIO_AUTH_TOKEN: required when any TWILIO_* is set",
       "TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM: one is required to send SMS",
@@ -44,7 +50,12 @@ describe("configuration", () => {
 
   it("parses a service area of ZIPs, prefixes and states", () => {
     const area = loadConfig({ SERVICE_AREA: "94607, 946*, ca" }).serviceArea;
-    expect(area).toEqual({ all: false, zips: new Set(["94607"]), prefixes: ["946"], states: new Set(["CA"]) });
+    expect(area).toEqual({
+      all: false,
+      zips: new Set(["94607"]),
+      prefixes: ["946"],
+      states: new Set(["CA"]),
+    });
   });
 
   it("refuses local mode and generated keys in production", () => {

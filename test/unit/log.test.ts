@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { createLogger, scrubPii } from "../../src/log.ts";
 import { CapturedLog } from "../support/runtime.ts";
 
-const CANARIES = ["+15105550199", "5105550199", "(510) 555-0199", "510-555-0199", "canary.resident@example.org"];
+const CANARIES = [
+  "+15105550199",
+  "5105550199",
+  "(510) 555-0199",
+  "510-555-0199",
+  "canary.resident@example.org",
+];
 
 describe("logging never writes an address", () => {
   it("scrubs phone numbers and emails in any format", () => {

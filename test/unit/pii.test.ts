@@ -34,7 +34,9 @@ describe("PII encryption", () => {
   it("fails when a ciphertext is moved to another purpose or names an unknown key", () => {
     const sealed = cipher.encrypt("+15105550100", "subscriber-address:sms");
     expect(() => cipher.decrypt(sealed, "reporter-callback")).toThrow(/authentication failed/);
-    expect(() => cipher.decrypt({ ...sealed, keyId: "nope" }, "subscriber-address:sms")).toThrow(/unknown key id/);
+    expect(() => cipher.decrypt({ ...sealed, keyId: "nope" }, "subscriber-address:sms")).toThrow(
+      /unknown key id/,
+    );
   });
 
   it("decrypts values sealed under an older key after rotation", () => {
@@ -49,9 +51,11 @@ describe("PII encryption", () => {
     const a = cipher.blindIndex("+15105550100", "subscriber-address:sms");
     expect(a.equals(cipher.blindIndex("+15105550100", "subscriber-address:sms"))).toBe(true);
     expect(a.equals(cipher.blindIndex("+15105550100", "subscriber-address:email"))).toBe(false);
-    expect(a.equals(createPiiCipher([oldKey], randomBytes(32)).blindIndex("+15105550100", "subscriber-address:sms"))).toBe(
-      false,
-    );
+    expect(
+      a.equals(
+        createPiiCipher([oldKey], randomBytes(32)).blindIndex("+15105550100", "subscriber-address:sms"),
+      ),
+    ).toBe(false);
     expect(() => createPiiCipher([oldKey], oldKey.key)).toThrow(/must differ/);
   });
 });
