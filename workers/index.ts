@@ -12,12 +12,18 @@ export type RunningWorkers = { stop(): Promise<void> };
 export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
   const ids: string[] = [];
   ids.push(
-    await ctx.boss.work(QUEUES.housekeeping, { batchSize: 1 }, async ([job]) => {
-      if (!job) return;
-      const result = await runHousekeeping(ctx, job.data);
-      ctx.log.info({ job: job.id, queue: QUEUES.housekeeping, pid: process.pid, ...result }, "job done");
-      return result;
-    }),
+    // pg-boss coalesces NOTIFY wake-ups, so jobs sent in a burst can wait for the next poll:
+    // poll every second as a backstop (housekeeping is not latency-critical).
+    await ctx.boss.work(
+      QUEUES.housekeeping,
+      { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
+      async ([job]) => {
+        if (!job) return;
+        const result = await runHousekeeping(ctx, job.data);
+        ctx.log.info({ job: job.id, queue: QUEUES.housekeeping, pid: process.pid, ...result }, "job done");
+        return result;
+      },
+    ),
   );
   await ctx.boss.schedule(QUEUES.housekeeping, "17 * * * *", { task: "purge-outbox" });
   return {

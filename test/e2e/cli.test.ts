@@ -109,9 +109,7 @@ describe("aviso migrate and worker", () => {
       await expect
         .poll(
           () => workers.map((w) => w.output().match(/"job done"/g)?.length ?? 0).reduce((a, b) => a + b),
-          {
-            timeout: 20_000,
-          },
+          { timeout: 45_000 },
         )
         .toBeGreaterThanOrEqual(20);
       const handled = workers.flatMap((w) => [...w.output().matchAll(/"job":"([^"]+)"/g)].map((m) => m[1]));

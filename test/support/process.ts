@@ -46,7 +46,14 @@ export function startAviso(args: string[], env: Record<string, string | undefine
           listeners.delete(check);
         };
         listeners.add(check);
-        exited.then(() => setTimeout(check, 10));
+        exited.then((code) =>
+          setTimeout(() => {
+            check();
+            if (!listeners.has(check)) return;
+            cleanup();
+            reject(new Error(`exited with ${code} before ${pattern}; output:\n${output}`));
+          }, 10),
+        );
         check();
       });
     },
