@@ -1,0 +1,339 @@
+/**
+ * Every SMS reply Aviso sends to a resident, in each language, side by side.
+ *
+ * The people reading these may be frightened, so the texts are short, plain and polite (usted in
+ * Spanish, quý vị in Vietnamese), never alarming, and always say how to get help or leave.
+ * Carriers require the English keywords STOP and HELP, so they appear in every language, next to
+ * the local ones residents may prefer (ALTO, AYUDA, 退订...). Every keyword a reply mentions is one
+ * that keywords.ts understands.
+ *
+ * Length: a reply should fit one SMS segment: 160 GSM-7 characters, or 70 UCS-2 characters once
+ * any character is outside GSM-7 (Chinese and Vietnamese always; Spanish á í ó ú, which the Spanish
+ * texts avoid where the wording stays natural; é ñ ü ¿ ¡ are GSM-7). The opt-in confirmation
+ * (subscribed) carries wording carriers require (program, frequency, rates, HELP, STOP) and takes
+ * two segments in every language; so does the Chinese START reply with three ZIPs, and Vietnamese,
+ * whose letters are all UCS-2 and whose words are long, takes two for most replies. The counts
+ * assume a program name of about 22 characters ("Oakland Rapid Response"); the tests in
+ * test/unit/sms-replies.test.ts pin them for each reply and language.
+ */
+import { LANGUAGE_NAMES, type Language } from "../i18n/languages.ts";
+
+/**
+ * The local keyword for each command, per language (the English ones work in every language).
+ * Replies always show STOP, HELP and START, and these where there is room; the keyword tests check
+ * that the parser understands every one of them.
+ */
+export const REPLY_KEYWORDS: Record<
+  Language,
+  { stop: string; start: string; help: string; list: string; add: string; remove: string }
+> = {
+  en: { stop: "STOP", start: "START", help: "HELP", list: "LIST", add: "ADD", remove: "REMOVE" },
+  es: { stop: "ALTO", start: "INICIO", help: "AYUDA", list: "LISTA", add: "AGREGAR", remove: "QUITAR" },
+  zh: { stop: "退订", start: "开始", help: "帮助", list: "列表", add: "添加", remove: "删除" },
+  vi: { stop: "DỪNG", start: "BẮT ĐẦU", help: "TRỢ GIÚP", list: "DANH SÁCH", add: "THÊM", remove: "XÓA" },
+};
+
+/** The opt-out line for the end of an alert. */
+export const OPT_OUT_LINE: Record<Language, string> = {
+  en: "Reply STOP to cancel.",
+  es: "ALTO o STOP para cancelar.",
+  zh: "回复STOP退订。",
+  vi: "Nhắn STOP để hủy.",
+};
+
+/** Said when the program gives no frequency of its own (CTIA asks every opt-in to state one). */
+export const DEFAULT_FREQUENCY: Record<Language, string> = {
+  en: "Msg frequency varies",
+  es: "Frecuencia variable",
+  zh: "信息频率不定",
+  vi: "Số tin thay đổi",
+};
+
+export type SubscriberStatus = "active" | "pending" | "stopped";
+
+type Texts<P> = Record<Language, (p: P) => string>;
+
+/** "94607, 94601" (Chinese uses its enumeration comma). */
+function zipList(lang: Language, zips: readonly string[]): string {
+  return zips.join(lang === "zh" ? "、" : ", ");
+}
+
+/** A caller's phrase as a sentence: "usually under 5/wk" → "usually under 5/wk." */
+function sentence(lang: Language, text: string): string {
+  const trimmed = text.trim();
+  if (/[.!?。！？]$/u.test(trimmed)) return trimmed;
+  return `${trimmed}${lang === "zh" ? "。" : "."}`;
+}
+
+const SUBSCRIBED: Texts<{ program: string; zips: string; frequency: string }> = {
+  en: (p) =>
+    `${p.program}: You'll get alerts for ${p.zips}. ${p.frequency} Msg & data rates may apply. Reply HELP for help, STOP to cancel.`,
+  es: (p) =>
+    `${p.program}: Le enviaremos alertas para ${p.zips}. ${p.frequency} Pueden aplicarse tarifas de mensajes y datos. Responda AYUDA o HELP para ayuda, ALTO o STOP para cancelar.`,
+  zh: (p) =>
+    `${p.program}：您将收到${p.zips}的警报。${p.frequency}可能产生短信和数据费用。回复HELP获取帮助，回复STOP或“退订”取消。`,
+  vi: (p) =>
+    `${p.program}: Đã đăng ký ${p.zips}. ${p.frequency} Có thể mất phí SMS. Nhắn HELP để được giúp, STOP để hủy.`,
+};
+
+/** Opt-in confirmation (two segments: carriers require the frequency, rates, HELP and STOP). */
+export function subscribedReply(
+  lang: Language,
+  p: { program: string; zips: readonly string[]; frequency?: string },
+): string {
+  const frequency = sentence(lang, p.frequency ?? DEFAULT_FREQUENCY[lang]);
+  return SUBSCRIBED[lang]({ program: p.program, zips: zipList(lang, p.zips), frequency });
+}
+
+const UNKNOWN_ZIP: Texts<{ zips: string; many: boolean; example: string }> = {
+  en: (p) =>
+    `Sorry, we don't cover ${p.zips}: ${p.many ? "they don't exist or are" : "it doesn't exist or is"} outside our area. Please text a 5-digit ZIP in our area, like ${p.example}.`,
+  es: (p) =>
+    `Lo sentimos, no cubrimos ${p.zips}: ${p.many ? "no existen o quedan" : "no existe o queda"} fuera de nuestra zona. Mande un ZIP de 5 cifras de la zona, como ${p.example}.`,
+  zh: (p) => `抱歉，${p.zips}不存在或不在服务区内。请发送服务区内的5位邮编，例如${p.example}。`,
+  vi: (p) =>
+    `Rất tiếc, ${p.zips} không tồn tại hoặc nằm ngoài khu vực phục vụ. Xin nhắn mã ZIP 5 số trong khu vực, ví dụ ${p.example}.`,
+};
+
+/** A ZIP that does not exist or is outside the service area. */
+export function unknownZipReply(lang: Language, p: { zips: readonly string[]; example: string }): string {
+  return UNKNOWN_ZIP[lang]({ zips: zipList(lang, p.zips), many: p.zips.length > 1, example: p.example });
+}
+
+const STOPPED: Texts<{ program: string }> = {
+  en: (p) =>
+    `You're unsubscribed from ${p.program} and will get no more messages. Reply START to resubscribe.`,
+  es: (p) =>
+    `Le dimos de baja de ${p.program} y no le enviaremos otros mensajes. Para volver, responda INICIO o START.`,
+  zh: (p) => `您已退订${p.program}，不会再收到任何信息。如需重新订阅，请回复START。`,
+  vi: (p) =>
+    `Quý vị đã hủy đăng ký ${p.program} và sẽ không nhận thêm tin nhắn nào. Nhắn START để đăng ký lại.`,
+};
+
+/** The final opt-out confirmation: after this, nothing is sent until START. */
+export function stoppedReply(lang: Language, p: { program: string }): string {
+  return STOPPED[lang](p);
+}
+
+const STARTED: Texts<{ program: string; zips: string }> = {
+  en: (p) =>
+    `Welcome back to ${p.program}. You'll get alerts again for ${p.zips}. Msg & data rates may apply. Reply HELP for help, STOP to cancel.`,
+  es: (p) =>
+    `${p.program}: Le enviaremos de nuevo alertas para ${p.zips}. Pueden aplicarse tarifas de mensajes y datos. ALTO o STOP para cancelar.`,
+  zh: (p) => `${p.program}：欢迎回来，将继续发送${p.zips}的警报。可能产生短信和数据费用。回复STOP退订。`,
+  vi: (p) =>
+    `Chào mừng trở lại ${p.program}! Đã bật lại cảnh báo cho ${p.zips}. Có thể mất phí SMS. Nhắn STOP để hủy.`,
+};
+
+/** Resubscribed with START (a renewed opt-in, so it repeats the rates and STOP). */
+export function startedReply(lang: Language, p: { program: string; zips: readonly string[] }): string {
+  return STARTED[lang]({ program: p.program, zips: zipList(lang, p.zips) });
+}
+
+const HELP: Texts<{ program: string; hotline: string }> = {
+  en: (p) =>
+    `${p.program}: To report activity or get help, call ${p.hotline}. Text a ZIP to get alerts, LIST to see yours. Reply STOP to cancel.`,
+  es: (p) =>
+    `${p.program}: Para reportar actividad o pedir ayuda, llame al ${p.hotline}. Mande un ZIP para recibir alertas. Responda ALTO o STOP para cancelar.`,
+  zh: (p) => `${p.program}：举报或求助请致电${p.hotline}。发送邮编即可订阅警报，回复STOP退订。`,
+  vi: (p) =>
+    `${p.program}: Để báo tin hoặc cần giúp đỡ, xin gọi ${p.hotline}. Nhắn mã ZIP để nhận cảnh báo. Nhắn STOP để hủy.`,
+};
+
+/** HELP: the program, the hotline, how to join and how to leave (rates are in the opt-in reply). */
+export function helpReply(lang: Language, p: { program: string; hotline: string }): string {
+  return HELP[lang](p);
+}
+
+const REMOVED_ZIP: Texts<{ zips: string; remaining: string | undefined }> = {
+  en: (p) =>
+    `You'll no longer get alerts for ${p.zips}. ${p.remaining ? `You still get alerts for ${p.remaining}.` : "You have no ZIPs left; text a ZIP to add one."} Reply STOP to cancel all.`,
+  es: (p) =>
+    `Ya no le enviaremos alertas para ${p.zips}. ${p.remaining ? `Sigue recibiendo alertas para ${p.remaining}.` : "No le quedan ZIP; mande uno para agregarlo."} Para cancelar todo, responda ALTO o STOP.`,
+  zh: (p) =>
+    `已停止${p.zips}的警报。${p.remaining ? `您仍订阅${p.remaining}。` : "您已没有订阅的邮编，发送邮编可添加。"}回复STOP全部退订。`,
+  vi: (p) =>
+    `Đã ngừng cảnh báo cho ${p.zips}. ${p.remaining ? `Vẫn nhận cho ${p.remaining}.` : "Không còn mã ZIP nào; nhắn mã ZIP để thêm."} Nhắn STOP để hủy hết.`,
+};
+
+/** ZIPs removed ("STOP 94601"); remaining is what the resident still follows (may be empty). */
+export function removedZipReply(
+  lang: Language,
+  p: { zips: readonly string[]; remaining: readonly string[] },
+): string {
+  const remaining = p.remaining.length > 0 ? zipList(lang, p.remaining) : undefined;
+  return REMOVED_ZIP[lang]({ zips: zipList(lang, p.zips), remaining });
+}
+
+const ADDED_ZIP: Texts<{ zips: string; all: string }> = {
+  en: (p) => `Added ${p.zips}. You now get alerts for ${p.all}. Reply LIST to see them, STOP to cancel.`,
+  es: (p) =>
+    `Agregamos ${p.zips}. Ahora recibe alertas para ${p.all}. LISTA para verlos, ALTO o STOP para cancelar.`,
+  zh: (p) => `已添加${p.zips}。您现在订阅：${p.all}。回复STOP退订。`,
+  vi: (p) => `Đã thêm ${p.zips}. Mã ZIP: ${p.all}. Nhắn STOP để hủy.`,
+};
+
+/** ZIPs added ("ADD 94606"); all is every ZIP the resident now follows. */
+export function addedZipReply(
+  lang: Language,
+  p: { zips: readonly string[]; all: readonly string[] },
+): string {
+  return ADDED_ZIP[lang]({ zips: zipList(lang, p.zips), all: zipList(lang, p.all) });
+}
+
+const NOT_SUBSCRIBED_TO_ZIP: Texts<{ zips: string; many: boolean; current: string | undefined }> = {
+  en: (p) =>
+    `You weren't getting alerts for ${p.zips}, so nothing changed. ${p.current ? `Your ZIPs: ${p.current}.` : "You have no ZIPs."} Reply STOP to cancel all.`,
+  es: (p) =>
+    `${p.zips} no ${p.many ? "estaban" : "estaba"} en su lista; no hubo cambios. ${p.current ? `Sus ZIP: ${p.current}.` : "No tiene ZIP."} Para cancelar todo, responda ALTO o STOP.`,
+  zh: (p) =>
+    `您未订阅${p.zips}，没有变更。${p.current ? `您的邮编：${p.current}。` : "您没有订阅邮编。"}回复STOP全部退订。`,
+  vi: (p) =>
+    `Quý vị chưa đăng ký ${p.zips}, không có gì thay đổi. ${p.current ? `Mã ZIP: ${p.current}.` : "Chưa có mã ZIP."} Nhắn STOP để hủy hết.`,
+};
+
+/** "STOP 94605" for a ZIP the resident does not follow. */
+export function notSubscribedToZipReply(
+  lang: Language,
+  p: { zips: readonly string[]; current: readonly string[] },
+): string {
+  const current = p.current.length > 0 ? zipList(lang, p.current) : undefined;
+  return NOT_SUBSCRIBED_TO_ZIP[lang]({ zips: zipList(lang, p.zips), many: p.zips.length > 1, current });
+}
+
+const STATUS_NAMES: Record<Language, Record<SubscriberStatus, string>> = {
+  en: { active: "on", pending: "awaiting confirmation", stopped: "off" },
+  es: { active: "activas", pending: "por confirmar", stopped: "canceladas" },
+  zh: { active: "已开启", pending: "待确认", stopped: "已停止" },
+  vi: { active: "đang bật", pending: "chờ xác nhận", stopped: "đã tắt" },
+};
+const NO_ZIPS: Record<Language, string> = {
+  en: "none yet",
+  es: "ninguno",
+  zh: "无",
+  vi: "chưa có",
+};
+
+const LIST: Texts<{ zips: string; languageName: string; status: string }> = {
+  en: (p) =>
+    `Your ZIPs: ${p.zips}. Language: ${p.languageName}. Alerts: ${p.status}. Text ADD or REMOVE and a ZIP to change, STOP to cancel.`,
+  es: (p) =>
+    `Sus ZIP: ${p.zips}. Idioma: ${p.languageName}. Alertas: ${p.status}. Mande AGREGAR o QUITAR y un ZIP para cambiar, ALTO o STOP para cancelar.`,
+  zh: (p) =>
+    `您的邮编：${p.zips}。语言：${p.languageName}。警报：${p.status}。发送“添加”或“删除”加邮编修改，STOP退订。`,
+  vi: (p) =>
+    `Mã ZIP: ${p.zips}. Ngôn ngữ: ${p.languageName}. Cảnh báo: ${p.status}. Nhắn THÊM hoặc XÓA kèm mã ZIP để đổi, STOP để hủy.`,
+};
+
+/** LIST: the resident's ZIPs, language and status. languageName defaults to the language's own name. */
+export function listReply(
+  lang: Language,
+  p: { zips: readonly string[]; status: SubscriberStatus; languageName?: string },
+): string {
+  return LIST[lang]({
+    zips: p.zips.length > 0 ? zipList(lang, p.zips) : NO_ZIPS[lang],
+    languageName: p.languageName ?? LANGUAGE_NAMES[lang],
+    status: STATUS_NAMES[lang][p.status],
+  });
+}
+
+const LANGUAGE_CHANGED: Record<Language, string> = {
+  en: "OK, we'll text you in English from now on.",
+  es: "Listo, desde ahora le escribiremos en español.",
+  zh: "好的，今后我们将用中文给您发信息。",
+  vi: "Vâng, từ nay chúng tôi sẽ nhắn tin cho quý vị bằng tiếng Việt.",
+};
+
+/** Confirms a language change, in the new language. */
+export function languageChangedReply(lang: Language): string {
+  return LANGUAGE_CHANGED[lang];
+}
+
+const EMAIL_CONFIRMATION_SENT: Record<Language, string> = {
+  en: "Please check your inbox: we sent a link to confirm your email. Once you confirm, alerts will go there too.",
+  es: "Revise su correo: le mandamos un enlace para confirmar su email y recibir alertas por correo también.",
+  zh: "请查收邮件并点击确认链接。确认后，您也会通过邮件收到警报。",
+  vi: "Xin kiểm tra email và bấm vào link để xác nhận. Sau đó quý vị cũng nhận cảnh báo qua email.",
+};
+
+/** An email address was texted; a confirmation mail is on its way. */
+export function emailConfirmationSentReply(lang: Language): string {
+  return EMAIL_CONFIRMATION_SENT[lang];
+}
+
+const INVALID_EMAIL: Record<Language, string> = {
+  en: "That doesn't look like an email address. Please check it and text it again, like name@example.com.",
+  es: "Ese email no parece correcto. Revise que esté bien escrito y vuelva a mandarlo, como nombre@ejemplo.com.",
+  zh: "这个邮箱地址似乎不正确，请检查后重新发送，例如name@example.com。",
+  vi: "Địa chỉ email này có vẻ không đúng. Xin kiểm tra và gửi lại, ví dụ ten@example.com.",
+};
+
+/** A texted "email address" that is not one. */
+export function invalidEmailReply(lang: Language): string {
+  return INVALID_EMAIL[lang];
+}
+
+const UNKNOWN_COMMAND: Texts<{ program: string; example: string }> = {
+  en: (p) =>
+    `${p.program}: Text a 5-digit ZIP like ${p.example} to get alerts. Reply LIST to see your ZIPs, HELP for help, STOP to cancel.`,
+  es: (p) =>
+    `${p.program}: Mande un ZIP de 5 cifras, como ${p.example}, para recibir alertas. AYUDA o HELP para ayuda, ALTO o STOP para cancelar.`,
+  zh: (p) => `${p.program}：发送5位邮编（如${p.example}）订阅警报。回复HELP获取帮助，STOP退订。`,
+  vi: (p) =>
+    `${p.program}: Nhắn mã ZIP (ví dụ ${p.example}) để nhận cảnh báo, HELP để được giúp, STOP để hủy.`,
+};
+
+const UNKNOWN_COMMAND_WITH_HOTLINE: Texts<{ program: string; example: string; hotline: string }> = {
+  en: (p) =>
+    `${p.program}: To report activity, call ${p.hotline}. Text a 5-digit ZIP like ${p.example} for alerts, HELP for help, STOP to cancel.`,
+  es: (p) =>
+    `${p.program}: Para reportar, llame al ${p.hotline}. Mande un ZIP como ${p.example} para alertas, AYUDA o HELP para ayuda, ALTO o STOP para cancelar.`,
+  zh: (p) => `${p.program}：举报请致电${p.hotline}。发送邮编（如${p.example}）订阅警报，回复STOP退订。`,
+  vi: (p) =>
+    `${p.program}: Để báo tin, xin gọi ${p.hotline}. Nhắn mã ZIP (ví dụ ${p.example}) để nhận cảnh báo, STOP để hủy.`,
+};
+
+/**
+ * Anything the grammar did not understand: a short help. People also text reports to this number,
+ * so when a hotline is given the reply leads with it.
+ */
+export function unknownCommandReply(
+  lang: Language,
+  p: { program: string; example: string; hotline?: string },
+): string {
+  const { hotline } = p;
+  return hotline
+    ? UNKNOWN_COMMAND_WITH_HOTLINE[lang]({ program: p.program, example: p.example, hotline })
+    : UNKNOWN_COMMAND[lang](p);
+}
+
+const TOO_MANY_ZIPS: Texts<{ max: number; ignored: string | undefined }> = {
+  en: (p) =>
+    `${p.ignored ? `Not added: ${p.ignored}. ` : ""}You can follow up to ${p.max} ZIPs. Reply LIST to see yours, or REMOVE and a ZIP to drop one.`,
+  es: (p) =>
+    `${p.ignored ? `No agregamos ${p.ignored}. ` : ""}Puede seguir hasta ${p.max} ZIP. Mande LISTA para ver los suyos, o QUITAR y un ZIP para dejar uno.`,
+  zh: (p) =>
+    `${p.ignored ? `未添加${p.ignored}。` : ""}最多可订阅${p.max}个邮编。回复“列表”查看，发送“删除”加邮编可移除。`,
+  vi: (p) =>
+    `${p.ignored ? `Chưa thêm ${p.ignored}. ` : ""}Tối đa ${p.max} mã ZIP. Nhắn DANH SÁCH để xem, XÓA kèm mã ZIP để bớt.`,
+};
+
+/** Over the per-resident ZIP limit; ignored lists the ZIPs that were not added, if any. */
+export function tooManyZipsReply(lang: Language, p: { max: number; ignored?: readonly string[] }): string {
+  const ignored = p.ignored && p.ignored.length > 0 ? zipList(lang, p.ignored) : undefined;
+  return TOO_MANY_ZIPS[lang]({ max: p.max, ignored });
+}
+
+const NOTHING_TO_START: Texts<{ program: string; example: string }> = {
+  en: (p) =>
+    `You're not signed up yet. Text your 5-digit ZIP, like ${p.example}, to get ${p.program} alerts.`,
+  es: (p) =>
+    `Usted no tiene alertas activas. Mande su ZIP de 5 cifras, como ${p.example}, para recibir alertas de ${p.program}.`,
+  zh: (p) => `您还没有订阅。请发送5位邮编（如${p.example}）接收${p.program}的警报。`,
+  vi: (p) => `Quý vị chưa đăng ký. Xin nhắn mã ZIP (ví dụ ${p.example}) để nhận cảnh báo ${p.program}.`,
+};
+
+/** START from someone who never subscribed (or has no ZIPs): tell them to text a ZIP. */
+export function nothingToStartReply(lang: Language, p: { program: string; example: string }): string {
+  return NOTHING_TO_START[lang](p);
+}
