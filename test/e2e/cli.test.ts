@@ -106,14 +106,13 @@ describe("aviso migrate and worker", () => {
       await boss.start();
       const ids: string[] = [];
       for (let i = 0; i < 20; i++) ids.push((await boss.send("housekeeping", { task: "purge-outbox" }))!);
-      await expect
-        .poll(
-          () => workers.map((w) => w.output().match(/"job done"/g)?.length ?? 0).reduce((a, b) => a + b),
-          { timeout: 45_000 },
-        )
-        .toBeGreaterThanOrEqual(20);
-      const handled = workers.flatMap((w) => [...w.output().matchAll(/"job":"([^"]+)"/g)].map((m) => m[1]));
-      expect(handled.filter((id) => ids.includes(id!)).sort()).toEqual([...ids].sort());
+      // Only our ids count: the hourly housekeeping schedule may add jobs of its own.
+      const handled = () =>
+        workers
+          .flatMap((w) => [...w.output().matchAll(/"job":"([^"]+)"/g)].map((m) => m[1]!))
+          .filter((id) => ids.includes(id));
+      await expect.poll(() => handled().length, { timeout: 45_000 }).toBeGreaterThanOrEqual(ids.length);
+      expect(handled().sort()).toEqual([...ids].sort());
     } finally {
       await boss.stop({ graceful: false });
       for (const w of workers) w.child.kill("SIGTERM");
