@@ -8,8 +8,9 @@ import pino, { type DestinationStream, type Logger } from "pino";
 export type { Logger };
 
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}.-]+\.[\p{L}]{2,}/gu;
-// 10+ digits, allowing the separators people and providers write numbers with.
-const PHONE = /\+?\d(?:[\s().-]*\d){9,14}/g;
+// 10 to 15 digits, allowing the separators people and providers write numbers with, but not
+// inside a longer token: a UUID or a hex id has digit runs too, and must stay readable.
+const PHONE = /(?<![\p{L}\p{N}_-])\+?\d(?:[\s().-]*\d){9,14}(?![\p{L}\p{N}_-])/gu;
 
 export function scrubPii(text: string): string {
   return text.replace(EMAIL, "[email]").replace(PHONE, "[phone]");

@@ -91,34 +91,38 @@ describe("aviso migrate and worker", () => {
     expect(output).toMatch(/needs DATABASE_URL/);
   });
 
-  it.runIf(provided.kind === "postgres")("runs several workers at once, each job handled once", async () => {
-    const env = freshEnv();
-    expect((await runAviso(["migrate"], env)).code).toBe(0);
-    const workers = [startAviso(["worker"], env), startAviso(["worker"], env)];
-    const boss = new PgBoss({
-      connectionString: env.DATABASE_URL,
-      schema: "pgboss",
-      supervise: false,
-      schedule: false,
-    });
-    try {
-      await Promise.all(workers.map((w) => w.waitForOutput(/worker started/, 20_000)));
-      await boss.start();
-      const ids: string[] = [];
-      for (let i = 0; i < 20; i++) ids.push((await boss.send("housekeeping", { task: "purge-outbox" }))!);
-      // Only our ids count: the hourly housekeeping schedule may add jobs of its own.
-      const handled = () =>
-        workers
-          .flatMap((w) => [...w.output().matchAll(/"job":"([^"]+)"/g)].map((m) => m[1]!))
-          .filter((id) => ids.includes(id));
-      await expect.poll(() => handled().length, { timeout: 45_000 }).toBeGreaterThanOrEqual(ids.length);
-      expect(handled().sort()).toEqual([...ids].sort());
-    } finally {
-      await boss.stop({ graceful: false });
-      for (const w of workers) w.child.kill("SIGTERM");
-      await Promise.all(workers.map((w) => w.exited));
-    }
-  });
+  it.runIf(provided.kind === "postgres")(
+    "runs several workers at once, each job handled once",
+    async () => {
+      const env = freshEnv();
+      expect((await runAviso(["migrate"], env)).code).toBe(0);
+      const workers = [startAviso(["worker"], env), startAviso(["worker"], env)];
+      const boss = new PgBoss({
+        connectionString: env.DATABASE_URL,
+        schema: "pgboss",
+        supervise: false,
+        schedule: false,
+      });
+      try {
+        await Promise.all(workers.map((w) => w.waitForOutput(/worker started/, 20_000)));
+        await boss.start();
+        const ids: string[] = [];
+        for (let i = 0; i < 10; i++) ids.push((await boss.send("housekeeping", { task: "purge-outbox" }))!);
+        // Only our ids count: the hourly housekeeping schedule may add jobs of its own.
+        const handled = () =>
+          workers
+            .flatMap((w) => [...w.output().matchAll(/"job":"([^"]+)"/g)].map((m) => m[1]!))
+            .filter((id) => ids.includes(id));
+        await expect.poll(() => handled().length, { timeout: 60_000 }).toBeGreaterThanOrEqual(ids.length);
+        expect(handled().sort()).toEqual([...ids].sort());
+      } finally {
+        await boss.stop({ graceful: false });
+        for (const w of workers) w.child.kill("SIGTERM");
+        await Promise.all(workers.map((w) => w.exited));
+      }
+    },
+    90_000,
+  );
 });
 
 afterAll(() => {});

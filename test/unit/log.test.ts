@@ -13,9 +13,14 @@ const CANARIES = [
 describe("logging never writes an address", () => {
   it("scrubs phone numbers and emails in any format", () => {
     for (const canary of CANARIES) expect(scrubPii(`from ${canary} now`)).not.toContain(canary);
-    expect(scrubPii("alert 42 for ZIP 94607 at 2026-11-24T10:00:00Z")).toBe(
+    for (const harmless of [
       "alert 42 for ZIP 94607 at 2026-11-24T10:00:00Z",
-    );
+      "job 8254d15b-0f7b-4123-8123-123456789abc done",
+      "job 12345678-1234-1234-1234-123456789012 done",
+    ]) {
+      expect(scrubPii(harmless)).toBe(harmless);
+    }
+    expect(scrubPii('{"to":"+15105550199"}')).toBe('{"to":"[phone]"}');
   });
 
   it("redacts fields by name and scrubs messages, nested fields and errors", () => {
