@@ -4,7 +4,9 @@
  */
 import type { Migration } from "kysely/migration";
 import * as coreSchema from "./2026-11-24T0000-core-schema.ts";
+import * as fanout from "./2026-11-24T0200-fanout.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-24T0000-core-schema": coreSchema,
+  "2026-11-24T0200-fanout": fanout,
 };

@@ -73,6 +73,13 @@ const envSchema = z.object({
   VAPID_PUBLIC_KEY: optionalText,
   VAPID_PRIVATE_KEY: optionalText,
   VAPID_SUBJECT: optionalUrl(["mailto:", "https:"]),
+  // Per worker process. 1/s is a long code's rate; a short code does 100/s, 10DLC depends on the
+  // brand's trust score (see docs/architecture.md, "Fan-out").
+  SMS_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(1),
+  COMMUNITY_SMS: z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .default("false")
+    .transform((value) => value === "true" || value === "1" || value === "yes"),
 });
 
 export type ServiceArea =
@@ -105,6 +112,13 @@ export type SmsProvider = {
 };
 export type EmailProvider = { smtpUrl: string; from: string };
 export type PushProvider = { publicKey: string; privateKey: string; subject: string };
+/** How fan-out paces and routes messages. */
+export type DeliverySettings = {
+  /** SMS messages per second per worker process (token bucket). */
+  smsRatePerSecond: number;
+  /** Whether Community-priority alerts also go by SMS (by default email and push only). */
+  communitySms: boolean;
+};
 
 export type Config = {
   env: "development" | "production" | "test";
@@ -120,6 +134,7 @@ export type Config = {
   sms?: SmsProvider;
   email?: EmailProvider;
   push?: PushProvider;
+  delivery: DeliverySettings;
   /** True when at least one channel has no provider and goes to the local outbox instead. */
   localMode: boolean;
 };
@@ -180,6 +195,7 @@ export function loadConfig(env: Env): Config {
     sms,
     email: email ? { smtpUrl: email[0], from: email[1] } : undefined,
     push: push ? { publicKey: push[0], privateKey: push[1], subject: push[2] } : undefined,
+    delivery: { smsRatePerSecond: e.SMS_RATE_PER_SECOND, communitySms: e.COMMUNITY_SMS },
     localMode,
   };
 }

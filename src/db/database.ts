@@ -9,7 +9,10 @@
  * - subscription: a subscriber following one ZIP code.
  * - alert: what operators publish; its texts live in alert_texts, one row per language.
  * - delivery: the ledger, one row per (alert, subscriber, channel); "nothing lost, nothing doubled"
- *   is checked against it.
+ *   is checked against it. Final states: sent, delivered, undelivered, failed (last_error says
+ *   why), skipped (last_error "expired", "opted_out" or "alert_<status>").
+ * - an alert's own ZIP: the first of its target_zips (the sighting's ZIP); its subscribers are
+ *   delivered to first.
  * - outbox: in local mode, messages that would have gone to a provider.
  */
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
@@ -96,6 +99,13 @@ export interface DeliveriesTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   sent_at: Timestamp | null;
+  /** The ZIP through which the subscriber is in the target (2026-11-24T0200-fanout). */
+  zip: string | null;
+  /** The job attempt holding the row while it is `sending` ("<job id>:<retry count>"). */
+  claim: string | null;
+  claimed_at: Timestamp | null;
+  /** Sent again after an attempt whose outcome is unknown: the resident may have two copies. */
+  possible_duplicate: Generated<boolean>;
 }
 
 export interface AuditLogTable {

@@ -19,6 +19,10 @@ export async function startBoss(
     schedule: options.schedule ?? true,
     supervise: options.supervise ?? true,
     useListenNotify: true,
+    // How often dead workers' jobs are noticed (heartbeats, expiry): a delivery batch whose worker
+    // was killed is retried within about heartbeatSeconds + this (the default is 60 s).
+    superviseIntervalSeconds: 10,
+    monitorIntervalSeconds: 10,
   };
   const boss =
     handle.kind === "postgres"

@@ -3,12 +3,40 @@ import type { PgBoss, Queue } from "pg-boss";
 
 export const QUEUES = {
   housekeeping: "housekeeping",
+  deliverSms: "deliver-sms",
+  deliverEmail: "deliver-email",
+  deliverPush: "deliver-push",
 } as const;
+
+/** One delivery queue per channel, so a slow channel (SMS at its provider's rate) never holds up the others. */
+export const DELIVERY_QUEUES = {
+  sms: QUEUES.deliverSms,
+  email: QUEUES.deliverEmail,
+  push: QUEUES.deliverPush,
+} as const;
+
+// A delivery job is a batch of ledger rows. A throw retries it with backoff (provider 429s and
+// outages); only rows still queued are sent again. heartbeatSeconds: a worker killed mid-batch
+// stops beating and its job is retried within ~30 s (heartbeat + supervise interval, see boss.ts)
+// instead of waiting out expireInSeconds, which is long because an SMS batch at a long code's
+// 1 message/second takes minutes.
+const DELIVERY_POLICY: Omit<Queue, "name"> = {
+  retryLimit: 12,
+  retryDelay: 1,
+  retryBackoff: true,
+  retryDelayMax: 60,
+  heartbeatSeconds: 10,
+  expireInSeconds: 4 * 3600,
+  notify: true,
+};
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
 
 const POLICIES: Record<QueueName, Omit<Queue, "name">> = {
   housekeeping: { retryLimit: 3, retryBackoff: true, expireInSeconds: 300, notify: true },
+  "deliver-sms": DELIVERY_POLICY,
+  "deliver-email": DELIVERY_POLICY,
+  "deliver-push": DELIVERY_POLICY,
 };
 
 export async function ensureQueues(boss: PgBoss): Promise<void> {
