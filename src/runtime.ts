@@ -8,7 +8,7 @@ import { type AppContext, type Clock, systemClock } from "./context.ts";
 import { connectDatabase, type DatabaseHandle } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { loadZipCodes } from "./db/zip-codes.ts";
-import { createSenders } from "./delivery/senders.ts";
+import { createSenders, type SenderOptions } from "./delivery/senders.ts";
 import { startBoss } from "./jobs/boss.ts";
 import { ensureQueues } from "./jobs/queues.ts";
 import type { Logger } from "./log.ts";
@@ -28,7 +28,7 @@ export class DatabaseUnavailableError extends Error {
 export async function createRuntime(
   config: Config,
   log: Logger,
-  options: { handle?: DatabaseHandle; clock?: Clock } = {},
+  options: { handle?: DatabaseHandle; clock?: Clock; senders?: SenderOptions } = {},
 ): Promise<Runtime> {
   const keys = loadKeys(config, (message) => log.warn(message));
   const pii = createPiiCipher(keys.keyring, keys.blindIndexKey);
@@ -41,7 +41,7 @@ export async function createRuntime(
     if (added > 0) log.info({ zipCodes: added }, "ZIP reference data loaded");
     const boss = await startBoss(handle, log);
     await ensureQueues(boss);
-    const senders = createSenders(config, handle.db, pii);
+    const senders = createSenders(config, handle.db, pii, options.senders);
     const clock = options.clock ?? systemClock;
     return {
       config,

@@ -17,21 +17,40 @@ export type OutboundMessage = {
   /** Seconds the message stays useful (SMS ValidityPeriod, push TTL). */
   ttlSeconds?: number;
   urgency?: "very-low" | "low" | "normal" | "high";
+  /** The ledger row this message is, so provider status callbacks can find it (SMS). */
+  deliveryId?: string;
 };
 
 export type SendResult = { providerId?: string };
 
-/** `retry`: try again later (rate limits, outages). `permanent`: never retry this address. */
+export type SendErrorOptions = {
+  /** How long the provider asked us to wait (Retry-After). */
+  retryAfterMs?: number;
+  /** The provider may have accepted the message before failing (a timeout after the request). */
+  ambiguous?: boolean;
+  /** The address can never receive on this channel (unsubscribed, invalid, gone). */
+  addressDead?: boolean;
+};
+
+/**
+ * `retry`: try again later (rate limits, outages). `permanent`: never retry this message.
+ * The message is for logs and the ledger, so it must never contain the address: senders build it
+ * from the provider's code and a scrubbed provider text.
+ */
 export class SendError extends Error {
   readonly kind: "retry" | "permanent";
   readonly code: string;
   readonly retryAfterMs?: number;
-  constructor(kind: "retry" | "permanent", code: string, message: string, retryAfterMs?: number) {
+  readonly ambiguous: boolean;
+  readonly addressDead: boolean;
+  constructor(kind: "retry" | "permanent", code: string, message: string, options: SendErrorOptions = {}) {
     super(message);
     this.name = "SendError";
     this.kind = kind;
     this.code = code;
-    this.retryAfterMs = retryAfterMs;
+    this.retryAfterMs = options.retryAfterMs;
+    this.ambiguous = options.ambiguous ?? false;
+    this.addressDead = options.addressDead ?? false;
   }
 }
 

@@ -1,26 +1,40 @@
 /**
- * Chooses each channel's sender: the provider when one is configured, the local outbox otherwise.
+ * Chooses each channel's sender: the provider when one is configured, the local outbox otherwise
+ * (local mode, which config refuses in production). Senders live in src/, not workers/, because
+ * the API sends too (SMS replies to keywords) and both get them from the runtime.
  */
+import type { Agent } from "node:https";
 import type { Config } from "../config.ts";
 import type { Channel } from "../db/database.ts";
 import type { DbOrTx } from "../db/transaction.ts";
 import type { PiiCipher } from "../security/pii.ts";
 import { createLocalOutboxSender } from "./local-outbox.ts";
 import type { Sender } from "./sender.ts";
+import { createSmtpSender } from "./smtp-sender.ts";
+import { createTwilioSender } from "./twilio-sender.ts";
+import { createWebPushSender } from "./webpush-sender.ts";
 
-export function createSenders(config: Config, db: DbOrTx, pii: PiiCipher): Record<Channel, Sender> {
-  const configured = (["sms", "email", "push"] as const).filter((channel) => config[channel] !== undefined);
-  if (configured.length > 0) {
-    // Provider senders (Twilio, SMTP, web push) arrive with the fan-out work; until then refuse
-    // rather than quietly keep real residents' messages in the outbox.
-    throw new Error(
-      `Provider configured for ${configured.join(", ")}, but this version can only use the local outbox. ` +
-        "Unset the provider variables to run in local mode.",
-    );
-  }
+export type SenderOptions = {
+  /** HTTPS agent for push services (tests: one that trusts the loopback peer). */
+  pushAgent?: Agent;
+};
+
+export function createSenders(
+  config: Config,
+  db: DbOrTx,
+  pii: PiiCipher,
+  options: SenderOptions = {},
+): Record<Channel, Sender> {
   return {
-    sms: createLocalOutboxSender(db, pii, "sms"),
-    email: createLocalOutboxSender(db, pii, "email"),
-    push: createLocalOutboxSender(db, pii, "push"),
+    sms: config.sms
+      ? createTwilioSender(config.sms, {
+          publicUrl: config.publicUrl,
+          ratePerSecond: config.delivery.smsRatePerSecond,
+        })
+      : createLocalOutboxSender(db, pii, "sms"),
+    email: config.email ? createSmtpSender(config.email) : createLocalOutboxSender(db, pii, "email"),
+    push: config.push
+      ? createWebPushSender(config.push, { agent: options.pushAgent })
+      : createLocalOutboxSender(db, pii, "push"),
   };
 }

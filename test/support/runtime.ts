@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { type Config, loadConfig } from "../../src/config.ts";
 import type { Clock } from "../../src/context.ts";
+import type { SenderOptions } from "../../src/delivery/senders.ts";
 import { createLogger } from "../../src/log.ts";
 import { createRuntime, type Runtime } from "../../src/runtime.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
@@ -41,13 +42,17 @@ export class CapturedLog extends Writable {
 export type TestRuntime = Runtime & { database: TestDatabase; logs: CapturedLog; close(): Promise<void> };
 
 export async function createTestRuntime(
-  options: { env?: Record<string, string | undefined>; clock?: Clock } = {},
+  options: { env?: Record<string, string | undefined>; clock?: Clock; senders?: SenderOptions } = {},
 ): Promise<TestRuntime> {
   const config: Config = loadConfig(testEnv(options.env));
   const logs = new CapturedLog();
   const log = createLogger({ level: config.logLevel, destination: logs });
   const database = await createTestDatabase();
-  const runtime = await createRuntime(config, log, { handle: database.handle, clock: options.clock });
+  const runtime = await createRuntime(config, log, {
+    handle: database.handle,
+    clock: options.clock,
+    senders: options.senders,
+  });
   return {
     ...runtime,
     database,

@@ -1,0 +1,77 @@
+/**
+ * Email over SMTP with nodemailer, through a pool of a few long-lived connections (opening one per
+ * message costs a TCP and SMTP handshake each time). SMTP replies become SendErrors: 4xx and lost
+ * connections are retried; a 5xx for the recipient is permanent and stops the subscriber; a 5xx
+ * for the message fails that message only. Error texts carry the SMTP code, never the server's
+ * text, which usually echoes the address.
+ */
+import nodemailer from "nodemailer";
+import type { EmailProvider } from "../config.ts";
+import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
+
+export type SmtpSenderOptions = {
+  /** Connections in the pool. */
+  maxConnections?: number;
+  /** false: one connection per message (the naive way; the benchmark compares against it). */
+  pool?: boolean;
+};
+
+export function createSmtpSender(provider: EmailProvider, options: SmtpSenderOptions = {}): Sender {
+  const pool = options.pool ?? true;
+  const transport = nodemailer.createTransport({
+    url: provider.smtpUrl,
+    ...(pool ? { pool: true, maxConnections: options.maxConnections ?? 8, maxMessages: Infinity } : {}),
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 30_000,
+  });
+
+  return {
+    channel: "email",
+    mode: "provider",
+    async send(message: OutboundMessage) {
+      try {
+        const info = await transport.sendMail({
+          from: provider.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          headers: message.headers,
+        });
+        return { providerId: info.messageId };
+      } catch (error) {
+        throw smtpSendError(error);
+      }
+    },
+    async close() {
+      transport.close();
+    },
+  };
+}
+
+/** Recipient rejected for good: no such mailbox, mailbox unavailable, bad address syntax. */
+const RECIPIENT_DEAD = new Set([550, 551, 553, 501]);
+
+export function smtpSendError(error: unknown): SendError {
+  const e = (typeof error === "object" && error !== null ? error : {}) as {
+    responseCode?: unknown;
+    code?: unknown;
+  };
+  const code = typeof e.code === "string" ? e.code : "unknown";
+  if (typeof e.responseCode === "number") {
+    const reply = e.responseCode;
+    const label = `smtp ${reply}`;
+    if (reply >= 400 && reply < 500) return new SendError("retry", label, `${label}: try again later`);
+    if (code === "EAUTH") return new SendError("retry", label, `${label}: authentication refused`);
+    if (code === "EENVELOPE" && RECIPIENT_DEAD.has(reply)) {
+      return new SendError("permanent", label, `${label}: recipient rejected`, { addressDead: true });
+    }
+    return new SendError("permanent", label, `${label}: message rejected`);
+  }
+  // No SMTP reply. A timeout or a reset after DATA may come after the server queued the message.
+  const ambiguous = code === "ETIMEDOUT" || code === "ESOCKET";
+  return new SendError("retry", `smtp ${code}`, `smtp ${code}: no answer from the mail server`, {
+    ambiguous,
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * SMS through Twilio (or a Twilio-compatible API at TWILIO_API_URL), paced by a token bucket at the
+ * sending number's rate. Twilio's answers become SendErrors: rate limits and outages are retried
+ * later; a resident who unsubscribed at the carrier, or an invalid or non-mobile number, is
+ * permanent and the subscriber is stopped; our own credential problems are retried, never blamed
+ * on the resident. Error texts are built from Twilio's codes, never from its messages, which echo
+ * the number.
+ */
+import type { SmsProvider } from "../config.ts";
+import { createTwilioClient } from "../sms/twilio-client.ts";
+import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
+import { createTokenBucket } from "./token-bucket.ts";
+
+export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
+
+/** Twilio's bounds for ValidityPeriod, in seconds. */
+export const VALIDITY_MIN_S = 1;
+export const VALIDITY_MAX_S = 36_000;
+
+/**
+ * Codes (from the API or a status callback's ErrorCode) that say this number can never receive our
+ * SMS: the subscriber is stopped.
+ */
+export const TWILIO_ADDRESS_DEAD: Record<number, string> = {
+  21610: "recipient unsubscribed (replied STOP to the carrier)",
+  21211: "invalid number",
+  21614: "not a mobile number",
+  30005: "unknown or inactive number",
+  30006: "landline or unreachable carrier",
+};
+
+/** Codes that fail this message only. */
+const PERMANENT: Record<number, string> = {
+  21408: "region not enabled",
+  21612: "number cannot be reached from our sender",
+  21617: "message too long",
+  30007: "filtered by the carrier",
+  30003: "handset unreachable",
+  30008: "unknown carrier error",
+};
+
+export type TwilioSenderOptions = {
+  publicUrl: string;
+  ratePerSecond: number;
+  timeoutMs?: number;
+};
+
+export function createTwilioSender(provider: SmsProvider, options: TwilioSenderOptions): Sender {
+  const client = createTwilioClient({
+    accountSid: provider.accountSid,
+    authToken: provider.authToken,
+    apiUrl: provider.apiUrl,
+    timeoutMs: options.timeoutMs ?? 15_000,
+  });
+  const bucket = createTokenBucket(options.ratePerSecond);
+  const callbackBase = `${options.publicUrl}${TWILIO_STATUS_PATH}`;
+
+  return {
+    channel: "sms",
+    mode: "provider",
+    async send(message: OutboundMessage) {
+      await bucket.take();
+      const sender = provider.messagingServiceSid
+        ? { messagingServiceSid: provider.messagingServiceSid }
+        : { from: provider.from! };
+      try {
+        const sent = await client.messages.create({
+          to: message.to,
+          body: message.text,
+          ...sender,
+          statusCallback: message.deliveryId ? `${callbackBase}?d=${message.deliveryId}` : callbackBase,
+          ...(message.ttlSeconds === undefined ? {} : { validityPeriod: validityPeriod(message.ttlSeconds) }),
+        });
+        return { providerId: sent.sid };
+      } catch (error) {
+        const failure = twilioSendError(error);
+        if (failure.retryAfterMs !== undefined) bucket.pause(failure.retryAfterMs);
+        throw failure;
+      }
+    },
+  };
+}
+
+export function validityPeriod(ttlSeconds: number): number {
+  return Math.min(VALIDITY_MAX_S, Math.max(VALIDITY_MIN_S, Math.floor(ttlSeconds)));
+}
+
+/** Maps what the twilio client threw (a RestException, or a network error) to a SendError. */
+export function twilioSendError(error: unknown): SendError {
+  if (error instanceof SendError) return error;
+  const e = (typeof error === "object" && error !== null ? error : {}) as {
+    status?: unknown;
+    code?: unknown;
+  };
+  if (typeof e.status === "number") {
+    const status = e.status;
+    const code = typeof e.code === "number" ? e.code : 0;
+    const label = `twilio ${code || status}`;
+    if (status === 429 || code === 20429) {
+      return new SendError("retry", label, `${label}: rate limited`, { retryAfterMs: 1_000 });
+    }
+    if (status >= 500) return new SendError("retry", label, `${label}: provider error (HTTP ${status})`);
+    if (status === 401 || status === 403 || code === 20003) {
+      // Our credentials or account, not the resident: keep the message for after the fix.
+      return new SendError("retry", label, `${label}: authentication refused (HTTP ${status})`);
+    }
+    const dead = TWILIO_ADDRESS_DEAD[code];
+    if (dead) return new SendError("permanent", label, `${label}: ${dead}`, { addressDead: true });
+    return new SendError("permanent", label, `${label}: ${PERMANENT[code] ?? `rejected (HTTP ${status})`}`);
+  }
+  // No HTTP answer. A timeout or a reset may come after Twilio accepted the message.
+  const code = typeof e.code === "string" ? e.code : "network";
+  const ambiguous = !["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"].includes(code);
+  return new SendError("retry", `twilio ${code}`, `twilio ${code}: no answer from the provider`, {
+    ambiguous,
+  });
+}

@@ -1,0 +1,95 @@
+/** Every message says what it is, in the resident's language. */
+import { describe, expect, it } from "vitest";
+import { LANGUAGES } from "../../src/i18n/languages.ts";
+import {
+  alertLabel,
+  composeEmail,
+  composePush,
+  composeSms,
+  LABELS,
+  MAX_PUSH_PAYLOAD_BYTES,
+  type MessageAlert,
+  pickText,
+} from "../../src/services/alerts/compose.ts";
+
+const base: MessageAlert = {
+  id: "3f1c2a7e-0000-4000-8000-000000000001",
+  kind: "sighting",
+  priority: "alert",
+  is_drill: false,
+};
+const text = {
+  language: "es" as const,
+  headline: "Agentes en 7th",
+  body: "Confirmado.\n\nNo abra la puerta.",
+  sms_text: "Agentes en 7th.",
+};
+
+describe("labels", () => {
+  it.each([
+    ["sighting", "VERIFIED"],
+    ["statement", "OFFICIAL CITY STATEMENT"],
+    ["update", "UPDATE"],
+    ["cancel", "ALL CLEAR"],
+  ] as const)("a %s says %s", (kind, label) => {
+    expect(alertLabel({ ...base, kind }, "en")).toBe(label);
+  });
+
+  it("a cancel of a false report says FALSE ALARM; a drill says DRILL first", () => {
+    expect(alertLabel({ ...base, kind: "cancel", cancelReason: "false_alarm" }, "en")).toBe("FALSE ALARM");
+    expect(alertLabel({ ...base, is_drill: true }, "en")).toBe("DRILL · VERIFIED");
+    expect(alertLabel({ ...base, is_drill: true, kind: "statement" }, "es")).toBe(
+      "SIMULACRO · COMUNICADO OFICIAL DE LA CIUDAD",
+    );
+  });
+
+  it("exist in every language for every label", () => {
+    for (const labels of Object.values(LABELS)) {
+      for (const language of LANGUAGES) expect(labels[language].length).toBeGreaterThan(1);
+      expect(new Set(Object.values(labels)).size).toBeGreaterThanOrEqual(LANGUAGES.length - 1);
+    }
+  });
+});
+
+describe("messages", () => {
+  it("SMS: label, then the SMS text", () => {
+    expect(composeSms(base, text)).toBe("VERIFICADO: Agentes en 7th.");
+  });
+
+  it("email: subject with label; text and HTML with the page link and the unsubscribe link, escaped", () => {
+    const mail = composeEmail(
+      base,
+      { ...text, body: "<b>Confirmado</b> & más" },
+      { publicUrl: "https://aviso.test", unsubscribeUrl: "https://aviso.test/unsubscribe/abc" },
+    );
+    expect(mail.subject).toBe("VERIFICADO: Agentes en 7th");
+    expect(mail.text).toContain("https://aviso.test/alerts/3f1c2a7e-0000-4000-8000-000000000001");
+    expect(mail.text).toContain("Cancelar la suscripción: https://aviso.test/unsubscribe/abc");
+    expect(mail.html).toContain("&lt;b&gt;Confirmado&lt;/b&gt; &amp; más");
+    expect(mail.html).toContain('href="https://aviso.test/unsubscribe/abc"');
+    expect(mail.html).toContain('lang="es"');
+  });
+
+  it("push: a small JSON payload, cut to stay under 3 kB", () => {
+    const payload = JSON.parse(composePush(base, text, "https://aviso.test"));
+    expect(payload).toEqual({
+      alertId: base.id,
+      label: "VERIFICADO",
+      headline: "Agentes en 7th",
+      url: `https://aviso.test/alerts/${base.id}`,
+      priority: "alert",
+      drill: false,
+    });
+    const long = composePush(base, { ...text, headline: "警".repeat(5000) }, "https://aviso.test");
+    expect(Buffer.byteLength(long)).toBeLessThanOrEqual(MAX_PUSH_PAYLOAD_BYTES);
+    expect(JSON.parse(long).headline.endsWith("…")).toBe(true);
+  });
+
+  it("falls back to English, then to any text, when the resident's language is missing", () => {
+    const en = { ...text, language: "en" as const };
+    const zh = { ...text, language: "zh" as const };
+    expect(pickText([zh, en], "vi")).toBe(en);
+    expect(pickText([zh], "vi")).toBe(zh);
+    expect(pickText([zh, en], "zh")).toBe(zh);
+  });
+});
