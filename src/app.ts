@@ -10,6 +10,7 @@ import type { AppContext } from "./context.ts";
 import { ApiError, errorBody } from "./http/errors.ts";
 import { devRoutes } from "./routes/dev.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { twilioSmsRoutes } from "./routes/twilio-sms.ts";
 
 export type AppEnv = { Variables: { ctx: AppContext; requestId: string } };
 
@@ -44,6 +45,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   );
 
   app.route("/", healthRoutes);
+  app.route("/webhooks/twilio", twilioSmsRoutes);
   if (ctx.config.localMode) app.route("/dev", devRoutes);
 
   app.notFound((c) => c.json(errorBody("not_found", "No such resource", c.get("requestId")), 404));

@@ -3,6 +3,7 @@
  * Nothing else reads process.env: a request never depends on the environment at call time.
  */
 import { z } from "zod";
+import type { Language } from "./i18n/languages.ts";
 
 const optionalText = z
   .string()
@@ -46,6 +47,10 @@ const base64Key = optionalText.refine(
   { message: "must be 32 bytes, base64-encoded (openssl rand -base64 32)" },
 );
 
+const frequencyText = optionalText.refine((value) => value === undefined || value.length <= 40, {
+  message: "must be at most 40 characters (it goes into the opt-in SMS reply)",
+});
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -80,6 +85,28 @@ const envSchema = z.object({
     .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
     .default("false")
     .transform((value) => value === "true" || value === "1" || value === "yes"),
+  // Text-a-ZIP: what replies say, and how many may go out (see docs/architecture.md, "Text-a-ZIP").
+  PROGRAM_NAME: z.string().trim().min(1).max(40).default("Aviso"),
+  PROGRAM_HOTLINE: optionalText.refine((value) => value === undefined || value.length <= 40, {
+    message: "must be at most 40 characters (it goes into one-segment SMS replies)",
+  }),
+  PROGRAM_MESSAGE_FREQUENCY: frequencyText,
+  PROGRAM_MESSAGE_FREQUENCY_ES: frequencyText,
+  PROGRAM_MESSAGE_FREQUENCY_ZH: frequencyText,
+  PROGRAM_MESSAGE_FREQUENCY_VI: frequencyText,
+  PROGRAM_EXAMPLE_ZIP: optionalText.refine((value) => value === undefined || /^\d{5}$/.test(value), {
+    message: "must be a 5-digit ZIP",
+  }),
+  SMS_MAX_ZIPS_PER_SUBSCRIBER: z.coerce.number().int().min(1).max(50).default(10),
+  SMS_REPLY_LIMIT_PER_NUMBER: z.coerce.number().int().min(1).max(1_000).default(10),
+  SMS_REPLY_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
+  SMS_REPLY_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  EMAIL_CONFIRMATION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 14)
+    .default(48),
 });
 
 export type ServiceArea =
@@ -120,6 +147,29 @@ export type DeliverySettings = {
   communitySms: boolean;
 };
 
+/** What SMS replies say about the program (CTIA asks for name, frequency and a help contact). */
+export type ProgramSettings = {
+  name: string;
+  /** Where people call to report or get help; unset only outside production. */
+  hotline: string;
+  /** "How often messages come", per language; unset ones use the reply texts' default. */
+  messageFrequency: Partial<Record<Language, string>>;
+  /** The ZIP replies give as an example; unset: derived from the service area. */
+  exampleZip?: string;
+};
+/** Text-a-ZIP: limits on what inbound SMS may cost and do. */
+export type InboundSmsSettings = {
+  maxZipsPerSubscriber: number;
+  /** At most `limit` replies per number per `windowSeconds`; beyond it we process but stay silent. */
+  perNumber: { limit: number; windowSeconds: number };
+  /** At most this many reply messages per minute in all. */
+  globalPerMinute: number;
+  emailConfirmationTtlHours: number;
+};
+
+/** Said by HELP when PROGRAM_HOTLINE is unset outside production: a fictional 555-01xx number. */
+export const PLACEHOLDER_HOTLINE = "(555) 010-0199";
+
 export type Config = {
   env: "development" | "production" | "test";
   port: number;
@@ -135,6 +185,8 @@ export type Config = {
   email?: EmailProvider;
   push?: PushProvider;
   delivery: DeliverySettings;
+  program: ProgramSettings;
+  inboundSms: InboundSmsSettings;
   /** True when at least one channel has no provider and goes to the local outbox instead. */
   localMode: boolean;
 };
@@ -178,6 +230,7 @@ export function loadConfig(env: Env): Config {
     if (!e.BLIND_INDEX_KEY) problems.push("BLIND_INDEX_KEY: required in production");
     if (!e.PUBLIC_URL)
       problems.push("PUBLIC_URL: required in production (webhook signatures are checked against it)");
+    if (!e.PROGRAM_HOTLINE) problems.push("PROGRAM_HOTLINE: required in production (HELP replies give it)");
   }
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -196,11 +249,32 @@ export function loadConfig(env: Env): Config {
     email: email ? { smtpUrl: email[0], from: email[1] } : undefined,
     push: push ? { publicKey: push[0], privateKey: push[1], subject: push[2] } : undefined,
     delivery: { smsRatePerSecond: e.SMS_RATE_PER_SECOND, communitySms: e.COMMUNITY_SMS },
+    program: {
+      name: e.PROGRAM_NAME,
+      hotline: e.PROGRAM_HOTLINE ?? PLACEHOLDER_HOTLINE,
+      messageFrequency: dropUndefined({
+        en: e.PROGRAM_MESSAGE_FREQUENCY,
+        es: e.PROGRAM_MESSAGE_FREQUENCY_ES,
+        zh: e.PROGRAM_MESSAGE_FREQUENCY_ZH,
+        vi: e.PROGRAM_MESSAGE_FREQUENCY_VI,
+      }),
+      exampleZip: e.PROGRAM_EXAMPLE_ZIP,
+    },
+    inboundSms: {
+      maxZipsPerSubscriber: e.SMS_MAX_ZIPS_PER_SUBSCRIBER,
+      perNumber: { limit: e.SMS_REPLY_LIMIT_PER_NUMBER, windowSeconds: e.SMS_REPLY_LIMIT_WINDOW_SECONDS },
+      globalPerMinute: e.SMS_REPLY_LIMIT_PER_MINUTE,
+      emailConfirmationTtlHours: e.EMAIL_CONFIRMATION_TTL_HOURS,
+    },
     localMode,
   };
 }
 
 type ParsedEnv = z.infer<typeof envSchema>;
+
+function dropUndefined<T>(record: Record<Language, T | undefined>): Partial<Record<Language, T>> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
 
 function smsProvider(e: ParsedEnv, problems: string[]): SmsProvider | undefined {
   const anySet =

@@ -14,6 +14,12 @@
  * - an alert's own ZIP: the first of its target_zips (the sighting's ZIP); its subscribers are
  *   delivered to first.
  * - outbox: in local mode, messages that would have gone to a provider.
+ * - consent event: an opt-in or opt-out of one subscriber, with channel, command and time; never
+ *   the address or the message (2026-11-24T0100-text-a-zip, as are the three below).
+ * - inbound message: one texted message by its Twilio MessageSid, for idempotency: the sender's
+ *   blind index, the parsed command and the reply given; never the body. Purged after 7 days.
+ * - email confirmation: a pending email double opt-in; only the token's SHA-256 is stored.
+ * - phone simulator message: local mode's /dev/phone transcript (fictional numbers only).
  */
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 import type { Language } from "../i18n/languages.ts";
@@ -130,6 +136,53 @@ export interface OutboxTable {
   created_at: CreatedAt;
 }
 
+export type ConsentKind = "opt_in" | "opt_out";
+
+export interface ConsentEventsTable {
+  id: Generated<string>;
+  subscriber_id: string;
+  kind: ConsentKind;
+  channel: Channel;
+  /** The command that caused it (`subscribe`, `stop_all`, `start`, `email_confirm`…), never the text. */
+  keyword: string;
+  language: Language;
+  at: CreatedAt;
+}
+
+export interface InboundMessagesTable {
+  message_sid: string;
+  sender_index: Buffer;
+  command: string;
+  /** The messages we answered with, in order; empty when we answered nothing. */
+  reply: ColumnType<string[], string[] | undefined, string[]>;
+  received_at: CreatedAt;
+}
+
+export interface EmailConfirmationsTable {
+  id: Generated<string>;
+  subscriber_id: string;
+  token_hash: Buffer;
+  zips: string[];
+  language: Language;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  confirmed_at: Timestamp | null;
+}
+
+export interface SmsRateCountersTable {
+  key: Buffer;
+  window_start: Timestamp;
+  count: number;
+}
+
+export interface PhoneSimulatorMessagesTable {
+  id: Generated<string>;
+  number_index: Buffer;
+  direction: "to_aviso" | "from_aviso";
+  body: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   zip_codes: ZipCodesTable;
   subscribers: SubscribersTable;
@@ -139,6 +192,11 @@ export interface Database {
   deliveries: DeliveriesTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  consent_events: ConsentEventsTable;
+  inbound_messages: InboundMessagesTable;
+  email_confirmations: EmailConfirmationsTable;
+  sms_rate_counters: SmsRateCountersTable;
+  phone_simulator_messages: PhoneSimulatorMessagesTable;
 }
 
 export type Subscriber = Selectable<SubscribersTable>;

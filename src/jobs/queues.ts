@@ -6,6 +6,7 @@ export const QUEUES = {
   deliverSms: "deliver-sms",
   deliverEmail: "deliver-email",
   deliverPush: "deliver-push",
+  emailConfirmation: "email-confirmation",
 } as const;
 
 /** One delivery queue per channel, so a slow channel (SMS at its provider's rate) never holds up the others. */
@@ -37,6 +38,14 @@ const POLICIES: Record<QueueName, Omit<Queue, "name">> = {
   "deliver-sms": DELIVERY_POLICY,
   "deliver-email": DELIVERY_POLICY,
   "deliver-push": DELIVERY_POLICY,
+  // The double opt-in mail for an address texted to us; payload { confirmationId }, never the address.
+  "email-confirmation": {
+    retryLimit: 8,
+    retryDelay: 5,
+    retryBackoff: true,
+    expireInSeconds: 300,
+    notify: true,
+  },
 };
 
 export async function ensureQueues(boss: PgBoss): Promise<void> {

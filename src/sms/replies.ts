@@ -337,3 +337,16 @@ const NOTHING_TO_START: Texts<{ program: string; example: string }> = {
 export function nothingToStartReply(lang: Language, p: { program: string; example: string }): string {
   return NOTHING_TO_START[lang](p);
 }
+
+const US_NUMBERS_ONLY: Texts<{ program: string }> = {
+  en: (p) => `Sorry, ${p.program} alerts are only for US phone numbers, so we did not sign this number up.`,
+  es: (p) =>
+    `Lo sentimos, las alertas de ${p.program} son solo para teléfonos de EE. UU.; no registramos este teléfono.`,
+  zh: (p) => `抱歉，${p.program}的警报仅限美国电话号码，此号码未登记。`,
+  vi: (p) => `Rất tiếc, ${p.program} chỉ nhận số điện thoại Hoa Kỳ.`,
+};
+
+/** A number outside the US and its territories: refused (this also blunts SMS pumping). */
+export function usNumbersOnlyReply(lang: Language, p: { program: string }): string {
+  return US_NUMBERS_ONLY[lang](p);
+}

@@ -65,6 +65,42 @@ describe("configuration", () => {
       "PII_ENCRYPTION_KEYS: required in production",
       "BLIND_INDEX_KEY: required in production",
       expect.stringMatching(/^PUBLIC_URL: required in production/),
+      expect.stringMatching(/^PROGRAM_HOTLINE: required in production/),
+    ]);
+  });
+
+  it("reads what SMS replies say and the reply limits, with defaults", () => {
+    const defaults = loadConfig({});
+    expect(defaults.program).toEqual({ name: "Aviso", hotline: "(555) 010-0199", messageFrequency: {} });
+    expect(defaults.inboundSms).toEqual({
+      maxZipsPerSubscriber: 10,
+      perNumber: { limit: 10, windowSeconds: 600 },
+      globalPerMinute: 600,
+      emailConfirmationTtlHours: 48,
+    });
+    const config = loadConfig({
+      PROGRAM_NAME: "Oakland Rapid Response",
+      PROGRAM_HOTLINE: "(510) 555-0123",
+      PROGRAM_MESSAGE_FREQUENCY: "Up to 5 msgs/wk",
+      PROGRAM_MESSAGE_FREQUENCY_ES: "Hasta 5 mensajes/sem",
+      PROGRAM_EXAMPLE_ZIP: "94607",
+      SMS_REPLY_LIMIT_PER_NUMBER: "3",
+      SMS_REPLY_LIMIT_WINDOW_SECONDS: "60",
+      SMS_REPLY_LIMIT_PER_MINUTE: "100",
+    });
+    expect(config.program).toEqual({
+      name: "Oakland Rapid Response",
+      hotline: "(510) 555-0123",
+      messageFrequency: { en: "Up to 5 msgs/wk", es: "Hasta 5 mensajes/sem" },
+      exampleZip: "94607",
+    });
+    expect(config.inboundSms.perNumber).toEqual({ limit: 3, windowSeconds: 60 });
+    expect(config.inboundSms.globalPerMinute).toBe(100);
+    expect(problemsOf({ PROGRAM_EXAMPLE_ZIP: "946" })).toEqual([
+      expect.stringMatching(/^PROGRAM_EXAMPLE_ZIP: /),
+    ]);
+    expect(problemsOf({ SMS_REPLY_LIMIT_PER_NUMBER: "0" })).toEqual([
+      expect.stringMatching(/^SMS_REPLY_LIMIT_PER_NUMBER: /),
     ]);
   });
 });

@@ -1,0 +1,22 @@
+/**
+ * Phone numbers as Aviso stores and looks them up: E.164, and only numbers of the US and its
+ * territories. Everything else is refused before anything is stored, which also blunts SMS pumping
+ * (traffic from premium international numbers that makes a service pay for its own replies).
+ */
+import { parsePhoneNumberFromString } from "libphonenumber-js";
+
+/** The US and the territories that share its +1 numbering and its law. */
+const US_REGIONS = new Set(["US", "PR", "GU", "VI", "AS", "MP"]);
+
+/** E.164 for a US (or territory) number, or undefined for anything else. */
+export function normalizeUsPhone(raw: string): string | undefined {
+  if (typeof raw !== "string" || raw.length > 40) return undefined;
+  const parsed = parsePhoneNumberFromString(raw.trim(), "US");
+  if (!parsed?.isValid() || parsed.ext) return undefined;
+  return parsed.country && US_REGIONS.has(parsed.country) ? parsed.number : undefined;
+}
+
+/** NANP numbers 555-0100 to 555-0199 are reserved for fiction: the phone simulator uses only these. */
+export function isFictionalNumber(e164: string): boolean {
+  return /^\+1[2-9]\d{2}55501\d{2}$/.test(e164);
+}

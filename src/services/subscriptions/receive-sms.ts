@@ -1,0 +1,170 @@
+/**
+ * receiveSms: one texted message, as Twilio's webhook delivers it, applied once and answered.
+ *
+ *   1. The sender's number must be a US (or territory) number; otherwise a refusal, and nothing
+ *      about them is stored.
+ *   2. In one transaction: claim the MessageSid (a retry gets the stored reply and changes nothing),
+ *      lock the sender's subscriber row, apply the command (the keyword table, keywords.ts), count
+ *      the reply against the rate limits, and store the reply given.
+ *   3. A stopped number is answered only when it opts in again (START, a ZIP); anything else it
+ *      sends is applied where that makes sense (a language, a ZIP removed) but not answered.
+ *
+ * Reply language: the language the message itself asks for (ES, 中文…), else the one its words
+ * suggest (ALTO, AYUDA, Chinese script…), which also becomes the subscriber's language, else the
+ * subscriber's, else English.
+ */
+import { withTransaction } from "../../db/transaction.ts";
+import { DEFAULT_LANGUAGE, type Language } from "../../i18n/languages.ts";
+import { addressIndex } from "../../security/addresses.ts";
+import { type InboundCommand, parseInbound } from "../../sms/keywords.ts";
+import {
+  helpReply,
+  invalidEmailReply,
+  listReply,
+  nothingToStartReply,
+  unknownCommandReply,
+  usNumbersOnlyReply,
+} from "../../sms/replies.ts";
+import { changeLanguage } from "./change-language.ts";
+import { claimInboundMessage, saveReply, storedReply } from "./inbound-messages.ts";
+import { normalizeUsPhone } from "./phone-number.ts";
+import { takeReplySlot } from "./rate-limits.ts";
+import { removeZips } from "./remove-zips.ts";
+import { resumeSubscriber } from "./resume-subscriber.ts";
+import { exampleZip } from "./service-area.ts";
+import { lockSmsSubscriber, updateSubscriber, zipsOf } from "./sms-subscribers.ts";
+import { startEmailOptIn } from "./start-email-opt-in.ts";
+import { stopSubscriber } from "./stop-subscriber.ts";
+import { subscribeZips } from "./subscribe-zips.ts";
+import { type SmsOutcome, type SubscriptionsContext, silence, type Texter } from "./types.ts";
+
+export type InboundSms = { messageSid: string; from: string; body: string };
+export type ReceivedSms = { reply: string[]; command: InboundCommand["kind"]; duplicate: boolean };
+
+/** Commands a stopped number is answered for: they opt it in again. */
+const OPT_IN_COMMANDS = new Set<InboundCommand["kind"]>(["subscribe", "add_zip", "start"]);
+
+export async function receiveSms({
+  ctx,
+  input,
+}: {
+  ctx: SubscriptionsContext;
+  input: InboundSms;
+}): Promise<ReceivedSms> {
+  const command = parseInbound(input.body);
+  const now = ctx.clock.now();
+  const phone = normalizeUsPhone(input.from);
+  if (!phone) {
+    const reply = [
+      usNumbersOnlyReply(command.languageHint ?? DEFAULT_LANGUAGE, { program: ctx.config.program.name }),
+    ];
+    const decision = await takeReplySlot(ctx.db, ctx.config.inboundSms, {
+      numberKey: null,
+      messages: 1,
+      now,
+    });
+    return { reply: decision.allowed ? reply : [], command: command.kind, duplicate: false };
+  }
+  const index = addressIndex(ctx.pii, "sms", phone);
+
+  return withTransaction(ctx.db, async (tx) => {
+    const claimed = await claimInboundMessage(tx, {
+      messageSid: input.messageSid,
+      senderIndex: index,
+      command: command.kind,
+      now,
+    });
+    if (!claimed)
+      return { reply: await storedReply(tx, input.messageSid), command: command.kind, duplicate: true };
+
+    const scoped = { ...ctx, db: tx };
+    const texter: Texter = { phone, index, subscriber: await lockSmsSubscriber(tx, index) };
+    const outcome = await apply(scoped, texter, command);
+    let reply = outcome.reply;
+    if (reply.length > 0 && !outcome.exemptFromLimits) {
+      const decision = await takeReplySlot(tx, ctx.config.inboundSms, {
+        numberKey: index,
+        messages: reply.length,
+        now,
+      });
+      if (!decision.allowed) reply = [];
+    }
+    await saveReply(tx, input.messageSid, reply);
+    return { reply, command: command.kind, duplicate: false };
+  });
+}
+
+async function apply(
+  ctx: SubscriptionsContext,
+  texter: Texter,
+  command: InboundCommand,
+): Promise<SmsOutcome> {
+  const { subscriber } = texter;
+  const language: Language =
+    command.kind === "language"
+      ? command.language
+      : (command.languageHint ?? subscriber?.language ?? DEFAULT_LANGUAGE);
+
+  if (subscriber?.status === "stopped" && !OPT_IN_COMMANDS.has(command.kind)) {
+    // Opted out: nothing is sent until they opt in again. Keep what they asked for, say nothing.
+    if (command.kind === "remove_zip")
+      await removeZips({ ctx, input: { texter, zips: command.zips, language } });
+    else if (command.kind === "language" || command.languageHint) {
+      await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now() });
+    }
+    return silence;
+  }
+
+  const { config, db } = ctx;
+  const program = config.program.name;
+  switch (command.kind) {
+    case "subscribe":
+    case "add_zip":
+      return subscribeZips({
+        ctx,
+        input: { texter, kind: command.kind, zips: command.zips, ignoredZips: command.ignoredZips, language },
+      });
+    case "remove_zip":
+      return removeZips({ ctx, input: { texter, zips: command.zips, language } });
+    case "stop_all":
+      return stopSubscriber({ ctx, input: { texter, language } });
+    case "start":
+      return resumeSubscriber({ ctx, input: { texter, language } });
+    case "language":
+      return changeLanguage({ ctx, input: { texter, language } });
+    case "email":
+      return startEmailOptIn({ ctx, input: { texter, email: command.email, language } });
+    case "help":
+      await keepLanguage(ctx, texter, language);
+      return { reply: [helpReply(language, { program, hotline: config.program.hotline })] };
+    case "list": {
+      await keepLanguage(ctx, texter, language);
+      if (!subscriber)
+        return { reply: [nothingToStartReply(language, { program, example: await exampleZip(db, config) })] };
+      const zips = await zipsOf(db, subscriber.id);
+      return { reply: [listReply(language, { zips, status: subscriber.status })] };
+    }
+    case "invalid_email":
+      await keepLanguage(ctx, texter, language);
+      return { reply: [invalidEmailReply(language)] };
+    case "unknown":
+      await keepLanguage(ctx, texter, language);
+      return {
+        reply: [
+          unknownCommandReply(language, {
+            program,
+            example: await exampleZip(db, config),
+            hotline: config.program.hotline,
+          }),
+        ],
+      };
+  }
+}
+
+/** A message written in another language (AYUDA, 帮助…) moves the subscriber to it. */
+async function keepLanguage(ctx: SubscriptionsContext, texter: Texter, language: Language): Promise<void> {
+  const { subscriber } = texter;
+  if (subscriber && subscriber.language !== language) {
+    await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now() });
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * removeZips: "STOP 94601", "REMOVE 94601", "QUITAR 94601": leave only those ZIPs. The subscriber
+ * stays subscribed (possibly to no ZIP); STOP alone is the way to leave everything.
+ */
+import type { Language } from "../../i18n/languages.ts";
+import { notSubscribedToZipReply, removedZipReply } from "../../sms/replies.ts";
+import { removeZips as deleteSubscriptions, updateSubscriber, zipsOf } from "./sms-subscribers.ts";
+import type { SmsOutcome, SubscriptionsContext, Texter } from "./types.ts";
+
+export async function removeZips({
+  ctx,
+  input,
+}: {
+  ctx: SubscriptionsContext;
+  input: { texter: Texter; zips: string[]; language: Language };
+}): Promise<SmsOutcome> {
+  const { subscriber } = input.texter;
+  const { language } = input;
+  if (!subscriber) return { reply: [notSubscribedToZipReply(language, { zips: input.zips, current: [] })] };
+  const removed = await deleteSubscriptions(ctx.db, subscriber.id, input.zips);
+  if (subscriber.language !== language) {
+    await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now() });
+  }
+  const remaining = await zipsOf(ctx.db, subscriber.id);
+  if (removed.length === 0) {
+    return { reply: [notSubscribedToZipReply(language, { zips: input.zips, current: remaining })] };
+  }
+  return { reply: [removedZipReply(language, { zips: removed, remaining })] };
+}

@@ -1,0 +1,47 @@
+/**
+ * resumeSubscriber: START, UNSTOP, YES, INICIO. A stopped subscriber is resumed with the ZIPs they
+ * had; someone with no ZIPs (or no subscription) is told to text one.
+ */
+import type { Language } from "../../i18n/languages.ts";
+import { nothingToStartReply, startedReply } from "../../sms/replies.ts";
+import { exampleZip } from "./service-area.ts";
+import { recordConsent, updateSubscriber, zipsOf } from "./sms-subscribers.ts";
+import type { SmsOutcome, SubscriptionsContext, Texter } from "./types.ts";
+
+export async function resumeSubscriber({
+  ctx,
+  input,
+}: {
+  ctx: SubscriptionsContext;
+  input: { texter: Texter; language: Language };
+}): Promise<SmsOutcome> {
+  const { subscriber } = input.texter;
+  const { language } = input;
+  const { config, db } = ctx;
+  const zips = subscriber ? await zipsOf(db, subscriber.id) : [];
+  if (!subscriber || zips.length === 0) {
+    return {
+      reply: [
+        nothingToStartReply(language, {
+          program: config.program.name,
+          example: await exampleZip(db, config),
+        }),
+      ],
+    };
+  }
+  const now = ctx.clock.now();
+  if (subscriber.status !== "active") {
+    await updateSubscriber(db, subscriber.id, { status: "active", language, now });
+    await recordConsent(db, {
+      subscriberId: subscriber.id,
+      kind: "opt_in",
+      channel: "sms",
+      keyword: "start",
+      language,
+      now,
+    });
+  } else if (subscriber.language !== language) {
+    await updateSubscriber(db, subscriber.id, { language, now });
+  }
+  return { reply: [startedReply(language, { program: config.program.name, zips })] };
+}

@@ -1,0 +1,118 @@
+/**
+ * startEmailOptIn: someone texted an email address. Email is double opt-in: the address gets a
+ * pending subscriber (with the texter's ZIPs and language) and a confirmation mail, and nothing else
+ * reaches it until the link in that mail is followed (confirmEmail).
+ *
+ * Someone may text another person's address, so an existing email subscriber is never changed
+ * here: what was asked for waits in the confirmation row and is applied only on confirmation. A
+ * mail is sent at most once per RESEND_AFTER_MINUTES per address, so nobody can be mail-bombed by
+ * text. The job carries the confirmation's id, never the address.
+ */
+import { randomUUID } from "node:crypto";
+import { fromKysely } from "pg-boss";
+import type { DbOrTx } from "../../db/transaction.ts";
+import type { Language } from "../../i18n/languages.ts";
+import { QUEUES } from "../../jobs/queues.ts";
+import { addressIndex, sealAddress } from "../../security/addresses.ts";
+import { emailConfirmationSentReply, nothingToStartReply } from "../../sms/replies.ts";
+import { confirmationToken, tokenHash } from "./email-token.ts";
+import { exampleZip } from "./service-area.ts";
+import { addZips, updateSubscriber, zipsOf } from "./sms-subscribers.ts";
+import type { SmsOutcome, SubscriberRef, SubscriptionsContext, Texter } from "./types.ts";
+
+export const RESEND_AFTER_MINUTES = 10;
+
+export async function startEmailOptIn({
+  ctx,
+  input,
+}: {
+  ctx: SubscriptionsContext;
+  input: { texter: Texter; email: string; language: Language };
+}): Promise<SmsOutcome> {
+  const { config, db, pii } = ctx;
+  const { language } = input;
+  const sms = input.texter.subscriber;
+  const zips = sms ? await zipsOf(db, sms.id) : [];
+  if (!sms || zips.length === 0) {
+    return {
+      reply: [
+        nothingToStartReply(language, {
+          program: config.program.name,
+          example: await exampleZip(db, config),
+        }),
+      ],
+    };
+  }
+  if (sms.language !== language) await updateSubscriber(db, sms.id, { language, now: ctx.clock.now() });
+
+  const now = ctx.clock.now();
+  const address = input.email.toLowerCase();
+  const subscriber = await lockOrCreateEmailSubscriber(db, pii, address, language, now);
+  if (subscriber.status === "pending") {
+    await addZips(db, subscriber.id, zips);
+    if (subscriber.language !== language) await updateSubscriber(db, subscriber.id, { language, now });
+  }
+
+  const recent = await db
+    .selectFrom("email_confirmations")
+    .select("id")
+    .where("subscriber_id", "=", subscriber.id)
+    .where("confirmed_at", "is", null)
+    .where("expires_at", ">", now)
+    .where("created_at", ">", new Date(now.getTime() - RESEND_AFTER_MINUTES * 60_000))
+    .executeTakeFirst();
+  if (!recent) {
+    const id = randomUUID();
+    await db
+      .insertInto("email_confirmations")
+      .values({
+        id,
+        subscriber_id: subscriber.id,
+        token_hash: tokenHash(confirmationToken(pii, id)),
+        zips,
+        language,
+        created_at: now,
+        expires_at: new Date(now.getTime() + config.inboundSms.emailConfirmationTtlHours * 3_600_000),
+        confirmed_at: null,
+      })
+      .execute();
+    await ctx.boss.send(QUEUES.emailConfirmation, { confirmationId: id }, { db: fromKysely(db) });
+  }
+  return { reply: [emailConfirmationSentReply(language)] };
+}
+
+async function lockOrCreateEmailSubscriber(
+  db: DbOrTx,
+  pii: SubscriptionsContext["pii"],
+  address: string,
+  language: Language,
+  now: Date,
+): Promise<SubscriberRef> {
+  const index = addressIndex(pii, "email", address);
+  const lock = () =>
+    db
+      .selectFrom("subscribers")
+      .select(["id", "status", "language"])
+      .where("channel", "=", "email")
+      .where("address_index", "=", index)
+      .forUpdate()
+      .executeTakeFirst();
+  const existing = await lock();
+  if (existing) return existing;
+  const created = await db
+    .insertInto("subscribers")
+    .values({
+      channel: "email",
+      ...sealAddress(pii, "email", address),
+      language,
+      status: "pending",
+      updated_at: now,
+      stopped_at: null,
+    })
+    .onConflict((oc) => oc.columns(["channel", "address_index"]).doNothing())
+    .returning(["id", "status", "language"])
+    .executeTakeFirst();
+  const subscriber = created ?? (await lock());
+  if (!subscriber) throw new Error("email subscriber vanished between insert and select");
+  return subscriber;
+}

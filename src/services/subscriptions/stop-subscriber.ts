@@ -1,0 +1,39 @@
+/**
+ * stopSubscriber: the STOP family (STOP, ALTO, 退订, DỪNG, "please stop texting me"…). The
+ * subscriber is stopped from everything at once and gets one final confirmation; from then on
+ * nothing is sent to them (fan-out skips them, and the SMS service answers only an opt-in) until
+ * they opt in again. Their ZIPs are kept so that START can resume them.
+ *
+ * A number we do not know still gets the confirmation (carriers expect one) and nothing is stored.
+ * A number already stopped gets nothing: the confirmation is sent once.
+ */
+import type { Language } from "../../i18n/languages.ts";
+import { stoppedReply } from "../../sms/replies.ts";
+import { recordConsent, updateSubscriber } from "./sms-subscribers.ts";
+import { type SmsOutcome, type SubscriptionsContext, silence, type Texter } from "./types.ts";
+
+export async function stopSubscriber({
+  ctx,
+  input,
+}: {
+  ctx: SubscriptionsContext;
+  input: { texter: Texter; language: Language };
+}): Promise<SmsOutcome> {
+  const { subscriber } = input.texter;
+  const { language } = input;
+  const reply = stoppedReply(language, { program: ctx.config.program.name });
+  if (!subscriber) return { reply: [reply] };
+  if (subscriber.status === "stopped") return silence;
+  const now = ctx.clock.now();
+  await updateSubscriber(ctx.db, subscriber.id, { status: "stopped", language, now });
+  await recordConsent(ctx.db, {
+    subscriberId: subscriber.id,
+    kind: "opt_out",
+    channel: "sms",
+    keyword: "stop_all",
+    language,
+    now,
+  });
+  // The one message that must go out whatever the rate limits say.
+  return { reply: [reply], exemptFromLimits: true };
+}

@@ -1,0 +1,29 @@
+/**
+ * Shared shapes of the subscription services (Text-a-ZIP and email double opt-in).
+ *
+ * Glossary
+ * - texter: whoever sent an inbound SMS: their E.164 number, its blind index, and the SMS
+ *   subscriber with that index if there is one (locked for the rest of the transaction).
+ * - outcome: what a verb did, as the replies to send (possibly none). The caller applies the rate
+ *   limits; `exemptFromLimits` marks the one reply that must always go (the opt-out confirmation).
+ */
+import type { AppContext } from "../../context.ts";
+import type { SubscriberStatus } from "../../db/database.ts";
+import type { DbOrTx } from "../../db/transaction.ts";
+import type { Language } from "../../i18n/languages.ts";
+
+export type SubscriptionsContext = Pick<AppContext, "config" | "pii" | "clock" | "boss"> & { db: DbOrTx };
+
+/** The little of a subscriber row the services decide on. */
+export type SubscriberRef = { id: string; status: SubscriberStatus; language: Language };
+export type SmsSubscriber = SubscriberRef;
+
+export type Texter = {
+  phone: string;
+  index: Buffer;
+  subscriber: SmsSubscriber | undefined;
+};
+
+export type SmsOutcome = { reply: string[]; exemptFromLimits?: boolean };
+
+export const silence: SmsOutcome = { reply: [] };
