@@ -5,6 +5,7 @@
  */
 import type { AppContext } from "../src/context.ts";
 import { QUEUES } from "../src/jobs/queues.ts";
+import { startDeliveryWorkers } from "./deliveries.ts";
 import { runHousekeeping } from "./housekeeping.ts";
 
 export type RunningWorkers = { stop(): Promise<void> };
@@ -26,8 +27,10 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
     ),
   );
   await ctx.boss.schedule(QUEUES.housekeeping, "17 * * * *", { task: "purge-outbox" });
+  const deliveries = await startDeliveryWorkers(ctx);
   return {
     async stop() {
+      await deliveries.stop();
       for (const id of ids) await ctx.boss.offWork(QUEUES.housekeeping, { id });
     },
   };

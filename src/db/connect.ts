@@ -28,6 +28,10 @@ export async function connectPostgres(
   const pool = new pg.Pool({ connectionString, max: maxConnections, connectionTimeoutMillis: 5_000 });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on("error", () => {});
+  // Nor a checked-out one: pg-pool takes its listener off a client it hands out, and a connection
+  // dropped between two statements (failover, pg_terminate_backend) would then be an uncaught
+  // 'error' event. The statement in flight rejects anyway and the pool discards the client.
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kind: "postgres", db, pool, connectionString, close: once(() => db.destroy()) };
 }

@@ -17,6 +17,8 @@ import { createWebPushSender } from "./webpush-sender.ts";
 export type SenderOptions = {
   /** HTTPS agent for push services (tests: one that trusts the loopback peer). */
   pushAgent?: Agent;
+  /** Per-request timeout for SMS and push providers (default 15 s). */
+  timeoutMs?: number;
 };
 
 export function createSenders(
@@ -30,11 +32,12 @@ export function createSenders(
       ? createTwilioSender(config.sms, {
           publicUrl: config.publicUrl,
           ratePerSecond: config.delivery.smsRatePerSecond,
+          timeoutMs: options.timeoutMs,
         })
       : createLocalOutboxSender(db, pii, "sms"),
     email: config.email ? createSmtpSender(config.email) : createLocalOutboxSender(db, pii, "email"),
     push: config.push
-      ? createWebPushSender(config.push, { agent: options.pushAgent })
+      ? createWebPushSender(config.push, { agent: options.pushAgent, timeoutMs: options.timeoutMs })
       : createLocalOutboxSender(db, pii, "push"),
   };
 }

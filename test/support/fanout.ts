@@ -128,7 +128,12 @@ export async function ledger(ctx: Ctx, alertId: string): Promise<LedgerRow[]> {
 export async function settled(ctx: Ctx, alertId: string, timeoutMs = 20_000): Promise<LedgerRow[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await ledger(ctx, alertId);
+    // A dropped connection (a fault test) fails a poll or two; the pool reconnects.
+    const rows = await ledger(ctx, alertId).catch(() => null);
+    if (rows === null) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
     if (rows.every((row) => row.status !== "queued" && row.status !== "sending")) return rows;
     if (Date.now() > deadline) {
       const open = rows.filter((row) => row.status === "queued" || row.status === "sending");

@@ -1,0 +1,141 @@
+/**
+ * End to end: an alert is published, the delivery workers dispatch it, and the three loopback
+ * peers receive it — the Twilio message, the parsed mail, the decrypted push — in each resident's
+ * language, with the ledger showing each (subscriber, channel) once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { publishAlert } from "../../src/services/alerts/publish.ts";
+import { startDeliveryWorkers } from "../../workers/deliveries.ts";
+import { type DeliveryRig, startDeliveryRig } from "../support/delivery.ts";
+import { addAlert, addSubscriber, settled } from "../support/fanout.ts";
+
+let rig: DeliveryRig;
+let workers: { stop(): Promise<void> };
+beforeAll(async () => {
+  rig = await startDeliveryRig();
+  workers = await startDeliveryWorkers(rig.runtime);
+});
+afterAll(async () => {
+  await workers.stop();
+  await rig.close();
+});
+
+describe("a published alert reaches every channel", () => {
+  it("SMS, email and push, each in the resident's language, once", async () => {
+    const { runtime } = rig;
+    const browser = rig.browser();
+    const ids = {
+      smsEn: await addSubscriber(runtime, { channel: "sms", address: "+15105550123", zips: ["94607"] }),
+      smsEs: await addSubscriber(runtime, {
+        channel: "sms",
+        address: "+15105550124",
+        zips: ["94607", "94612"],
+        language: "es",
+      }),
+      emailZh: await addSubscriber(runtime, {
+        channel: "email",
+        address: "lin@example.org",
+        zips: ["94612"],
+        language: "zh",
+      }),
+      pushVi: await addSubscriber(runtime, {
+        channel: "push",
+        address: browser.address,
+        zips: ["94607"],
+        language: "vi",
+      }),
+    };
+    await addSubscriber(runtime, { channel: "sms", address: "+15105550125", zips: ["94601"] }); // outside
+    await addSubscriber(runtime, {
+      channel: "email",
+      address: "gone@example.org",
+      zips: ["94607"],
+      status: "stopped",
+    });
+    const alertId = await addAlert(runtime, { zips: ["94607", "94612"], expiresInMs: 2 * 3600_000 });
+
+    const published = performance.now();
+    await publishAlert({ ctx: runtime, input: { alertId } });
+    const rows = await settled(runtime, alertId);
+    const elapsed = performance.now() - published;
+
+    expect(rows).toHaveLength(4);
+    expect(rows.every((row) => row.status === "sent" && row.provider_id && row.attempts === 1)).toBe(true);
+    expect(elapsed).toBeLessThan(5_000);
+
+    // Twilio: the label and text in each language, the callback naming the ledger row.
+    const sms = await rig.sms.waitFor(2);
+    const byTo = new Map(sms.map((m) => [m.to, m]));
+    expect(byTo.get("+15105550123")!.body).toBe(
+      `VERIFIED: ${"Agents confirmed at 7th & Broadway, 9:40. You do not have to open the door."}`,
+    );
+    expect(byTo.get("+15105550124")!.body).toMatch(/^VERIFICADO: Agentes confirmados/);
+    const smsRow = rows.find((row) => row.subscriber_id === ids.smsEn)!;
+    expect(byTo.get("+15105550123")).toMatchObject({
+      sid: smsRow.provider_id,
+      statusCallback: `https://aviso.test/webhooks/twilio/status?d=${smsRow.id}`,
+      messagingServiceSid: "MG00000000000000000000000000000000",
+    });
+    expect(byTo.get("+15105550123")!.validityPeriod).toBeGreaterThan(7000);
+    expect(byTo.get("+15105550123")!.validityPeriod).toBeLessThanOrEqual(7200);
+
+    // Email: parsed by the SMTP peer.
+    const [mail] = await rig.smtp.waitFor(1);
+    expect(mail!.to).toEqual(["lin@example.org"]);
+    expect(mail!.subject).toBe("已核实: 移民执法人员在第七街和百老汇");
+    expect(mail!.text).toContain("了解您的权利");
+    expect(mail!.html).toContain('lang="zh"');
+    const unsubscribe = /^<(https:\/\/aviso\.test\/unsubscribe\/[A-Za-z0-9_-]{43})>$/.exec(
+      mail!.headers["list-unsubscribe"]!,
+    );
+    expect(unsubscribe).not.toBeNull();
+    expect(unsubscribe![1]).not.toContain("lin");
+    expect(mail!.headers["list-unsubscribe-post"]).toBe("List-Unsubscribe=One-Click");
+    expect(mail!.text).toContain(unsubscribe![1]);
+
+    // Push: decrypted by the peer with the browser's private key.
+    const [push] = await rig.push.waitFor(1);
+    expect(push!.id).toBe(browser.id);
+    expect(JSON.parse(push!.payload)).toEqual({
+      alertId,
+      label: "ĐÃ XÁC MINH",
+      headline: "Nhân viên di trú tại đường 7 và Broadway",
+      url: `https://aviso.test/alerts/${alertId}`,
+      priority: "alert",
+      drill: false,
+    });
+    expect(push!.urgency).toBe("high");
+    expect(push!.ttl).toBeGreaterThan(7000);
+    expect(Buffer.byteLength(push!.payload)).toBeLessThan(3000);
+  });
+
+  it("never logs or enqueues an address", async () => {
+    const text = rig.runtime.logs.text;
+    for (const address of ["+15105550123", "5105550123", "lin@example.org", rig.push.url]) {
+      expect(text).not.toContain(address);
+    }
+    const jobs = await rig.runtime.db
+      .selectFrom("pgboss.job" as never)
+      .select("data" as never)
+      .execute();
+    expect(JSON.stringify(jobs)).not.toMatch(/5105550123|example\.org|endpoint/);
+  });
+
+  it("a drill says DRILL; an official statement says so; Advisory pushes are not urgent", async () => {
+    const { runtime } = rig;
+    await addSubscriber(runtime, { channel: "sms", address: "+15105550130", zips: ["94619"] });
+    const browser = rig.browser();
+    await addSubscriber(runtime, { channel: "push", address: browser.address, zips: ["94619"] });
+    const drill = await addAlert(runtime, { zips: ["94619"], drill: true, languages: ["en"] });
+    const statement = await addAlert(runtime, { zips: ["94619"], kind: "statement", priority: "advisory" });
+    const sentBefore = rig.sms.messages.length;
+    await publishAlert({ ctx: runtime, input: { alertId: drill } });
+    await settled(runtime, drill);
+    await publishAlert({ ctx: runtime, input: { alertId: statement } });
+    await settled(runtime, statement);
+    const bodies = rig.sms.messages.slice(sentBefore).map((m) => m.body.split(":")[0]);
+    expect(bodies).toEqual(["DRILL · VERIFIED", "OFFICIAL CITY STATEMENT"]);
+    const pushes = rig.push.received.filter((p) => p.id === browser.id);
+    expect(pushes.map((p) => p.urgency)).toEqual(["high", "normal"]);
+  });
+});

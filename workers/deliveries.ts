@@ -1,0 +1,54 @@
+/**
+ * The delivery workers: one pg-boss queue per channel, each job a batch of ledger rows handed to
+ * the shared dispatch loop (dispatch.ts) with that channel's sender. A batch with retryable rows
+ * throws, and pg-boss retries it with backoff.
+ */
+import type { AppContext } from "../src/context.ts";
+import type { Channel } from "../src/db/database.ts";
+import { DELIVERY_QUEUES } from "../src/jobs/queues.ts";
+import { type DispatchContext, dispatchBatch, RetryLaterError } from "./dispatch.ts";
+
+/** Batches in flight per channel in one process. SMS is paced by its token bucket anyway. */
+export const DELIVERY_CONCURRENCY: Record<Channel, number> = { sms: 4, email: 4, push: 4 };
+
+export type DeliveryWorkerContext = DispatchContext & Pick<AppContext, "boss">;
+
+export async function startDeliveryWorkers(
+  ctx: DeliveryWorkerContext,
+  options: { concurrency?: Partial<Record<Channel, number>> } = {},
+): Promise<{ stop(): Promise<void> }> {
+  const started: { queue: string; id: string }[] = [];
+  for (const channel of ["sms", "email", "push"] as const) {
+    const queue = DELIVERY_QUEUES[channel];
+    const id = await ctx.boss.work(
+      queue,
+      {
+        batchSize: 1,
+        includeMetadata: true,
+        localConcurrency: options.concurrency?.[channel] ?? DELIVERY_CONCURRENCY[channel],
+        // NOTIFY wakes workers at once; polling is the backstop for retries coming due.
+        pollingIntervalSeconds: 1,
+        notifyPollingIntervalSeconds: 2,
+      },
+      async ([job]) => {
+        if (!job) return;
+        const summary = await dispatchBatch(ctx, job.data, {
+          jobId: job.id,
+          retryCount: job.retryCount,
+          retryLimit: job.retryLimit,
+          signal: job.signal,
+        });
+        const { retryCodes: _codes, ...counts } = summary;
+        ctx.log.info({ job: job.id, queue, attempt: job.retryCount, ...counts }, "delivery batch done");
+        if (summary.retry > 0) throw new RetryLaterError(summary);
+        return counts;
+      },
+    );
+    started.push({ queue, id });
+  }
+  return {
+    async stop() {
+      for (const { queue, id } of started) await ctx.boss.offWork(queue, { id });
+    },
+  };
+}

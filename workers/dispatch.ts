@@ -1,0 +1,361 @@
+/**
+ * The delivery dispatch loop, shared by every channel. A job is a batch of ledger rows (alert,
+ * channel, id range); the loop works through it a chunk at a time:
+ *
+ *   claim    UPDATE … SET status = 'sending', claim = <job id:attempt> … RETURNING, with the
+ *            subscriber's sealed address — queued rows, and `sending` rows a dead attempt left
+ *   send     decrypt each address just before its Sender call; nothing else ever holds it
+ *   record   one UPDATE for the chunk: sent + provider id, queued again (retryable), failed,
+ *            skipped — fenced by the claim, so a late result from a dead attempt changes nothing
+ *
+ * Nothing doubled: a row the provider accepted is `sent` and no claim takes it again. The window:
+ * a worker that dies after a hand-off and before the record leaves the row `sending`; the job's
+ * next attempt (pg-boss retries it once the heartbeat stops) sends it again and marks it
+ * `possible_duplicate` — counted, reported, and at most once: a row found stale a second time is
+ * failed rather than sent a third time (a message that kills its worker must not loop). A chunk is
+ * small (about a second of sends), so the window is too.
+ *
+ * Retryable errors (rate limits, outages, timeouts) put the row back to `queued` and the job throws
+ * at the end, so pg-boss retries it with backoff; on the last attempt they fail instead. Permanent
+ * errors fail the row at once and, when the address is dead, stop the subscriber.
+ */
+import { sql } from "kysely";
+import { z } from "zod";
+import type { AppContext } from "../src/context.ts";
+import type { AlertKind, AlertPriority, AlertStatus, Channel, DeliveryStatus } from "../src/db/database.ts";
+import type { OutboundMessage } from "../src/delivery/sender.ts";
+import { SendError } from "../src/delivery/sender.ts";
+import type { Language } from "../src/i18n/languages.ts";
+import { openAddress } from "../src/security/addresses.ts";
+import { unsubscribeToken, unsubscribeUrl } from "../src/security/unsubscribe-token.ts";
+import {
+  composeEmail,
+  composePush,
+  composeSms,
+  type MessageAlert,
+  type MessageText,
+  pickText,
+} from "../src/services/alerts/compose.ts";
+
+export const deliveryJobPayload = z.object({
+  alertId: z.uuid(),
+  channel: z.enum(["sms", "email", "push"]),
+  firstId: z.string().regex(/^\d{1,18}$/),
+  lastId: z.string().regex(/^\d{1,18}$/),
+});
+
+/** Rows claimed at a time: the most that can be in `sending` for one job at once. */
+export const MAX_CHUNK = 50;
+
+export type DispatchContext = Pick<AppContext, "db" | "pii" | "senders" | "config" | "clock" | "log">;
+
+/** One attempt of a job, as pg-boss handed it over. */
+export type DispatchAttempt = {
+  jobId: string;
+  retryCount: number;
+  retryLimit: number;
+  /** Aborted when pg-boss takes the job away (the claim lapsed): stop claiming. */
+  signal?: AbortSignal;
+};
+
+export type DispatchSummary = {
+  sent: number;
+  failed: number;
+  skipped: number;
+  /** Rows put back to `queued` for the job's next attempt. */
+  retry: number;
+  /** Rows a dead attempt left `sending`, sent again now: possible duplicates. */
+  resentAfterCrash: number;
+  /** Codes of the retryable errors, for the job's failure output (no addresses). */
+  retryCodes: string[];
+};
+
+/** Thrown at the end of a batch with retryable rows, so pg-boss retries the job with backoff. */
+export class RetryLaterError extends Error {
+  readonly summary: DispatchSummary;
+  constructor(summary: DispatchSummary) {
+    super(`${summary.retry} deliveries to retry (${summary.retryCodes.join(", ")})`);
+    this.name = "RetryLaterError";
+    this.summary = summary;
+  }
+}
+
+type LoadedAlert = MessageAlert & {
+  status: AlertStatus;
+  expiresAt: Date;
+  texts: MessageText[];
+};
+
+type ClaimedRow = {
+  id: string;
+  subscriber_id: string | null;
+  previous_status: DeliveryStatus;
+  was_duplicate: boolean;
+  subscriber_status: string | null;
+  language: Language | null;
+  address_ciphertext: Buffer | null;
+  address_key_id: string | null;
+};
+
+type Outcome = {
+  id: string;
+  status: "sent" | "queued" | "failed" | "skipped";
+  providerId: string | null;
+  error: string | null;
+  ambiguous: boolean;
+  stopSubscriber: string | null;
+  retryCode?: string;
+};
+
+export async function dispatchBatch(
+  ctx: DispatchContext,
+  payload: unknown,
+  attempt: DispatchAttempt,
+): Promise<DispatchSummary> {
+  const job = deliveryJobPayload.parse(payload);
+  const token = `${attempt.jobId}:${attempt.retryCount}`;
+  const lastAttempt = attempt.retryCount >= attempt.retryLimit;
+  const summary: DispatchSummary = {
+    sent: 0,
+    failed: 0,
+    skipped: 0,
+    retry: 0,
+    resentAfterCrash: 0,
+    retryCodes: [],
+  };
+  const alert = await loadAlert(ctx, job.alertId);
+  const chunk = chunkSize(ctx, job.channel);
+
+  for (;;) {
+    if (attempt.signal?.aborted) break;
+    const rows = await claimRows(ctx.db, job, token, chunk, ctx.clock.now());
+    if (rows.length === 0) break;
+    const stale = rows.filter((row) => row.previous_status === "sending" && !row.was_duplicate).length;
+    if (stale > 0) {
+      summary.resentAfterCrash += stale;
+      ctx.log.warn(
+        { alert: job.alertId, channel: job.channel, rows: stale },
+        "re-sending deliveries a dead attempt left in flight (possible duplicates)",
+      );
+    }
+    const outcomes = await Promise.all(rows.map((row) => deliver(ctx, alert, job.channel, row, lastAttempt)));
+    await recordOutcomes(ctx, token, outcomes);
+    for (const outcome of outcomes) {
+      if (outcome.status === "queued") {
+        summary.retry += 1;
+        if (outcome.retryCode && !summary.retryCodes.includes(outcome.retryCode)) {
+          summary.retryCodes.push(outcome.retryCode);
+        }
+      } else summary[outcome.status] += 1;
+    }
+    if (rows.length < chunk) break;
+  }
+  return summary;
+}
+
+/** About one second of sends at the SMS rate, so the crash window stays small; else MAX_CHUNK. */
+function chunkSize(ctx: DispatchContext, channel: Channel): number {
+  if (channel !== "sms" || ctx.senders.sms.mode === "local") return MAX_CHUNK;
+  return Math.max(1, Math.min(MAX_CHUNK, Math.ceil(ctx.config.delivery.smsRatePerSecond)));
+}
+
+async function loadAlert(ctx: DispatchContext, alertId: string): Promise<LoadedAlert> {
+  const alert = await ctx.db
+    .selectFrom("alerts")
+    .select(["id", "kind", "priority", "is_drill", "status", "expires_at"])
+    .where("id", "=", alertId)
+    .executeTakeFirst();
+  if (!alert) throw new Error(`alert ${alertId} not found`);
+  const texts = await ctx.db
+    .selectFrom("alert_texts")
+    .select(["language", "headline", "body", "sms_text"])
+    .where("alert_id", "=", alertId)
+    .execute();
+  return {
+    id: alert.id,
+    kind: alert.kind as AlertKind,
+    priority: alert.priority as AlertPriority,
+    is_drill: alert.is_drill,
+    status: alert.status,
+    expiresAt: alert.expires_at,
+    texts,
+  };
+}
+
+/**
+ * Takes up to `limit` rows of the batch for this attempt: queued ones, and `sending` ones held by
+ * another attempt of this job — pg-boss only starts a new attempt once the previous one is over,
+ * so those were left by an attempt that died. SKIP LOCKED keeps two claimers from waiting on
+ * each other.
+ */
+export async function claimRows(
+  db: DispatchContext["db"],
+  job: { alertId: string; channel: Channel; firstId: string; lastId: string },
+  token: string,
+  limit: number,
+  now: Date,
+): Promise<ClaimedRow[]> {
+  const { rows } = await sql<ClaimedRow>`
+    WITH picked AS (
+      SELECT d.id, d.subscriber_id, d.status AS previous_status, d.possible_duplicate AS was_duplicate,
+             s.status AS subscriber_status, s.language, s.address_ciphertext, s.address_key_id
+      FROM deliveries d
+      LEFT JOIN subscribers s ON s.id = d.subscriber_id
+      WHERE d.alert_id = ${job.alertId} AND d.channel = ${job.channel}
+        AND d.id BETWEEN ${job.firstId}::bigint AND ${job.lastId}::bigint
+        AND (d.status = 'queued' OR (d.status = 'sending' AND d.claim IS DISTINCT FROM ${token}))
+      ORDER BY d.id
+      LIMIT ${limit}
+      FOR UPDATE OF d SKIP LOCKED
+    )
+    UPDATE deliveries d
+    SET status = 'sending', attempts = d.attempts + 1, claim = ${token}, claimed_at = ${now},
+        possible_duplicate = d.possible_duplicate OR d.status = 'sending', updated_at = ${now}
+    FROM picked
+    WHERE d.id = picked.id
+    RETURNING d.id::text AS id, picked.subscriber_id, picked.previous_status, picked.was_duplicate,
+              picked.subscriber_status, picked.language, picked.address_ciphertext, picked.address_key_id`.execute(
+    db,
+  );
+  return rows;
+}
+
+async function deliver(
+  ctx: DispatchContext,
+  alert: LoadedAlert,
+  channel: Channel,
+  row: ClaimedRow,
+  lastAttempt: boolean,
+): Promise<Outcome> {
+  const outcome = (
+    status: Outcome["status"],
+    error: string | null,
+    extra: Partial<Outcome> = {},
+  ): Outcome => ({
+    id: row.id,
+    status,
+    providerId: null,
+    error,
+    ambiguous: false,
+    stopSubscriber: null,
+    ...extra,
+  });
+  if (row.previous_status === "sending" && row.was_duplicate) {
+    // Second time this row is found abandoned mid-send: it may already have gone out twice.
+    return outcome("failed", "unknown outcome after repeated worker loss");
+  }
+  if (alert.status !== "published") return outcome("skipped", `alert_${alert.status}`);
+  if (
+    !row.subscriber_id ||
+    row.subscriber_status !== "active" ||
+    !row.address_ciphertext ||
+    !row.address_key_id
+  ) {
+    return outcome("skipped", "opted_out");
+  }
+  const now = ctx.clock.now();
+  const ttlSeconds = Math.floor((alert.expiresAt.getTime() - now.getTime()) / 1000);
+  if (ttlSeconds <= 0) return outcome("skipped", "expired");
+
+  let to: string;
+  try {
+    to = openAddress(ctx.pii, channel, {
+      address_ciphertext: row.address_ciphertext,
+      address_key_id: row.address_key_id,
+    });
+  } catch {
+    return outcome("failed", "address cannot be decrypted");
+  }
+  const message = buildMessage(ctx, alert, channel, row, to, ttlSeconds);
+  try {
+    const result = await ctx.senders[channel].send(message);
+    return outcome("sent", null, { providerId: result.providerId ?? null });
+  } catch (error) {
+    const failure =
+      error instanceof SendError ? error : new SendError("retry", "internal", "internal error while sending");
+    if (failure.kind === "permanent") {
+      return outcome("failed", failure.message, {
+        stopSubscriber: failure.addressDead ? row.subscriber_id : null,
+      });
+    }
+    if (lastAttempt)
+      return outcome("failed", `${failure.message} (retries exhausted)`, { ambiguous: failure.ambiguous });
+    return outcome("queued", failure.message, { ambiguous: failure.ambiguous, retryCode: failure.code });
+  }
+}
+
+function buildMessage(
+  ctx: DispatchContext,
+  alert: LoadedAlert,
+  channel: Channel,
+  row: ClaimedRow,
+  to: string,
+  ttlSeconds: number,
+): OutboundMessage {
+  const text = pickText(alert.texts, row.language ?? "en");
+  const base = { channel, to, subscriberId: row.subscriber_id ?? undefined, deliveryId: row.id, ttlSeconds };
+  switch (channel) {
+    case "sms":
+      return { ...base, text: composeSms(alert, text) };
+    case "push":
+      return {
+        ...base,
+        text: composePush(alert, text, ctx.config.publicUrl),
+        urgency: alert.priority === "alert" ? "high" : alert.priority === "advisory" ? "normal" : "low",
+      };
+    case "email": {
+      const unsubscribe = unsubscribeUrl(ctx.config.publicUrl, unsubscribeToken(ctx.pii, row.subscriber_id!));
+      const mail = composeEmail(alert, text, {
+        publicUrl: ctx.config.publicUrl,
+        unsubscribeUrl: unsubscribe,
+      });
+      return {
+        ...base,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        headers: {
+          "List-Unsubscribe": `<${unsubscribe}>`,
+          "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+      };
+    }
+  }
+}
+
+/** One UPDATE per chunk, only for rows this attempt still holds; then stop dead addresses. */
+async function recordOutcomes(ctx: DispatchContext, token: string, outcomes: Outcome[]): Promise<void> {
+  if (outcomes.length === 0) return;
+  const now = ctx.clock.now();
+  await sql`
+    UPDATE deliveries d
+    SET status = v.status,
+        provider_id = COALESCE(v.provider_id, d.provider_id),
+        last_error = v.last_error,
+        sent_at = CASE WHEN v.status = 'sent' THEN ${now}::timestamptz ELSE d.sent_at END,
+        possible_duplicate = d.possible_duplicate OR v.ambiguous,
+        claim = CASE WHEN v.status = 'queued' THEN NULL ELSE d.claim END,
+        updated_at = ${now}
+    FROM unnest(
+      ${outcomes.map((o) => o.id)}::bigint[],
+      ${outcomes.map((o) => o.status)}::text[],
+      ${outcomes.map((o) => o.providerId)}::text[],
+      ${outcomes.map((o) => o.error)}::text[],
+      ${outcomes.map((o) => o.ambiguous)}::boolean[]
+    ) AS v(id, status, provider_id, last_error, ambiguous)
+    WHERE d.id = v.id AND d.claim = ${token} AND d.status = 'sending'`.execute(ctx.db);
+
+  const dead = [...new Set(outcomes.flatMap((o) => (o.stopSubscriber ? [o.stopSubscriber] : [])))];
+  if (dead.length > 0) {
+    await ctx.db
+      .updateTable("subscribers")
+      .set({ status: "stopped", stopped_at: now, updated_at: now })
+      .where("id", "in", dead)
+      .where("status", "<>", "stopped")
+      .execute();
+    ctx.log.info(
+      { subscribers: dead.length },
+      "subscribers stopped: their provider says the address is gone",
+    );
+  }
+}
