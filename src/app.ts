@@ -11,6 +11,8 @@ import { ApiError, errorBody } from "./http/errors.ts";
 import { devRoutes } from "./routes/dev.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { twilioSmsRoutes } from "./routes/twilio-sms.ts";
+import { twilioStatusRoutes } from "./routes/twilio-status.ts";
+import { unsubscribeRoutes } from "./routes/unsubscribe.ts";
 
 export type AppEnv = { Variables: { ctx: AppContext; requestId: string } };
 
@@ -46,6 +48,8 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
 
   app.route("/", healthRoutes);
   app.route("/webhooks/twilio", twilioSmsRoutes);
+  app.route("/", twilioStatusRoutes);
+  app.route("/", unsubscribeRoutes);
   if (ctx.config.localMode) app.route("/dev", devRoutes);
 
   app.notFound((c) => c.json(errorBody("not_found", "No such resource", c.get("requestId")), 404));
