@@ -9,6 +9,7 @@ import { requestId } from "hono/request-id";
 import type { AppContext } from "./context.ts";
 import { ApiError, errorBody } from "./http/errors.ts";
 import { devRoutes } from "./routes/dev.ts";
+import { emailConfirmRoutes } from "./routes/email-confirm.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { twilioSmsRoutes } from "./routes/twilio-sms.ts";
 import { twilioStatusRoutes } from "./routes/twilio-status.ts";
@@ -48,6 +49,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
 
   app.route("/", healthRoutes);
   app.route("/webhooks/twilio", twilioSmsRoutes);
+  app.route("/email", emailConfirmRoutes);
   app.route("/", twilioStatusRoutes);
   app.route("/", unsubscribeRoutes);
   if (ctx.config.localMode) app.route("/dev", devRoutes);

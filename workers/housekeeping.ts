@@ -7,7 +7,10 @@ import type { AppContext } from "../src/context.ts";
 
 export const OUTBOX_RETENTION_DAYS = 7;
 
-export const housekeepingPayload = z.object({ task: z.enum(["purge-outbox"]) });
+/** Text-a-ZIP's records: inbound messages (by MessageSid), the phone simulator's transcript. */
+export const INBOUND_RETENTION_DAYS = 7;
+
+export const housekeepingPayload = z.object({ task: z.enum(["purge-outbox", "purge-text-a-zip"]) });
 export type HousekeepingPayload = z.infer<typeof housekeepingPayload>;
 
 export async function runHousekeeping(ctx: AppContext, payload: unknown): Promise<{ deleted: number }> {
@@ -18,5 +21,47 @@ export async function runHousekeeping(ctx: AppContext, payload: unknown): Promis
       const result = await ctx.db.deleteFrom("outbox").where("created_at", "<", cutoff).executeTakeFirst();
       return { deleted: Number(result.numDeletedRows) };
     }
+    case "purge-text-a-zip":
+      return purgeTextAZip(ctx);
   }
+}
+
+/**
+ * What Text-a-ZIP need not keep: inbound-message records and simulator transcripts after 7 days,
+ * rate counters after a day, used or expired email confirmations after 7 days, and email
+ * subscribers who never confirmed (pending, with no confirmation still open).
+ */
+async function purgeTextAZip(ctx: AppContext): Promise<{ deleted: number }> {
+  const now = ctx.clock.now().getTime();
+  const retention = new Date(now - INBOUND_RETENTION_DAYS * 86_400_000);
+  const results = await Promise.all([
+    ctx.db.deleteFrom("inbound_messages").where("received_at", "<", retention).executeTakeFirst(),
+    ctx.db.deleteFrom("phone_simulator_messages").where("created_at", "<", retention).executeTakeFirst(),
+    ctx.db
+      .deleteFrom("sms_rate_counters")
+      .where("window_start", "<", new Date(now - 86_400_000))
+      .executeTakeFirst(),
+    ctx.db
+      .deleteFrom("subscribers")
+      .where("channel", "=", "email")
+      .where("status", "=", "pending")
+      .where("created_at", "<", new Date(now - ctx.config.inboundSms.emailConfirmationTtlHours * 3_600_000))
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom("email_confirmations as c")
+              .select("c.id")
+              .whereRef("c.subscriber_id", "=", "subscribers.id")
+              .where("c.expires_at", ">", new Date(now)),
+          ),
+        ),
+      )
+      .executeTakeFirst(),
+  ]);
+  const confirmations = await ctx.db
+    .deleteFrom("email_confirmations")
+    .where((eb) => eb.or([eb("expires_at", "<", retention), eb("confirmed_at", "<", retention)]))
+    .executeTakeFirst();
+  const deleted = [...results, confirmations].reduce((sum, r) => sum + Number(r.numDeletedRows), 0);
+  return { deleted };
 }

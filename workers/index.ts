@@ -6,6 +6,7 @@
 import type { AppContext } from "../src/context.ts";
 import { QUEUES } from "../src/jobs/queues.ts";
 import { startDeliveryWorkers } from "./deliveries.ts";
+import { sendEmailConfirmation } from "./email-confirmation.ts";
 import { runHousekeeping } from "./housekeeping.ts";
 
 export type RunningWorkers = { stop(): Promise<void> };
@@ -27,9 +28,27 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
     ),
   );
   await ctx.boss.schedule(QUEUES.housekeeping, "17 * * * *", { task: "purge-outbox" });
+  await ctx.boss.schedule(
+    QUEUES.housekeeping,
+    "37 * * * *",
+    { task: "purge-text-a-zip" },
+    { key: "purge-text-a-zip" },
+  );
+  // A resident waits for this mail, so poll every second too (NOTIFY wake-ups are coalesced).
+  const emailConfirmations = await ctx.boss.work(
+    QUEUES.emailConfirmation,
+    { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
+    async ([job]) => {
+      if (!job) return;
+      const result = await sendEmailConfirmation(ctx, job.data);
+      ctx.log.info({ job: job.id, queue: QUEUES.emailConfirmation, ...result }, "job done");
+      return result;
+    },
+  );
   const deliveries = await startDeliveryWorkers(ctx);
   return {
     async stop() {
+      await ctx.boss.offWork(QUEUES.emailConfirmation, { id: emailConfirmations });
       await deliveries.stop();
       for (const id of ids) await ctx.boss.offWork(QUEUES.housekeeping, { id });
     },

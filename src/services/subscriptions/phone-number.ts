@@ -10,7 +10,8 @@ const US_REGIONS = new Set(["US", "PR", "GU", "VI", "AS", "MP"]);
 
 /** E.164 for a US (or territory) number, or undefined for anything else. */
 export function normalizeUsPhone(raw: string): string | undefined {
-  if (typeof raw !== "string" || raw.length > 40) return undefined;
+  // Digits and the usual separators only: "whatsapp:+1…", "client:…" and short codes are not phones.
+  if (typeof raw !== "string" || raw.length > 40 || !/^[+\d\s().-]+$/.test(raw)) return undefined;
   const parsed = parsePhoneNumberFromString(raw.trim(), "US");
   if (!parsed?.isValid() || parsed.ext) return undefined;
   return parsed.country && US_REGIONS.has(parsed.country) ? parsed.number : undefined;

@@ -1,0 +1,174 @@
+// Texting an email address: email double opt-in with the texter's ZIPs and language. The mail goes
+// through the job queue and the email sender (the local outbox here), and nothing reaches the
+// address until its link is followed.
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { listOutbox } from "../../src/delivery/local-outbox.ts";
+import { emailConfirmationSentReply, nothingToStartReply } from "../../src/sms/replies.ts";
+import { runHousekeeping } from "../../workers/housekeeping.ts";
+import { type RunningWorkers, startWorkers } from "../../workers/index.ts";
+import { addressForms, dumpEverything } from "../support/privacy.ts";
+import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
+import { phone } from "../support/sms-webhook.ts";
+import { subscriberState } from "../support/subscribers.ts";
+
+const NUMBERS = ["+15105550160", "+15105550161", "+15105550162", "+15105550163"];
+const EMAILS = ["Mi.Correo@Example.org", "other.person@example.net"];
+let runtime: TestRuntime;
+let app: ReturnType<typeof createApp>;
+let workers: RunningWorkers;
+
+beforeAll(async () => {
+  runtime = await createTestRuntime();
+  app = createApp(runtime);
+  workers = await startWorkers(runtime);
+});
+afterAll(async () => {
+  await workers.stop();
+  await runtime.close();
+});
+
+/** The confirmation mail, once the worker has sent it (polled: the outbox is a table). */
+async function mailTo(address: string) {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const [mail] = await listOutbox(runtime.db, runtime.pii, {
+      channel: "email",
+      recipient: address,
+      limit: 1,
+    });
+    if (mail) return mail;
+    if (Date.now() > deadline) throw new Error("no confirmation mail within 15 s");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function linkIn(text: string): URL {
+  const match = /https:\/\/aviso\.test\/email\/confirm\?token=[A-Za-z0-9_-]{43}/.exec(text);
+  expect(match, text).not.toBeNull();
+  return new URL(match![0]);
+}
+
+describe("email double opt-in by text", () => {
+  it("creates a pending subscriber with the same ZIPs and language, mails a link, and confirms on POST", async () => {
+    const texter = phone(app, runtime, NUMBERS[0]!);
+    await texter.send("94607 y 94601");
+    expect((await texter.send(EMAILS[0]!)).messages).toEqual([emailConfirmationSentReply("es")]);
+
+    const address = EMAILS[0]!.toLowerCase();
+    expect(await subscriberState(runtime, address, "email")).toMatchObject({
+      status: "pending",
+      language: "es",
+      zips: ["94601", "94607"],
+    });
+    const [confirmation] = await runtime.db.selectFrom("email_confirmations").selectAll().execute();
+    expect(confirmation).toMatchObject({ zips: ["94601", "94607"], language: "es", confirmed_at: null });
+    expect(confirmation!.token_hash).toHaveLength(32);
+    expect(confirmation!.expires_at.getTime() - Date.now()).toBeGreaterThan(47 * 3_600_000);
+    const { rows: jobs } = await sql<{ data: unknown }>`
+      SELECT data FROM pgboss.job WHERE name = 'email-confirmation'`.execute(runtime.db);
+    expect(jobs.map((job) => job.data)).toEqual([{ confirmationId: confirmation!.id }]);
+
+    const mail = await mailTo(address);
+    expect(mail.subject).toBe("Confirme su correo para las alertas de Aviso");
+    expect(mail.body).toContain("94601, 94607");
+    const link = linkIn(mail.body);
+
+    // Opening the link (or a mail scanner opening it) changes nothing.
+    const page = await app.request(link.pathname + link.search);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("Referrer-Policy")).toBe("no-referrer");
+    const pageHtml = await page.text();
+    expect(pageHtml).toContain('lang="es"');
+    expect(pageHtml).toContain("Confirmar");
+    expect(await subscriberState(runtime, address, "email")).toMatchObject({ status: "pending" });
+
+    const confirm = () =>
+      app.request("/email/confirm", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token: link.searchParams.get("token")! }).toString(),
+      });
+    const done = await confirm();
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain(
+      "Confirmado. Recibirá por correo las alertas de Aviso para 94601, 94607.",
+    );
+    const state = await subscriberState(runtime, address, "email");
+    expect(state).toMatchObject({ status: "active", language: "es", zips: ["94601", "94607"] });
+    expect((await confirm()).status).toBe(200);
+    const consent = await runtime.db
+      .selectFrom("consent_events")
+      .select(["kind", "channel", "keyword", "language"])
+      .where("subscriber_id", "=", state!.id)
+      .execute();
+    expect(consent).toEqual([{ kind: "opt_in", channel: "email", keyword: "email_confirm", language: "es" }]);
+  });
+
+  it("mails an address at most once per ten minutes however often it is texted", async () => {
+    const texter = phone(app, runtime, NUMBERS[1]!);
+    await texter.send("94610");
+    for (let i = 0; i < 3; i++) {
+      expect((await texter.send(EMAILS[1]!)).messages).toEqual([emailConfirmationSentReply("en")]);
+    }
+    const email = await subscriberState(runtime, EMAILS[1]!, "email");
+    const rows = await runtime.db
+      .selectFrom("email_confirmations")
+      .select("id")
+      .where("subscriber_id", "=", email!.id)
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it("never changes a confirmed subscriber's ZIPs before the new link is followed", async () => {
+    const texter = phone(app, runtime, NUMBERS[2]!);
+    await texter.send("94619");
+    await texter.send(EMAILS[0]!);
+    expect(await subscriberState(runtime, EMAILS[0]!.toLowerCase(), "email")).toMatchObject({
+      status: "active",
+      zips: ["94601", "94607"],
+    });
+  });
+
+  it("asks for a ZIP first, and stays silent for a stopped number", async () => {
+    const texter = phone(app, runtime, NUMBERS[3]!);
+    expect((await texter.send("someone@example.com")).messages).toEqual([
+      nothingToStartReply("en", { program: "Aviso", example: "94607" }),
+    ]);
+    await texter.send("94607");
+    await texter.send("STOP");
+    expect((await texter.send("someone@example.com")).messages).toEqual([]);
+    expect(await subscriberState(runtime, "someone@example.com", "email")).toBeUndefined();
+  });
+
+  it("refuses unknown and malformed tokens", async () => {
+    expect((await app.request("/email/confirm?token=nope")).status).toBe(404);
+    expect((await app.request(`/email/confirm?token=${"A".repeat(43)}`)).status).toBe(404);
+    const res = await app.request("/email/confirm", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: `token=${"B".repeat(43)}`,
+    });
+    expect(res.status).toBe(400);
+  });
+
+  it("forgets addresses that were never confirmed once their link has expired", async () => {
+    const later = { ...runtime, clock: { now: () => new Date(Date.now() + 49 * 3_600_000) } };
+    await runHousekeeping(later, { task: "purge-text-a-zip" });
+    expect(await subscriberState(runtime, EMAILS[1]!, "email")).toBeUndefined();
+    expect(await subscriberState(runtime, EMAILS[0]!.toLowerCase(), "email")).toMatchObject({
+      status: "active",
+    });
+  });
+
+  it("leaves no number or address in clear in the database or the logs", async () => {
+    const dump = await dumpEverything(runtime);
+    for (const address of [...NUMBERS, ...EMAILS]) {
+      for (const form of addressForms(address)) {
+        expect(dump, `dump contains ${form}`).not.toContain(form);
+        expect(runtime.logs.text, `logs contain ${form}`).not.toContain(form);
+      }
+    }
+  });
+});
