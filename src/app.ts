@@ -8,6 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { AppContext } from "./context.ts";
 import { ApiError, errorBody } from "./http/errors.ts";
+import { apiRoutes } from "./routes/api/index.ts";
 import { devRoutes } from "./routes/dev.ts";
 import { emailConfirmRoutes } from "./routes/email-confirm.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -48,6 +49,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   );
 
   app.route("/", healthRoutes);
+  app.route("/api/v1", apiRoutes);
   app.route("/webhooks/twilio", twilioSmsRoutes);
   app.route("/email", emailConfirmRoutes);
   app.route("/", twilioStatusRoutes);

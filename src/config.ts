@@ -78,6 +78,30 @@ const envSchema = z.object({
   VAPID_PUBLIC_KEY: optionalText,
   VAPID_PRIVATE_KEY: optionalText,
   VAPID_SUBJECT: optionalUrl(["mailto:", "https:"]),
+  // Operators and city comms (see docs/architecture.md, "Operators").
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
+  REPORTER_CALLBACK_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
+  SIGHTING_DUPLICATE_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  DRILL_ALLOWLIST: z
+    .string()
+    .trim()
+    .default("")
+    .refine((value) => parseDrillAllowlist(value) !== null, {
+      message: "must be a comma-separated list of E.164 phone numbers, email addresses or subscriber ids",
+    }),
+  VERIFIER_MAY_CANCEL_ALONE: z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .default("true")
+    .transform((value) => value === "true" || value === "1" || value === "yes"),
+  ALERT_TIME_ZONE: z
+    .string()
+    .trim()
+    .default("America/Los_Angeles")
+    .refine((value) => isTimeZone(value), { message: "must be an IANA time zone such as America/Los_Angeles" }),
+  CLIENT_IP_HEADER: optionalText.refine((value) => value === undefined || /^[A-Za-z0-9-]+$/.test(value), {
+    message: "must be a header name such as X-Forwarded-For or CF-Connecting-IP",
+  }),
   // Per worker process. 1/s is a long code's rate; a short code does 100/s, 10DLC depends on the
   // brand's trust score (see docs/architecture.md, "Fan-out").
   SMS_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(1),
@@ -139,6 +163,45 @@ export type SmsProvider = {
 };
 export type EmailProvider = { smtpUrl: string; from: string };
 export type PushProvider = { publicKey: string; privateKey: string; subject: string };
+/** Operators' accounts, sightings, approvals and drills. */
+export type OperatorSettings = {
+  sessionIdleMinutes: number;
+  sessionAbsoluteHours: number;
+  reporterCallbackRetentionHours: number;
+  sightingDuplicateWindowMinutes: number;
+  /** Who a drill reaches: subscribers by address (phones E.164, emails lower-cased) or by id. */
+  drillAllowlist: DrillAllowlist;
+  /** Whether a verifier may publish a cancel (false alarm, all clear) without a second person. */
+  verifierMayCancelAlone: boolean;
+  /** Times in alert templates are written in this zone. */
+  timeZone: string;
+  /** Header the client's IP comes from behind a trusted proxy; unset: the socket's address. */
+  clientIpHeader?: string;
+};
+export type DrillAllowlist = { phones: string[]; emails: string[]; subscriberIds: string[] };
+
+/** "+15105550100, ops@example.org, <uuid>" → its parts; null when an entry is none of those. */
+export function parseDrillAllowlist(value: string): DrillAllowlist | null {
+  const list: DrillAllowlist = { phones: [], emails: [], subscriberIds: [] };
+  for (const entry of value.split(",").map((part) => part.trim())) {
+    if (entry === "") continue;
+    if (/^\+[1-9][0-9]{7,14}$/.test(entry)) list.phones.push(entry);
+    else if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(entry)) list.emails.push(entry.toLowerCase());
+    else if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(entry))
+      list.subscriberIds.push(entry.toLowerCase());
+    else return null;
+  }
+  return list;
+}
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
 /** How fan-out paces and routes messages. */
 export type DeliverySettings = {
   /** SMS messages per second per worker process (token bucket). */
@@ -184,6 +247,7 @@ export type Config = {
   sms?: SmsProvider;
   email?: EmailProvider;
   push?: PushProvider;
+  operators: OperatorSettings;
   delivery: DeliverySettings;
   program: ProgramSettings;
   inboundSms: InboundSmsSettings;
@@ -248,6 +312,16 @@ export function loadConfig(env: Env): Config {
     sms,
     email: email ? { smtpUrl: email[0], from: email[1] } : undefined,
     push: push ? { publicKey: push[0], privateKey: push[1], subject: push[2] } : undefined,
+    operators: {
+      sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+      sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
+      reporterCallbackRetentionHours: e.REPORTER_CALLBACK_RETENTION_HOURS,
+      sightingDuplicateWindowMinutes: e.SIGHTING_DUPLICATE_WINDOW_MINUTES,
+      drillAllowlist: parseDrillAllowlist(e.DRILL_ALLOWLIST)!,
+      verifierMayCancelAlone: e.VERIFIER_MAY_CANCEL_ALONE,
+      timeZone: e.ALERT_TIME_ZONE,
+      clientIpHeader: e.CLIENT_IP_HEADER,
+    },
     delivery: { smsRatePerSecond: e.SMS_RATE_PER_SECOND, communitySms: e.COMMUNITY_SMS },
     program: {
       name: e.PROGRAM_NAME,

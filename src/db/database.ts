@@ -14,6 +14,13 @@
  * - an alert's own ZIP: the first of its target_zips (the sighting's ZIP); its subscribers are
  *   delivered to first.
  * - outbox: in local mode, messages that would have gone to a provider.
+ * - user: a staff member of a sending organisation (the hotline, the city) with one role:
+ *   operator, verifier, comms or admin. session / api key: how a user or an integration proves
+ *   who it is; only SHA-256 hashes of their tokens are stored (2026-11-24T0300-operators, as are
+ *   the tables below).
+ * - sighting: what a caller reported. Duplicates cluster into an incident: `incident_id` names
+ *   the incident's first sighting. The reporter's callback number is sealed and purged.
+ * - actor: who did something, as the audit log names them: "user:<id>", "key:<id>" or "system".
  * - consent event: an opt-in or opt-out of one subscriber, with channel, command and time; never
  *   the address or the message (2026-11-24T0100-text-a-zip, as are the three below).
  * - inbound message: one texted message by its Twilio MessageSid, for idempotency: the sender's
@@ -83,6 +90,19 @@ export interface AlertsTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   published_at: Timestamp | null;
+  /** The sighting a sighting alert was drafted from (2026-11-24T0300-operators, as below). */
+  sighting_id: string | null;
+  /** Channels chosen when drafting; follow-ups go on the channels of what they follow. */
+  channels: ColumnType<Channel[], Channel[] | undefined, Channel[]>;
+  /** For a cancel: whether the activity ended or the report was false. */
+  cancel_reason: "all_clear" | "false_alarm" | null;
+  /** A statement's link (also written into its texts). */
+  link: string | null;
+  /** Everyone besides the author who changed the draft: none of them may approve it. */
+  editor_ids: ColumnType<string[], string[] | undefined, string[]>;
+  /** The preview hash the approver quoted; cleared by any edit. */
+  approval_hash: string | null;
+  approved_at: Timestamp | null;
 }
 
 export interface AlertTextsTable {
@@ -183,6 +203,101 @@ export interface PhoneSimulatorMessagesTable {
   created_at: CreatedAt;
 }
 
+export type Role = "operator" | "verifier" | "comms" | "admin";
+export type SightingStatus = "reported" | "dispatched" | "verified" | "unconfirmed" | "false_alarm";
+export type SightingAgency = "ice" | "cbp" | "unknown" | "other";
+export type SightingActivity =
+  | "sweep"
+  | "targeted_arrest"
+  | "checkpoint"
+  | "traffic_stop"
+  | "workplace"
+  | "other";
+export type SightingSource = "hotline_call" | "text" | "responder";
+export type VerificationMethod = "responder_on_scene" | "photo" | "independent_reports" | "other";
+
+export interface OrganisationsTable {
+  id: Generated<string>;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: Role;
+  organisation_id: string;
+  password_hash: string;
+  disabled_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  token_hash: Buffer;
+  user_id: string;
+  created_at: CreatedAt;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  name: string;
+  prefix: string;
+  key_hash: Buffer;
+  role: Exclude<Role, "admin">;
+  organisation_id: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface LoginAttemptsTable {
+  id: Generated<string>;
+  at: Timestamp;
+  account_key: Buffer;
+  ip_key: Buffer;
+  succeeded: boolean;
+}
+
+export interface SightingsTable {
+  id: Generated<string>;
+  status: Generated<SightingStatus>;
+  zip: string;
+  place: string;
+  cross_streets: string | null;
+  observed_at: Timestamp;
+  agency: SightingAgency;
+  activity: SightingActivity;
+  vehicles: number | null;
+  agents: number | null;
+  description: string | null;
+  source: SightingSource;
+  reporter_callback_ciphertext: Buffer | null;
+  reporter_callback_key_id: string | null;
+  reporter_callback_purge_after: Timestamp | null;
+  reporter_callback_purged_at: Timestamp | null;
+  incident_id: string | null;
+  organisation_id: string;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface SightingVerificationsTable {
+  id: Generated<string>;
+  sighting_id: string;
+  actor: string;
+  method: VerificationMethod;
+  notes: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   zip_codes: ZipCodesTable;
   subscribers: SubscribersTable;
@@ -192,6 +307,13 @@ export interface Database {
   deliveries: DeliveriesTable;
   audit_log: AuditLogTable;
   outbox: OutboxTable;
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  login_attempts: LoginAttemptsTable;
+  sightings: SightingsTable;
+  sighting_verifications: SightingVerificationsTable;
   consent_events: ConsentEventsTable;
   inbound_messages: InboundMessagesTable;
   email_confirmations: EmailConfirmationsTable;

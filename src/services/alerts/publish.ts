@@ -30,7 +30,13 @@ export type DeliveryJob = { alertId: string; channel: Channel; firstId: string; 
 
 export type PublishContext = Pick<AppContext, "boss" | "config" | "clock" | "log"> & { db: DbOrTx };
 
-export type PublishRefusal = "not_found" | "already_published" | "not_approved" | "expired" | "no_texts";
+export type PublishRefusal =
+  | "not_found"
+  | "already_published"
+  | "not_approved"
+  | "expired"
+  | "no_texts"
+  | "restricted_audience";
 
 /** The alert cannot be published; nothing was written. `reason` is stable, for mapping to HTTP. */
 export class PublishRefusedError extends Error {
@@ -70,7 +76,16 @@ export async function publishAlert({
   const result = await withTransaction(ctx.db, async (tx) => {
     const alert = await tx
       .selectFrom("alerts")
-      .select(["id", "status", "priority", "target_zips", "expires_at"])
+      .select([
+        "id",
+        "status",
+        "priority",
+        "target_zips",
+        "expires_at",
+        "is_drill",
+        "references_alert_id",
+        "channels",
+      ])
       .where("id", "=", input.alertId)
       .forUpdate()
       .executeTakeFirst();
@@ -84,6 +99,14 @@ export async function publishAlert({
     }
     if (alert.expires_at.getTime() <= now.getTime())
       throw new PublishRefusedError("expired", "The alert has expired");
+    // A drill reaches only the allowlist, an update or cancel only the original's recipients:
+    // src/services/alerts/publish-restricted.ts publishes those. Never the whole target.
+    if (alert.is_drill || alert.references_alert_id) {
+      throw new PublishRefusedError(
+        "restricted_audience",
+        "A drill or a follow-up is published to its own recipients (publishRestrictedAlert)",
+      );
+    }
     const texts = await tx
       .selectFrom("alert_texts")
       .select((eb) => eb.fn.countAll<string>().as("n"))
@@ -97,7 +120,8 @@ export async function publishAlert({
       .where("id", "=", alert.id)
       .execute();
 
-    const channels = channelsFor(alert.priority, ctx.config);
+    // The channels the drafter chose (2026-11-24T0300-operators), as far as the priority allows.
+    const channels = channelsFor(alert.priority, ctx.config).filter((c) => alert.channels.includes(c));
     const ownZip = alert.target_zips[0]!;
     // One row per subscriber and channel even when they follow several target ZIPs (DISTINCT ON
     // keeps their own-ZIP subscription if they have one). Ordered so ids run channel by channel,
@@ -166,7 +190,7 @@ export async function deliveryBatches(db: DbOrTx, alertId: string, size: number)
   }));
 }
 
-function toJobs(
+export function toJobs(
   alertId: string,
   priority: AlertPriority,
   batches: Batch[],

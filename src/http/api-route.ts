@@ -1,0 +1,121 @@
+/**
+ * The operator API's routes are data: method, path, permission, zod schemas for params, query,
+ * body and responses, and a handler. From that one list come the Hono handlers (authenticate,
+ * authorize, validate, then the handler), the OpenAPI 3.1 document (src/http/openapi.ts) and the
+ * role-matrix test, so the three cannot drift apart.
+ */
+import type { Context, Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app.ts";
+import { type Actor, authorize, type Permission } from "../auth/permissions.ts";
+import { resolveActor } from "./authenticate.ts";
+import { ApiError } from "./errors.ts";
+import type { ValidationIssue } from "./invalid.ts";
+
+export type ApiEnv = { Variables: AppEnv["Variables"] & { actor?: Actor } };
+export type ApiContext = Context<ApiEnv>;
+
+type Method = "get" | "post" | "patch" | "delete";
+type Schema = z.ZodType;
+type Obj = z.ZodObject;
+const EMPTY = z.object({});
+
+export type ResponseSpec = { description: string; schema?: Schema };
+
+type Input<P extends Obj, Q extends Obj, B extends Schema> = {
+  params: z.output<P>;
+  query: z.output<Q>;
+  body: z.output<B>;
+};
+
+type Common<P extends Obj, Q extends Obj, B extends Schema> = {
+  method: Method;
+  /** Relative to /api/v1, in Hono's syntax: "/sightings/:id". */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  params?: P;
+  query?: Q;
+  body?: B;
+  /** The success responses; the error envelope's are added for every route. */
+  responses: Record<number, ResponseSpec>;
+};
+
+export type ProtectedRoute<P extends Obj, Q extends Obj, B extends Schema> = Common<P, Q, B> & {
+  permission: Permission;
+  handler: (c: ApiContext, input: Input<P, Q, B> & { actor: Actor }) => Response | Promise<Response>;
+};
+
+export type PublicRoute<P extends Obj, Q extends Obj, B extends Schema> = Common<P, Q, B> & {
+  permission: "public";
+  handler: (c: ApiContext, input: Input<P, Q, B>) => Response | Promise<Response>;
+};
+
+/** A route with its types erased, as the mounter, the OpenAPI writer and the tests see it. */
+export type ApiRoute = Omit<Common<Obj, Obj, Schema>, "handler"> & {
+  permission: Permission | "public";
+  run: (c: ApiContext, input: Input<Obj, Obj, Schema> & { actor?: Actor }) => Response | Promise<Response>;
+};
+
+export function route<
+  P extends Obj = typeof EMPTY,
+  Q extends Obj = typeof EMPTY,
+  B extends Schema = z.ZodUndefined,
+>(spec: ProtectedRoute<P, Q, B> | PublicRoute<P, Q, B>): ApiRoute {
+  const { handler, ...rest } = spec;
+  return {
+    ...rest,
+    run: (c, input) => {
+      const typed = input as Input<P, Q, B> & { actor?: Actor };
+      if (spec.permission === "public") return (handler as PublicRoute<P, Q, B>["handler"])(c, typed);
+      if (!typed.actor) throw new ApiError("unauthorized", "Sign in first");
+      return (handler as ProtectedRoute<P, Q, B>["handler"])(c, { ...typed, actor: typed.actor });
+    },
+  } as ApiRoute;
+}
+
+export function mountRoutes(app: Hono<ApiEnv>, routes: ApiRoute[]): void {
+  for (const spec of routes) {
+    app.on(spec.method.toUpperCase(), spec.path, async (c) => {
+      let actor: Actor | undefined;
+      if (spec.permission !== "public") {
+        actor = (await resolveActor(c)) ?? undefined;
+        if (!actor)
+          throw new ApiError("unauthorized", "Sign in, or send an API key as Authorization: Bearer");
+        const decision = authorize(actor, spec.permission);
+        if (!decision.ok) throw new ApiError("forbidden", decision.reason);
+        c.set("actor", actor);
+      }
+      const params = parse("path", spec.params ?? EMPTY, c.req.param());
+      const query = parse("query", spec.query ?? EMPTY, c.req.query());
+      const body = spec.body ? parse("body", spec.body, await readJson(c)) : undefined;
+      return spec.run(c, { params, query, body, actor });
+    });
+  }
+}
+
+async function readJson(c: ApiContext): Promise<unknown> {
+  const type = c.req.header("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) {
+    throw new ApiError("unsupported_media_type", "Send the body as application/json");
+  }
+  try {
+    return await c.req.json();
+  } catch {
+    throw new ApiError("validation_failed", "The body is not valid JSON", { issues: [] });
+  }
+}
+
+function parse<T extends Schema>(where: ValidationIssue["in"], schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues: ValidationIssue[] = result.error.issues.map((issue) => ({
+    in: where,
+    path: issue.path.map(String).join("."),
+    message: issue.message,
+  }));
+  const first = issues[0];
+  const summary = first ? `${first.path || where}: ${first.message}` : "invalid";
+  throw new ApiError("validation_failed", `Invalid ${where}: ${summary}`, { issues });
+}

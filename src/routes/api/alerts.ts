@@ -1,0 +1,164 @@
+/**
+ * Alerts and statements: draft, preview, approve (the second person), publish, follow up.
+ */
+import { route } from "../../http/api-route.ts";
+import { alertView } from "../../services/alerts/alert-record.ts";
+import { approveAlert } from "../../services/alerts/approve-alert.ts";
+import { draftAlert } from "../../services/alerts/draft-alert.ts";
+import { cancelAlert, draftUpdate } from "../../services/alerts/draft-follow-up.ts";
+import { editAlert } from "../../services/alerts/edit-alert.ts";
+import { listAlerts } from "../../services/alerts/list-alerts.ts";
+import { previewAlert } from "../../services/alerts/preview-alert.ts";
+import { publishApproved } from "../../services/alerts/publish-approved.ts";
+import { draftStatement } from "../../services/statements/draft-statement.ts";
+import {
+  Alert,
+  AlertQuery,
+  ApprovalAnswer,
+  ApproveBody,
+  CancelBody,
+  DraftAlertBody,
+  DraftStatementBody,
+  EditAlertBody,
+  IdParams,
+  list,
+  Preview,
+  PreviewQuery,
+  Published,
+  UpdateBody,
+} from "./schemas.ts";
+
+export const alertRoutes = [
+  route({
+    method: "get",
+    path: "/alerts",
+    tag: "Alerts",
+    summary: "List alerts and statements",
+    permission: "alerts:read",
+    query: AlertQuery,
+    responses: { 200: { description: "Newest first", schema: list(Alert) } },
+    handler: async (c, { query }) => c.json({ items: await listAlerts({ ctx: c.get("ctx"), input: query }) }),
+  }),
+  route({
+    method: "post",
+    path: "/alerts",
+    tag: "Alerts",
+    summary: "Draft an alert",
+    description:
+      "From a verified sighting (texts from the template for its activity, in every language unless `templateLanguages` says otherwise; `texts` replace the template's), or from scratch with `texts` and `target`. Target: ZIPs, or a radius in miles around the sighting's ZIP or `aroundZip`. Expiry defaults to 4 hours.",
+    permission: "alerts:draft",
+    body: DraftAlertBody,
+    responses: { 201: { description: "The draft", schema: Alert } },
+    handler: async (c, { body, actor }) =>
+      c.json(await draftAlert({ ctx: c.get("ctx"), input: { ...body, actor } }), 201),
+  }),
+  route({
+    method: "post",
+    path: "/statements",
+    tag: "Alerts",
+    summary: "Draft an official statement",
+    description:
+      "Comms only. City-wide (`target: {cityWide: true}`, the whole SERVICE_AREA) or by ZIP. Labelled OFFICIAL CITY STATEMENT everywhere; another comms user approves it. Expiry defaults to 24 hours.",
+    permission: "statements:draft",
+    body: DraftStatementBody,
+    responses: { 201: { description: "The draft", schema: Alert } },
+    handler: async (c, { body, actor }) =>
+      c.json(await draftStatement({ ctx: c.get("ctx"), input: { ...body, actor } }), 201),
+  }),
+  route({
+    method: "get",
+    path: "/alerts/:id",
+    tag: "Alerts",
+    summary: "One alert or statement",
+    permission: "alerts:read",
+    params: IdParams,
+    responses: { 200: { description: "The alert", schema: Alert } },
+    handler: async (c, { params }) => c.json(await alertView(c.get("ctx").db, params.id)),
+  }),
+  route({
+    method: "patch",
+    path: "/alerts/:id",
+    tag: "Alerts",
+    summary: "Edit a draft",
+    description:
+      "Editing an approved alert voids the approval. A whole text adds a language; a partial one edits an existing language; null removes one. Whoever edits someone else's draft may not approve it.",
+    permission: "drafts:edit",
+    params: IdParams,
+    body: EditAlertBody,
+    responses: { 200: { description: "The draft", schema: Alert } },
+    handler: async (c, { params, body, actor }) =>
+      c.json(await editAlert({ ctx: c.get("ctx"), input: { alertId: params.id, changes: body, actor } })),
+  }),
+  route({
+    method: "get",
+    path: "/alerts/:id/preview",
+    tag: "Alerts",
+    summary: "Preview: exactly what would be sent, to whom, and the approval hash",
+    permission: "alerts:read",
+    params: IdParams,
+    query: PreviewQuery,
+    responses: { 200: { description: "The preview", schema: Preview } },
+    handler: async (c, { params, query }) =>
+      c.json(
+        await previewAlert({ ctx: c.get("ctx"), input: { alertId: params.id, language: query.language } }),
+      ),
+  }),
+  route({
+    method: "post",
+    path: "/alerts/:id/approve",
+    tag: "Alerts",
+    summary: "Approve (and publish)",
+    description:
+      "By someone who neither wrote nor edited the draft: a verifier for alerts, comms for statements; a person, not an API key. Quote the preview's hash. Publishes at once unless `publishNow` is false.",
+    permission: "drafts:approve",
+    params: IdParams,
+    body: ApproveBody,
+    responses: { 200: { description: "Approved (and published)", schema: ApprovalAnswer } },
+    handler: async (c, { params, body, actor }) =>
+      c.json(
+        await approveAlert({
+          ctx: c.get("ctx"),
+          input: { alertId: params.id, hash: body.hash, publishNow: body.publishNow, actor },
+        }),
+      ),
+  }),
+  route({
+    method: "post",
+    path: "/alerts/:id/publish",
+    tag: "Alerts",
+    summary: "Publish an approved alert",
+    description: "Refused when the alert was edited after approval (it is a draft again).",
+    permission: "drafts:publish",
+    params: IdParams,
+    responses: { 200: { description: "Published", schema: Published } },
+    handler: async (c, { params, actor }) =>
+      c.json(await publishApproved({ ctx: c.get("ctx"), input: { alertId: params.id, actor } })),
+  }),
+  route({
+    method: "post",
+    path: "/alerts/:id/updates",
+    tag: "Alerts",
+    summary: "Draft an update",
+    description: "Reaches exactly the original's recipients on the same channels. Needs approval.",
+    permission: "drafts:edit",
+    params: IdParams,
+    body: UpdateBody,
+    responses: { 201: { description: "The update draft", schema: Alert } },
+    handler: async (c, { params, body, actor }) =>
+      c.json(await draftUpdate({ ctx: c.get("ctx"), input: { alertId: params.id, ...body, actor } }), 201),
+  }),
+  route({
+    method: "post",
+    path: "/alerts/:id/cancel",
+    tag: "Alerts",
+    summary: "Cancel: false alarm or all clear",
+    description:
+      "Drafts a cancel from the template in the original's languages; it reaches exactly the original's recipients on the same channels. With `publishNow`, a verifier approves and publishes it alone (when VERIFIER_MAY_CANCEL_ALONE is on); otherwise it needs approval like any draft.",
+    permission: "drafts:edit",
+    params: IdParams,
+    body: CancelBody,
+    responses: { 201: { description: "The cancel (and its publication)", schema: ApprovalAnswer } },
+    handler: async (c, { params, body, actor }) =>
+      c.json(await cancelAlert({ ctx: c.get("ctx"), input: { alertId: params.id, ...body, actor } }), 201),
+  }),
+];

@@ -1,0 +1,18 @@
+import { route } from "../../http/api-route.ts";
+import { listAudit } from "../../services/audit/list-audit.ts";
+import { AuditEntry, AuditQuery, list } from "./schemas.ts";
+
+export const auditRoutes = [
+  route({
+    method: "get",
+    path: "/audit",
+    tag: "Audit",
+    summary: "Read the audit log",
+    description:
+      "Newest first. Sign-ins, sighting changes, drafts, approvals, publishes, cancels and account changes: who, when, which object. Never subscriber data. Page with `before` (the last id seen).",
+    permission: "audit:read",
+    query: AuditQuery,
+    responses: { 200: { description: "Entries", schema: list(AuditEntry) } },
+    handler: async (c, { query }) => c.json({ items: await listAudit({ ctx: c.get("ctx"), input: query }) }),
+  }),
+];

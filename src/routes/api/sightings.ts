@@ -1,0 +1,175 @@
+/** Sightings: logged by operators, dispatched, verified by verifiers, clustered into incidents. */
+import { z } from "zod";
+import { route } from "../../http/api-route.ts";
+import { addVerification, changeSightingStatus } from "../../services/sightings/change-sighting-status.ts";
+import { createSighting } from "../../services/sightings/create-sighting.ts";
+import { findDuplicateSightings } from "../../services/sightings/find-duplicates.ts";
+import { listSightings } from "../../services/sightings/list-sightings.ts";
+import { mergeSightings } from "../../services/sightings/merge-sightings.ts";
+import { revealReporterCallback } from "../../services/sightings/reporter-callback.ts";
+import { sightingView } from "../../services/sightings/shape.ts";
+import { updateSighting } from "../../services/sightings/update-sighting.ts";
+import {
+  CreatedSighting,
+  CreateSightingBody,
+  IdParams,
+  list,
+  MergeBody,
+  ResolveBody,
+  Sighting,
+  SightingQuery,
+  UpdateSightingBody,
+  VerificationBody,
+} from "./schemas.ts";
+
+export const sightingRoutes = [
+  route({
+    method: "get",
+    path: "/sightings",
+    tag: "Sightings",
+    summary: "List sightings",
+    permission: "sightings:read",
+    query: SightingQuery,
+    responses: { 200: { description: "Newest observed first", schema: list(Sighting) } },
+    handler: async (c, { query }) =>
+      c.json({ items: await listSightings({ ctx: c.get("ctx"), input: query }) }),
+  }),
+  route({
+    method: "post",
+    path: "/sightings",
+    tag: "Sightings",
+    summary: "Log a sighting",
+    description:
+      "What a caller reported. Answers with likely duplicates: sightings in the same ZIP within SIGHTING_DUPLICATE_WINDOW_MINUTES.",
+    permission: "sightings:write",
+    body: CreateSightingBody,
+    responses: { 201: { description: "Logged", schema: CreatedSighting } },
+    handler: async (c, { body, actor }) =>
+      c.json(await createSighting({ ctx: c.get("ctx"), input: { ...body, actor } }), 201),
+  }),
+  route({
+    method: "get",
+    path: "/sightings/:id",
+    tag: "Sightings",
+    summary: "One sighting",
+    permission: "sightings:read",
+    params: IdParams,
+    responses: { 200: { description: "The sighting", schema: Sighting } },
+    handler: async (c, { params }) => c.json(await sightingView(c.get("ctx").db, params.id)),
+  }),
+  route({
+    method: "patch",
+    path: "/sightings/:id",
+    tag: "Sightings",
+    summary: "Correct a sighting",
+    permission: "sightings:write",
+    params: IdParams,
+    body: UpdateSightingBody,
+    responses: { 200: { description: "The sighting", schema: Sighting } },
+    handler: async (c, { params, body, actor }) =>
+      c.json(
+        await updateSighting({ ctx: c.get("ctx"), input: { sightingId: params.id, changes: body, actor } }),
+      ),
+  }),
+  route({
+    method: "post",
+    path: "/sightings/:id/dispatch",
+    tag: "Sightings",
+    summary: "Mark responders dispatched",
+    permission: "sightings:write",
+    params: IdParams,
+    responses: { 200: { description: "The sighting", schema: Sighting } },
+    handler: async (c, { params, actor }) =>
+      c.json(
+        await changeSightingStatus({
+          ctx: c.get("ctx"),
+          input: { sightingId: params.id, status: "dispatched", actor },
+        }),
+      ),
+  }),
+  route({
+    method: "post",
+    path: "/sightings/:id/verifications",
+    tag: "Sightings",
+    summary: "Record a verification",
+    description: "Who confirmed what, and how: a responder on scene, a photo, several independent reports.",
+    permission: "sightings:write",
+    params: IdParams,
+    body: VerificationBody,
+    responses: { 201: { description: "The sighting", schema: Sighting } },
+    handler: async (c, { params, body, actor }) =>
+      c.json(
+        await addVerification({
+          ctx: c.get("ctx"),
+          input: { sightingId: params.id, verification: body, actor },
+        }),
+        201,
+      ),
+  }),
+  route({
+    method: "post",
+    path: "/sightings/:id/resolve",
+    tag: "Sightings",
+    summary: "Decide: verified, unconfirmed or false alarm",
+    description: "Verified needs a verification record (recorded before, or given here).",
+    permission: "sightings:resolve",
+    params: IdParams,
+    body: ResolveBody,
+    responses: { 200: { description: "The sighting", schema: Sighting } },
+    handler: async (c, { params, body, actor }) =>
+      c.json(
+        await changeSightingStatus({
+          ctx: c.get("ctx"),
+          input: { sightingId: params.id, status: body.status, verification: body.verification, actor },
+        }),
+      ),
+  }),
+  route({
+    method: "get",
+    path: "/sightings/:id/duplicates",
+    tag: "Sightings",
+    summary: "Likely duplicates",
+    permission: "sightings:read",
+    params: IdParams,
+    responses: { 200: { description: "Same ZIP, close in time, another incident", schema: list(Sighting) } },
+    handler: async (c, { params }) =>
+      c.json({
+        items: await findDuplicateSightings({ ctx: c.get("ctx"), input: { sightingId: params.id } }),
+      }),
+  }),
+  route({
+    method: "post",
+    path: "/sightings/:id/merge",
+    tag: "Sightings",
+    summary: "Merge duplicates into this sighting's incident",
+    permission: "sightings:write",
+    params: IdParams,
+    body: MergeBody,
+    responses: { 200: { description: "The incident's sightings", schema: list(Sighting) } },
+    handler: async (c, { params, body, actor }) =>
+      c.json({
+        items: await mergeSightings({
+          ctx: c.get("ctx"),
+          input: { sightingId: params.id, duplicateIds: body.duplicateIds, actor },
+        }),
+      }),
+  }),
+  route({
+    method: "get",
+    path: "/sightings/:id/callback",
+    tag: "Sightings",
+    summary: "The reporter's callback number",
+    description: "Audited. Gone once REPORTER_CALLBACK_RETENTION_HOURS have passed.",
+    permission: "sightings:callback",
+    params: IdParams,
+    responses: {
+      200: { description: "The number", schema: z.object({ phone: z.string(), purgeAfter: z.string() }) },
+    },
+    handler: async (c, { params, actor }) => {
+      c.header("Cache-Control", "no-store");
+      return c.json(
+        await revealReporterCallback({ ctx: c.get("ctx"), input: { sightingId: params.id, actor } }),
+      );
+    },
+  }),
+];

@@ -1,0 +1,103 @@
+/** Accounts and API keys: admins only. */
+import { route } from "../../http/api-route.ts";
+import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys/manage-api-keys.ts";
+import { createUser } from "../../services/users/create-user.ts";
+import { getUser, listUsers } from "../../services/users/list-users.ts";
+import { updateUser } from "../../services/users/update-user.ts";
+import {
+  ApiKey,
+  CreatedKey,
+  CreateKeyBody,
+  CreateUserBody,
+  IdParams,
+  list,
+  UpdateUserBody,
+  User,
+} from "./schemas.ts";
+
+export const userRoutes = [
+  route({
+    method: "get",
+    path: "/users",
+    tag: "Accounts",
+    summary: "List accounts",
+    permission: "users:manage",
+    responses: { 200: { description: "Every account", schema: list(User) } },
+    handler: async (c) => c.json({ items: await listUsers({ ctx: c.get("ctx") }) }),
+  }),
+  route({
+    method: "post",
+    path: "/users",
+    tag: "Accounts",
+    summary: "Create an account",
+    description: "In a sending organisation (created if new), with one role.",
+    permission: "users:manage",
+    body: CreateUserBody,
+    responses: { 201: { description: "Created", schema: User } },
+    handler: async (c, { body, actor }) =>
+      c.json(await createUser({ ctx: c.get("ctx"), input: { ...body, actor: actor.id } }), 201),
+  }),
+  route({
+    method: "get",
+    path: "/users/:id",
+    tag: "Accounts",
+    summary: "One account",
+    permission: "users:manage",
+    params: IdParams,
+    responses: { 200: { description: "The account", schema: User } },
+    handler: async (c, { params }) =>
+      c.json(await getUser({ ctx: c.get("ctx"), input: { userId: params.id } })),
+  }),
+  route({
+    method: "patch",
+    path: "/users/:id",
+    tag: "Accounts",
+    summary: "Change or disable an account",
+    description: "Disabling, a new role or a new password ends the account's sessions.",
+    permission: "users:manage",
+    params: IdParams,
+    body: UpdateUserBody,
+    responses: { 200: { description: "The account", schema: User } },
+    handler: async (c, { params, body, actor }) =>
+      c.json(await updateUser({ ctx: c.get("ctx"), input: { ...body, userId: params.id, actor: actor.id } })),
+  }),
+  route({
+    method: "get",
+    path: "/keys",
+    tag: "Accounts",
+    summary: "List API keys",
+    permission: "users:manage",
+    responses: { 200: { description: "Every key (never the secret)", schema: list(ApiKey) } },
+    handler: async (c) => c.json({ items: await listApiKeys({ ctx: c.get("ctx") }) }),
+  }),
+  route({
+    method: "post",
+    path: "/keys",
+    tag: "Accounts",
+    summary: "Issue an API key",
+    description:
+      "For an integration, scoped to one role (operator, verifier or comms) and an organisation. Send it as `Authorization: Bearer <key>`. Keys cannot approve or publish.",
+    permission: "users:manage",
+    body: CreateKeyBody,
+    responses: { 201: { description: "The key, shown once", schema: CreatedKey } },
+    handler: async (c, { body, actor }) =>
+      c.json(
+        await createApiKey({
+          ctx: c.get("ctx"),
+          input: { ...body, createdBy: actor.subjectId, actor: actor.id },
+        }),
+        201,
+      ),
+  }),
+  route({
+    method: "delete",
+    path: "/keys/:id",
+    tag: "Accounts",
+    summary: "Revoke an API key",
+    permission: "users:manage",
+    params: IdParams,
+    responses: { 200: { description: "The revoked key", schema: ApiKey } },
+    handler: async (c, { params, actor }) =>
+      c.json(await revokeApiKey({ ctx: c.get("ctx"), input: { keyId: params.id, actor: actor.id } })),
+  }),
+];

@@ -1,0 +1,64 @@
+/**
+ * approveAlert: the second person's act. The approver quotes the preview hash; the rules in
+ * approval-rules.ts decide; the approval is recorded and, unless asked to wait, the alert is
+ * published in the same transaction, so an approval never half-happens.
+ */
+import type { Actor } from "../../auth/permissions.ts";
+import { withTransaction } from "../../db/transaction.ts";
+import { ApiError } from "../../http/errors.ts";
+import { recordAudit } from "../audit/record-audit.ts";
+import { type AlertView, alertView, loadAlertRecord } from "./alert-record.ts";
+import { decideApproval } from "./approval-rules.ts";
+import { buildPreview } from "./preview-alert.ts";
+import { type PublishCtx, type PublishOutcome, publishApproved } from "./publish-approved.ts";
+
+export async function approveAlert({
+  ctx,
+  input,
+}: {
+  ctx: PublishCtx;
+  input: { alertId: string; hash: string; publishNow: boolean; actor: Actor };
+}): Promise<{ alert: AlertView; published: PublishOutcome | null }> {
+  return withTransaction(ctx.db, async (tx) => {
+    const now = ctx.clock.now();
+    const record = await loadAlertRecord(tx, input.alertId, true);
+    const preview = await buildPreview(tx, ctx, record);
+    const decision = decideApproval({
+      family: record.family,
+      kind: record.row.kind,
+      status: record.row.status,
+      authorId: record.row.author_id,
+      editorIds: record.row.editor_ids,
+      actor: { id: input.actor.id, kind: input.actor.kind, role: input.actor.role },
+      quotedHash: input.hash,
+      currentHash: preview.hash,
+      verifierMayCancelAlone: ctx.config.operators.verifierMayCancelAlone,
+    });
+    if (!decision.ok) throw new ApiError(decision.code, decision.reason);
+    await tx
+      .updateTable("alerts")
+      .set({
+        status: "approved",
+        approver_id: input.actor.id,
+        approved_at: now,
+        approval_hash: preview.hash,
+        updated_at: now,
+      })
+      .where("id", "=", record.row.id)
+      .execute();
+    await recordAudit(tx, {
+      actor: input.actor.id,
+      action: "alert.approved",
+      target: { type: "alert", id: record.row.id },
+      details: { hash: preview.hash, alone: decision.alone, recipients: preview.recipients.total },
+      at: now,
+    });
+    const published = input.publishNow
+      ? await publishApproved({
+          ctx: { ...ctx, db: tx },
+          input: { alertId: record.row.id, actor: input.actor },
+        })
+      : null;
+    return { alert: await alertView(tx, record.row.id), published };
+  });
+}

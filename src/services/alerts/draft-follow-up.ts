@@ -1,0 +1,141 @@
+/**
+ * Updates and cancels: a follow-up names the published alert or statement it follows and reaches
+ * exactly that one's recipients on the same channels. An update's texts are written by the
+ * drafter; a cancel's come from the false-alarm or all-clear template in the original's
+ * languages unless given. Follow-ups follow originals, not other follow-ups, so "the original's
+ * recipients" is always one ledger.
+ *
+ * cancelAlert can also approve and publish at once: a verifier alone may withdraw an alert when
+ * VERIFIER_MAY_CANCEL_ALONE is on, so a false alarm is gone in seconds.
+ */
+import type { Actor } from "../../auth/permissions.ts";
+import type { AppContext } from "../../context.ts";
+import type { AlertPriority } from "../../db/database.ts";
+import { withTransaction } from "../../db/transaction.ts";
+import { ApiError } from "../../http/errors.ts";
+import { LANGUAGES } from "../../i18n/languages.ts";
+import { type AlertRecord, type AlertView, alertView, loadAlertRecord, type Texts } from "./alert-record.ts";
+import { approveAlert } from "./approve-alert.ts";
+import { checkTexts, expiryFor, insertDraft, requireDrafter } from "./drafting.ts";
+import { buildPreview } from "./preview-alert.ts";
+import type { PublishOutcome } from "./publish-approved.ts";
+import { type CancelReason, cancelTemplate } from "./templates.ts";
+
+type Ctx = Pick<AppContext, "db" | "clock" | "config" | "pii" | "boss" | "log">;
+
+async function loadOriginal(db: Ctx["db"], alertId: string): Promise<AlertRecord> {
+  const original = await loadAlertRecord(db, alertId);
+  if (original.row.references_alert_id) {
+    throw new ApiError(
+      "conflict",
+      `This is itself an ${original.row.kind}: follow up the original alert (${original.row.references_alert_id})`,
+    );
+  }
+  if (original.row.status !== "published") {
+    throw new ApiError(
+      "conflict",
+      `Only a published alert can be followed up (this one is ${original.row.status})`,
+    );
+  }
+  return original;
+}
+
+export async function draftUpdate({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { alertId: string; texts: Texts; priority?: AlertPriority; expiresAt?: Date; actor: Actor };
+}): Promise<AlertView> {
+  const now = ctx.clock.now();
+  return withTransaction(ctx.db, async (tx) => {
+    const original = await loadOriginal(tx, input.alertId);
+    requireDrafter(original.family, input.actor);
+    checkTexts(input.texts);
+    const id = await insertDraft(
+      tx,
+      input.actor,
+      {
+        kind: "update",
+        priority: input.priority ?? original.row.priority,
+        targetZips: original.row.target_zips,
+        channels: original.row.channels,
+        drill: original.row.is_drill,
+        expiresAt: expiryFor("update", input.expiresAt, now),
+        referencesAlertId: original.row.id,
+        sightingId: original.row.sighting_id,
+        texts: input.texts,
+      },
+      now,
+    );
+    return alertView(tx, id);
+  });
+}
+
+export async function cancelAlert({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: {
+    alertId: string;
+    reason: CancelReason;
+    texts?: Texts;
+    expiresAt?: Date;
+    /** Approve and publish at once (a verifier alone, when allowed). */
+    publishNow: boolean;
+    actor: Actor;
+  };
+}): Promise<{ alert: AlertView; published: PublishOutcome | null }> {
+  const now = ctx.clock.now();
+  return withTransaction(ctx.db, async (tx) => {
+    const original = await loadOriginal(tx, input.alertId);
+    requireDrafter(original.family, input.actor);
+    const place = original.row.sighting_id
+      ? ((
+          await tx
+            .selectFrom("sightings")
+            .select("place")
+            .where("id", "=", original.row.sighting_id)
+            .executeTakeFirst()
+        )?.place ?? null)
+      : null;
+    const texts: Texts = {};
+    for (const language of LANGUAGES) {
+      if (!original.texts[language]) continue;
+      texts[language] = cancelTemplate(
+        input.reason,
+        { publishedAt: original.row.published_at ?? original.row.created_at, place },
+        language,
+        ctx.config.operators.timeZone,
+      );
+    }
+    Object.assign(texts, input.texts);
+    checkTexts(texts);
+    const id = await insertDraft(
+      tx,
+      input.actor,
+      {
+        kind: "cancel",
+        priority: original.row.priority,
+        targetZips: original.row.target_zips,
+        channels: original.row.channels,
+        drill: original.row.is_drill,
+        expiresAt: expiryFor("cancel", input.expiresAt, now),
+        referencesAlertId: original.row.id,
+        sightingId: original.row.sighting_id,
+        cancelReason: input.reason,
+        texts,
+      },
+      now,
+      { reason: input.reason },
+    );
+    if (!input.publishNow) return { alert: await alertView(tx, id), published: null };
+    const preview = await buildPreview(tx, ctx, await loadAlertRecord(tx, id));
+    const approved = await approveAlert({
+      ctx: { ...ctx, db: tx },
+      input: { alertId: id, hash: preview.hash, publishNow: true, actor: input.actor },
+    });
+    return { alert: approved.alert, published: approved.published };
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * previewAlert: exactly what an approver is asked to approve. Per language, the SMS as it will be
+ * sent (label included) with its segment count, the email subject and the push title; the
+ * channels; who it reaches, per channel and per ZIP; and an approval hash.
+ *
+ * The hash is SHA-256 over a canonical JSON of everything the approver decides on: kind, priority,
+ * drill flag, sender, audience and target ZIPs, channels, expiry, the alert it follows, and every
+ * language's texts and composed messages. Recipient counts are shown but not hashed: residents
+ * subscribe and leave every minute, and an approval must not fail because someone texted a ZIP
+ * in the seconds between preview and approval. A changed target or text does change the hash.
+ */
+import { createHash } from "node:crypto";
+import type { AppContext } from "../../context.ts";
+import type { Channel } from "../../db/database.ts";
+import type { DbOrTx } from "../../db/transaction.ts";
+import { invalid } from "../../http/invalid.ts";
+import { LANGUAGES, type Language } from "../../i18n/languages.ts";
+import { countSegments, type SegmentCount } from "../../sms/segments.ts";
+import type { AlertRecord } from "./alert-record.ts";
+import { loadAlertRecord } from "./alert-record.ts";
+import { alertLabel, composeSms, type MessageAlert } from "./compose.ts";
+import {
+  type Audience,
+  audienceOf,
+  countRecipients,
+  effectiveChannels,
+  type RecipientCounts,
+  restrictedRecipients,
+} from "./recipients.ts";
+
+export type LanguagePreview = {
+  language: Language;
+  label: string;
+  headline: string;
+  body: string;
+  sms: { text: string } & SegmentCount;
+  emailSubject: string;
+  pushTitle: string;
+};
+
+export type AlertPreview = {
+  alertId: string;
+  kind: AlertRecord["row"]["kind"];
+  family: AlertRecord["family"];
+  status: AlertRecord["row"]["status"];
+  priority: AlertRecord["row"]["priority"];
+  drill: boolean;
+  senderOrg: string;
+  audience: Audience;
+  targetZips: string[] | null;
+  referencesAlertId: string | null;
+  cancelReason: AlertRecord["row"]["cancel_reason"];
+  channels: Channel[];
+  expiresAt: string;
+  languages: LanguagePreview[];
+  recipients: RecipientCounts;
+  hash: string;
+};
+
+type Ctx = Pick<AppContext, "db" | "config" | "pii">;
+
+export function messageAlert(record: AlertRecord): MessageAlert {
+  return {
+    id: record.row.id,
+    kind: record.row.kind,
+    priority: record.row.priority,
+    is_drill: record.row.is_drill,
+    ...(record.row.cancel_reason ? { cancelReason: record.row.cancel_reason } : {}),
+  };
+}
+
+export async function buildPreview(db: DbOrTx, ctx: Ctx, record: AlertRecord): Promise<AlertPreview> {
+  const { row } = record;
+  const audience = audienceOf(row);
+  const alert = messageAlert(record);
+  const languages = LANGUAGES.flatMap((language): LanguagePreview[] => {
+    const text = record.texts[language];
+    if (!text) return [];
+    const label = alertLabel(alert, language);
+    const sms = composeSms(alert, {
+      language,
+      headline: text.headline,
+      body: text.body,
+      sms_text: text.smsText,
+    });
+    return [
+      {
+        language,
+        label,
+        headline: text.headline,
+        body: text.body,
+        sms: { text: sms, ...countSegments(sms) },
+        emailSubject: `${label}: ${text.headline}`,
+        pushTitle: `${label}: ${text.headline}`,
+      },
+    ];
+  });
+  const channels =
+    audience === "original_recipients"
+      ? [...new Set((await restrictedRecipients(db, ctx, row)).map((r) => r.channel))].sort()
+      : effectiveChannels(row, ctx.config);
+  const decided = {
+    alertId: row.id,
+    kind: row.kind,
+    family: record.family,
+    priority: row.priority,
+    drill: row.is_drill,
+    senderOrg: row.sender_org,
+    audience,
+    targetZips: audience === "target" ? row.target_zips : null,
+    referencesAlertId: row.references_alert_id,
+    cancelReason: row.cancel_reason,
+    channels,
+    expiresAt: row.expires_at.toISOString(),
+    languages,
+  };
+  const hash = createHash("sha256").update(canonicalJson(decided)).digest("hex");
+  const recipients = await countRecipients(db, ctx, row);
+  return { ...decided, status: row.status, recipients, hash };
+}
+
+export async function previewAlert({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { alertId: string; language?: Language };
+}): Promise<AlertPreview> {
+  const record = await loadAlertRecord(ctx.db, input.alertId);
+  const preview = await buildPreview(ctx.db, ctx, record);
+  if (!input.language) return preview;
+  const only = preview.languages.filter((l) => l.language === input.language);
+  if (only.length === 0) {
+    throw invalid(
+      "language",
+      `the alert has no ${input.language} text (it has ${preview.languages.map((l) => l.language).join(", ")})`,
+    );
+  }
+  return { ...preview, languages: only };
+}
+
+/** JSON with object keys sorted, so the same content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}

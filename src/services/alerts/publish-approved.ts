@@ -1,0 +1,98 @@
+/**
+ * publishApproved: sends an approved alert, through fan-out's publishAlert for a live alert or
+ * statement, or publishRestrictedAlert for a drill or a follow-up. First it checks that what is
+ * about to go out is still what was approved (the preview hash); a cancel then marks the alert it
+ * withdraws (and that alert's published updates) cancelled, which also stops their undelivered
+ * messages.
+ */
+import type { Actor } from "../../auth/permissions.ts";
+import type { AppContext } from "../../context.ts";
+import type { Channel } from "../../db/database.ts";
+import { withTransaction } from "../../db/transaction.ts";
+import { ApiError } from "../../http/errors.ts";
+import { recordAudit } from "../audit/record-audit.ts";
+import { loadAlertRecord } from "./alert-record.ts";
+import { mayPublish } from "./approval-rules.ts";
+import { buildPreview } from "./preview-alert.ts";
+import { PublishRefusedError, publishAlert } from "./publish.ts";
+import { publishRestrictedAlert } from "./publish-restricted.ts";
+import { type Audience, audienceOf } from "./recipients.ts";
+
+export type PublishOutcome = {
+  publishedAt: string;
+  audience: Audience;
+  deliveries: Record<Channel, number>;
+  jobs: number;
+};
+
+export type PublishCtx = Pick<AppContext, "db" | "clock" | "config" | "pii" | "boss" | "log">;
+
+export async function publishApproved({
+  ctx,
+  input,
+}: {
+  ctx: PublishCtx;
+  input: { alertId: string; actor: Actor };
+}): Promise<PublishOutcome> {
+  return withTransaction(ctx.db, async (tx) => {
+    const record = await loadAlertRecord(tx, input.alertId, true);
+    const { row } = record;
+    if (!mayPublish(record.family, input.actor.role)) {
+      throw new ApiError(
+        "forbidden",
+        `Your role (${input.actor.role}) may not publish this ${record.family}`,
+      );
+    }
+    if (row.status === "draft") {
+      throw new ApiError(
+        "conflict",
+        "This draft is not approved (an edit since approval voids it): approve it first",
+      );
+    }
+    if (row.status !== "approved")
+      throw new ApiError("conflict", `This alert is ${row.status}, not approved`);
+    const preview = await buildPreview(tx, ctx, record);
+    if (preview.hash !== row.approval_hash) {
+      throw new ApiError(
+        "conflict",
+        "What would be sent is not what was approved: preview and approve it again",
+      );
+    }
+    const audience = audienceOf(row);
+    const inTx = { ...ctx, db: tx };
+    const published = await (audience === "target"
+      ? publishAlert({ ctx: inTx, input: { alertId: row.id, actor: input.actor.id } })
+      : publishRestrictedAlert({ ctx: inTx, input: { alertId: row.id, actor: input.actor.id } })
+    ).catch((error: unknown) => {
+      if (error instanceof PublishRefusedError) throw new ApiError("conflict", error.message);
+      throw error;
+    });
+    if (row.kind === "cancel" && row.references_alert_id) {
+      const withdrawn = await tx
+        .updateTable("alerts")
+        .set({ status: "cancelled", updated_at: published.publishedAt })
+        .where("status", "=", "published")
+        .where((eb) =>
+          eb.or([
+            eb("id", "=", row.references_alert_id!),
+            eb.and([eb("references_alert_id", "=", row.references_alert_id!), eb("kind", "=", "update")]),
+          ]),
+        )
+        .returning("id")
+        .execute();
+      await recordAudit(tx, {
+        actor: input.actor.id,
+        action: "alert.cancelled",
+        target: { type: "alert", id: row.references_alert_id },
+        details: { by: row.id, reason: row.cancel_reason, withdrawn: withdrawn.map((w) => w.id) },
+        at: published.publishedAt,
+      });
+    }
+    return {
+      publishedAt: published.publishedAt.toISOString(),
+      audience,
+      deliveries: published.deliveries,
+      jobs: published.jobs,
+    };
+  });
+}

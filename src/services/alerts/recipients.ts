@@ -1,0 +1,123 @@
+/**
+ * Who an alert reaches, for the preview's counts and for publishing drills and follow-ups.
+ *
+ * - a live alert or statement: active subscribers of its target ZIPs on its channels, each once
+ *   per channel, counted under their own-ZIP subscription when they have one — the same rule as
+ *   publishAlert (src/services/alerts/publish.ts) uses to write the ledger;
+ * - a drill: only the DRILL_ALLOWLIST's active subscribers, wherever they subscribe;
+ * - an update or cancel: exactly the original's recipients, on the same channels (its ledger),
+ *   whatever has changed in subscriptions since.
+ */
+import { sql } from "kysely";
+import type { AppContext } from "../../context.ts";
+import type { Channel } from "../../db/database.ts";
+import type { DbOrTx } from "../../db/transaction.ts";
+import { addressIndex } from "../../security/addresses.ts";
+import { channelsFor } from "./publish.ts";
+
+export type Audience = "target" | "drill_allowlist" | "original_recipients";
+
+export type RecipientCounts = {
+  total: number;
+  byChannel: Record<Channel, number>;
+  /** Per ZIP and channel (drills: none, their recipients are chosen by address). */
+  byZip: Record<string, Record<Channel, number>>;
+};
+
+export type AudienceAlert = {
+  id: string;
+  is_drill: boolean;
+  references_alert_id: string | null;
+  priority: Parameters<typeof channelsFor>[0];
+  channels: Channel[];
+  target_zips: string[];
+};
+
+export function audienceOf(alert: Pick<AudienceAlert, "is_drill" | "references_alert_id">): Audience {
+  if (alert.references_alert_id) return "original_recipients";
+  return alert.is_drill ? "drill_allowlist" : "target";
+}
+
+/** The channels a live alert or drill goes on: those chosen, as far as its priority allows. */
+export function effectiveChannels(
+  alert: AudienceAlert,
+  config: Pick<AppContext["config"], "delivery">,
+): Channel[] {
+  return channelsFor(alert.priority, config).filter((channel) => alert.channels.includes(channel));
+}
+
+type Ctx = Pick<AppContext, "config" | "pii">;
+type Row = { subscriber_id: string; channel: Channel; zip: string | null };
+
+/** The (subscriber, channel, zip) rows a drill or a follow-up is delivered to. */
+export async function restrictedRecipients(db: DbOrTx, ctx: Ctx, alert: AudienceAlert): Promise<Row[]> {
+  if (alert.references_alert_id) {
+    return db
+      .selectFrom("deliveries")
+      .select(["subscriber_id", "channel", "zip"])
+      .where("alert_id", "=", alert.references_alert_id)
+      .where("subscriber_id", "is not", null)
+      .orderBy("channel")
+      .orderBy("id")
+      .execute() as Promise<Row[]>;
+  }
+  if (!alert.is_drill) throw new Error("a live alert's recipients are its target's subscribers");
+  const list = ctx.config.operators.drillAllowlist;
+  const channels = effectiveChannels(alert, ctx.config);
+  const phones = list.phones.map((phone) => addressIndex(ctx.pii, "sms", phone));
+  const emails = list.emails.map((email) => addressIndex(ctx.pii, "email", email));
+  if (channels.length === 0 || phones.length + emails.length + list.subscriberIds.length === 0) return [];
+  const rows = await db
+    .selectFrom("subscribers")
+    .select(["id", "channel"])
+    .where("status", "=", "active")
+    .where("channel", "in", channels)
+    .where((eb) =>
+      eb.or([
+        ...(phones.length > 0
+          ? [eb.and([eb("channel", "=", "sms"), eb("address_index", "in", phones)])]
+          : []),
+        ...(emails.length > 0
+          ? [eb.and([eb("channel", "=", "email"), eb("address_index", "in", emails)])]
+          : []),
+        ...(list.subscriberIds.length > 0 ? [eb("id", "in", list.subscriberIds)] : []),
+      ]),
+    )
+    .orderBy("channel")
+    .orderBy("id")
+    .execute();
+  return rows.map((row) => ({ subscriber_id: row.id, channel: row.channel, zip: null }));
+}
+
+export async function countRecipients(db: DbOrTx, ctx: Ctx, alert: AudienceAlert): Promise<RecipientCounts> {
+  const counts: RecipientCounts = { total: 0, byChannel: { sms: 0, email: 0, push: 0 }, byZip: {} };
+  const add = (channel: Channel, zip: string | null, n: number) => {
+    counts.total += n;
+    counts.byChannel[channel] += n;
+    if (zip) {
+      counts.byZip[zip] ??= { sms: 0, email: 0, push: 0 };
+      counts.byZip[zip][channel] += n;
+    }
+  };
+  if (audienceOf(alert) !== "target") {
+    for (const row of await restrictedRecipients(db, ctx, alert)) add(row.channel, row.zip, 1);
+    return counts;
+  }
+  const channels = effectiveChannels(alert, ctx.config);
+  if (channels.length === 0) return counts;
+  const ownZip = alert.target_zips[0]!;
+  const { rows } = await sql<{ channel: Channel; zip: string; n: string }>`
+    SELECT s.channel, m.zip, count(*)::text AS n
+    FROM (
+      SELECT DISTINCT ON (subscriber_id) subscriber_id, zip
+      FROM subscriptions
+      WHERE zip = ANY(${alert.target_zips}::text[])
+      ORDER BY subscriber_id, (zip = ${ownZip}) DESC, zip
+    ) m
+    JOIN subscribers s ON s.id = m.subscriber_id
+    WHERE s.status = 'active' AND s.channel = ANY(${channels}::text[])
+    GROUP BY s.channel, m.zip
+    ORDER BY m.zip, s.channel`.execute(db);
+  for (const row of rows) add(row.channel, row.zip, Number(row.n));
+  return counts;
+}

@@ -1,0 +1,27 @@
+/**
+ * The audit log: who did what to which object, and when. Append-only (a trigger refuses UPDATE
+ * and DELETE). Details name objects and outcomes, never a subscriber's or reporter's data.
+ */
+import type { DbOrTx } from "../../db/transaction.ts";
+
+export type AuditEntry = {
+  actor: string;
+  action: string;
+  target?: { type: string; id: string };
+  details?: Record<string, unknown>;
+  at?: Date;
+};
+
+export async function recordAudit(db: DbOrTx, entry: AuditEntry): Promise<void> {
+  await db
+    .insertInto("audit_log")
+    .values({
+      actor: entry.actor,
+      action: entry.action,
+      target_type: entry.target?.type ?? null,
+      target_id: entry.target?.id ?? null,
+      details: JSON.stringify(entry.details ?? {}),
+      ...(entry.at ? { at: entry.at } : {}),
+    })
+    .execute();
+}
