@@ -10,6 +10,7 @@ import type { AppContext } from "./context.ts";
 import { ApiError, errorBody } from "./http/errors.ts";
 import { apiRoutes } from "./routes/api/index.ts";
 import { devRoutes } from "./routes/dev.ts";
+import { devPhoneRoutes } from "./routes/dev-phone.ts";
 import { emailConfirmRoutes } from "./routes/email-confirm.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { twilioSmsRoutes } from "./routes/twilio-sms.ts";
@@ -55,6 +56,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", twilioStatusRoutes);
   app.route("/", unsubscribeRoutes);
   if (ctx.config.localMode) app.route("/dev", devRoutes);
+  if (ctx.config.localMode) app.route("/dev/phone", devPhoneRoutes(app.fetch)); // texts go through app.fetch
 
   app.notFound((c) => c.json(errorBody("not_found", "No such resource", c.get("requestId")), 404));
   app.onError((error, c) => {

@@ -54,7 +54,7 @@ afterAll(() => runtime.close());
 type Step = {
   send: string;
   reply: (lang: Language) => string[];
-  then?: { status?: string; zips?: string[]; language?: Language };
+  state?: { status?: string; zips?: string[]; language?: Language };
 };
 
 /** The keyword table, as one resident's conversation, with each language's own keywords. */
@@ -124,48 +124,68 @@ function conversation(lang: Language): Step[] {
     {
       send: k.subscribe,
       reply: (l) => [subscribedReply(l, { program, zips: ["94601", "94607"] })],
-      then: { status: "active", zips: ["94601", "94607"], language: lang },
+      state: { status: "active", zips: ["94601", "94607"], language: lang },
     },
     { send: k.list, reply: (l) => [listReply(l, { zips: ["94601", "94607"], status: "active" })] },
     {
       send: k.remove,
       reply: (l) => [removedZipReply(l, { zips: ["94601"], remaining: ["94607"] })],
-      then: { zips: ["94607"] },
+      state: { zips: ["94607"] },
     },
     {
       send: k.add,
       reply: (l) => [addedZipReply(l, { zips: ["94606"], all: ["94606", "94607"] })],
-      then: { zips: ["94606", "94607"] },
+      state: { zips: ["94606", "94607"] },
     },
     {
       send: k.removeOther,
       reply: (l) => [notSubscribedToZipReply(l, { zips: ["94605"], current: ["94606", "94607"] })],
-      then: { zips: ["94606", "94607"] },
+      state: { zips: ["94606", "94607"] },
     },
     { send: k.help, reply: (l) => [helpReply(l, { program, hotline })] },
     {
       send: "00000",
       reply: (l) => [unknownZipReply(l, { zips: ["00000"], example })],
-      then: { zips: ["94606", "94607"] },
+      state: { zips: ["94606", "94607"] },
     },
     { send: k.chatter, reply: (l) => [unknownCommandReply(l, { program, example, hotline })] },
     {
       send: k.stop,
       reply: (l) => [stoppedReply(l, { program })],
-      then: { status: "stopped", zips: ["94606", "94607"], language: lang },
+      state: { status: "stopped", zips: ["94606", "94607"], language: lang },
     },
     // Stopped: nothing of any kind until they opt in again.
-    { send: k.help, reply: () => [], then: { status: "stopped" } },
+    { send: k.help, reply: () => [], state: { status: "stopped" } },
     { send: k.list, reply: () => [] },
     { send: k.stop, reply: () => [] },
     { send: k.chatter, reply: () => [] },
     {
       send: k.start,
       reply: (l) => [startedReply(l, { program, zips: ["94606", "94607"] })],
-      then: { status: "active", zips: ["94606", "94607"], language: lang },
+      state: { status: "active", zips: ["94606", "94607"], language: lang },
     },
   ];
 }
+
+describe("done when", () => {
+  it("a resident subscribes to two ZIPs, lists them, drops one, switches to Spanish, stops and starts again", async () => {
+    const texter = newPhone();
+    const steps: [string, string][] = [
+      ["94607 94601", subscribedReply("en", { program, zips: ["94601", "94607"] })],
+      ["LIST", listReply("en", { zips: ["94601", "94607"], status: "active" })],
+      ["REMOVE 94601", removedZipReply("en", { zips: ["94601"], remaining: ["94607"] })],
+      ["ESPAÑOL", languageChangedReply("es")],
+      ["STOP", stoppedReply("es", { program })],
+      ["START", startedReply("es", { program, zips: ["94607"] })],
+    ];
+    for (const [body, reply] of steps) expect((await texter.send(body)).messages, body).toEqual([reply]);
+    expect(await subscriberState(runtime, texter.number)).toMatchObject({
+      status: "active",
+      language: "es",
+      zips: ["94607"],
+    });
+  });
+});
 
 describe("the keyword table, through the signed webhook", () => {
   for (const lang of ["en", "es", "zh", "vi"] as const) {
@@ -175,8 +195,8 @@ describe("the keyword table, through the signed webhook", () => {
         const { status, messages } = await texter.send(step.send);
         expect(status, step.send).toBe(200);
         expect(messages, step.send).toEqual(step.reply(lang));
-        if (step.then)
-          expect(await subscriberState(runtime, texter.number), step.send).toMatchObject(step.then);
+        if (step.state)
+          expect(await subscriberState(runtime, texter.number), step.send).toMatchObject(step.state);
       }
     });
   }
