@@ -162,7 +162,7 @@ function chunkSize(ctx: DispatchContext, channel: Channel): number {
 async function loadAlert(ctx: DispatchContext, alertId: string): Promise<LoadedAlert> {
   const alert = await ctx.db
     .selectFrom("alerts")
-    .select(["id", "kind", "priority", "is_drill", "status", "expires_at"])
+    .select(["id", "kind", "priority", "is_drill", "status", "expires_at", "cancel_reason"])
     .where("id", "=", alertId)
     .executeTakeFirst();
   if (!alert) throw new Error(`alert ${alertId} not found`);
@@ -176,6 +176,8 @@ async function loadAlert(ctx: DispatchContext, alertId: string): Promise<LoadedA
     kind: alert.kind as AlertKind,
     priority: alert.priority as AlertPriority,
     is_drill: alert.is_drill,
+    // FALSE ALARM or ALL CLEAR on a cancel (2026-11-24T0300-operators).
+    ...(alert.cancel_reason ? { cancelReason: alert.cancel_reason } : {}),
     status: alert.status,
     expiresAt: alert.expires_at,
     texts,

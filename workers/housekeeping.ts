@@ -4,13 +4,16 @@
  */
 import { z } from "zod";
 import type { AppContext } from "../src/context.ts";
+import { purgeReporterCallbacks } from "../src/services/sightings/reporter-callback.ts";
 
 export const OUTBOX_RETENTION_DAYS = 7;
 
 /** Text-a-ZIP's records: inbound messages (by MessageSid), the phone simulator's transcript. */
 export const INBOUND_RETENTION_DAYS = 7;
 
-export const housekeepingPayload = z.object({ task: z.enum(["purge-outbox", "purge-text-a-zip"]) });
+export const housekeepingPayload = z.object({
+  task: z.enum(["purge-outbox", "purge-text-a-zip", "purge-operators"]),
+});
 export type HousekeepingPayload = z.infer<typeof housekeepingPayload>;
 
 export async function runHousekeeping(ctx: AppContext, payload: unknown): Promise<{ deleted: number }> {
@@ -23,7 +26,33 @@ export async function runHousekeeping(ctx: AppContext, payload: unknown): Promis
     }
     case "purge-text-a-zip":
       return purgeTextAZip(ctx);
+    case "purge-operators":
+      return purgeOperators(ctx);
   }
+}
+
+/** Login attempts are only needed for the rate-limit window; ended sessions for a while after. */
+export const LOGIN_ATTEMPT_RETENTION_HOURS = 24;
+export const ENDED_SESSION_RETENTION_DAYS = 30;
+
+/**
+ * What operators' work need not keep: reporters' callback numbers past their window
+ * (REPORTER_CALLBACK_RETENTION_HOURS; run every 5 minutes, so at most that late), login attempts
+ * after a day, sessions a month after they ended or expired.
+ */
+async function purgeOperators(ctx: AppContext): Promise<{ deleted: number }> {
+  const now = ctx.clock.now().getTime();
+  const callbacks = await purgeReporterCallbacks(ctx);
+  const attempts = await ctx.db
+    .deleteFrom("login_attempts")
+    .where("at", "<", new Date(now - LOGIN_ATTEMPT_RETENTION_HOURS * 3_600_000))
+    .executeTakeFirst();
+  const cutoff = new Date(now - ENDED_SESSION_RETENTION_DAYS * 86_400_000);
+  const sessions = await ctx.db
+    .deleteFrom("sessions")
+    .where((eb) => eb.or([eb("ended_at", "<", cutoff), eb("expires_at", "<", cutoff)]))
+    .executeTakeFirst();
+  return { deleted: callbacks + Number(attempts.numDeletedRows) + Number(sessions.numDeletedRows) };
 }
 
 /**

@@ -34,6 +34,13 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
     { task: "purge-text-a-zip" },
     { key: "purge-text-a-zip" },
   );
+  // Reporters' callback numbers must not outlive their window by more than a few minutes.
+  await ctx.boss.schedule(
+    QUEUES.housekeeping,
+    "*/5 * * * *",
+    { task: "purge-operators" },
+    { key: "purge-operators" },
+  );
   // A resident waits for this mail, so poll every second too (NOTIFY wake-ups are coalesced).
   const emailConfirmations = await ctx.boss.work(
     QUEUES.emailConfirmation,

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { runMigrate } from "./migrate.ts";
 import { runServe } from "./serve.ts";
+import { runUser } from "./user.ts";
 import { runWorker } from "./worker.ts";
 
 const USAGE = `Usage: aviso <command> [options]
@@ -15,6 +16,8 @@ Commands:
   serve [--no-workers]   Start the HTTP API (and, unless --no-workers, the delivery workers)
   worker                 Run delivery workers only (needs DATABASE_URL; run as many as you like)
   migrate                Apply database migrations and load the ZIP reference data, then exit
+  user create --email E --name N --role R --org O
+                         Create an account (the first admin, say); password from AVISO_PASSWORD or stdin
   help                   Show this help
 
 Configuration is read from the environment; see .env.example.`;
@@ -27,6 +30,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 1;
   }
+  if (command === "user") return runUser(rest, process.env);
   if (!(command in COMMANDS)) {
     console.error(`aviso: unknown command "${command}"\n\n${USAGE}`);
     return 1;

@@ -1,0 +1,131 @@
+/**
+ * `aviso user create --email … --name … --role … --org …`: creates an account, and so bootstraps
+ * the first admin. The password comes from AVISO_PASSWORD or standard input (typed hidden at a
+ * terminal), never from the command line, where other users of the machine and shell history
+ * would see it.
+ */
+import { parseArgs } from "node:util";
+import { ConfigError, loadConfig } from "../config.ts";
+import { systemClock } from "../context.ts";
+import { connectDatabase } from "../db/connect.ts";
+import { migrateToLatest } from "../db/migrate.ts";
+import { loadZipCodes } from "../db/zip-codes.ts";
+import { ApiError } from "../http/errors.ts";
+import { CreateUserBody } from "../routes/api/schemas.ts";
+import { createUser } from "../services/users/create-user.ts";
+
+export const USER_USAGE = `Usage: aviso user create --email EMAIL --name NAME --role ROLE --org ORGANISATION
+
+  ROLE is operator, verifier, comms or admin. The password is read from AVISO_PASSWORD, or
+  from standard input (hidden when typed at a terminal); at least 12 characters.`;
+
+type Env = Record<string, string | undefined>;
+
+export async function runUser(args: string[], env: Env): Promise<number> {
+  const [subcommand, ...rest] = args;
+  if (subcommand !== "create") {
+    console.error(USER_USAGE);
+    return 1;
+  }
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: rest,
+      options: {
+        email: { type: "string" },
+        name: { type: "string" },
+        role: { type: "string" },
+        org: { type: "string" },
+        password: { type: "string" },
+      },
+      strict: true,
+    }));
+  } catch (error) {
+    console.error(`aviso: ${error instanceof Error ? error.message : String(error)}\n\n${USER_USAGE}`);
+    return 1;
+  }
+  if (values.password !== undefined) {
+    console.error(
+      "aviso: --password is not accepted (argv is visible to others); use AVISO_PASSWORD or stdin",
+    );
+    return 1;
+  }
+  const password = env.AVISO_PASSWORD ?? (await readPassword());
+  const parsed = CreateUserBody.safeParse({
+    email: values.email,
+    name: values.name,
+    role: values.role,
+    organisation: values.org,
+    password,
+  });
+  if (!parsed.success) {
+    const flag: Record<string, string> = { organisation: "org" };
+    for (const issue of parsed.error.issues) {
+      const field = String(issue.path[0] ?? "");
+      console.error(
+        `aviso: ${field === "password" ? "password" : `--${flag[field] ?? field}`}: ${issue.message}`,
+      );
+    }
+    console.error(`\n${USER_USAGE}`);
+    return 1;
+  }
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`aviso: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  }
+  const handle = await connectDatabase(config);
+  try {
+    await migrateToLatest(handle.db);
+    await loadZipCodes(handle.db);
+    const user = await createUser({
+      ctx: { db: handle.db, clock: systemClock },
+      input: { ...parsed.data, actor: "system" },
+    });
+    console.log(`Created ${user.role} ${user.email} (${user.id}) in ${user.organisation.name}`);
+    return 0;
+  } catch (error) {
+    if (error instanceof ApiError) {
+      console.error(`aviso: ${error.message}`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readPassword(): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString("utf8").split(/\r?\n/)[0] ?? "";
+  }
+  process.stderr.write("Password (hidden): ");
+  stdin.setRawMode(true);
+  stdin.resume();
+  return new Promise((resolve) => {
+    let typed = "";
+    const onData = (data: Buffer) => {
+      for (const char of data.toString("utf8")) {
+        if (char === "\r" || char === "\n" || char === "\u0004") {
+          stdin.setRawMode(false);
+          stdin.pause();
+          stdin.off("data", onData);
+          process.stderr.write("\n");
+          resolve(typed);
+          return;
+        }
+        if (char === "\u0003") process.exit(130);
+        typed = char === "\u007f" ? typed.slice(0, -1) : typed + char;
+      }
+    };
+    stdin.on("data", onData);
+  });
+}
