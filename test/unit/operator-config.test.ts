@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.ts";
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe("operator configuration", () => {
+  it("has safe defaults: 15-minute idle sessions, 72-hour callback numbers, nobody on the drill list", () => {
+    expect(loadConfig({}).operators).toEqual({
+      sessionIdleMinutes: 15,
+      sessionAbsoluteHours: 12,
+      reporterCallbackRetentionHours: 72,
+      sightingDuplicateWindowMinutes: 60,
+      drillAllowlist: { phones: [], emails: [], subscriberIds: [] },
+      verifierMayCancelAlone: true,
+      timeZone: "America/Los_Angeles",
+      clientIpHeader: undefined,
+    });
+  });
+
+  it("reads the drill allowlist: phones, lower-cased emails and subscriber ids", () => {
+    const id = "0b8e4a4e-0c43-4c39-9a6e-3f1f0e4e2a11";
+    const config = loadConfig({ DRILL_ALLOWLIST: ` +15105550100, Ops@City.Example ,${id.toUpperCase()}` });
+    expect(config.operators.drillAllowlist).toEqual({
+      phones: ["+15105550100"],
+      emails: ["ops@city.example"],
+      subscriberIds: [id],
+    });
+  });
+
+  it.each([
+    ["DRILL_ALLOWLIST", "5105550100"],
+    ["SESSION_IDLE_MINUTES", "0"],
+    ["REPORTER_CALLBACK_RETENTION_HOURS", "forever"],
+    ["VERIFIER_MAY_CANCEL_ALONE", "maybe"],
+    ["ALERT_TIME_ZONE", "Mars/Olympus_Mons"],
+    ["CLIENT_IP_HEADER", "X Forwarded For"],
+  ])("names %s when it is wrong", (name, value) => {
+    expect(problems({ [name]: value })).toEqual([expect.stringMatching(new RegExp(`^${name}: `))]);
+  });
+});
