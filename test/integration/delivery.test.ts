@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishAlert } from "../../src/services/alerts/publish.ts";
+import { publishRestrictedAlert } from "../../src/services/alerts/publish-restricted.ts";
 import { startDeliveryWorkers } from "../../workers/deliveries.ts";
 import { type DeliveryRig, startDeliveryRig } from "../support/delivery.ts";
 import { addAlert, addSubscriber, settled } from "../support/fanout.ts";
@@ -125,11 +126,21 @@ describe("a published alert reaches every channel", () => {
     const { runtime } = rig;
     await addSubscriber(runtime, { channel: "sms", address: "+15105550130", zips: ["94619"] });
     const browser = rig.browser();
-    await addSubscriber(runtime, { channel: "push", address: browser.address, zips: ["94619"] });
+    const pushId = await addSubscriber(runtime, {
+      channel: "push",
+      address: browser.address,
+      zips: ["94619"],
+    });
     const drill = await addAlert(runtime, { zips: ["94619"], drill: true, languages: ["en"] });
     const statement = await addAlert(runtime, { zips: ["94619"], kind: "statement", priority: "advisory" });
     const sentBefore = rig.sms.messages.length;
-    await publishAlert({ ctx: runtime, input: { alertId: drill } });
+    // A drill reaches only DRILL_ALLOWLIST, through publishRestrictedAlert (publishAlert refuses it).
+    const drillAllowlist = { phones: ["+15105550130"], emails: [], subscriberIds: [pushId] };
+    const operators = { ...runtime.config.operators, drillAllowlist };
+    await publishRestrictedAlert({
+      ctx: { ...runtime, config: { ...runtime.config, operators } },
+      input: { alertId: drill },
+    });
     await settled(runtime, drill);
     await publishAlert({ ctx: runtime, input: { alertId: statement } });
     await settled(runtime, statement);
