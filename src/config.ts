@@ -79,10 +79,30 @@ const envSchema = z.object({
   VAPID_PRIVATE_KEY: optionalText,
   VAPID_SUBJECT: optionalUrl(["mailto:", "https:"]),
   // Operators and city comms (see docs/architecture.md, "Operators").
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(15),
-  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(24 * 7).default(12),
-  REPORTER_CALLBACK_RETENTION_HOURS: z.coerce.number().int().min(1).max(24 * 30).default(72),
-  SIGHTING_DUPLICATE_WINDOW_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(60),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(15),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 7)
+    .default(12),
+  REPORTER_CALLBACK_RETENTION_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(72),
+  SIGHTING_DUPLICATE_WINDOW_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(60),
   DRILL_ALLOWLIST: z
     .string()
     .trim()
@@ -98,7 +118,9 @@ const envSchema = z.object({
     .string()
     .trim()
     .default("America/Los_Angeles")
-    .refine((value) => isTimeZone(value), { message: "must be an IANA time zone such as America/Los_Angeles" }),
+    .refine((value) => isTimeZone(value), {
+      message: "must be an IANA time zone such as America/Los_Angeles",
+    }),
   CLIENT_IP_HEADER: optionalText.refine((value) => value === undefined || /^[A-Za-z0-9-]+$/.test(value), {
     message: "must be a header name such as X-Forwarded-For or CF-Connecting-IP",
   }),
