@@ -8,7 +8,7 @@
 import { withTransaction } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { isWellFormedToken, tokenHash } from "./email-token.ts";
-import { addZips, recordConsent, updateSubscriber } from "./sms-subscribers.ts";
+import { addZips, updateSubscriber } from "./sms-subscribers.ts";
 import type { SubscriptionsContext } from "./types.ts";
 
 export type EmailConfirmation =
@@ -52,16 +52,13 @@ export async function confirmEmail({
       .executeTakeFirst();
     const current = view(row, now);
     if (!row || current.state !== "pending") return current;
-    await updateSubscriber(tx, row.subscriber_id, { status: "active", language: row.language, now });
-    await addZips(tx, row.subscriber_id, row.zips);
-    await recordConsent(tx, {
-      subscriberId: row.subscriber_id,
-      kind: "opt_in",
-      channel: "email",
-      keyword: "email_confirm",
+    await updateSubscriber(tx, row.subscriber_id, {
+      status: "active",
       language: row.language,
+      consent: { kind: "opt_in", channel: "email", keyword: "email_confirm" },
       now,
     });
+    await addZips(tx, row.subscriber_id, row.zips);
     await tx.updateTable("email_confirmations").set({ confirmed_at: now }).where("id", "=", row.id).execute();
     return { state: "confirmed", language: row.language, zips: [...row.zips].sort() };
   });

@@ -26,13 +26,13 @@ import {
   usNumbersOnlyReply,
 } from "../../sms/replies.ts";
 import { changeLanguage } from "./change-language.ts";
-import { claimInboundMessage, saveReply, storedReply } from "./inbound-messages.ts";
+import { openInbound, storedReply } from "./inbound-messages.ts";
 import { normalizeUsPhone } from "./phone-number.ts";
-import { takeReplySlot } from "./rate-limits.ts";
+import { saveReply, takeReplySlot } from "./rate-limits.ts";
 import { removeZips } from "./remove-zips.ts";
 import { resumeSubscriber } from "./resume-subscriber.ts";
 import { exampleZip } from "./service-area.ts";
-import { lockSmsSubscriber, updateSubscriber, zipsOf } from "./sms-subscribers.ts";
+import { loadZips, updateSubscriber } from "./sms-subscribers.ts";
 import { startEmailOptIn } from "./start-email-opt-in.ts";
 import { stopSubscriber } from "./stop-subscriber.ts";
 import { subscribeZips } from "./subscribe-zips.ts";
@@ -40,6 +40,16 @@ import { type SmsOutcome, type SubscriptionsContext, silence, type Texter } from
 
 export type InboundSms = { messageSid: string; from: string; body: string };
 export type ReceivedSms = { reply: string[]; command: InboundCommand["kind"]; duplicate: boolean };
+
+/** Commands that need the subscriber's current ZIPs. */
+const NEEDS_ZIPS = new Set<InboundCommand["kind"]>([
+  "subscribe",
+  "add_zip",
+  "remove_zip",
+  "start",
+  "list",
+  "email",
+]);
 
 /** Commands a stopped number is answered for: they opt it in again. */
 const OPT_IN_COMMANDS = new Set<InboundCommand["kind"]>(["subscribe", "add_zip", "start"]);
@@ -68,28 +78,35 @@ export async function receiveSms({
   const index = addressIndex(ctx.pii, "sms", phone);
 
   return withTransaction(ctx.db, async (tx) => {
-    const claimed = await claimInboundMessage(tx, {
+    const opened = await openInbound(tx, {
       messageSid: input.messageSid,
       senderIndex: index,
       command: command.kind,
       now,
     });
-    if (!claimed)
+    if (!opened.claimed) {
       return { reply: await storedReply(tx, input.messageSid), command: command.kind, duplicate: true };
-
-    const scoped = { ...ctx, db: tx };
-    const texter: Texter = { phone, index, subscriber: await lockSmsSubscriber(tx, index) };
-    const outcome = await apply(scoped, texter, command);
+    }
+    const { subscriber } = opened;
+    const texter: Texter = { phone, index, subscriber, zips: [], zipRows: [] };
+    const lookup =
+      "zips" in command && (command.kind === "subscribe" || command.kind === "add_zip") ? command.zips : [];
+    if ((subscriber && NEEDS_ZIPS.has(command.kind)) || lookup.length > 0) {
+      Object.assign(texter, await loadZips(tx, { subscriberId: subscriber?.id, lookup }));
+    }
+    const outcome = await apply({ ...ctx, db: tx }, texter, command);
     let reply = outcome.reply;
-    if (reply.length > 0 && !outcome.exemptFromLimits) {
+    if (reply.length > 0 && outcome.exemptFromLimits) {
+      await saveReply(tx, input.messageSid, reply);
+    } else if (reply.length > 0) {
       const decision = await takeReplySlot(tx, ctx.config.inboundSms, {
         numberKey: index,
         messages: reply.length,
         now,
+        save: { messageSid: input.messageSid, reply },
       });
       if (!decision.allowed) reply = [];
     }
-    await saveReply(tx, input.messageSid, reply);
     return { reply, command: command.kind, duplicate: false };
   });
 }
@@ -141,8 +158,7 @@ async function apply(
       await keepLanguage(ctx, texter, language);
       if (!subscriber)
         return { reply: [nothingToStartReply(language, { program, example: await exampleZip(db, config) })] };
-      const zips = await zipsOf(db, subscriber.id);
-      return { reply: [listReply(language, { zips, status: subscriber.status })] };
+      return { reply: [listReply(language, { zips: texter.zips, status: subscriber.status })] };
     }
     case "invalid_email":
       await keepLanguage(ctx, texter, language);

@@ -4,7 +4,7 @@
  */
 import type { Language } from "../../i18n/languages.ts";
 import { notSubscribedToZipReply, removedZipReply } from "../../sms/replies.ts";
-import { removeZips as deleteSubscriptions, updateSubscriber, zipsOf } from "./sms-subscribers.ts";
+import { removeZips as deleteSubscriptions, updateSubscriber } from "./sms-subscribers.ts";
 import type { SmsOutcome, SubscriptionsContext, Texter } from "./types.ts";
 
 export async function removeZips({
@@ -14,16 +14,16 @@ export async function removeZips({
   ctx: SubscriptionsContext;
   input: { texter: Texter; zips: string[]; language: Language };
 }): Promise<SmsOutcome> {
-  const { subscriber } = input.texter;
+  const { subscriber, zips: current } = input.texter;
   const { language } = input;
   if (!subscriber) return { reply: [notSubscribedToZipReply(language, { zips: input.zips, current: [] })] };
-  const removed = await deleteSubscriptions(ctx.db, subscriber.id, input.zips);
+  const removed = input.zips.filter((zip) => current.includes(zip)).sort();
+  if (removed.length === 0)
+    return { reply: [notSubscribedToZipReply(language, { zips: input.zips, current })] };
+  await deleteSubscriptions(ctx.db, subscriber.id, removed);
   if (subscriber.language !== language) {
     await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now() });
   }
-  const remaining = await zipsOf(ctx.db, subscriber.id);
-  if (removed.length === 0) {
-    return { reply: [notSubscribedToZipReply(language, { zips: input.zips, current: remaining })] };
-  }
+  const remaining = current.filter((zip) => !removed.includes(zip));
   return { reply: [removedZipReply(language, { zips: removed, remaining })] };
 }

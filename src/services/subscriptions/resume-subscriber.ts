@@ -5,7 +5,7 @@
 import type { Language } from "../../i18n/languages.ts";
 import { nothingToStartReply, startedReply } from "../../sms/replies.ts";
 import { exampleZip } from "./service-area.ts";
-import { recordConsent, updateSubscriber, zipsOf } from "./sms-subscribers.ts";
+import { updateSubscriber } from "./sms-subscribers.ts";
 import type { SmsOutcome, SubscriptionsContext, Texter } from "./types.ts";
 
 export async function resumeSubscriber({
@@ -15,10 +15,9 @@ export async function resumeSubscriber({
   ctx: SubscriptionsContext;
   input: { texter: Texter; language: Language };
 }): Promise<SmsOutcome> {
-  const { subscriber } = input.texter;
+  const { subscriber, zips } = input.texter;
   const { language } = input;
   const { config, db } = ctx;
-  const zips = subscriber ? await zipsOf(db, subscriber.id) : [];
   if (!subscriber || zips.length === 0) {
     return {
       reply: [
@@ -31,13 +30,10 @@ export async function resumeSubscriber({
   }
   const now = ctx.clock.now();
   if (subscriber.status !== "active") {
-    await updateSubscriber(db, subscriber.id, { status: "active", language, now });
-    await recordConsent(db, {
-      subscriberId: subscriber.id,
-      kind: "opt_in",
-      channel: "sms",
-      keyword: "start",
+    await updateSubscriber(db, subscriber.id, {
+      status: "active",
       language,
+      consent: { kind: "opt_in", channel: "sms", keyword: "start" },
       now,
     });
   } else if (subscriber.language !== language) {

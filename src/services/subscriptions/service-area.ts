@@ -4,6 +4,7 @@
  */
 import type { ServiceArea } from "../../config.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
+import type { ZipRow } from "./types.ts";
 
 export function inServiceArea(area: ServiceArea, zip: { zip: string; state: string }): boolean {
   if (area.all) return true;
@@ -13,13 +14,11 @@ export function inServiceArea(area: ServiceArea, zip: { zip: string; state: stri
 }
 
 /** Splits `zips` (in the order given) into those that exist and are in the area, and the rest. */
-export async function resolveZips(
-  db: DbOrTx,
+export function classifyZips(
   area: ServiceArea,
   zips: readonly string[],
-): Promise<{ known: string[]; unknown: string[] }> {
-  if (zips.length === 0) return { known: [], unknown: [] };
-  const rows = await db.selectFrom("zip_codes").select(["zip", "state"]).where("zip", "in", zips).execute();
+  rows: readonly ZipRow[],
+): { known: string[]; unknown: string[] } {
   const found = new Map(rows.map((row) => [row.zip, row]));
   const known: string[] = [];
   const unknown: string[] = [];
@@ -28,6 +27,17 @@ export async function resolveZips(
     (row && inServiceArea(area, row) ? known : unknown).push(zip);
   }
   return { known, unknown };
+}
+
+/** classifyZips, reading the reference rows itself. */
+export async function resolveZips(
+  db: DbOrTx,
+  area: ServiceArea,
+  zips: readonly string[],
+): Promise<{ known: string[]; unknown: string[] }> {
+  if (zips.length === 0) return { known: [], unknown: [] };
+  const rows = await db.selectFrom("zip_codes").select(["zip", "state"]).where("zip", "in", zips).execute();
+  return classifyZips(area, zips, rows);
 }
 
 const examples = new WeakMap<ServiceArea, Promise<string>>();

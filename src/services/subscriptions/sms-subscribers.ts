@@ -1,14 +1,66 @@
 /**
  * Named queries on SMS subscribers, their ZIPs and their consent events. Each takes the database
- * or a transaction first, so the caller owns the transaction; the texter's subscriber row is locked
- * (FOR UPDATE) for the whole of it, so two messages from one number are applied one after the other.
+ * or a transaction first, so the caller owns the transaction; the texter's subscriber row is
+ * already locked (openInbound), so reads after it see the state no one else can change under us.
+ * Changes that go together (a status and its consent event; a new subscriber, its consent and its
+ * ZIPs) are one statement each: on the webhook's path, round trips are the cost.
  */
+import { sql } from "kysely";
 import type { Channel, ConsentKind } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { sealAddress } from "../../security/addresses.ts";
 import type { PiiCipher } from "../../security/pii.ts";
-import type { SmsSubscriber } from "./types.ts";
+import type { SmsSubscriber, ZipRow } from "./types.ts";
+
+export type Consent = { kind: ConsentKind; channel: Channel; keyword: string };
+
+/** In one read: the subscriber's ZIPs (sorted) and the reference rows of the ZIPs a message names. */
+export async function loadZips(
+  db: DbOrTx,
+  input: { subscriberId: string | undefined; lookup: readonly string[] },
+): Promise<{ zips: string[]; zipRows: ZipRow[] }> {
+  const { rows } = await sql<{ zips: string[]; zip_rows: ZipRow[] }>`
+    SELECT
+      COALESCE((SELECT array_agg(zip ORDER BY zip) FROM subscriptions
+                WHERE subscriber_id = ${input.subscriberId ?? null}::uuid), '{}') AS zips,
+      COALESCE((SELECT json_agg(json_build_object('zip', zip, 'state', state)) FROM zip_codes
+                WHERE zip = ANY(${[...input.lookup]}::text[])), '[]') AS zip_rows`.execute(db);
+  const row = rows[0]!;
+  return {
+    zips: row.zips,
+    zipRows: typeof row.zip_rows === "string" ? JSON.parse(row.zip_rows) : row.zip_rows,
+  };
+}
+
+/**
+ * A new subscriber, active, with its opt-in and its ZIPs, in one statement. Undefined when the
+ * number was enrolled by a concurrent message in the meantime (the caller then locks that one).
+ */
+export async function enrolSmsSubscriber(
+  db: DbOrTx,
+  pii: PiiCipher,
+  input: { phone: string; language: Language; zips: readonly string[]; consent: Consent; now: Date },
+): Promise<SmsSubscriber | undefined> {
+  const sealed = sealAddress(pii, "sms", input.phone);
+  const { rows } = await sql<SmsSubscriber>`
+    WITH created AS (
+      INSERT INTO subscribers (channel, address_ciphertext, address_key_id, address_index, language, status, updated_at)
+      VALUES ('sms', ${sealed.address_ciphertext}, ${sealed.address_key_id}, ${sealed.address_index},
+              ${input.language}, 'active', ${input.now})
+      ON CONFLICT (channel, address_index) DO NOTHING
+      RETURNING id, status, language
+    ), consent AS (
+      INSERT INTO consent_events (subscriber_id, kind, channel, keyword, language, at)
+      SELECT id, ${input.consent.kind}, ${input.consent.channel}, ${input.consent.keyword}, ${input.language}, ${input.now}
+      FROM created
+    ), zips AS (
+      INSERT INTO subscriptions (subscriber_id, zip)
+      SELECT created.id, zip FROM created, unnest(${[...input.zips]}::text[]) AS zip
+    )
+    SELECT id, status, language FROM created`.execute(db);
+  return rows[0];
+}
 
 export async function lockSmsSubscriber(db: DbOrTx, index: Buffer): Promise<SmsSubscriber | undefined> {
   return db
@@ -20,47 +72,29 @@ export async function lockSmsSubscriber(db: DbOrTx, index: Buffer): Promise<SmsS
     .executeTakeFirst();
 }
 
-/** Creates the subscriber, or locks the one a concurrent message from the same number created. */
-export async function createSmsSubscriber(
-  db: DbOrTx,
-  pii: PiiCipher,
-  input: { phone: string; index: Buffer; language: Language; now: Date },
-): Promise<SmsSubscriber> {
-  const created = await db
-    .insertInto("subscribers")
-    .values({
-      channel: "sms",
-      ...sealAddress(pii, "sms", input.phone),
-      language: input.language,
-      status: "active",
-      updated_at: input.now,
-      stopped_at: null,
-    })
-    .onConflict((oc) => oc.columns(["channel", "address_index"]).doNothing())
-    .returning(["id", "status", "language"])
-    .executeTakeFirst();
-  if (created) return created;
-  const existing = await lockSmsSubscriber(db, input.index);
-  if (!existing) throw new Error("subscriber vanished between insert and select");
-  return existing;
-}
-
+/**
+ * Sets a subscriber's status and/or language; with `consent`, records the event in the same
+ * statement.
+ */
 export async function updateSubscriber(
   db: DbOrTx,
   id: string,
-  changes: { status?: "active" | "stopped"; language?: Language; now: Date },
+  changes: { status?: "active" | "stopped"; language: Language; consent?: Consent; now: Date },
 ): Promise<void> {
-  const { now, ...rest } = changes;
-  await db
-    .updateTable("subscribers")
-    .set({
-      ...rest,
-      updated_at: now,
-      ...(rest.status === "stopped" ? { stopped_at: now } : {}),
-      ...(rest.status === "active" ? { stopped_at: null } : {}),
-    })
-    .where("id", "=", id)
-    .execute();
+  const { status, language, consent, now } = changes;
+  const stoppedAt = status === "stopped" ? now : null;
+  await sql`
+    WITH updated AS (
+      UPDATE subscribers
+      SET language = ${language}, updated_at = ${now},
+          status = COALESCE(${status ?? null}::text, status),
+          stopped_at = CASE WHEN ${status ?? null}::text IS NULL THEN stopped_at ELSE ${stoppedAt}::timestamptz END
+      WHERE id = ${id}
+      RETURNING id
+    )
+    INSERT INTO consent_events (subscriber_id, kind, channel, keyword, language, at)
+    SELECT id, ${consent?.kind ?? null}, ${consent?.channel ?? null}, ${consent?.keyword ?? null}, ${language}, ${now}
+    FROM updated WHERE ${consent !== undefined}`.execute(db);
 }
 
 /** The subscriber's ZIPs, sorted. */
@@ -74,38 +108,47 @@ export async function zipsOf(db: DbOrTx, subscriberId: string): Promise<string[]
   return rows.map((row) => row.zip);
 }
 
-export async function addZips(db: DbOrTx, subscriberId: string, zips: readonly string[]): Promise<void> {
-  if (zips.length === 0) return;
-  await db
-    .insertInto("subscriptions")
-    .values(zips.map((zip) => ({ subscriber_id: subscriberId, zip })))
-    .onConflict((oc) => oc.columns(["subscriber_id", "zip"]).doNothing())
-    .execute();
+/** Adds `add` and, with `keepOnly`, drops every ZIP not in it: one statement. */
+export async function changeZips(
+  db: DbOrTx,
+  subscriberId: string,
+  input: { add: readonly string[]; keepOnly?: readonly string[] },
+): Promise<void> {
+  if (input.add.length === 0 && !input.keepOnly) return;
+  await sql`
+    WITH dropped AS (
+      DELETE FROM subscriptions
+      WHERE subscriber_id = ${subscriberId} AND ${input.keepOnly !== undefined}
+        AND zip <> ALL(${[...(input.keepOnly ?? [])]}::text[])
+    )
+    INSERT INTO subscriptions (subscriber_id, zip)
+    SELECT ${subscriberId}, zip FROM unnest(${[...input.add]}::text[]) AS zip
+    ON CONFLICT (subscriber_id, zip) DO NOTHING`.execute(db);
 }
 
-/** Removes the given ZIPs (all of them when `zips` is undefined); returns those that were there. */
+export async function addZips(db: DbOrTx, subscriberId: string, zips: readonly string[]): Promise<void> {
+  await changeZips(db, subscriberId, { add: zips });
+}
+
+/** Removes the given ZIPs; returns those that were there, sorted. */
 export async function removeZips(
   db: DbOrTx,
   subscriberId: string,
-  zips?: readonly string[],
+  zips: readonly string[],
 ): Promise<string[]> {
-  if (zips?.length === 0) return [];
-  let query = db.deleteFrom("subscriptions").where("subscriber_id", "=", subscriberId);
-  if (zips) query = query.where("zip", "in", zips);
-  const rows = await query.returning("zip").execute();
+  if (zips.length === 0) return [];
+  const rows = await db
+    .deleteFrom("subscriptions")
+    .where("subscriber_id", "=", subscriberId)
+    .where("zip", "in", zips)
+    .returning("zip")
+    .execute();
   return rows.map((row) => row.zip).sort();
 }
 
 export async function recordConsent(
   db: DbOrTx,
-  event: {
-    subscriberId: string;
-    kind: ConsentKind;
-    channel: Channel;
-    keyword: string;
-    language: Language;
-    now: Date;
-  },
+  event: Consent & { subscriberId: string; language: Language; now: Date },
 ): Promise<void> {
   await db
     .insertInto("consent_events")

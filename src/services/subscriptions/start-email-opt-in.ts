@@ -17,7 +17,7 @@ import { addressIndex, sealAddress } from "../../security/addresses.ts";
 import { emailConfirmationSentReply, nothingToStartReply } from "../../sms/replies.ts";
 import { confirmationToken, tokenHash } from "./email-token.ts";
 import { exampleZip } from "./service-area.ts";
-import { addZips, updateSubscriber, zipsOf } from "./sms-subscribers.ts";
+import { addZips, updateSubscriber } from "./sms-subscribers.ts";
 import type { SmsOutcome, SubscriberRef, SubscriptionsContext, Texter } from "./types.ts";
 
 export const RESEND_AFTER_MINUTES = 10;
@@ -31,8 +31,7 @@ export async function startEmailOptIn({
 }): Promise<SmsOutcome> {
   const { config, db, pii } = ctx;
   const { language } = input;
-  const sms = input.texter.subscriber;
-  const zips = sms ? await zipsOf(db, sms.id) : [];
+  const { subscriber: sms, zips } = input.texter;
   if (!sms || zips.length === 0) {
     return {
       reply: [

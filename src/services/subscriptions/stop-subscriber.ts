@@ -9,7 +9,7 @@
  */
 import type { Language } from "../../i18n/languages.ts";
 import { stoppedReply } from "../../sms/replies.ts";
-import { recordConsent, updateSubscriber } from "./sms-subscribers.ts";
+import { updateSubscriber } from "./sms-subscribers.ts";
 import { type SmsOutcome, type SubscriptionsContext, silence, type Texter } from "./types.ts";
 
 export async function stopSubscriber({
@@ -25,13 +25,10 @@ export async function stopSubscriber({
   if (!subscriber) return { reply: [reply] };
   if (subscriber.status === "stopped") return silence;
   const now = ctx.clock.now();
-  await updateSubscriber(ctx.db, subscriber.id, { status: "stopped", language, now });
-  await recordConsent(ctx.db, {
-    subscriberId: subscriber.id,
-    kind: "opt_out",
-    channel: "sms",
-    keyword: "stop_all",
+  await updateSubscriber(ctx.db, subscriber.id, {
+    status: "stopped",
     language,
+    consent: { kind: "opt_out", channel: "sms", keyword: "stop_all" },
     now,
   });
   // The one message that must go out whatever the rate limits say.

@@ -12,14 +12,13 @@
  */
 import type { Language } from "../../i18n/languages.ts";
 import { addedZipReply, subscribedReply, tooManyZipsReply, unknownZipReply } from "../../sms/replies.ts";
-import { exampleZip, resolveZips } from "./service-area.ts";
+import { classifyZips, exampleZip } from "./service-area.ts";
 import {
-  addZips,
-  createSmsSubscriber,
-  recordConsent,
-  removeZips,
+  changeZips,
+  enrolSmsSubscriber,
+  loadZips,
+  lockSmsSubscriber,
   updateSubscriber,
-  zipsOf,
 } from "./sms-subscribers.ts";
 import type { SmsOutcome, SubscriptionsContext, Texter } from "./types.ts";
 
@@ -39,48 +38,53 @@ export async function subscribeZips({
   const { texter, language } = input;
   const { config, db } = ctx;
   const now = ctx.clock.now();
-  const { known, unknown } = await resolveZips(db, config.serviceArea, input.zips);
+  const { known, unknown } = classifyZips(config.serviceArea, input.zips, texter.zipRows);
   const explainUnknown = async () =>
     unknownZipReply(language, { zips: unknown, example: await exampleZip(db, config) });
   if (known.length === 0) return { reply: [await explainUnknown()] };
 
-  let subscriber = texter.subscriber;
-  const optingIn = subscriber?.status !== "active";
-  if (!subscriber) {
-    subscriber = await createSmsSubscriber(db, ctx.pii, {
-      phone: texter.phone,
-      index: texter.index,
-      language,
-      now,
-    });
-  } else if (subscriber.status !== "active") {
-    await removeZips(db, subscriber.id);
-    await updateSubscriber(db, subscriber.id, { status: "active", language, now });
-  } else if (subscriber.language !== language) {
-    await updateSubscriber(db, subscriber.id, { language, now });
-  }
-  if (optingIn) {
-    await recordConsent(db, {
-      subscriberId: subscriber.id,
-      kind: "opt_in",
-      channel: "sms",
-      keyword: input.kind,
-      language,
-      now,
-    });
-  }
-
-  const current = optingIn ? [] : await zipsOf(db, subscriber.id);
   const max = config.inboundSms.maxZipsPerSubscriber;
-  const fresh = known.filter((zip) => !current.includes(zip));
-  const room = Math.max(0, max - current.length);
-  const added = fresh.slice(0, room);
-  const overflow = [...fresh.slice(room), ...(input.ignoredZips ?? [])];
-  await addZips(db, subscriber.id, added);
+  const consent = { kind: "opt_in" as const, channel: "sms" as const, keyword: input.kind };
+  let subscriber = texter.subscriber;
+  let current = texter.zips;
+  let added: string[];
+  let optedIn = true;
+  if (!subscriber) {
+    added = known.slice(0, max);
+    subscriber = await enrolSmsSubscriber(db, ctx.pii, {
+      phone: texter.phone,
+      language,
+      zips: added,
+      consent,
+      now,
+    });
+    if (!subscriber) {
+      // A concurrent message from the same number enrolled it first: carry on as an update.
+      subscriber = (await lockSmsSubscriber(db, texter.index))!;
+      current = (await loadZips(db, { subscriberId: subscriber.id, lookup: [] })).zips;
+      return subscribeZips({ ctx, input: { ...input, texter: { ...texter, subscriber, zips: current } } });
+    }
+    current = [];
+  } else if (subscriber.status !== "active") {
+    added = known.slice(0, max);
+    current = [];
+    await updateSubscriber(db, subscriber.id, { status: "active", language, consent, now });
+    await changeZips(db, subscriber.id, { add: added, keepOnly: added });
+  } else {
+    optedIn = false;
+    const fresh = known.filter((zip) => !current.includes(zip));
+    added = fresh.slice(0, Math.max(0, max - current.length));
+    if (subscriber.language !== language) await updateSubscriber(db, subscriber.id, { language, now });
+    await changeZips(db, subscriber.id, { add: added });
+  }
+  const overflow = [
+    ...known.filter((zip) => !current.includes(zip) && !added.includes(zip)),
+    ...(input.ignoredZips ?? []),
+  ];
   const all = [...current, ...added].sort();
 
   const reply: string[] = [];
-  if (optingIn || input.kind === "subscribe") {
+  if (optedIn || input.kind === "subscribe") {
     reply.push(
       subscribedReply(language, {
         program: config.program.name,

@@ -2,8 +2,8 @@
  * Shared shapes of the subscription services (Text-a-ZIP and email double opt-in).
  *
  * Glossary
- * - texter: whoever sent an inbound SMS: their E.164 number, its blind index, and the SMS
- *   subscriber with that index if there is one (locked for the rest of the transaction).
+ * - texter: whoever sent an inbound SMS: their E.164 number, its blind index, the SMS subscriber
+ *   with that index if there is one (locked for the rest of the transaction) and its ZIPs.
  * - outcome: what a verb did, as the replies to send (possibly none). The caller applies the rate
  *   limits; `exemptFromLimits` marks the one reply that must always go (the opt-out confirmation).
  */
@@ -18,10 +18,17 @@ export type SubscriptionsContext = Pick<AppContext, "config" | "pii" | "clock" |
 export type SubscriberRef = { id: string; status: SubscriberStatus; language: Language };
 export type SmsSubscriber = SubscriberRef;
 
+/** A ZIP's reference row, as much of it as the service area needs. */
+export type ZipRow = { zip: string; state: string };
+
 export type Texter = {
   phone: string;
   index: Buffer;
   subscriber: SmsSubscriber | undefined;
+  /** The ZIPs the subscriber follows, sorted (loaded after the lock; empty for a new number). */
+  zips: string[];
+  /** Reference rows of the ZIPs the message names (absent ones do not exist). */
+  zipRows: ZipRow[];
 };
 
 export type SmsOutcome = { reply: string[]; exemptFromLimits?: boolean };

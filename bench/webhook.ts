@@ -1,0 +1,323 @@
+/**
+ * SMS webhook benchmark: signed Twilio-style requests to POST /webhooks/twilio/sms on a real
+ * `aviso serve` process (a child, on loopback) backed by Postgres, from many distinct numbers,
+ * each running a resident's conversation (subscribe, list, add, remove, help, language, stop,
+ * start). Every request is signed with the twilio package's own signature function, before the
+ * clock starts. GET /healthz under the same load is the floor: HTTP, the app's middleware and one
+ * trivial query. Prints a table per run and, as its last line, one JSON object.
+ *
+ *   npm run bench:webhook -- [--numbers 2000] [--concurrency 32] [--runs 3]
+ *   DATABASE_URL=postgres://… npm run bench:webhook   (a scratch database is created and dropped)
+ *
+ * Rate limits are lifted (SMS_REPLY_LIMIT_*) so every request takes the full path to a reply.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import { cpus, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import twilio from "twilio";
+import { normalizeUsPhone } from "../src/services/subscriptions/phone-number.ts";
+
+const { values: args } = parseArgs({
+  options: {
+    numbers: { type: "string", default: "2000" },
+    concurrency: { type: "string", default: "32" },
+    runs: { type: "string", default: "3" },
+    "database-url": {
+      type: "string",
+      default: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+    },
+  },
+});
+const NUMBERS = Number(args.numbers);
+const CONCURRENCY = Number(args.concurrency);
+const RUNS = Number(args.runs);
+if (!Number.isInteger(NUMBERS) || NUMBERS < 10 || NUMBERS > 30_000)
+  throw new Error("--numbers must be 10…30000");
+if (!Number.isInteger(CONCURRENCY) || CONCURRENCY < 1) throw new Error("--concurrency must be ≥ 1");
+
+/** One resident's conversation; request i of a run is step ⌊i / numbers⌋ for number i mod numbers. */
+const SCRIPT = ["94607 94601", "LIST", "ADD 94606", "REMOVE 94601", "HELP", "ES", "STOP", "INICIO"];
+const AUTH_TOKEN = randomBytes(16).toString("hex");
+const PUBLIC_URL = "https://aviso.bench";
+const PATH = "/webhooks/twilio/sms";
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+// --- a scratch database and the server ----------------------------------------------------------
+const admin = new pg.Client({ connectionString: args["database-url"] });
+await admin.connect();
+const database = `aviso_bench_${randomBytes(4).toString("hex")}`;
+await admin.query(`CREATE DATABASE ${database}`);
+const databaseUrl = new URL(args["database-url"]);
+databaseUrl.pathname = `/${database}`;
+
+const port = await freePort();
+const server: ChildProcess = spawn(
+  process.execPath,
+  [fileURLToPath(new URL("../src/cli/main.ts", import.meta.url)), "serve", "--no-workers"],
+  {
+    env: {
+      PATH: process.env.PATH,
+      // e.g. BENCH_SERVER_NODE_OPTIONS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server
+      NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS ?? "",
+      NODE_ENV: "development",
+      HOST: "127.0.0.1",
+      PORT: String(port),
+      PUBLIC_URL,
+      DATABASE_URL: databaseUrl.toString(),
+      DATA_DIR: `/tmp/${database}`,
+      LOG_LEVEL: "info",
+      PII_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
+      BLIND_INDEX_KEY: randomBytes(32).toString("base64"),
+      TWILIO_ACCOUNT_SID: `AC${"0".repeat(32)}`,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      TWILIO_FROM: "+15555550100",
+      SMS_REPLY_LIMIT_PER_NUMBER: "1000",
+      SMS_REPLY_LIMIT_PER_MINUTE: "1000000",
+    },
+    stdio: ["ignore", "ignore", "inherit"],
+  },
+);
+const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+try {
+  await waitForHealth();
+  const numbers = fictionalNumbers(NUMBERS);
+  log(
+    `server up on 127.0.0.1:${port}; ${numbers.length} numbers, concurrency ${CONCURRENCY}, ${RUNS} run(s)`,
+  );
+
+  await measure("warm-up", signedRequests(numbers.slice(0, 200), ["LIST"], "warm"));
+  const results: Record<string, Figures[]> = { healthz: [], webhook: [] };
+  for (let run = 1; run <= RUNS; run++) {
+    // Each run starts from nobody: the same numbers, new message ids, a fresh conversation.
+    await admin.query(`SELECT 1`); // keep the admin connection alive
+    await truncate();
+    const requests = signedRequests(numbers, SCRIPT, `r${run}`);
+    const floor = await measure(
+      `run ${run} GET /healthz`,
+      requests.map(() => ({ method: "GET", path: "/healthz" })),
+    );
+    const webhook = await measure(`run ${run} POST ${PATH}`, requests);
+    results.healthz!.push(floor);
+    results.webhook!.push(webhook);
+    if (webhook.errors > 0 || webhook.empty > NUMBERS * 0.01)
+      throw new Error(`run ${run}: ${JSON.stringify(webhook)}`);
+  }
+  await checkState(numbers.length);
+
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+  log(`\nmachine: ${machine}; Postgres ${(await admin.query("SHOW server_version")).rows[0].server_version}`);
+  log(table(results));
+  console.log(
+    JSON.stringify({
+      machine,
+      numbers: NUMBERS,
+      concurrency: CONCURRENCY,
+      requestsPerRun: NUMBERS * SCRIPT.length,
+      ...results,
+    }),
+  );
+} finally {
+  agent.destroy();
+  server.kill("SIGTERM");
+  await new Promise((resolve) => server.once("exit", resolve));
+  await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await admin.end();
+}
+
+// --- the load -------------------------------------------------------------------------------------
+type BenchRequest = { method: "GET" | "POST"; path: string; body?: string; signature?: string };
+type Figures = {
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  errors: number;
+  /** 200s that carried no <Message> (rate-limited or stopped: should be only the silent steps). */
+  empty: number;
+};
+
+function signedRequests(numbers: string[], script: string[], tag: string): BenchRequest[] {
+  const requests: BenchRequest[] = [];
+  for (let step = 0; step < script.length; step++) {
+    for (const [i, from] of numbers.entries()) {
+      const sid = `SM${tag}${String(step).padStart(2, "0")}${String(i).padStart(6, "0")}`.padEnd(34, "0");
+      const params = {
+        MessageSid: sid,
+        AccountSid: `AC${"0".repeat(32)}`,
+        From: from,
+        To: "+15555550100",
+        Body: script[step]!,
+        NumMedia: "0",
+      };
+      const signature = twilio.getExpectedTwilioSignature(AUTH_TOKEN, PUBLIC_URL + PATH, params);
+      requests.push({ method: "POST", path: PATH, body: new URLSearchParams(params).toString(), signature });
+    }
+  }
+  return requests;
+}
+
+async function measure(label: string, requests: BenchRequest[]): Promise<Figures> {
+  const latencies = new Float64Array(requests.length);
+  let nextIndex = 0;
+  let errors = 0;
+  let empty = 0;
+  const started = performance.now();
+  const worker = async () => {
+    for (let i = nextIndex++; i < requests.length; i = nextIndex++) {
+      const t0 = performance.now();
+      const { status, body } = await send(requests[i]!);
+      latencies[i] = performance.now() - t0;
+      if (status !== 200) errors++;
+      else if (requests[i]!.method === "POST" && !body.includes("<Message>")) empty++;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - started) / 1000;
+  const sorted = latencies.sort();
+  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+  const figures = {
+    requests: requests.length,
+    seconds: round(seconds),
+    perSecond: Math.round(requests.length / seconds),
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    max: round(sorted[sorted.length - 1]!),
+    errors,
+    empty,
+  };
+  log(`${label}: ${JSON.stringify(figures)}`);
+  return figures;
+}
+
+function send(request: BenchRequest): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = {};
+    if (request.body !== undefined) {
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+      headers["Content-Length"] = String(Buffer.byteLength(request.body));
+      headers["X-Twilio-Signature"] = request.signature!;
+    }
+    const req = http.request(
+      { host: "127.0.0.1", port, method: request.method, path: request.path, headers, agent },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString("utf8") }),
+        );
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(request.body);
+  });
+}
+
+// --- helpers --------------------------------------------------------------------------------------
+
+/** Fictional numbers (555-0100 to 555-0199) in every area code the phone library accepts. */
+function fictionalNumbers(count: number): string[] {
+  const numbers: string[] = [];
+  for (let area = 201; area <= 989 && numbers.length < count; area++) {
+    if (!normalizeUsPhone(`+1${area}5550100`)) continue;
+    for (let line = 0; line < 100 && numbers.length < count; line++) {
+      numbers.push(`+1${area}55501${String(line).padStart(2, "0")}`);
+    }
+  }
+  if (numbers.length < count) throw new Error(`only ${numbers.length} fictional numbers available`);
+  return numbers;
+}
+
+async function truncate(): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl.toString() });
+  await client.connect();
+  await client.query(
+    "TRUNCATE subscribers, subscriptions, consent_events, inbound_messages, email_confirmations, sms_rate_counters CASCADE",
+  );
+  await client.query("VACUUM ANALYZE");
+  await client.end();
+}
+
+/** After the last run: every number went through the whole script and ended subscribed to 94607 and 94606. */
+async function checkState(expected: number): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl.toString() });
+  await client.connect();
+  const { rows } = await client.query<{
+    subscribers: string;
+    active: string;
+    spanish: string;
+    subscriptions: string;
+  }>(`
+    SELECT count(*) AS subscribers,
+           count(*) FILTER (WHERE status = 'active') AS active,
+           count(*) FILTER (WHERE language = 'es') AS spanish,
+           (SELECT count(*) FROM subscriptions) AS subscriptions
+    FROM subscribers`);
+  await client.end();
+  const row = rows[0]!;
+  const ok =
+    Number(row.subscribers) === expected &&
+    Number(row.active) === expected &&
+    Number(row.spanish) === expected &&
+    Number(row.subscriptions) === expected * 2;
+  log(`state after the last run: ${JSON.stringify(row)} ${ok ? "(as expected)" : "(UNEXPECTED)"}`);
+  if (!ok) throw new Error("the webhook did not apply every message");
+}
+
+async function waitForHealth(): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const { status } = await send({ method: "GET", path: "/healthz" });
+      if (status === 200) return;
+    } catch {}
+    if (server.exitCode !== null) throw new Error(`server exited with ${server.exitCode}`);
+    if (Date.now() > deadline) throw new Error("server did not come up within 60 s");
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = http.createServer();
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
+      );
+    });
+  });
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+function table(results: Record<string, Figures[]>): string {
+  const lines = [
+    "",
+    "| run | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (let run = 0; run < RUNS; run++) {
+    for (const [name, label] of [
+      ["healthz", "GET /healthz (floor)"],
+      ["webhook", `POST ${PATH}`],
+    ] as const) {
+      const f = results[name]![run]!;
+      lines.push(
+        `| ${run + 1} | ${label} | ${f.requests} | ${f.perSecond} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.max} | ${f.errors} |`,
+      );
+    }
+  }
+  return lines.join("\n");
+}
