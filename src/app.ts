@@ -8,11 +8,16 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { AppContext } from "./context.ts";
 import { ApiError, errorBody } from "./http/errors.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { apiRoutes } from "./routes/api/index.ts";
 import { devRoutes } from "./routes/dev.ts";
 import { devPhoneRoutes } from "./routes/dev-phone.ts";
 import { emailConfirmRoutes } from "./routes/email-confirm.ts";
 import { healthRoutes } from "./routes/health.ts";
+import { alertPageRoutes } from "./routes/public/alert.ts";
+import { homeRoutes } from "./routes/public/home.ts";
+import { subscribeRoutes } from "./routes/public/subscribe.ts";
+import { staticRoutes } from "./routes/static.ts";
 import { twilioSmsRoutes } from "./routes/twilio-sms.ts";
 import { twilioStatusRoutes } from "./routes/twilio-status.ts";
 import { unsubscribeRoutes } from "./routes/unsubscribe.ts";
@@ -25,6 +30,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use(requestId());
+  app.use(securityHeaders({ https: ctx.config.publicUrl.startsWith("https:") }));
   app.use(async (c, next) => {
     c.set("ctx", ctx);
     const started = performance.now();
@@ -50,6 +56,10 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   );
 
   app.route("/", healthRoutes);
+  app.route("/", staticRoutes);
+  app.route("/", homeRoutes);
+  app.route("/", alertPageRoutes);
+  app.route("/", subscribeRoutes);
   app.route("/api/v1", apiRoutes);
   app.route("/webhooks/twilio", twilioSmsRoutes);
   app.route("/email", emailConfirmRoutes);

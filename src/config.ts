@@ -51,6 +51,26 @@ const frequencyText = optionalText.refine((value) => value === undefined || valu
   message: "must be at most 40 characters (it goes into the opt-in SMS reply)",
 });
 
+/** "Label|https://…; Label|https://…": links shown on alert pages. */
+const linkList = optionalText.refine((value) => value === undefined || parseLinkList(value) !== null, {
+  message: 'must be "Label|https://url" entries separated by ";"',
+});
+
+export type Link = { label: string; url: string };
+
+export function parseLinkList(value: string): Link[] | null {
+  const links: Link[] = [];
+  for (const entry of value.split(";").map((part) => part.trim())) {
+    if (entry === "") continue;
+    const bar = entry.lastIndexOf("|");
+    const label = entry.slice(0, bar).trim();
+    const url = entry.slice(bar + 1).trim();
+    if (bar <= 0 || label === "" || !hasProtocol(url, ["https:", "http:"])) return null;
+    links.push({ label, url });
+  }
+  return links;
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: z.coerce.number().int().min(0).max(65535).default(8787),
@@ -147,6 +167,15 @@ const envSchema = z.object({
   SMS_REPLY_LIMIT_PER_NUMBER: z.coerce.number().int().min(1).max(1_000).default(10),
   SMS_REPLY_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
   SMS_REPLY_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  // The web (see docs/architecture.md, "Web").
+  PROGRAM_SMS_NUMBER: optionalText.refine((value) => value === undefined || value.length <= 40, {
+    message: "must be at most 40 characters (the number or short code residents text, as shown on pages)",
+  }),
+  KNOW_YOUR_RIGHTS_LINKS: linkList,
+  KNOW_YOUR_RIGHTS_LINKS_ES: linkList,
+  KNOW_YOUR_RIGHTS_LINKS_ZH: linkList,
+  KNOW_YOUR_RIGHTS_LINKS_VI: linkList,
+  WEB_SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
   EMAIL_CONFIRMATION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -252,6 +281,16 @@ export type InboundSmsSettings = {
   emailConfirmationTtlHours: number;
 };
 
+/** The public web pages: how to subscribe by text, and what alert pages link to. */
+export type WebSettings = {
+  /** The number (or short code) residents text their ZIP to, as pages show it; unset: not shown. */
+  smsNumber?: string;
+  /** Know-your-rights links per language; a language without its own list gets English's. */
+  knowYourRights: Record<Language, Link[]>;
+  /** Sign-ups (email and push) one IP address may make per hour. */
+  signupsPerIpPerHour: number;
+};
+
 /** Said by HELP when PROGRAM_HOTLINE is unset outside production: a fictional 555-01xx number. */
 export const PLACEHOLDER_HOTLINE = "(555) 010-0199";
 
@@ -273,6 +312,7 @@ export type Config = {
   delivery: DeliverySettings;
   program: ProgramSettings;
   inboundSms: InboundSmsSettings;
+  web: WebSettings;
   /** True when at least one channel has no provider and goes to the local outbox instead. */
   localMode: boolean;
 };
@@ -362,7 +402,23 @@ export function loadConfig(env: Env): Config {
       globalPerMinute: e.SMS_REPLY_LIMIT_PER_MINUTE,
       emailConfirmationTtlHours: e.EMAIL_CONFIRMATION_TTL_HOURS,
     },
+    web: {
+      smsNumber: e.PROGRAM_SMS_NUMBER ?? e.TWILIO_FROM,
+      knowYourRights: knowYourRightsLinks(e),
+      signupsPerIpPerHour: e.WEB_SIGNUPS_PER_IP_PER_HOUR,
+    },
     localMode,
+  };
+}
+
+function knowYourRightsLinks(e: ParsedEnv): Record<Language, Link[]> {
+  const list = (value: string | undefined) => (value ? (parseLinkList(value) ?? []) : undefined);
+  const en = list(e.KNOW_YOUR_RIGHTS_LINKS) ?? [];
+  return {
+    en,
+    es: list(e.KNOW_YOUR_RIGHTS_LINKS_ES) ?? en,
+    zh: list(e.KNOW_YOUR_RIGHTS_LINKS_ZH) ?? en,
+    vi: list(e.KNOW_YOUR_RIGHTS_LINKS_VI) ?? en,
   };
 }
 

@@ -34,7 +34,7 @@ ${doc.tags.map(
 ${operations
   .filter(({ op }) => op.tags.includes(tag.name))
   .map(
-    ({ path, method, op }) => html`<section style="border-top:1px solid #ccc;padding-top:.5rem">
+    ({ path, method, op }) => html`<section class="api-operation">
 <h3><code>${method.toUpperCase()} ${path}</code></h3>
 <p><strong>${op.summary}.</strong> ${op.description}</p>
 <p>Who: ${op["x-roles"].length > 0 ? op["x-roles"].join(", ") : "anyone"}</p>

@@ -120,16 +120,6 @@ async function thread(ctx: AppContext, number: string): Promise<ThreadEntry[]> {
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime()).slice(-SHOWN);
 }
 
-const STYLE = html`<style>
-  .thread { list-style: none; padding: 0; display: flex; flex-direction: column; gap: .5rem; }
-  .thread li { max-width: 80%; padding: .5rem .75rem; border-radius: .75rem; white-space: pre-wrap; }
-  .thread .you { align-self: flex-end; background: #d7ecff; }
-  .thread .aviso { align-self: flex-start; background: #eee; }
-  .thread .alert { align-self: flex-start; background: #ffe3e0; border: 1px solid #b3261e; }
-  .thread small { display: block; color: #555; font-size: .8em; }
-  textarea { width: 100%; font: inherit; }
-</style>`;
-
 function simulatorNotice() {
   return html`<p><strong>Simulator.</strong> This page plays a phone in local mode. Each text is posted to
 <code>${WEBHOOK_PATH}</code> signed the way Twilio signs it, and goes through exactly what a real text goes
@@ -159,7 +149,7 @@ function phonePage(ctx: AppContext, number: string, entries: ThreadEntry[], erro
   return layout({
     title: `Phone ${number}`,
     localMode: ctx.config.localMode,
-    body: html`${STYLE}<h1>Phone simulator: ${number}</h1>
+    body: html`<h1>Phone simulator: ${number}</h1>
 ${simulatorNotice()}
 ${error ? html`<p role="alert">The webhook answered HTTP ${error}; see the server log.</p>` : ""}
 <ol class="thread" role="log" aria-label="Messages">

@@ -10,6 +10,7 @@ import { apiReferencePage } from "../../pages/api-reference.ts";
 import { alertRoutes } from "./alerts.ts";
 import { auditRoutes } from "./audit.ts";
 import { authRoutes } from "./auth.ts";
+import { pushSubscriptionRoutes } from "./push-subscriptions.ts";
 import { sightingRoutes } from "./sightings.ts";
 import { userRoutes } from "./users.ts";
 
@@ -22,6 +23,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...sightingRoutes,
   ...alertRoutes,
   ...auditRoutes,
+  ...pushSubscriptionRoutes,
 ];
 
 export const apiRoutes = new Hono<ApiEnv>();

@@ -1,0 +1,48 @@
+/**
+ * "Get alerts by text message": the program's number (PROGRAM_SMS_NUMBER, else TWILIO_FROM) and
+ * the keywords, taken from the keyword grammar itself (src/sms/keywords.ts) so the page can never
+ * advertise a word the webhook does not understand.
+ */
+import { html } from "hono/html";
+import type { Config } from "../../config.ts";
+import { messages } from "../../i18n/catalog.ts";
+import type { Language } from "../../i18n/languages.ts";
+import { HELP, LANGUAGE_WORDS, LIST, OPT_OUT } from "../../sms/keywords.ts";
+
+const STOP_WORD: Record<Language, string> = {
+  en: OPT_OUT.anywhere.en[0],
+  es: OPT_OUT.leading.es[0],
+  zh: OPT_OUT.anywhere.zh[0],
+  vi: OPT_OUT.whole.vi[0],
+};
+
+export function smsKeywords(language: Language) {
+  return {
+    stop: STOP_WORD[language],
+    list: LIST[language]?.[0] ?? "LIST",
+    help: HELP.anywhere[language][0],
+    language: LANGUAGE_WORDS[language][1] ?? LANGUAGE_WORDS[language][0]!,
+  };
+}
+
+export function byTextSection(config: Config, language: Language, exampleZip: string) {
+  const t = messages(language).byText;
+  const words = smsKeywords(language);
+  const number = config.web.smsNumber;
+  return html`<section aria-labelledby="by-text">
+<h2 id="by-text">${t.title}</h2>
+${
+  number
+    ? html`<p>${t.how(number)} ${t.example(exampleZip)}</p>
+<p>${t.keywords}</p>
+<ul>
+<li><strong>${words.stop}</strong> ${t.stop}</li>
+<li><strong>${words.list}</strong> ${t.list}</li>
+<li><strong>${words.help}</strong> ${t.help}</li>
+<li><strong>${words.language}</strong> ${t.language}</li>
+</ul>
+<p class="hint">${t.rates}</p>`
+    : html`<p>${t.noNumber}</p>`
+}
+</section>`;
+}
