@@ -13,6 +13,7 @@ import { apiRoutes } from "./routes/api/index.ts";
 import { devRoutes } from "./routes/dev.ts";
 import { devPhoneRoutes } from "./routes/dev-phone.ts";
 import { emailConfirmRoutes } from "./routes/email-confirm.ts";
+import { feedRoutes } from "./routes/feeds.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { alertPageRoutes } from "./routes/public/alert.ts";
 import { homeRoutes } from "./routes/public/home.ts";
@@ -60,6 +61,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", homeRoutes);
   app.route("/", alertPageRoutes);
   app.route("/", subscribeRoutes);
+  app.route("/feeds", feedRoutes);
   app.route("/api/v1", apiRoutes);
   app.route("/webhooks/twilio", twilioSmsRoutes);
   app.route("/email", emailConfirmRoutes);

@@ -92,20 +92,20 @@ async function withTexts(db: DbOrTx, rows: Row[]): Promise<PublicAlert[]> {
   }));
 }
 
-/** Live now: published, not expired, not withdrawn, not a drill; newest first; optionally for one ZIP. */
+/** Live now: published, not expired, not withdrawn, not a drill (unless asked); newest first; optionally for one ZIP. */
 export async function listActiveAlerts({
   ctx,
   input,
 }: {
   ctx: Ctx;
-  input: { zip?: string; now: Date; limit?: number };
+  input: { zip?: string; now: Date; limit?: number; drills?: boolean };
 }): Promise<PublicAlert[]> {
   let query = baseQuery(ctx.db)
     .where("status", "=", "published")
-    .where("is_drill", "=", false)
     .where("expires_at", ">", input.now)
     .orderBy("published_at", "desc")
     .limit(input.limit ?? 100);
+  if (!input.drills) query = query.where("is_drill", "=", false);
   if (input.zip) {
     const zip = input.zip;
     query = query.where((eb) => eb(eb.val(zip), "=", eb.fn.any("target_zips")));
