@@ -10,6 +10,7 @@ import type { AppContext } from "./context.ts";
 import { ApiError, errorBody } from "./http/errors.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { apiRoutes } from "./routes/api/index.ts";
+import { consoleRoutes } from "./routes/console/index.ts";
 import { devRoutes } from "./routes/dev.ts";
 import { devPhoneRoutes } from "./routes/dev-phone.ts";
 import { emailConfirmRoutes } from "./routes/email-confirm.ts";
@@ -62,6 +63,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", alertPageRoutes);
   app.route("/", subscribeRoutes);
   app.route("/feeds", feedRoutes);
+  app.route("/console", consoleRoutes);
   app.route("/api/v1", apiRoutes);
   app.route("/webhooks/twilio", twilioSmsRoutes);
   app.route("/email", emailConfirmRoutes);

@@ -1,0 +1,170 @@
+/**
+ * The operator console at /console: server-rendered pages over the same services as the operator
+ * API (/api/v1), for a person signed in with the session cookie (API keys are for integrations,
+ * not the console). Every page is `Cache-Control: no-store`; every POST carries the CSRF token
+ * (src/http/csrf.ts) or is refused with 403 and changes nothing.
+ */
+import { Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { html } from "hono/html";
+import type { AppEnv } from "../../app.ts";
+import { clearSessionCookie, clientIp, SESSION_COOKIE, setSessionCookie } from "../../http/authenticate.ts";
+import {
+  CSRF_FIELD,
+  CSRF_HEADER,
+  crossSite,
+  loginCsrfToken,
+  loginCsrfValid,
+  sameToken,
+  sessionCsrfToken,
+} from "../../http/csrf.ts";
+import { consolePage, csrfField, formErrors, input } from "../../pages/console/chrome.ts";
+import { authenticateSession } from "../../services/sessions/authenticate.ts";
+import { endSession } from "../../services/sessions/end-session.ts";
+import { LoginRateLimitedError, loginUser } from "../../services/sessions/login.ts";
+import { adminRoutes } from "./admin.ts";
+import { alertConsoleRoutes } from "./alerts.ts";
+import { sightingConsoleRoutes } from "./sightings.ts";
+import { type ConsoleEnv, errorsFrom, readForm, text, view } from "./support.ts";
+
+const forbiddenPage = (localMode: boolean) =>
+  consolePage(
+    { actor: null, csrf: "", localMode },
+    "Refused",
+    html`<h1>This form was refused</h1>
+<p role="alert">It did not carry a valid security token: it may have come from another site, or from a page
+opened before you last signed in. Nothing was changed. <a href="/console">Go back to the console</a>, reload the page and try again.</p>`,
+  );
+
+const login = new Hono<AppEnv>()
+  .get("/login", (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.html(loginPage(c.get("ctx").config.localMode, loginCsrfToken(c), "", {}));
+  })
+  .post("/login", async (c) => {
+    c.header("Cache-Control", "no-store");
+    const ctx = c.get("ctx");
+    const form = await readForm(c);
+    if (crossSite(c, ctx.config.publicUrl) || !loginCsrfValid(c, form[CSRF_FIELD])) {
+      return c.html(forbiddenPage(ctx.config.localMode), 403);
+    }
+    const email = text(form, "email");
+    const password = typeof form.password === "string" ? form.password : "";
+    const token = loginCsrfToken(c);
+    if (!email || !password) {
+      const errors = {
+        ...(email ? {} : { email: "Enter your email address" }),
+        ...(password ? {} : { password: "Enter your password" }),
+      };
+      return c.html(loginPage(ctx.config.localMode, token, email, errors), 400);
+    }
+    try {
+      const result = await loginUser({ ctx, input: { email, password, ip: clientIp(c) } });
+      setSessionCookie(c, result.token, ctx.config.operators.sessionAbsoluteHours * 3600);
+      return c.redirect("/console", 303);
+    } catch (error) {
+      if (error instanceof LoginRateLimitedError) c.header("Retry-After", String(error.retryAfterSeconds));
+      const errors = errorsFrom(error);
+      const status = error instanceof LoginRateLimitedError ? 429 : 401;
+      return c.html(
+        loginPage(
+          ctx.config.localMode,
+          token,
+          email,
+          status === 401 ? { password: errors.form ?? "Wrong email or password" } : errors,
+        ),
+        status,
+      );
+    }
+  });
+
+function loginPage(localMode: boolean, csrf: string, email: string, errors: Record<string, string>) {
+  return consolePage(
+    { actor: null, csrf, localMode },
+    "Sign in",
+    html`<h1>Sign in to the Aviso console</h1>
+${formErrors(errors.form ? { form: errors.form } : {})}
+<form method="post" action="/console/login">
+${csrfField(csrf)}
+${input({ name: "email", label: "Email", type: "email", value: email, errors, required: true, attrs: html` autocomplete="username"` })}
+${input({ name: "password", label: "Password", type: "password", errors, required: true, attrs: html` autocomplete="current-password"` })}
+<button type="submit">Sign in</button>
+</form>`,
+  );
+}
+
+export const consoleRoutes = new Hono<AppEnv>();
+consoleRoutes.use(async (c, next) => {
+  await next();
+  c.header("Cache-Control", "no-store");
+});
+consoleRoutes.route("/", login);
+
+const signedIn = new Hono<ConsoleEnv>();
+signedIn.use(async (c, next) => {
+  const ctx = c.get("ctx");
+  const token = getCookie(c, SESSION_COOKIE, "host");
+  const actor = token ? await authenticateSession({ ctx, input: { token } }) : null;
+  if (!actor?.sessionId) {
+    if (c.req.method === "GET" && !c.req.path.endsWith("/progress")) return c.redirect("/console/login", 303);
+    return c.html(forbiddenPage(ctx.config.localMode), 403);
+  }
+  const csrf = sessionCsrfToken(ctx.pii, actor.sessionId);
+  if (!["GET", "HEAD"].includes(c.req.method)) {
+    const type = c.req.header("content-type") ?? "";
+    const given = type.startsWith("application/json")
+      ? c.req.header(CSRF_HEADER)
+      : (await readForm(c))[CSRF_FIELD];
+    if (crossSite(c, ctx.config.publicUrl) || !sameToken(csrf, given)) {
+      return c.html(forbiddenPage(ctx.config.localMode), 403);
+    }
+  }
+  c.set("actor", actor);
+  c.set("csrf", csrf);
+  await next();
+});
+signedIn.get("/", (c) => {
+  const actor = c.get("actor");
+  const { config } = c.get("ctx");
+  const tasks: [string, string, string][] = [];
+  if (["operator", "verifier"].includes(actor.role)) {
+    tasks.push(["/console/sightings/new", "Log a sighting", "from a hotline call"]);
+    tasks.push(["/console/sightings", "Sightings board", "dispatch, verify, resolve"]);
+    tasks.push(["/console/alerts/new", "Draft an alert", "from scratch"]);
+  }
+  tasks.push([
+    "/console/alerts",
+    "Alerts and the approval queue",
+    "review what will be sent, approve, publish, follow up",
+  ]);
+  if (actor.role === "comms")
+    tasks.push(["/console/statements/new", "Draft an official statement", "city-wide or by ZIP"]);
+  if (actor.role === "admin") {
+    tasks.push(["/console/users", "Users", "accounts and roles"]);
+    tasks.push(["/console/keys", "API keys", "for integrations"]);
+    tasks.push(["/console/audit", "Audit log", "who did what"]);
+  }
+  return c.html(
+    consolePage(
+      view(c),
+      "Console",
+      html`<h1>Hello, ${actor.name}</h1>
+<ul>${tasks.map(([href, label, what]) => html`<li><a href="${href}">${label}</a>: ${what}</li>`)}</ul>
+${
+  config.localMode
+    ? html`<h2>Local mode</h2><p>Messages go nowhere: read them in the <a href="/dev/outbox">dev outbox</a>, and text Aviso from the <a href="/dev/phone">phone simulator</a>.</p>`
+    : ""
+}`,
+    ),
+  );
+});
+signedIn.post("/logout", async (c) => {
+  const actor = c.get("actor");
+  await endSession({ ctx: c.get("ctx"), input: { sessionId: actor.sessionId!, userId: actor.subjectId } });
+  clearSessionCookie(c as unknown as Parameters<typeof clearSessionCookie>[0]);
+  return c.redirect("/console/login", 303);
+});
+signedIn.route("/", sightingConsoleRoutes);
+signedIn.route("/", alertConsoleRoutes);
+signedIn.route("/", adminRoutes);
+consoleRoutes.route("/", signedIn);

@@ -1,0 +1,330 @@
+/**
+ * The operator console through HTTP (no browser): sign-in, the whole path from a hotline call to a
+ * published alert by two people, the approver seeing exactly what will be sent, bad input shown
+ * next to the field with nothing changed, CSRF (missing, stale, forged, cross-site → 403), no-store
+ * on every console page, and role checks.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createUser } from "../../src/services/users/create-user.ts";
+import { ConsoleClient } from "../support/console.ts";
+import { appFor, PASSWORD } from "../support/operators.ts";
+import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
+
+let runtime: TestRuntime;
+let app: ReturnType<typeof appFor>;
+const accounts = {
+  operator: "ops@hotline.test",
+  verifier: "ver@hotline.test",
+  comms: "comms@city.test",
+  admin: "admin@hotline.test",
+} as const;
+
+beforeAll(async () => {
+  runtime = await createTestRuntime();
+  app = appFor(runtime);
+  for (const [role, email] of Object.entries(accounts)) {
+    await createUser({
+      ctx: runtime,
+      input: {
+        email,
+        name: `The ${role}`,
+        role: role as keyof typeof accounts,
+        organisation: role === "comms" ? "City of Oakland" : "Rapid Response Hotline",
+        password: PASSWORD,
+        actor: "system",
+      },
+    });
+  }
+}, 60_000);
+afterAll(async () => {
+  await runtime?.close();
+});
+
+async function as(role: keyof typeof accounts): Promise<ConsoleClient> {
+  const client = new ConsoleClient(app);
+  const res = await client.signIn(accounts[role], PASSWORD);
+  expect(res.status).toBe(303);
+  expect(res.headers.get("location")).toBe("/console");
+  return client;
+}
+
+const count = async (table: "sightings" | "alerts" | "users") =>
+  Number(
+    (
+      await runtime.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+describe("signing in", () => {
+  it("sends strangers to the login page, and every console page is no-store", async () => {
+    const anonymous = new ConsoleClient(app);
+    const res = await anonymous.get("/console/sightings");
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).toBe("/console/login");
+    const login = await anonymous.get("/console/login");
+    expect(login.headers.get("cache-control")).toBe("no-store");
+    const operator = await as("operator");
+    for (const path of [
+      "/console",
+      "/console/sightings",
+      "/console/sightings/new",
+      "/console/alerts",
+      "/console/alerts/new",
+    ]) {
+      const page = await operator.get(path);
+      expect(page.status, path).toBe(200);
+      expect(page.headers.get("cache-control"), path).toBe("no-store");
+      expect(page.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+    }
+  });
+
+  it("a wrong password is explained next to the field, and the email is kept", async () => {
+    const client = new ConsoleClient(app);
+    await client.get("/console/login");
+    const res = await client.post("/console/login", { email: accounts.operator, password: "not it at all" });
+    expect(res.status).toBe(401);
+    const page = await res.text();
+    expect(page).toContain('<p class="error" id="f-password-error">Wrong email or password</p>');
+    expect(page).toContain(`value="${accounts.operator}"`);
+    expect(client.cookies.has("__Host-aviso_session")).toBe(false);
+  });
+
+  it("refuses a login form without its CSRF cookie", async () => {
+    const client = new ConsoleClient(app);
+    await client.get("/console/login");
+    const token = client.csrf;
+    client.cookies.clear();
+    const res = await client.post(
+      "/console/login",
+      { email: accounts.operator, password: PASSWORD },
+      { csrf: token },
+    );
+    expect(res.status).toBe(403);
+  });
+});
+
+describe("CSRF on console forms", () => {
+  it("a missing, stale, forged or cross-site token gets 403 and changes nothing", async () => {
+    const operator = await as("operator");
+    await operator.get("/console/sightings/new");
+    const stale = operator.csrf;
+    // Sign out and in again: the old page's token belongs to an ended session.
+    await operator.post("/console/logout", {});
+    await operator.signIn(accounts.operator, PASSWORD);
+    await operator.get("/console/sightings/new");
+    const fields = {
+      zip: "94607",
+      place: "Fruitvale BART",
+      observedAt: "2026-11-24T09:30",
+      agency: "ice",
+      activity: "sweep",
+      source: "hotline_call",
+    };
+    const before = await count("sightings");
+    for (const csrf of [null, stale, "A".repeat(43)]) {
+      const res = await operator.post("/console/sightings", fields, { csrf });
+      expect(res.status, String(csrf)).toBe(403);
+      expect(await res.text()).toContain("Nothing was changed");
+    }
+    await operator.get("/console/sightings/new");
+    const crossSite = await operator.post("/console/sightings", fields, {
+      headers: { origin: "https://evil.example" },
+    });
+    expect(crossSite.status).toBe(403);
+    expect(await count("sightings")).toBe(before);
+  });
+});
+
+describe("forms keep what was typed and change nothing on bad input", () => {
+  it("the intake form shows each error next to its field", async () => {
+    const operator = await as("operator");
+    await operator.get("/console/sightings/new");
+    const before = await count("sightings");
+    const res = await operator.post("/console/sightings", {
+      zip: "946",
+      place: "Fruitvale BART",
+      observedAt: "2026-11-24T09:30",
+      agency: "ice",
+      activity: "sweep",
+      source: "hotline_call",
+      description: "Two vans <b>at the entrance</b>",
+    });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toMatch(/<p class="error" id="f-zip-error">[^<]+<\/p>/);
+    expect(page).toContain('value="Fruitvale BART"');
+    expect(page).toContain("Two vans &lt;b&gt;at the entrance&lt;/b&gt;");
+    expect(await count("sightings")).toBe(before);
+  });
+
+  it("the composer refuses a draft without English, keeping the other languages", async () => {
+    const operator = await as("operator");
+    await operator.get("/console/alerts/new");
+    const before = await count("alerts");
+    const res = await operator.post("/console/alerts", {
+      "texts.es.headline": "Agentes en Fruitvale",
+      "texts.es.body": "Voluntarios confirmaron agentes.",
+      "texts.es.smsText": "Agentes confirmados en Fruitvale.",
+      priority: "alert",
+      zips: "94601",
+      channels: ["sms", "email"],
+    });
+    expect(res.status).toBe(400);
+    const page = await res.text();
+    expect(page).toContain('id="f-texts-en-headline-error"');
+    expect(page).toContain("Agentes confirmados en Fruitvale.");
+    expect(await count("alerts")).toBe(before);
+  });
+});
+
+describe("from a hotline call to a published alert, by two people", () => {
+  it("logs, verifies, drafts, shows the approver exactly what is sent, approves, publishes", async () => {
+    const operator = await as("operator");
+    const verifier = await as("verifier");
+    await operator.get("/console/sightings/new");
+    const logged = await operator.post("/console/sightings", {
+      zip: "94607",
+      place: "7th St & Broadway",
+      crossStreets: "by the laundromat",
+      observedAt: "2026-11-24T09:30",
+      agency: "ice",
+      activity: "targeted_arrest",
+      vehicles: "2",
+      agents: "4",
+      source: "hotline_call",
+      reporterCallback: "(510) 555-0177",
+    });
+    expect(logged.status).toBe(303);
+    const sightingPath = logged.headers.get("location")!;
+    expect(sightingPath).toMatch(/^\/console\/sightings\/[0-9a-f-]{36}$/);
+
+    await verifier.get(sightingPath);
+    expect(verifier.lastPage).toContain("Decide");
+    expect(
+      (await verifier.post(`${sightingPath}/verifications`, { method: "responder_on_scene", notes: "Seen" }))
+        .status,
+    ).toBe(303);
+    expect((await verifier.post(`${sightingPath}/resolve`, { status: "verified" })).status).toBe(303);
+    expect((await operator.get("/console/sightings")).status).toBe(200);
+    expect(operator.lastPage).toContain("Verified (1)");
+
+    await operator.get(sightingPath);
+    const drafted = await operator.post(`${sightingPath}/alert`, {});
+    expect(drafted.status).toBe(303);
+    const alertPath = drafted.headers.get("location")!;
+    await operator.get(alertPath);
+    expect(operator.lastPage).toContain("Waiting for a verifier");
+
+    await verifier.get("/console/alerts");
+    expect(verifier.lastPage).toContain(`href="${alertPath}"`);
+    await verifier.get(alertPath);
+    const page = verifier.lastPage;
+    expect(page).toContain("Exactly what will be sent");
+    expect(page).toContain("VERIFIED: ICE arrest near 7th St &amp; Broadway");
+    expect(page).toContain("VERIFICADO:");
+    const hash = /name="hash" value="([0-9a-f]{64})"/.exec(page)?.[1];
+    expect(hash).toBeDefined();
+    expect(page).toContain(`<code class="hash">${hash}</code>`);
+
+    // The operator cannot approve (wrong role), and a stale hash is refused.
+    await operator.get(alertPath);
+    expect((await operator.post(`${alertPath}/approve`, { hash: hash!, publishNow: "on" })).status).toBe(403);
+    const wrong = await verifier.post(`${alertPath}/approve`, { hash: "0".repeat(64), publishNow: "on" });
+    expect(wrong.status).toBe(409);
+    expect(await wrong.text()).toContain("Nothing was changed");
+
+    await verifier.get(alertPath);
+    const approved = await verifier.post(`${alertPath}/approve`, { hash: hash!, publishNow: "on" });
+    expect(approved.status).toBe(303);
+    await verifier.get(alertPath);
+    expect(verifier.lastPage).toContain("<strong>published</strong>");
+    expect(verifier.lastPage).toContain('data-progress="');
+
+    const id = alertPath.split("/").at(-1)!;
+    const publicPage = await (await app.request(`/alerts/${id}`)).text();
+    expect(publicPage).toContain("ICE arrest near 7th St &amp; Broadway");
+
+    const progress = await verifier.get(`${alertPath}/progress`);
+    expect(progress.headers.get("content-type")).toContain("text/event-stream");
+    const reader = progress.body!.getReader();
+    const first = new TextDecoder().decode((await reader.read()).value);
+    expect(first).toContain("event: figures");
+    await reader.cancel();
+  });
+
+  it("the live SMS preview composes the label and counts segments, with the CSRF header", async () => {
+    const operator = await as("operator");
+    await operator.get("/console/alerts/new");
+    const call = (headers: Record<string, string>) =>
+      app.request("/console/preview-sms", {
+        method: "POST",
+        headers: { "content-type": "application/json", cookie: operator.cookieHeader, ...headers },
+        body: JSON.stringify({
+          language: "es",
+          smsText: "Agentes en Fruitvale",
+          kind: "sighting",
+          drill: true,
+        }),
+      });
+    expect((await call({})).status).toBe(403);
+    const res = await call({ "x-csrf-token": operator.csrf });
+    expect(res.status).toBe(200);
+    const preview = (await res.json()) as {
+      text: string;
+      segments: number;
+      encoding: string;
+      description: string;
+    };
+    expect(preview.text).toBe("SIMULACRO · VERIFICADO: Agentes en Fruitvale");
+    expect(preview.segments).toBe(1);
+    expect(preview.description).toMatch(/characters · 1 segment/);
+  });
+});
+
+describe("roles", () => {
+  it("admins manage users and keys and read the audit log; others may not", async () => {
+    const admin = await as("admin");
+    await admin.get("/console/users");
+    const before = await count("users");
+    const bad = await admin.post("/console/users", {
+      name: "New",
+      email: "new@hotline.test",
+      role: "operator",
+      organisation: "Rapid Response Hotline",
+      password: "short",
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('id="f-password-error"');
+    expect(await count("users")).toBe(before);
+    await admin.get("/console/users");
+    const created = await admin.post("/console/users", {
+      name: "New",
+      email: "new@hotline.test",
+      role: "operator",
+      organisation: "Rapid Response Hotline",
+      password: "a long enough password",
+    });
+    expect(created.status).toBe(303);
+    await admin.get("/console/keys");
+    const key = await admin.post("/console/keys", {
+      name: "Dispatch board",
+      role: "operator",
+      organisation: "Rapid Response Hotline",
+    });
+    expect(key.status).toBe(200);
+    expect(await key.text()).toMatch(/<code>aviso_[A-Za-z0-9_-]+<\/code>/);
+    expect((await admin.get("/console/audit")).status).toBe(200);
+    expect(admin.lastPage).toContain("user.created");
+
+    const operator = await as("operator");
+    for (const path of ["/console/users", "/console/keys", "/console/audit"]) {
+      expect((await operator.get(path)).status, path).toBe(403);
+    }
+    const comms = await as("comms");
+    expect((await comms.get("/console/sightings")).status).toBe(403);
+    expect((await comms.get("/console/statements/new")).status).toBe(200);
+  });
+});
