@@ -182,6 +182,17 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 14)
     .default(48),
+  // Privacy and abuse (see docs/privacy.md).
+  BLIND_INDEX_KEY_PREVIOUS: base64Key,
+  STOPPED_SUBSCRIBER_ERASURE_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
+  DELIVERY_DETACH_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  INBOUND_MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  PUBLIC_POSTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
 });
 
 export type ServiceArea =
@@ -291,6 +302,16 @@ export type WebSettings = {
   signupsPerIpPerHour: number;
 };
 
+/** How long what need not be kept is kept (housekeeping; see docs/privacy.md). */
+export type RetentionSettings = {
+  /** A stopped subscriber is erased (address, ZIPs, consent, ledger links) by this many hours after STOP. */
+  stoppedSubscriberErasureHours: number;
+  /** Ledger rows lose their subscriber and provider message id this many days after they were written. */
+  deliveryDetachDays: number;
+  /** Inbound SMS records (MessageSid, sender's blind index, reply) are deleted after this many days. */
+  inboundMessageDays: number;
+};
+
 /** Said by HELP when PROGRAM_HOTLINE is unset outside production: a fictional 555-01xx number. */
 export const PLACEHOLDER_HOTLINE = "(555) 010-0199";
 
@@ -304,6 +325,11 @@ export type Config = {
   logLevel: string;
   piiKeyring?: { id: string; key: Buffer }[];
   blindIndexKey?: Buffer;
+  /** The blind-index key being rotated away from: looked up as well until `aviso keys rotate` is done. */
+  previousBlindIndexKey?: Buffer;
+  retention: RetentionSettings;
+  /** POSTs that need no sign-in (forms, login, sign-ups), per client IP per minute, per process. */
+  publicPostsPerIpPerMinute: number;
   serviceArea: ServiceArea;
   sms?: SmsProvider;
   email?: EmailProvider;
@@ -358,6 +384,12 @@ export function loadConfig(env: Env): Config {
       problems.push("PUBLIC_URL: required in production (webhook signatures are checked against it)");
     if (!e.PROGRAM_HOTLINE) problems.push("PROGRAM_HOTLINE: required in production (HELP replies give it)");
   }
+  if (
+    e.BLIND_INDEX_KEY_PREVIOUS &&
+    (!e.BLIND_INDEX_KEY || e.BLIND_INDEX_KEY_PREVIOUS === e.BLIND_INDEX_KEY)
+  ) {
+    problems.push("BLIND_INDEX_KEY_PREVIOUS: only with a different BLIND_INDEX_KEY (the new key)");
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -370,6 +402,15 @@ export function loadConfig(env: Env): Config {
     logLevel: e.LOG_LEVEL,
     piiKeyring: e.PII_ENCRYPTION_KEYS ? (parseKeyring(e.PII_ENCRYPTION_KEYS) ?? undefined) : undefined,
     blindIndexKey: e.BLIND_INDEX_KEY ? Buffer.from(e.BLIND_INDEX_KEY, "base64") : undefined,
+    previousBlindIndexKey: e.BLIND_INDEX_KEY_PREVIOUS
+      ? Buffer.from(e.BLIND_INDEX_KEY_PREVIOUS, "base64")
+      : undefined,
+    retention: {
+      stoppedSubscriberErasureHours: e.STOPPED_SUBSCRIBER_ERASURE_HOURS,
+      deliveryDetachDays: e.DELIVERY_DETACH_DAYS,
+      inboundMessageDays: e.INBOUND_MESSAGE_RETENTION_DAYS,
+    },
+    publicPostsPerIpPerMinute: e.PUBLIC_POSTS_PER_IP_PER_MINUTE,
     serviceArea: parseServiceArea(e.SERVICE_AREA)!,
     sms,
     email: email ? { smtpUrl: email[0], from: email[1] } : undefined,

@@ -1,18 +1,27 @@
 /**
- * Housekeeping: periodic deletion of what need not be kept. For now, the local outbox, whose
- * messages are only for a developer to look at; later retention rules join here.
+ * Housekeeping: periodic deletion of what need not be kept: the local outbox, Text-a-ZIP's
+ * records, operators' leftovers, stopped subscribers (erased) and old ledger rows (detached from
+ * people). docs/privacy.md lists every window; workers/index.ts schedules the tasks.
  */
 import { z } from "zod";
 import type { AppContext } from "../src/context.ts";
+import { detachDeliveries } from "../src/services/retention/detach-deliveries.ts";
+import { eraseStoppedSubscribers } from "../src/services/retention/erase-stopped-subscribers.ts";
 import { purgeReporterCallbacks } from "../src/services/sightings/reporter-callback.ts";
 
 export const OUTBOX_RETENTION_DAYS = 7;
 
-/** Text-a-ZIP's records: inbound messages (by MessageSid), the phone simulator's transcript. */
+/** The phone simulator's transcript (inbound messages: INBOUND_MESSAGE_RETENTION_DAYS). */
 export const INBOUND_RETENTION_DAYS = 7;
 
 export const housekeepingPayload = z.object({
-  task: z.enum(["purge-outbox", "purge-text-a-zip", "purge-operators"]),
+  task: z.enum([
+    "purge-outbox",
+    "purge-text-a-zip",
+    "purge-operators",
+    "erase-stopped-subscribers",
+    "detach-deliveries",
+  ]),
 });
 export type HousekeepingPayload = z.infer<typeof housekeepingPayload>;
 
@@ -28,6 +37,10 @@ export async function runHousekeeping(ctx: AppContext, payload: unknown): Promis
       return purgeTextAZip(ctx);
     case "purge-operators":
       return purgeOperators(ctx);
+    case "erase-stopped-subscribers":
+      return { deleted: await eraseStoppedSubscribers(ctx) };
+    case "detach-deliveries":
+      return { deleted: await detachDeliveries(ctx) };
   }
 }
 
@@ -56,15 +69,17 @@ async function purgeOperators(ctx: AppContext): Promise<{ deleted: number }> {
 }
 
 /**
- * What Text-a-ZIP need not keep: inbound-message records and simulator transcripts after 7 days,
- * rate counters after a day, used or expired email confirmations after 7 days, and email
- * subscribers who never confirmed (pending, with no confirmation still open).
+ * What Text-a-ZIP need not keep: inbound-message records after INBOUND_MESSAGE_RETENTION_DAYS,
+ * simulator transcripts after 7 days, rate counters after a day, email confirmations once expired
+ * (used ones 7 days after use, so a second click still says "confirmed"), and email subscribers
+ * who never confirmed (pending, with no confirmation still open).
  */
 async function purgeTextAZip(ctx: AppContext): Promise<{ deleted: number }> {
   const now = ctx.clock.now().getTime();
   const retention = new Date(now - INBOUND_RETENTION_DAYS * 86_400_000);
+  const inbound = new Date(now - ctx.config.retention.inboundMessageDays * 86_400_000);
   const results = await Promise.all([
-    ctx.db.deleteFrom("inbound_messages").where("received_at", "<", retention).executeTakeFirst(),
+    ctx.db.deleteFrom("inbound_messages").where("received_at", "<", inbound).executeTakeFirst(),
     ctx.db.deleteFrom("phone_simulator_messages").where("created_at", "<", retention).executeTakeFirst(),
     ctx.db
       .deleteFrom("sms_rate_counters")
@@ -89,7 +104,12 @@ async function purgeTextAZip(ctx: AppContext): Promise<{ deleted: number }> {
   ]);
   const confirmations = await ctx.db
     .deleteFrom("email_confirmations")
-    .where((eb) => eb.or([eb("expires_at", "<", retention), eb("confirmed_at", "<", retention)]))
+    .where((eb) =>
+      eb.or([
+        eb.and([eb("confirmed_at", "is", null), eb("expires_at", "<=", new Date(now))]),
+        eb("confirmed_at", "<", retention),
+      ]),
+    )
     .executeTakeFirst();
   const deleted = [...results, confirmations].reduce((sum, r) => sum + Number(r.numDeletedRows), 0);
   return { deleted };

@@ -41,6 +41,20 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
     { task: "purge-operators" },
     { key: "purge-operators" },
   );
+  // A stopped subscriber must be gone by STOPPED_SUBSCRIBER_ERASURE_HOURS (erasure runs with 10
+  // minutes to spare); old ledger rows are detached from people once an hour.
+  await ctx.boss.schedule(
+    QUEUES.housekeeping,
+    "*/5 * * * *",
+    { task: "erase-stopped-subscribers" },
+    { key: "erase-stopped-subscribers" },
+  );
+  await ctx.boss.schedule(
+    QUEUES.housekeeping,
+    "53 * * * *",
+    { task: "detach-deliveries" },
+    { key: "detach-deliveries" },
+  );
   // A resident waits for this mail, so poll every second too (NOTIFY wake-ups are coalesced).
   const emailConfirmations = await ctx.boss.work(
     QUEUES.emailConfirmation,

@@ -1,0 +1,274 @@
+/**
+ * Retention, against a clock the test moves: a stopped subscriber is erased by the deadline (and
+ * not before, so START still restores their ZIPs); the ledger is detached from people after its
+ * window with the figures intact; inbound records and expired email confirmations go; and every
+ * task is scheduled through pg-boss.
+ */
+import { randomBytes } from "node:crypto";
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
+import { addressIndex } from "../../src/security/addresses.ts";
+import { publishAlert } from "../../src/services/alerts/publish.ts";
+import { runHousekeeping } from "../../workers/housekeeping.ts";
+import { startWorkers } from "../../workers/index.ts";
+import { addAlert, ledger } from "../support/fanout.ts";
+import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
+import { phone } from "../support/sms-webhook.ts";
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Real time plus an offset the test moves forward. */
+const clock = { offset: 0, now: () => new Date(Date.now() + clock.offset) };
+
+let runtime: TestRuntime;
+let app: ReturnType<typeof createApp>;
+beforeAll(async () => {
+  runtime = await createTestRuntime({
+    clock,
+    env: {
+      STOPPED_SUBSCRIBER_ERASURE_HOURS: "24",
+      DELIVERY_DETACH_DAYS: "30",
+      INBOUND_MESSAGE_RETENTION_DAYS: "7",
+    },
+  });
+  app = createApp(runtime);
+});
+afterAll(() => runtime.close());
+
+const housekeeping = (task: string) => runHousekeeping(runtime, { task });
+
+function randomPhone(): string {
+  return `+1510${String(2_000_000 + (randomBytes(3).readUIntBE(0, 3) % 7_000_000)).padStart(7, "0")}`;
+}
+
+async function subscriberOf(number: string) {
+  return runtime.db
+    .selectFrom("subscribers")
+    .selectAll()
+    .where("channel", "=", "sms")
+    .where("address_index", "=", addressIndex(runtime.pii, "sms", number))
+    .executeTakeFirst();
+}
+
+/** Publishes an alert to `zip` and marks its SMS rows sent with provider ids, as a worker would. */
+async function alertSentTo(zip: string): Promise<string> {
+  const alertId = await addAlert(runtime, { zips: [zip] });
+  await publishAlert({ ctx: runtime, input: { alertId } });
+  await sql`UPDATE deliveries SET status = 'sent', provider_id = 'SM' || md5(id::text), sent_at = now()
+    WHERE alert_id = ${alertId}`.execute(runtime.db);
+  return alertId;
+}
+
+async function figures(alertId: string) {
+  const rows = await ledger(runtime, alertId);
+  return rows.map(({ channel, status, zip, attempts }) => ({ channel, status, zip, attempts }));
+}
+
+describe("a stopped subscriber", () => {
+  it("is erased by the deadline, with its ZIPs, consent, inbound records and ledger links", async () => {
+    clock.offset = 0;
+    const resident = phone(app, runtime, randomPhone());
+    expect((await resident.send("94607 94606")).status).toBe(200);
+    const subscriber = (await subscriberOf(resident.number))!;
+    const alertId = await alertSentTo("94607");
+    const before = await figures(alertId);
+    expect(before).toHaveLength(1);
+    expect((await resident.send("STOP")).messages).toHaveLength(1);
+
+    // 23 hours on: still there (START would restore the ZIPs).
+    clock.offset = 23 * HOUR;
+    expect(await housekeeping("erase-stopped-subscribers")).toEqual({ deleted: 0 });
+    expect(await subscriberOf(resident.number)).toBeDefined();
+
+    // At the deadline: gone, and nothing that carried its index or its id is left.
+    clock.offset = 24 * HOUR;
+    expect(await housekeeping("erase-stopped-subscribers")).toEqual({ deleted: 1 });
+    expect(await subscriberOf(resident.number)).toBeUndefined();
+    const index = addressIndex(runtime.pii, "sms", resident.number);
+    const left = await sql<{ n: string }>`
+      SELECT (SELECT count(*) FROM subscriptions WHERE subscriber_id = ${subscriber.id})
+           + (SELECT count(*) FROM consent_events WHERE subscriber_id = ${subscriber.id})
+           + (SELECT count(*) FROM deliveries WHERE subscriber_id = ${subscriber.id})
+           + (SELECT count(*) FROM inbound_messages WHERE sender_index = ${index})
+           + (SELECT count(*) FROM sms_rate_counters WHERE key = ${index}) AS n`.execute(runtime.db);
+    expect(Number(left.rows[0]!.n)).toBe(0);
+
+    // The ledger keeps its figures, without the person or the provider's message id.
+    expect(await figures(alertId)).toEqual(before);
+    const rows = await ledger(runtime, alertId);
+    expect(rows.every((row) => row.subscriber_id === null && row.provider_id === null)).toBe(true);
+
+    // The erasure is audited as a count, never an id.
+    const audit = await runtime.db
+      .selectFrom("audit_log")
+      .selectAll()
+      .where("action", "=", "retention.subscribers_erased")
+      .execute();
+    expect(audit.at(-1)?.details).toEqual({ count: 1 });
+    expect(audit.at(-1)?.target_id).toBeNull();
+  });
+
+  it("who texts START before the deadline gets their ZIPs back", async () => {
+    clock.offset = 0;
+    const resident = phone(app, runtime, randomPhone());
+    await resident.send("94601 94602");
+    await resident.send("STOP");
+    clock.offset = 20 * HOUR;
+    await housekeeping("erase-stopped-subscribers");
+    const [started] = (await resident.send("START")).messages;
+    expect(started).toMatch(/94601/);
+    expect(started).toMatch(/94602/);
+    clock.offset = 80 * HOUR;
+    await housekeeping("erase-stopped-subscribers");
+    expect((await subscriberOf(resident.number))?.status).toBe("active");
+  });
+
+  it("who texts again after erasure is a stranger: STOP is confirmed, a ZIP subscribes from scratch", async () => {
+    clock.offset = 0;
+    const resident = phone(app, runtime, randomPhone());
+    await resident.send("94603");
+    const first = (await subscriberOf(resident.number))!;
+    await resident.send("STOP");
+    clock.offset = 25 * HOUR;
+    await housekeeping("erase-stopped-subscribers");
+
+    // Nothing to resume: START says to text a ZIP; STOP is confirmed again and stores nothing.
+    expect((await resident.send("START")).messages[0]).toMatch(/\d{5}/);
+    expect(await subscriberOf(resident.number)).toBeUndefined();
+    expect((await resident.send("STOP")).messages).toHaveLength(1);
+    expect(await subscriberOf(resident.number)).toBeUndefined();
+
+    await resident.send("94605");
+    const again = (await subscriberOf(resident.number))!;
+    expect(again.id).not.toBe(first.id);
+    expect(again.status).toBe("active");
+    const zips = await runtime.db
+      .selectFrom("subscriptions")
+      .select("zip")
+      .where("subscriber_id", "=", again.id)
+      .execute();
+    expect(zips.map((row) => row.zip)).toEqual(["94605"]);
+    const consent = await runtime.db
+      .selectFrom("consent_events")
+      .select(["kind", "keyword"])
+      .where("subscriber_id", "=", again.id)
+      .execute();
+    expect(consent).toEqual([{ kind: "opt_in", keyword: "subscribe" }]);
+  });
+});
+
+describe("the delivery ledger", () => {
+  it("is detached from subscribers after its window; queued rows and the figures stay", async () => {
+    clock.offset = 0;
+    const resident = phone(app, runtime, randomPhone());
+    await resident.send("94609");
+    const subscriber = (await subscriberOf(resident.number))!;
+    const sent = await alertSentTo("94609");
+    const queuedAlert = await addAlert(runtime, { zips: ["94609"] });
+    await publishAlert({ ctx: runtime, input: { alertId: queuedAlert } });
+    const before = await figures(sent);
+
+    clock.offset = 29 * DAY;
+    await housekeeping("detach-deliveries");
+    expect((await ledger(runtime, sent)).every((row) => row.subscriber_id === subscriber.id)).toBe(true);
+
+    clock.offset = 30 * DAY + HOUR;
+    expect((await housekeeping("detach-deliveries")).deleted).toBeGreaterThan(0);
+    const rows = await ledger(runtime, sent);
+    expect(rows.every((row) => row.subscriber_id === null && row.provider_id === null)).toBe(true);
+    expect(await figures(sent)).toEqual(before);
+    // A row nobody has sent yet keeps its subscriber (the worker needs it).
+    expect((await ledger(runtime, queuedAlert)).map((row) => row.subscriber_id)).toEqual([subscriber.id]);
+    // The subscriber is still subscribed: only the ledger forgot them.
+    expect((await subscriberOf(resident.number))?.status).toBe("active");
+  });
+});
+
+describe("Text-a-ZIP records", () => {
+  it("inbound messages go after INBOUND_MESSAGE_RETENTION_DAYS", async () => {
+    clock.offset = 0;
+    const resident = phone(app, runtime, randomPhone());
+    await resident.send("HELP");
+    const index = addressIndex(runtime.pii, "sms", resident.number);
+    const count = async () =>
+      (
+        await runtime.db
+          .selectFrom("inbound_messages")
+          .select("message_sid")
+          .where("sender_index", "=", index)
+          .execute()
+      ).length;
+    clock.offset = 6 * DAY;
+    await housekeeping("purge-text-a-zip");
+    expect(await count()).toBe(1);
+    clock.offset = 7 * DAY + HOUR;
+    await housekeeping("purge-text-a-zip");
+    expect(await count()).toBe(0);
+  });
+
+  it("an email confirmation is deleted once expired; a used one a week after use", async () => {
+    clock.offset = 0;
+    const resident = phone(app, runtime, randomPhone());
+    await resident.send("94610");
+    await resident.send("EMAIL someone.retention@example.org");
+    const subscriber = (await subscriberOf(resident.number))!;
+    const open = async () =>
+      runtime.db
+        .selectFrom("email_confirmations as c")
+        .innerJoin("subscribers as s", "s.id", "c.subscriber_id")
+        .select(["c.id", "c.expires_at"])
+        .where("s.channel", "=", "email")
+        .where("c.created_at", ">=", new Date(Date.now() - HOUR))
+        .execute();
+    const [confirmation] = await open();
+    expect(confirmation).toBeDefined();
+    expect(subscriber).toBeDefined();
+    clock.offset = confirmation!.expires_at.getTime() - Date.now() - HOUR;
+    await housekeeping("purge-text-a-zip");
+    expect(await open()).toHaveLength(1);
+    clock.offset = confirmation!.expires_at.getTime() - Date.now() + 60_000;
+    await housekeeping("purge-text-a-zip");
+    expect(
+      await runtime.db
+        .selectFrom("email_confirmations")
+        .select("id")
+        .where("id", "=", confirmation!.id)
+        .execute(),
+    ).toHaveLength(0);
+  });
+});
+
+describe("scheduling", () => {
+  it("puts every retention task on pg-boss's schedule, and runs one through the queue", async () => {
+    clock.offset = 0;
+    const workers = await startWorkers(runtime);
+    try {
+      const schedules = await runtime.boss.getSchedules();
+      const tasks = schedules.map((s) => (s.data as { task?: string } | undefined)?.task);
+      for (const task of [
+        "purge-outbox",
+        "purge-text-a-zip",
+        "purge-operators",
+        "erase-stopped-subscribers",
+        "detach-deliveries",
+      ]) {
+        expect(tasks).toContain(task);
+      }
+      const erase = schedules.find((s) => (s.data as { task?: string }).task === "erase-stopped-subscribers");
+      expect(erase?.cron).toBe("*/5 * * * *");
+
+      const id = await runtime.boss.send("housekeeping", { task: "erase-stopped-subscribers" });
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const job = await runtime.boss.getJobById("housekeeping", id!);
+        if (job?.state === "completed") break;
+        if (Date.now() > deadline) throw new Error(`job still ${job?.state}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await workers.stop();
+    }
+  });
+});
