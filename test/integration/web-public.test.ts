@@ -413,3 +413,48 @@ describe("web push sign-up", () => {
     expect(outside.message).toContain("00000");
   });
 });
+
+describe("email confirmation links", () => {
+  it("an expired link says it expired and how to get a new one, in the subscriber's language, changing nothing", async () => {
+    const { startWebEmailOptIn } = await import("../../src/services/subscriptions/start-web-email-opt-in.ts");
+    const { confirmationToken } = await import("../../src/services/subscriptions/email-token.ts");
+    await startWebEmailOptIn({
+      ctx: runtime,
+      input: { email: "late@example.org", zips: ["94607"], language: "es" },
+    });
+    const row = await runtime.db
+      .selectFrom("email_confirmations")
+      .select(["id", "subscriber_id"])
+      .where("language", "=", "es")
+      .orderBy("created_at", "desc")
+      .executeTakeFirstOrThrow();
+    await runtime.db
+      .updateTable("email_confirmations")
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where("id", "=", row.id)
+      .execute();
+    const token = confirmationToken(runtime.pii, row.id);
+    const shown = await get(`/email/confirm?token=${token}`);
+    expect(shown.status).toBe(410);
+    const page = await shown.text();
+    expect(page).toContain('<html lang="es">');
+    expect(page).toContain("Este enlace ya venció");
+    expect(page).toContain('href="/subscribe?lang=es"');
+    const posted = await postForm(app, "/email/confirm", { token });
+    expect(posted.status).toBe(410);
+    const subscriber = await runtime.db
+      .selectFrom("subscribers")
+      .select("status")
+      .where("id", "=", row.subscriber_id)
+      .executeTakeFirstOrThrow();
+    expect(subscriber.status).toBe("pending");
+  });
+
+  it("an unknown link explains what to do in the reader's language", async () => {
+    const res = await get(`/email/confirm?token=${"C".repeat(43)}`, { "accept-language": "vi" });
+    expect(res.status).toBe(404);
+    const page = await res.text();
+    expect(page).toContain('<html lang="vi">');
+    expect(page).toContain('href="/subscribe?lang=vi"');
+  });
+});

@@ -9,7 +9,10 @@ type App = ReturnType<typeof createApp>;
 export class ConsoleClient {
   cookies = new Map<string, string>();
   lastPage = "";
-  constructor(readonly app: App) {}
+  readonly app: App;
+  constructor(app: App) {
+    this.app = app;
+  }
 
   get cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");

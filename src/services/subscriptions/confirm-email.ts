@@ -13,6 +13,8 @@ import type { SubscriptionsContext } from "./types.ts";
 
 export type EmailConfirmation =
   | { state: "invalid" }
+  /** Past its expiry but not yet purged by housekeeping (after which it is simply invalid). */
+  | { state: "expired"; language: Language }
   | { state: "pending" | "confirmed"; language: Language; zips: string[] };
 
 type ConfirmContext = Pick<SubscriptionsContext, "db" | "clock">;
@@ -71,6 +73,6 @@ function view(
   if (!row) return { state: "invalid" };
   const zips = [...row.zips].sort();
   if (row.confirmed_at) return { state: "confirmed", language: row.language, zips };
-  if (row.expires_at.getTime() <= now.getTime()) return { state: "invalid" };
+  if (row.expires_at.getTime() <= now.getTime()) return { state: "expired", language: row.language };
   return { state: "pending", language: row.language, zips };
 }
