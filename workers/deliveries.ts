@@ -9,7 +9,7 @@ import { DELIVERY_QUEUES } from "../src/jobs/queues.ts";
 import { type DispatchContext, dispatchBatch, RetryLaterError } from "./dispatch.ts";
 
 /** Batches in flight per channel in one process. SMS is paced by its token bucket anyway. */
-export const DELIVERY_CONCURRENCY: Record<Channel, number> = { sms: 4, email: 4, push: 4 };
+export const DELIVERY_CONCURRENCY: Record<Channel, number> = { sms: 8, email: 8, push: 8 };
 
 export type DeliveryWorkerContext = DispatchContext & Pick<AppContext, "boss">;
 

@@ -6,7 +6,9 @@
  * text, which usually echoes the address.
  */
 import nodemailer from "nodemailer";
+import addressparser from "nodemailer/lib/addressparser";
 import type { EmailProvider } from "../config.ts";
+import { buildMime, MimeHeaderError } from "./mime.ts";
 import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 
 export type SmtpSenderOptions = {
@@ -20,26 +22,41 @@ export function createSmtpSender(provider: EmailProvider, options: SmtpSenderOpt
   const pool = options.pool ?? true;
   const transport = nodemailer.createTransport({
     url: provider.smtpUrl,
-    ...(pool ? { pool: true, maxConnections: options.maxConnections ?? 8, maxMessages: Infinity } : {}),
+    ...(pool ? { pool: true, maxConnections: options.maxConnections ?? 16, maxMessages: Infinity } : {}),
     connectionTimeout: 10_000,
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
   });
 
+  const envelopeFrom = envelopeAddress(provider.from);
+
   return {
     channel: "email",
     mode: "provider",
     async send(message: OutboundMessage) {
+      let mail: ReturnType<typeof buildMime>;
       try {
-        const info = await transport.sendMail({
+        mail = buildMime({
           from: provider.from,
           to: message.to,
-          subject: message.subject,
+          subject: message.subject ?? "",
           text: message.text,
           html: message.html,
           headers: message.headers,
         });
-        return { providerId: info.messageId };
+      } catch (error) {
+        if (error instanceof MimeHeaderError) {
+          throw new SendError(
+            "permanent",
+            "smtp header",
+            "smtp header: the address or subject cannot go in a mail header",
+          );
+        }
+        throw error;
+      }
+      try {
+        await transport.sendMail({ envelope: { from: envelopeFrom, to: [message.to] }, raw: mail.raw });
+        return { providerId: `<${mail.messageId}>` };
       } catch (error) {
         throw smtpSendError(error);
       }
@@ -48,6 +65,13 @@ export function createSmtpSender(provider: EmailProvider, options: SmtpSenderOpt
       transport.close();
     },
   };
+}
+
+/** "Aviso <alerts@example.org>" → "alerts@example.org", for MAIL FROM. */
+function envelopeAddress(from: string): string {
+  const [first] = addressparser(from, { flatten: true });
+  if (!first?.address) throw new Error("MAIL_FROM has no address");
+  return first.address;
 }
 
 /** Recipient rejected for good: no such mailbox, mailbox unavailable, bad address syntax. */

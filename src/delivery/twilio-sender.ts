@@ -51,6 +51,7 @@ export function createTwilioSender(provider: SmsProvider, options: TwilioSenderO
     authToken: provider.authToken,
     apiUrl: provider.apiUrl,
     timeoutMs: options.timeoutMs ?? 15_000,
+    nodeHttp: true,
   });
   const bucket = createTokenBucket(options.ratePerSecond);
   const callbackBase = `${options.publicUrl}${TWILIO_STATUS_PATH}`;

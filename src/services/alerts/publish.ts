@@ -87,7 +87,6 @@ export async function publishAlert({
         "channels",
       ])
       .where("id", "=", input.alertId)
-      .forUpdate()
       .executeTakeFirst();
     if (!alert) throw new PublishRefusedError("not_found", "No such alert");
     if (alert.status === "published") throw new PublishRefusedError("already_published", "Already published");
@@ -113,12 +112,6 @@ export async function publishAlert({
       .where("alert_id", "=", alert.id)
       .executeTakeFirstOrThrow();
     if (Number(texts.n) === 0) throw new PublishRefusedError("no_texts", "The alert has no texts to send");
-
-    await tx
-      .updateTable("alerts")
-      .set({ status: "published", published_at: now, updated_at: now })
-      .where("id", "=", alert.id)
-      .execute();
 
     // The channels the drafter chose (2026-11-24T0300-operators), as far as the priority allows.
     const channels = channelsFor(alert.priority, ctx.config).filter((c) => alert.channels.includes(c));
@@ -146,6 +139,29 @@ export async function publishAlert({
     for (const channel of channels) {
       const forChannel = jobs.filter((job) => job.data.channel === channel);
       if (forChannel.length > 0) await ctx.boss.insert(DELIVERY_QUEUES[channel], forChannel, { db });
+    }
+
+    // Marked published after the ledger insert, and without SELECT … FOR UPDATE before it: each
+    // ledger row's foreign-key check locks the alert row FOR KEY SHARE, and doing that on a row this
+    // transaction already locked or updated costs ~0.2 ms a row (10x the insert). The conditional
+    // UPDATE is the guard instead: of two concurrent publishes, the second waits on the first's
+    // ledger rows, then finds the alert published, and rolls back everything it wrote.
+    const marked = await tx
+      .updateTable("alerts")
+      .set({ status: "published", published_at: now, updated_at: now })
+      .where("id", "=", alert.id)
+      .where("status", "=", "approved")
+      .where("expires_at", ">", now)
+      .executeTakeFirst();
+    if (Number(marked.numUpdatedRows) !== 1) {
+      const current = await tx
+        .selectFrom("alerts")
+        .select("status")
+        .where("id", "=", alert.id)
+        .executeTakeFirst();
+      throw current?.status === "published"
+        ? new PublishRefusedError("already_published", "Published by someone else meanwhile")
+        : new PublishRefusedError("not_approved", "The alert changed while it was being published");
     }
 
     const deliveries: Record<Channel, number> = { sms: 0, email: 0, push: 0 };
