@@ -31,7 +31,7 @@ export async function createRuntime(
   options: { handle?: DatabaseHandle; clock?: Clock; senders?: SenderOptions } = {},
 ): Promise<Runtime> {
   const keys = loadKeys(config, (message) => log.warn(message));
-  const pii = createPiiCipher(keys.keyring, keys.blindIndexKey);
+  const pii = createPiiCipher(keys.keyring, keys.blindIndexKey, keys.previousBlindIndexKey);
 
   const handle = options.handle ?? (await openDatabase(config));
   try {

@@ -9,7 +9,7 @@ import type { AppContext } from "../src/context.ts";
 import { SendError } from "../src/delivery/sender.ts";
 import { openAddress } from "../src/security/addresses.ts";
 import { CONFIRMATION_MAIL } from "../src/services/subscriptions/email-confirmation-texts.ts";
-import { confirmationToken, confirmationUrl } from "../src/services/subscriptions/email-token.ts";
+import { confirmationUrl, storedConfirmationToken } from "../src/services/subscriptions/email-token.ts";
 
 export const emailConfirmationPayload = z.object({ confirmationId: z.uuid() });
 
@@ -33,6 +33,7 @@ export async function sendEmailConfirmation(
       "c.language",
       "c.expires_at",
       "c.confirmed_at",
+      "c.token_hash",
       "s.channel",
       "s.address_ciphertext",
       "s.address_key_id",
@@ -44,7 +45,7 @@ export async function sendEmailConfirmation(
   if (row.expires_at.getTime() <= ctx.clock.now().getTime()) return { sent: false, reason: "expired" };
 
   const to = openAddress(ctx.pii, "email", row);
-  const url = confirmationUrl(ctx.config.publicUrl, confirmationToken(ctx.pii, row.id));
+  const url = confirmationUrl(ctx.config.publicUrl, storedConfirmationToken(ctx.pii, row.id, row.token_hash));
   const mail = CONFIRMATION_MAIL[row.language];
   const hours = Math.max(1, Math.round((row.expires_at.getTime() - ctx.clock.now().getTime()) / 3_600_000));
   const words = {

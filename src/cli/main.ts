@@ -5,6 +5,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
+import { runKeys } from "./keys.ts";
 import { runMigrate } from "./migrate.ts";
 import { runServe } from "./serve.ts";
 import { runUser } from "./user.ts";
@@ -18,6 +19,9 @@ Commands:
   migrate                Apply database migrations and load the ZIP reference data, then exit
   user create --email E --name N --role R --org O
                          Create an account (the first admin, say); password from AVISO_PASSWORD or stdin
+  keys rotate [--batch-size N]
+                         Re-encrypt stored addresses under the first PII key and re-index them under
+                         BLIND_INDEX_KEY, in batches, while the service runs (docs/privacy.md)
   help                   Show this help
 
 Configuration is read from the environment; see .env.example.`;
@@ -31,6 +35,7 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 1;
   }
   if (command === "user") return runUser(rest, process.env);
+  if (command === "keys") return runKeys(rest, process.env);
   if (!(command in COMMANDS)) {
     console.error(`aviso: unknown command "${command}"\n\n${USAGE}`);
     return 1;

@@ -56,8 +56,8 @@ export async function listOutbox(
   if (filter.channel && filter.recipient) {
     query = query.where(
       "recipient_index",
-      "=",
-      pii.blindIndex(filter.recipient, addressPurpose(filter.channel)),
+      "in",
+      pii.blindIndexes(filter.recipient, addressPurpose(filter.channel)),
     );
   }
   const rows = await query.execute();

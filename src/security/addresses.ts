@@ -37,3 +37,12 @@ export function openAddress(
 export function addressIndex(pii: PiiCipher, channel: Channel, address: string): Buffer {
   return pii.blindIndex(address, addressPurpose(channel));
 }
+
+/**
+ * Every index the address may be stored under: the current key's, and during a blind-index key
+ * rotation the retired key's too. Lookups use these (`address_index IN …`); writes use
+ * addressIndex / sealAddress, which are always under the current key.
+ */
+export function addressIndexes(pii: PiiCipher, channel: Channel, address: string): Buffer[] {
+  return pii.blindIndexes(address, addressPurpose(channel));
+}

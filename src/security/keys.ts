@@ -9,13 +9,23 @@ import { join } from "node:path";
 import type { Config } from "../config.ts";
 import type { Keyring } from "./pii.ts";
 
-type KeyMaterial = { keyring: Keyring; blindIndexKey: Buffer; generatedAt?: string };
+type KeyMaterial = {
+  keyring: Keyring;
+  blindIndexKey: Buffer;
+  /** During a blind-index key rotation: the key being retired (BLIND_INDEX_KEY_PREVIOUS). */
+  previousBlindIndexKey?: Buffer;
+  generatedAt?: string;
+};
 
 type KeyFile = { pii: { id: string; key: string }[]; blindIndex: string; createdAt: string };
 
 export function loadKeys(config: Config, warn: (message: string) => void): KeyMaterial {
   if (config.piiKeyring && config.blindIndexKey) {
-    return { keyring: config.piiKeyring, blindIndexKey: config.blindIndexKey };
+    return {
+      keyring: config.piiKeyring,
+      blindIndexKey: config.blindIndexKey,
+      previousBlindIndexKey: config.previousBlindIndexKey,
+    };
   }
   if (config.piiKeyring || config.blindIndexKey) {
     throw new Error("Set both PII_ENCRYPTION_KEYS and BLIND_INDEX_KEY, or neither (local development only)");

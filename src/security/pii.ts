@@ -8,6 +8,10 @@
  *   column does not decrypt.
  * - A blind index: HMAC-SHA256 under a separate key, over purpose + normalised value, to find a
  *   subscriber by address without storing anything that reveals it.
+ * - Rotating the blind-index key (docs/privacy.md): while `aviso keys rotate` re-indexes stored
+ *   rows, the retired key is given as `previousBlindIndexKey`; new values are indexed under the
+ *   current key, and lookups try `blindIndexes()`, current first, so a row not yet re-indexed is
+ *   still found.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from "node:crypto";
 
@@ -29,18 +33,32 @@ export type PiiCipher = {
   encrypt(plaintext: string, purpose: string): Encrypted;
   decrypt(value: Encrypted, purpose: string): string;
   blindIndex(normalized: string, purpose: string): Buffer;
+  /** Every index a stored value may have: under the current key, then under the retired one. */
+  blindIndexes(normalized: string, purpose: string): Buffer[];
 };
 
-export function createPiiCipher(keyring: Keyring, blindIndexKey: Buffer): PiiCipher {
+export function createPiiCipher(
+  keyring: Keyring,
+  blindIndexKey: Buffer,
+  previousBlindIndexKey?: Buffer,
+): PiiCipher {
   const active = keyring[0];
   if (!active) throw new Error("The PII keyring is empty");
   for (const { id, key } of keyring) {
     if (key.length !== 32) throw new Error(`PII key ${id} must be 32 bytes`);
   }
   if (blindIndexKey.length !== 32) throw new Error("The blind-index key must be 32 bytes");
-  if (keyring.some(({ key }) => key.equals(blindIndexKey))) {
-    throw new Error("The blind-index key must differ from every encryption key");
+  for (const indexKey of [blindIndexKey, previousBlindIndexKey]) {
+    if (indexKey && keyring.some(({ key }) => key.equals(indexKey))) {
+      throw new Error("The blind-index keys must differ from every encryption key");
+    }
   }
+  if (previousBlindIndexKey && previousBlindIndexKey.length !== 32) {
+    throw new Error("The previous blind-index key must be 32 bytes");
+  }
+  const indexKeys = previousBlindIndexKey ? [blindIndexKey, previousBlindIndexKey] : [blindIndexKey];
+  const hmac = (key: Buffer, normalized: string, purpose: string) =>
+    createHmac("sha256", key).update(`${purpose}\u0000${normalized}`).digest();
   const keys = new Map(keyring.map(({ id, key }) => [id, key]));
 
   return {
@@ -67,7 +85,10 @@ export function createPiiCipher(keyring: Keyring, blindIndexKey: Buffer): PiiCip
       }
     },
     blindIndex(normalized, purpose) {
-      return createHmac("sha256", blindIndexKey).update(`${purpose}\u0000${normalized}`).digest();
+      return hmac(blindIndexKey, normalized, purpose);
+    },
+    blindIndexes(normalized, purpose) {
+      return indexKeys.map((key) => hmac(key, normalized, purpose));
     },
   };
 }

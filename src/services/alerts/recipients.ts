@@ -12,7 +12,7 @@ import { sql } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { Channel } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
-import { addressIndex } from "../../security/addresses.ts";
+import { addressIndexes } from "../../security/addresses.ts";
 import { channelsFor } from "./publish.ts";
 
 export type Audience = "target" | "drill_allowlist" | "original_recipients";
@@ -64,8 +64,8 @@ export async function restrictedRecipients(db: DbOrTx, ctx: Ctx, alert: Audience
   if (!alert.is_drill) throw new Error("a live alert's recipients are its target's subscribers");
   const list = ctx.config.operators.drillAllowlist;
   const channels = effectiveChannels(alert, ctx.config);
-  const phones = list.phones.map((phone) => addressIndex(ctx.pii, "sms", phone));
-  const emails = list.emails.map((email) => addressIndex(ctx.pii, "email", email));
+  const phones = list.phones.flatMap((phone) => addressIndexes(ctx.pii, "sms", phone));
+  const emails = list.emails.flatMap((email) => addressIndexes(ctx.pii, "email", email));
   if (channels.length === 0 || phones.length + emails.length + list.subscriberIds.length === 0) return [];
   const rows = await db
     .selectFrom("subscribers")

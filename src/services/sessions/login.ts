@@ -48,10 +48,12 @@ export async function loginUser({
   input: { email: string; password: string; ip: string };
 }): Promise<LoginResult> {
   const email = input.email.trim().toLowerCase();
-  const accountKey = ctx.pii.blindIndex(email, "login-account");
-  const ipKey = ctx.pii.blindIndex(input.ip, "login-ip");
+  // Counted under every blind-index key in use, so a key rotation does not reset the limits.
+  const accountKeys = ctx.pii.blindIndexes(email, "login-account");
+  const ipKeys = ctx.pii.blindIndexes(input.ip, "login-ip");
+  const [accountKey, ipKey] = [accountKeys[0]!, ipKeys[0]!];
   const now = ctx.clock.now();
-  await refuseWhenLimited(ctx, { accountKey, ipKey, now });
+  await refuseWhenLimited(ctx, { accountKeys, ipKeys, now });
 
   const user = await ctx.db
     .selectFrom("users")
@@ -107,20 +109,20 @@ export async function loginUser({
 
 async function refuseWhenLimited(
   ctx: Ctx,
-  { accountKey, ipKey, now }: { accountKey: Buffer; ipKey: Buffer; now: Date },
+  { accountKeys, ipKeys, now }: { accountKeys: Buffer[]; ipKeys: Buffer[]; now: Date },
 ): Promise<void> {
   const since = new Date(now.getTime() - LOGIN_LIMITS.windowMinutes * 60_000);
   const lastSuccess = await ctx.db
     .selectFrom("login_attempts")
     .select((eb) => eb.fn.max("at").as("at"))
-    .where("account_key", "=", accountKey)
+    .where("account_key", "in", accountKeys)
     .where("succeeded", "=", true)
     .where("at", ">=", since)
     .executeTakeFirst();
   const accountSince = lastSuccess?.at && new Date(lastSuccess.at) > since ? new Date(lastSuccess.at) : since;
   const [account, ip] = await Promise.all([
-    failures(ctx, "account_key", accountKey, accountSince),
-    failures(ctx, "ip_key", ipKey, since),
+    failures(ctx, "account_key", accountKeys, accountSince),
+    failures(ctx, "ip_key", ipKeys, since),
   ]);
   const blocking = [
     account.count >= LOGIN_LIMITS.perAccount ? account.oldest : null,
@@ -135,13 +137,13 @@ async function refuseWhenLimited(
 async function failures(
   ctx: Ctx,
   column: "account_key" | "ip_key",
-  key: Buffer,
+  keys: Buffer[],
   since: Date,
 ): Promise<{ count: number; oldest: Date | null }> {
   const row = await ctx.db
     .selectFrom("login_attempts")
     .select((eb) => [eb.fn.countAll<string>().as("n"), eb.fn.min("at").as("oldest")])
-    .where(column, "=", key)
+    .where(column, "in", keys)
     .where("succeeded", "=", false)
     .where("at", ">", since)
     .executeTakeFirstOrThrow();

@@ -12,6 +12,17 @@ export function confirmationToken(pii: PiiCipher, confirmationId: string): strin
   return pii.blindIndex(confirmationId.toLowerCase(), PURPOSE).toString("base64url");
 }
 
+/**
+ * The token whose hash was stored for this confirmation: during a blind-index key rotation it may
+ * have been derived under the retired key, and a retried mail must carry the link that works.
+ */
+export function storedConfirmationToken(pii: PiiCipher, confirmationId: string, storedHash: Buffer): string {
+  const tokens = pii
+    .blindIndexes(confirmationId.toLowerCase(), PURPOSE)
+    .map((mac) => mac.toString("base64url"));
+  return tokens.find((token) => tokenHash(token).equals(storedHash)) ?? tokens[0]!;
+}
+
 export function tokenHash(token: string): Buffer {
   return createHash("sha256").update(token, "utf8").digest();
 }

@@ -17,7 +17,7 @@ import type { SmsSubscriber } from "./types.ts";
 
 export async function openInbound(
   db: DbOrTx,
-  input: { messageSid: string; senderIndex: Buffer; command: string; now: Date },
+  input: { messageSid: string; senderIndex: Buffer; lookup: Buffer[]; command: string; now: Date },
 ): Promise<{ claimed: boolean; subscriber: SmsSubscriber | undefined }> {
   const { rows } = await sql<{
     claimed: boolean;
@@ -32,7 +32,7 @@ export async function openInbound(
       RETURNING 1
     ), texter AS (
       SELECT id, status, language FROM subscribers
-      WHERE channel = 'sms' AND address_index = ${input.senderIndex}
+      WHERE channel = 'sms' AND address_index IN (${sql.join(input.lookup)})
       FOR UPDATE
     )
     SELECT EXISTS (SELECT 1 FROM claim) AS claimed, texter.id, texter.status, texter.language

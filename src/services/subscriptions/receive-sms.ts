@@ -15,7 +15,7 @@
  */
 import { withTransaction } from "../../db/transaction.ts";
 import { DEFAULT_LANGUAGE, type Language } from "../../i18n/languages.ts";
-import { addressIndex } from "../../security/addresses.ts";
+import { addressIndexes } from "../../security/addresses.ts";
 import { type InboundCommand, parseInbound } from "../../sms/keywords.ts";
 import {
   helpReply,
@@ -75,12 +75,14 @@ export async function receiveSms({
     });
     return { reply: decision.allowed ? reply : [], command: command.kind, duplicate: false };
   }
-  const index = addressIndex(ctx.pii, "sms", phone);
+  const indexes = addressIndexes(ctx.pii, "sms", phone);
+  const index = indexes[0]!;
 
   return withTransaction(ctx.db, async (tx) => {
     const opened = await openInbound(tx, {
       messageSid: input.messageSid,
       senderIndex: index,
+      lookup: indexes,
       command: command.kind,
       now,
     });
@@ -88,7 +90,7 @@ export async function receiveSms({
       return { reply: await storedReply(tx, input.messageSid), command: command.kind, duplicate: true };
     }
     const { subscriber } = opened;
-    const texter: Texter = { phone, index, subscriber, zips: [], zipRows: [] };
+    const texter: Texter = { phone, index, lookup: indexes, subscriber, zips: [], zipRows: [] };
     const lookup =
       "zips" in command && (command.kind === "subscribe" || command.kind === "add_zip") ? command.zips : [];
     if ((subscriber && NEEDS_ZIPS.has(command.kind)) || lookup.length > 0) {

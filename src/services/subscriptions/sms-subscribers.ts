@@ -62,12 +62,13 @@ export async function enrolSmsSubscriber(
   return rows[0];
 }
 
-export async function lockSmsSubscriber(db: DbOrTx, index: Buffer): Promise<SmsSubscriber | undefined> {
+/** `lookup`: every index the number may be stored under (see addressIndexes). */
+export async function lockSmsSubscriber(db: DbOrTx, lookup: Buffer[]): Promise<SmsSubscriber | undefined> {
   return db
     .selectFrom("subscribers")
     .select(["id", "status", "language"])
     .where("channel", "=", "sms")
-    .where("address_index", "=", index)
+    .where("address_index", "in", lookup)
     .forUpdate()
     .executeTakeFirst();
 }

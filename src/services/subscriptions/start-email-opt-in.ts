@@ -13,7 +13,7 @@ import { fromKysely } from "pg-boss";
 import type { DbOrTx } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { QUEUES } from "../../jobs/queues.ts";
-import { addressIndex, sealAddress } from "../../security/addresses.ts";
+import { addressIndexes, sealAddress } from "../../security/addresses.ts";
 import { emailConfirmationSentReply, nothingToStartReply } from "../../sms/replies.ts";
 import { confirmationToken, tokenHash } from "./email-token.ts";
 import { exampleZip } from "./service-area.ts";
@@ -87,13 +87,13 @@ async function lockOrCreateEmailSubscriber(
   language: Language,
   now: Date,
 ): Promise<SubscriberRef> {
-  const index = addressIndex(pii, "email", address);
+  const lookup = addressIndexes(pii, "email", address);
   const lock = () =>
     db
       .selectFrom("subscribers")
       .select(["id", "status", "language"])
       .where("channel", "=", "email")
-      .where("address_index", "=", index)
+      .where("address_index", "in", lookup)
       .forUpdate()
       .executeTakeFirst();
   const existing = await lock();

@@ -12,7 +12,7 @@ import { fromKysely } from "pg-boss";
 import { withTransaction } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { QUEUES } from "../../jobs/queues.ts";
-import { addressIndex, sealAddress } from "../../security/addresses.ts";
+import { addressIndexes, sealAddress } from "../../security/addresses.ts";
 import { confirmationToken, tokenHash } from "./email-token.ts";
 import { resolveZips } from "./service-area.ts";
 import { RESEND_AFTER_MINUTES } from "./start-email-opt-in.ts";
@@ -34,26 +34,34 @@ export async function startWebEmailOptIn({
   const hours = config.inboundSms.emailConfirmationTtlHours;
   await withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
-    const index = addressIndex(pii, "email", address);
-    await tx
-      .insertInto("subscribers")
-      .values({
-        channel: "email",
-        ...sealAddress(pii, "email", address),
-        language: input.language,
-        status: "pending",
-        updated_at: now,
-        stopped_at: null,
-      })
-      .onConflict((oc) => oc.columns(["channel", "address_index"]).doNothing())
-      .execute();
-    const subscriber = await tx
-      .selectFrom("subscribers")
-      .select(["id"])
-      .where("channel", "=", "email")
-      .where("address_index", "=", index)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
+    // Found under any blind-index key in use (a rotation may be under way), created only if absent.
+    const lookup = addressIndexes(pii, "email", address);
+    const lock = () =>
+      tx
+        .selectFrom("subscribers")
+        .select(["id"])
+        .where("channel", "=", "email")
+        .where("address_index", "in", lookup)
+        .orderBy("created_at")
+        .limit(1)
+        .forUpdate()
+        .executeTakeFirst();
+    if (!(await lock())) {
+      await tx
+        .insertInto("subscribers")
+        .values({
+          channel: "email",
+          ...sealAddress(pii, "email", address),
+          language: input.language,
+          status: "pending",
+          updated_at: now,
+          stopped_at: null,
+        })
+        .onConflict((oc) => oc.columns(["channel", "address_index"]).doNothing())
+        .execute();
+    }
+    const subscriber = await lock();
+    if (!subscriber) throw new Error("email subscriber vanished between insert and select");
     const recent = await tx
       .selectFrom("email_confirmations")
       .select("id")

@@ -60,7 +60,7 @@ export async function subscribeZips({
     });
     if (!subscriber) {
       // A concurrent message from the same number enrolled it first: carry on as an update.
-      subscriber = (await lockSmsSubscriber(db, texter.index))!;
+      subscriber = (await lockSmsSubscriber(db, texter.lookup))!;
       current = (await loadZips(db, { subscriberId: subscriber.id, lookup: [] })).zips;
       return subscribeZips({ ctx, input: { ...input, texter: { ...texter, subscriber, zips: current } } });
     }

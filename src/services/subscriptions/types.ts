@@ -23,7 +23,10 @@ export type ZipRow = { zip: string; state: string };
 
 export type Texter = {
   phone: string;
+  /** The number's blind index under the current key (what new rows are written with). */
   index: Buffer;
+  /** Every index the number may be stored under (the current key's first; see addressIndexes). */
+  lookup: Buffer[];
   subscriber: SmsSubscriber | undefined;
   /** The ZIPs the subscriber follows, sorted (loaded after the lock; empty for a new number). */
   zips: string[];

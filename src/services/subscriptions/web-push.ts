@@ -9,7 +9,7 @@
 import type { Channel, ConsentKind } from "../../db/database.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
-import { addressIndex, sealAddress } from "../../security/addresses.ts";
+import { addressIndexes, sealAddress } from "../../security/addresses.ts";
 import { resolveZips } from "./service-area.ts";
 import type { SubscriptionsContext } from "./types.ts";
 
@@ -33,7 +33,7 @@ export async function subscribePush({
   const { known, unknown } = await resolveZips(ctx.db, ctx.config.serviceArea, input.zips);
   if (unknown.length > 0 || known.length === 0) return { ok: false, outside: unknown };
   const address = pushAddress(input.subscription);
-  const index = addressIndex(ctx.pii, "push", address);
+  const lookup = addressIndexes(ctx.pii, "push", address);
   const consent = { kind: "opt_in" as const, channel: "push" as const, keyword: "web_push" };
   await withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
@@ -41,7 +41,7 @@ export async function subscribePush({
       .selectFrom("subscribers")
       .select(["id", "status"])
       .where("channel", "=", "push")
-      .where("address_index", "=", index)
+      .where("address_index", "in", lookup)
       .forUpdate()
       .executeTakeFirst();
     if (existing) {
@@ -80,13 +80,13 @@ export async function unsubscribePush({
   ctx: SubscriptionsContext;
   input: { subscription: PushSubscriptionInput };
 }): Promise<boolean> {
-  const index = addressIndex(ctx.pii, "push", pushAddress(input.subscription));
+  const lookup = addressIndexes(ctx.pii, "push", pushAddress(input.subscription));
   return withTransaction(ctx.db, async (tx) => {
     const existing = await tx
       .selectFrom("subscribers")
       .select(["id", "status", "language"])
       .where("channel", "=", "push")
-      .where("address_index", "=", index)
+      .where("address_index", "in", lookup)
       .forUpdate()
       .executeTakeFirst();
     if (!existing || existing.status === "stopped") return false;

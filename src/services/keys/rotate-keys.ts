@@ -1,0 +1,323 @@
+/**
+ * rotateKeys (`aviso keys rotate`): brings every sealed value under the keyring's first key and
+ * every blind index under the current BLIND_INDEX_KEY, in batches, while the service runs.
+ *
+ * Sealed values: subscribers' addresses (with their blind index), the local outbox's recipients
+ * (with theirs) and reporters' callback numbers (no index). Each batch is read, decrypted, sealed
+ * again and written back with one UPDATE that only touches rows still holding what was read, so a
+ * row changed or erased meanwhile is left to the service (and counted as `raced`); rows the
+ * service writes meanwhile are already under the new keys. Nothing is written for a row already
+ * under both keys, so a run can be stopped at any point and run again: it picks up where it is.
+ *
+ * Re-indexing needs the plaintext (an HMAC cannot be re-keyed), which is why it happens here with
+ * the decryption. While it runs, lookups try both index keys (PiiCipher.blindIndexes). If a
+ * process that did not know the previous key created a second subscriber for the same address,
+ * the two meet here as a unique-index conflict and are merged: the row already under the new
+ * index stays, with the other's ZIPs when both are active, and the other is deleted.
+ *
+ * Values only indexed, never sealed (inbound-message records, reply and sign-up counters, login
+ * attempts, the simulator transcript) cannot be re-indexed; they expire within days (see
+ * docs/privacy.md, "Rotating keys").
+ */
+import { type Kysely, sql } from "kysely";
+import type { Channel, Database } from "../../db/database.ts";
+import { addressPurpose } from "../../security/addresses.ts";
+import type { PiiCipher } from "../../security/pii.ts";
+import { REPORTER_CALLBACK_PURPOSE } from "../sightings/shape.ts";
+
+export type TableRotation = {
+  /** Rows looked at. */
+  scanned: number;
+  /** Sealed again under the keyring's first key. */
+  reencrypted: number;
+  /** Given their index under the current blind-index key. */
+  reindexed: number;
+  /** Duplicate subscribers (one per index key) merged into one. */
+  merged: number;
+  /** Changed or erased by the service between read and write; the next run looks again. */
+  raced: number;
+  /** Could not be decrypted (a key missing from the ring); left as they are. */
+  failed: number;
+};
+
+export type RotationReport = { subscribers: TableRotation; outbox: TableRotation; sightings: TableRotation };
+
+type Ctx = { db: Kysely<Database>; pii: PiiCipher };
+type Options = {
+  batchSize?: number;
+  /** Stop after this many batches per table (an interrupted run, in tests). */
+  maxBatches?: number;
+  onBatch?: (table: keyof RotationReport, progress: TableRotation) => void;
+};
+
+const empty = (): TableRotation => ({
+  scanned: 0,
+  reencrypted: 0,
+  reindexed: 0,
+  merged: 0,
+  raced: 0,
+  failed: 0,
+});
+
+export async function rotateKeys({
+  ctx,
+  input = {},
+}: {
+  ctx: Ctx;
+  input?: Options;
+}): Promise<RotationReport> {
+  return {
+    subscribers: await rotateSubscribers(ctx, input),
+    outbox: await rotateOutbox(ctx, input),
+    sightings: await rotateCallbacks(ctx, input),
+  };
+}
+
+/** What one row becomes: its new sealed value and index, and what it held when read. */
+type Change = {
+  id: string;
+  channel: Channel;
+  ciphertext: Buffer;
+  keyId: string;
+  index: Buffer;
+  oldCiphertext: Buffer;
+  oldIndex: Buffer;
+  reencrypt: boolean;
+  reindex: boolean;
+};
+
+/** Decrypts a row and decides what it needs; null when nothing (or when it cannot be read). */
+function plan(
+  pii: PiiCipher,
+  report: TableRotation,
+  row: { id: string; channel: Channel; ciphertext: Buffer; keyId: string; index: Buffer },
+): Change | null {
+  const purpose = addressPurpose(row.channel);
+  let plaintext: string;
+  try {
+    plaintext = pii.decrypt({ ciphertext: row.ciphertext, keyId: row.keyId }, purpose);
+  } catch {
+    report.failed += 1;
+    return null;
+  }
+  const reencrypt = row.keyId !== pii.activeKeyId;
+  const index = pii.blindIndex(plaintext, purpose);
+  const reindex = !index.equals(row.index);
+  if (!reencrypt && !reindex) return null;
+  const sealed = reencrypt
+    ? pii.encrypt(plaintext, purpose)
+    : { ciphertext: row.ciphertext, keyId: row.keyId };
+  return {
+    id: row.id,
+    channel: row.channel,
+    ...sealed,
+    index,
+    oldCiphertext: row.ciphertext,
+    oldIndex: row.index,
+    reencrypt,
+    reindex,
+  };
+}
+
+/** Counts what was written: `written` are the ids the UPDATE touched. */
+function tally(report: TableRotation, changes: Change[], written: Set<string>): void {
+  for (const change of changes) {
+    if (!written.has(change.id)) report.raced += 1;
+    else {
+      if (change.reencrypt) report.reencrypted += 1;
+      if (change.reindex) report.reindexed += 1;
+    }
+  }
+}
+
+function values(changes: Change[]) {
+  return sql.join(
+    changes.map(
+      (c) =>
+        sql`(${c.id}::text, ${c.ciphertext}::bytea, ${c.keyId}::text, ${c.index}::bytea, ${c.oldCiphertext}::bytea, ${c.oldIndex}::bytea)`,
+    ),
+  );
+}
+
+async function rotateSubscribers(ctx: Ctx, options: Options): Promise<TableRotation> {
+  const report = empty();
+  await inBatches("subscribers", options, report, async (after, limit) => {
+    const rows = await ctx.db
+      .selectFrom("subscribers")
+      .select(["id", "channel", "address_ciphertext", "address_key_id", "address_index"])
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    const changes = rows.flatMap((row) => {
+      const change = plan(ctx.pii, report, {
+        id: row.id,
+        channel: row.channel,
+        ciphertext: row.address_ciphertext,
+        keyId: row.address_key_id,
+        index: row.address_index,
+      });
+      return change ? [change] : [];
+    });
+    if (changes.length > 0) {
+      try {
+        tally(report, changes, await updateSubscribers(ctx.db, changes));
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // Some address exists twice (once per index key): row by row, merging those.
+        for (const change of changes) await rotateOneSubscriber(ctx.db, change, report);
+      }
+    }
+    return { read: rows.length, last: rows.at(-1)?.id };
+  });
+  return report;
+}
+
+async function updateSubscribers(db: Kysely<Database>, changes: Change[]): Promise<Set<string>> {
+  const result = await sql<{ id: string }>`
+    UPDATE subscribers s
+    SET address_ciphertext = v.ciphertext, address_key_id = v.key_id, address_index = v.index
+    FROM (VALUES ${values(changes)}) AS v(id, ciphertext, key_id, index, old_ciphertext, old_index)
+    WHERE s.id = v.id::uuid AND s.address_ciphertext = v.old_ciphertext AND s.address_index = v.old_index
+    RETURNING s.id::text AS id`.execute(db);
+  return new Set(result.rows.map((row) => row.id));
+}
+
+async function rotateOneSubscriber(
+  db: Kysely<Database>,
+  change: Change,
+  report: TableRotation,
+): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    const twin = await tx
+      .selectFrom("subscribers")
+      .select(["id", "status"])
+      .where("channel", "=", change.channel)
+      .where("address_index", "=", change.index)
+      .where("id", "<>", change.id)
+      .forUpdate()
+      .executeTakeFirst();
+    const self = await tx
+      .selectFrom("subscribers")
+      .select(["id", "status"])
+      .where("id", "=", change.id)
+      .where("address_ciphertext", "=", change.oldCiphertext)
+      .where("address_index", "=", change.oldIndex)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!self || !twin) {
+      tally(report, [change], self ? await updateSubscribers(tx, [change]) : new Set());
+      return;
+    }
+    // The twin is already under the new index: it was written more recently, so it says what the
+    // person wants now. Their other ZIPs join it only when both are active.
+    if (self.status === "active" && twin.status === "active") {
+      await sql`INSERT INTO subscriptions (subscriber_id, zip)
+        SELECT ${twin.id}::uuid, zip FROM subscriptions WHERE subscriber_id = ${self.id}::uuid
+        ON CONFLICT DO NOTHING`.execute(tx);
+    }
+    await tx.deleteFrom("subscribers").where("id", "=", self.id).execute();
+    report.merged += 1;
+  });
+}
+
+async function rotateOutbox(ctx: Ctx, options: Options): Promise<TableRotation> {
+  const report = empty();
+  await inBatches("outbox", options, report, async (after, limit) => {
+    const rows = await ctx.db
+      .selectFrom("outbox")
+      .select(["id", "channel", "recipient_ciphertext", "recipient_key_id", "recipient_index"])
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    const changes = rows.flatMap((row) => {
+      const change = plan(ctx.pii, report, {
+        id: String(row.id),
+        channel: row.channel,
+        ciphertext: row.recipient_ciphertext,
+        keyId: row.recipient_key_id,
+        index: row.recipient_index,
+      });
+      return change ? [change] : [];
+    });
+    if (changes.length > 0) {
+      const result = await sql<{ id: string }>`
+        UPDATE outbox o
+        SET recipient_ciphertext = v.ciphertext, recipient_key_id = v.key_id, recipient_index = v.index
+        FROM (VALUES ${values(changes)}) AS v(id, ciphertext, key_id, index, old_ciphertext, old_index)
+        WHERE o.id = v.id::bigint AND o.recipient_ciphertext = v.old_ciphertext
+        RETURNING o.id::text AS id`.execute(ctx.db);
+      tally(report, changes, new Set(result.rows.map((row) => row.id)));
+    }
+    const last = rows.at(-1);
+    return { read: rows.length, last: last ? String(last.id) : undefined };
+  });
+  return report;
+}
+
+async function rotateCallbacks(ctx: Ctx, options: Options): Promise<TableRotation> {
+  const report = empty();
+  const { pii } = ctx;
+  await inBatches("sightings", options, report, async (after, limit) => {
+    const rows = await ctx.db
+      .selectFrom("sightings")
+      .select(["id", "reporter_callback_ciphertext", "reporter_callback_key_id"])
+      .where("id", ">", after)
+      .where("reporter_callback_ciphertext", "is not", null)
+      .where("reporter_callback_key_id", "<>", pii.activeKeyId)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    for (const row of rows) {
+      let phone: string;
+      try {
+        phone = pii.decrypt(
+          { ciphertext: row.reporter_callback_ciphertext!, keyId: row.reporter_callback_key_id! },
+          REPORTER_CALLBACK_PURPOSE,
+        );
+      } catch {
+        report.failed += 1;
+        continue;
+      }
+      const sealed = pii.encrypt(phone, REPORTER_CALLBACK_PURPOSE);
+      // Only if it is still there: the purge may have dropped it meanwhile.
+      const result = await ctx.db
+        .updateTable("sightings")
+        .set({ reporter_callback_ciphertext: sealed.ciphertext, reporter_callback_key_id: sealed.keyId })
+        .where("id", "=", row.id)
+        .where("reporter_callback_ciphertext", "=", row.reporter_callback_ciphertext!)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) report.reencrypted += 1;
+      else report.raced += 1;
+    }
+    return { read: rows.length, last: rows.at(-1)?.id };
+  });
+  return report;
+}
+
+/**
+ * Walks a table in id order, one batch at a time; `batch` reads up to `limit` rows after `after`
+ * and returns how many it read and the last id.
+ */
+async function inBatches(
+  table: keyof RotationReport,
+  options: Options,
+  report: TableRotation,
+  batch: (after: string, limit: number) => Promise<{ read: number; last?: string }>,
+): Promise<void> {
+  const limit = options.batchSize ?? 500;
+  let after = table === "outbox" ? "0" : "00000000-0000-0000-0000-000000000000";
+  for (let n = 0; options.maxBatches === undefined || n < options.maxBatches; n += 1) {
+    const { read, last } = await batch(after, limit);
+    report.scanned += read;
+    if (last === undefined) break;
+    after = last;
+    options.onBatch?.(table, report);
+    if (read < limit) break;
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "23505";
+}
