@@ -1,0 +1,415 @@
+/**
+ * Fan-out benchmark: seeds N subscribers across Oakland ZIPs (mixed channels and languages, real
+ * address encryption), publishes one alert to all of them, runs the delivery workers against the
+ * loopback Twilio, SMTP and push peers (SMS rate limit lifted), then does the same the naive way
+ * on the same data. Prints a table and, as its last line, one JSON object.
+ *
+ *   npm run bench:fanout -- --subscribers 100000 [--no-naive]
+ *   DATABASE_URL=postgres://… npm run bench:fanout -- …   (a scratch database is created and dropped)
+ *
+ * Times: publish_ms is the publish transaction; first_handoff_ms runs from its commit to the first
+ * provider acceptance; all_handed_off_s from the publish call to the last acceptance (so it
+ * includes publishing). A hand-off is a provider's 2xx (Twilio 201, SMTP 250, push 201).
+ */
+import { type ChildProcess, fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import https from "node:https";
+import { parseArgs } from "node:util";
+import { sql } from "kysely";
+import pg from "pg";
+import webpush from "web-push";
+import { loadConfig } from "../src/config.ts";
+import type { AppContext } from "../src/context.ts";
+import { connectPglite, connectPostgres, type DatabaseHandle } from "../src/db/connect.ts";
+import type { Channel } from "../src/db/database.ts";
+import type { Sender } from "../src/delivery/sender.ts";
+import type { Language } from "../src/i18n/languages.ts";
+import { createLogger } from "../src/log.ts";
+import { createRuntime } from "../src/runtime.ts";
+import { sealAddress } from "../src/security/addresses.ts";
+import { publishAlert } from "../src/services/alerts/publish.ts";
+import { startDeliveryWorkers } from "../workers/deliveries.ts";
+import { naivePublish, naiveSenders, startNaiveWorkers } from "./naive.ts";
+import type { PeerKind, PeerReady, PeerStats } from "./peers.ts";
+
+/** Oakland's residential ZIPs; the alert's own ZIP (the sighting's) first. */
+const OAKLAND = "94607 94601 94602 94603 94605 94606 94609 94610 94611 94612 94613 94618 94619 94621".split(
+  " ",
+);
+/** Of every 20 subscribers: 11 English, 6 Spanish, 2 Chinese, 1 Vietnamese. */
+const LANGUAGE_MIX = `${"en ".repeat(11)}${"es ".repeat(6)}zh zh vi`.split(" ") as Language[];
+/** Of every 10 subscribers: 5 SMS, 3 email, 2 push. */
+const channelOf = (i: number): Channel => (i % 10 < 5 ? "sms" : i % 10 < 8 ? "email" : "push");
+const NAIVE_CONCURRENCY = 100;
+
+const { values: args } = parseArgs({
+  options: {
+    subscribers: { type: "string", default: "10000" },
+    "no-naive": { type: "boolean", default: false },
+  },
+});
+const N = Number(args.subscribers);
+if (!Number.isInteger(N) || N < 10) throw new Error("--subscribers must be an integer ≥ 10");
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+// --- peers, each in its own process ---------------------------------------------------------
+const pushCount = Array.from({ length: N }, (_, i) => channelOf(i)).filter((c) => c === "push").length;
+type Peer = { child: ChildProcess; ready: PeerReady; stats(): Promise<PeerStats> };
+async function startPeer(kind: PeerKind, count = 0): Promise<Peer> {
+  const child = fork(new URL("./peers.ts", import.meta.url), [kind, String(count)], {
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const ready = await new Promise<PeerReady>((resolve) =>
+    child.on("message", (m: { ready?: PeerReady }) => m.ready && resolve(m.ready)),
+  );
+  const stats = () =>
+    new Promise<PeerStats>((resolve) => {
+      const onMessage = (m: { stats?: PeerStats }) => {
+        if (!m.stats) return;
+        child.off("message", onMessage);
+        resolve(m.stats);
+      };
+      child.on("message", onMessage);
+      child.send("stats");
+    });
+  return { child, ready, stats };
+}
+const [smsPeer, smtpPeer, pushPeer] = await Promise.all([
+  startPeer("sms"),
+  startPeer("smtp"),
+  startPeer("push", pushCount),
+]);
+const peerList = [smsPeer, smtpPeer, pushPeer];
+const allPeerStats = async () => {
+  const [sms, smtp, push] = await Promise.all(peerList.map((peer) => peer.stats()));
+  return {
+    sms: sms!.received,
+    mails: smtp!.received,
+    pushes: push!.received,
+    smtpConnections: smtp!.connections,
+    pushJwts: push!.distinctJwts,
+    cpuMs: sms!.cpuMs + smtp!.cpuMs + push!.cpuMs,
+    peakRssMb: sms!.peakRssMb + smtp!.peakRssMb + push!.peakRssMb,
+  };
+};
+const subscriptions = pushPeer.ready.subscriptions!;
+const pushAgent = new https.Agent({ ca: pushPeer.ready.ca!, keepAlive: true });
+
+// --- database and runtime -------------------------------------------------------------------
+let handle: DatabaseHandle;
+let dropDatabase = async () => {};
+const adminUrl = process.env.DATABASE_URL;
+if (adminUrl) {
+  const name = `aviso_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  handle = await connectPostgres(url.toString(), 10);
+  dropDatabase = async () => {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  };
+} else {
+  handle = await connectPglite();
+}
+const vapid = webpush.generateVAPIDKeys();
+const config = loadConfig({
+  NODE_ENV: "test",
+  PUBLIC_URL: "https://aviso.bench",
+  DATA_DIR: "/tmp/aviso-bench",
+  PII_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
+  BLIND_INDEX_KEY: randomBytes(32).toString("base64"),
+  TWILIO_ACCOUNT_SID: smsPeer.ready.accountSid!,
+  TWILIO_AUTH_TOKEN: smsPeer.ready.authToken!,
+  TWILIO_MESSAGING_SERVICE_SID: "MG00000000000000000000000000000000",
+  TWILIO_API_URL: smsPeer.ready.url,
+  SMTP_URL: smtpPeer.ready.url,
+  MAIL_FROM: "Aviso <alerts@aviso.bench>",
+  VAPID_PUBLIC_KEY: vapid.publicKey,
+  VAPID_PRIVATE_KEY: vapid.privateKey,
+  VAPID_SUBJECT: "mailto:alerts@aviso.bench",
+  SMS_RATE_PER_SECOND: "10000", // lifted: the bench measures Aviso, not a long code's 1/s
+});
+// Logs go to stderr: stdout ends with the JSON line.
+const runtime = await createRuntime(config, createLogger({ level: "warn", destination: process.stderr }), {
+  handle,
+  senders: { pushAgent },
+});
+
+// --- seed -----------------------------------------------------------------------------------
+const seedStarted = performance.now();
+const CHUNK = 2000; // 8 columns: under the 32,767 parameters a statement can carry
+for (let start = 0; start < N; start += CHUNK) {
+  const rows = [];
+  for (let i = start; i < Math.min(N, start + CHUNK); i++) {
+    const channel = channelOf(i);
+    const address =
+      channel === "sms"
+        ? `+1510${String(2_000_000 + i).padStart(7, "0")}`
+        : channel === "email"
+          ? `resident${i}@example.org`
+          : subscriptions[Math.floor(i / 10) * 2 + (i % 10) - 8]!;
+    rows.push({
+      channel,
+      ...sealAddress(runtime.pii, channel, address),
+      language: LANGUAGE_MIX[i % LANGUAGE_MIX.length]!,
+      status: "active" as const,
+      updated_at: new Date(),
+      stopped_at: null,
+    });
+  }
+  const ids = await runtime.db.insertInto("subscribers").values(rows).returning("id").execute();
+  // Everyone follows one Oakland ZIP; one in five follows a second.
+  const follows = ids.flatMap(({ id }, k) => {
+    const i = start + k;
+    const first = OAKLAND[i % OAKLAND.length]!;
+    return i % 5 === 0
+      ? [
+          { subscriber_id: id, zip: first },
+          { subscriber_id: id, zip: OAKLAND[(i + 3) % OAKLAND.length]! },
+        ]
+      : [{ subscriber_id: id, zip: first }];
+  });
+  await runtime.db.insertInto("subscriptions").values(follows).execute();
+}
+// A live database has statistics (autovacuum keeps them); a freshly seeded one must be told.
+await sql`ANALYZE`.execute(runtime.db);
+const seedSeconds = (performance.now() - seedStarted) / 1000;
+log(`seeded ${N} subscribers in ${seedSeconds.toFixed(1)} s (${handle.kind})`);
+
+async function newAlert(): Promise<string> {
+  const alert = await runtime.db
+    .insertInto("alerts")
+    .values({
+      kind: "sighting",
+      priority: "alert",
+      status: "approved",
+      target_zips: OAKLAND,
+      sender_org: "Bench hotline",
+      author_id: "a",
+      approver_id: "b",
+      references_alert_id: null,
+      expires_at: new Date(Date.now() + 4 * 3600_000),
+      updated_at: new Date(),
+      published_at: null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const text = (headline: string, body: string, sms: string) => ({ headline, body, sms_text: sms });
+  await runtime.db
+    .insertInto("alert_texts")
+    .values([
+      {
+        alert_id: alert.id,
+        language: "en",
+        ...text(
+          "Immigration agents at 7th and Broadway",
+          "Responders confirmed agents at 7th St and Broadway at 9:40. Know your rights: you do not have to open the door.",
+          "Agents confirmed at 7th & Broadway 9:40. You do not have to open the door.",
+        ),
+      },
+      {
+        alert_id: alert.id,
+        language: "es",
+        ...text(
+          "Agentes de inmigración en 7th y Broadway",
+          "Voluntarios confirmaron agentes en 7th St y Broadway a las 9:40. No tiene que abrir la puerta.",
+          "Agentes confirmados en 7th y Broadway 9:40. No tiene que abrir la puerta.",
+        ),
+      },
+      {
+        alert_id: alert.id,
+        language: "zh",
+        ...text(
+          "移民执法人员在第七街和百老汇",
+          "志愿者于9:40确认执法人员在第七街和百老汇。您不必开门。",
+          "9:40确认执法人员在第七街和百老汇。您不必开门。",
+        ),
+      },
+      {
+        alert_id: alert.id,
+        language: "vi",
+        ...text(
+          "Nhân viên di trú tại đường 7 và Broadway",
+          "Tình nguyện viên xác nhận có nhân viên tại đường 7 và Broadway lúc 9:40.",
+          "Xác nhận có nhân viên tại đường 7 và Broadway, 9:40.",
+        ),
+      },
+    ])
+    .execute();
+  return alert.id;
+}
+
+/** Wraps senders to time each provider acceptance: measuring, not changing, what they do. */
+function timed(senders: Record<Channel, Sender>) {
+  const handoffs: Record<Channel, number[]> = { sms: [], email: [], push: [] };
+  const wrap = (sender: Sender): Sender => ({
+    channel: sender.channel,
+    mode: sender.mode,
+    async send(message) {
+      const result = await sender.send(message);
+      handoffs[sender.channel].push(performance.now());
+      return result;
+    },
+    close: sender.close?.bind(sender),
+  });
+  return {
+    senders: { sms: wrap(senders.sms), email: wrap(senders.email), push: wrap(senders.push) },
+    handoffs,
+  };
+}
+
+async function untilSettled(alertId: string, timeoutS: number): Promise<void> {
+  const deadline = Date.now() + timeoutS * 1000;
+  for (;;) {
+    const { rows } = await sql<{ open: string }>`
+      SELECT count(*)::text AS open FROM deliveries WHERE alert_id = ${alertId} AND status IN ('queued', 'sending')`.execute(
+      runtime.db,
+    );
+    if (Number(rows[0]!.open) === 0) return;
+    if (Date.now() > deadline) throw new Error(`${rows[0]!.open} deliveries still open after ${timeoutS} s`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+let peakRss = 0;
+const rssSampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 50);
+
+type RunResult = {
+  rows: number;
+  publishMs: number;
+  firstHandoffMs: number;
+  allHandedOffS: number;
+  perChannel: Record<Channel, { count: number; perS: number }>;
+  cpuS: number;
+};
+
+function summarize(
+  publishStarted: number,
+  published: number,
+  handoffs: Record<Channel, number[]>,
+  rows: number,
+  cpu: NodeJS.CpuUsage,
+): RunResult {
+  const all = [...handoffs.sms, ...handoffs.email, ...handoffs.push];
+  const last = Math.max(...all);
+  const perChannel = Object.fromEntries(
+    (["sms", "email", "push"] as const).map((channel) => {
+      const times = handoffs[channel];
+      const span = times.length ? (Math.max(...times) - publishStarted) / 1000 : 0;
+      return [channel, { count: times.length, perS: span > 0 ? times.length / span : 0 }];
+    }),
+  ) as RunResult["perChannel"];
+  return {
+    rows,
+    publishMs: published - publishStarted,
+    firstHandoffMs: Math.min(...all) - published,
+    allHandedOffS: (last - publishStarted) / 1000,
+    perChannel,
+    cpuS: (cpu.user + cpu.system) / 1e6,
+  };
+}
+
+// --- Aviso's way ----------------------------------------------------------------------------
+const ours = timed(runtime.senders);
+const ctx: AppContext = { ...runtime, senders: ours.senders };
+const workers = await startDeliveryWorkers(ctx);
+const alertId = await newAlert();
+await new Promise((resolve) => setTimeout(resolve, 500)); // workers idle and listening
+const cpuBefore = process.cpuUsage();
+const peersBefore = await allPeerStats();
+const publishStarted = performance.now();
+const published_ = await publishAlert({ ctx, input: { alertId } });
+const published = performance.now();
+const rowCount = published_.deliveries.sms + published_.deliveries.email + published_.deliveries.push;
+await untilSettled(alertId, 3600);
+const result = summarize(publishStarted, published, ours.handoffs, rowCount, process.cpuUsage(cpuBefore));
+const peersAfter = await allPeerStats();
+const { rows: statuses } = await sql<{ status: string; n: string }>`
+  SELECT status, count(*)::text AS n FROM deliveries WHERE alert_id = ${alertId} GROUP BY status`.execute(
+  runtime.db,
+);
+await workers.stop();
+const oursPeakRss = peakRss;
+log(`aviso: ${rowCount} deliveries handed off in ${result.allHandedOffS.toFixed(2)} s`);
+
+// --- the naive way, same data ---------------------------------------------------------------
+let naive: RunResult | undefined;
+if (!args["no-naive"]) {
+  const naiveTimed = timed(naiveSenders(config, pushAgent));
+  const naiveCtx: AppContext = { ...runtime, senders: naiveTimed.senders };
+  const naiveWorkers = await startNaiveWorkers(naiveCtx, naiveTimed.senders, NAIVE_CONCURRENCY);
+  const naiveAlert = await newAlert();
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  let naivePublished = 0;
+  const rows = await naivePublish(naiveCtx, naiveAlert, () => {
+    naivePublished = performance.now();
+  });
+  await untilSettled(naiveAlert, 6 * 3600);
+  naive = summarize(started, naivePublished, naiveTimed.handoffs, rows, process.cpuUsage(cpu));
+  await naiveWorkers.stop();
+  for (const sender of Object.values(naiveTimed.senders)) await sender.close?.();
+  log(`naive: ${rows} deliveries handed off in ${naive.allHandedOffS.toFixed(2)} s`);
+}
+clearInterval(rssSampler);
+const finalPeers = await allPeerStats();
+
+// --- report ---------------------------------------------------------------------------------
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const table: [string, string, string][] = [
+  ["", "aviso", naive ? "naive" : "-"],
+  ["backend", handle.kind, handle.kind],
+  ["ledger rows", String(result.rows), naive ? String(naive.rows) : "-"],
+  ["publish (ms)", fmt(result.publishMs, 0), naive ? fmt(naive.publishMs, 0) : "-"],
+  [
+    "first hand-off after commit (ms)",
+    fmt(result.firstHandoffMs, 0),
+    naive ? fmt(naive.firstHandoffMs, 0) : "-",
+  ],
+  ["all handed off (s)", fmt(result.allHandedOffS, 2), naive ? fmt(naive.allHandedOffS, 2) : "-"],
+  ...(["sms", "email", "push"] as const).map((c): [string, string, string] => [
+    `${c} per s (count)`,
+    `${fmt(result.perChannel[c].perS, 0)} (${result.perChannel[c].count})`,
+    naive ? `${fmt(naive.perChannel[c].perS, 0)} (${naive.perChannel[c].count})` : "-",
+  ]),
+  ["worker process CPU (s)", fmt(result.cpuS), naive ? fmt(naive.cpuS) : "-"],
+  ["ledger statuses", statuses.map((s) => `${s.status} ${s.n}`).join(", "), ""],
+];
+const width = Math.max(...table.map((r) => r[0].length));
+console.log(
+  `\nFan-out benchmark: ${N} subscribers, ${handle.kind}, ${process.arch}, ${(await import("node:os")).cpus().length} CPUs`,
+);
+for (const [label, a, b] of table)
+  console.log(`${label.padEnd(width)}  ${a.padStart(16)}  ${b.padStart(16)}`);
+console.log(
+  `peers: ${peersAfter.sms - peersBefore.sms} SMS, ${peersAfter.mails - peersBefore.mails} mails over ${peersAfter.smtpConnections - peersBefore.smtpConnections} SMTP connections, ${peersAfter.pushes - peersBefore.pushes} pushes with ${peersAfter.pushJwts - peersBefore.pushJwts} VAPID JWT(s); peers CPU ${fmt((peersAfter.cpuMs - peersBefore.cpuMs) / 1000)} s, peers peak RSS ${finalPeers.peakRssMb} MB`,
+);
+console.log(
+  JSON.stringify({
+    subscribers: N,
+    backend: handle.kind,
+    ledger_rows: result.rows,
+    ledger_rows_per_s: Math.round(result.rows / (result.publishMs / 1000)),
+    publish_ms: Math.round(result.publishMs),
+    first_handoff_ms: Math.round(result.firstHandoffMs),
+    all_handed_off_s: Number(result.allHandedOffS.toFixed(2)),
+    sms_per_s: Math.round(result.perChannel.sms.perS),
+    email_per_s: Math.round(result.perChannel.email.perS),
+    push_per_s: Math.round(result.perChannel.push.perS),
+    peak_rss_mb: Math.round(oursPeakRss / 1e6),
+    seed_s: Number(seedSeconds.toFixed(1)),
+    naive_all_handed_off_s: naive ? Number(naive.allHandedOffS.toFixed(2)) : null,
+    speedup: naive ? Number((naive.allHandedOffS / result.allHandedOffS).toFixed(1)) : null,
+  }),
+);
+
+pushAgent.destroy();
+await runtime.close();
+await dropDatabase();
+for (const peer of peerList) peer.child.send("close");

@@ -1,0 +1,169 @@
+/**
+ * The naive fan-out the benchmark compares against, on the same data and peers: the same ledger
+ * rows, but one pg-boss job per message, web-push signing a VAPID JWT for every message, and one
+ * SMTP connection per mail. Everything else (claiming a row, decrypting, composing, recording) is
+ * done as simply as it would be written first: one row, one query at a time.
+ *
+ * Given a fair chance: workers take jobs ten at a time and keep fetching while batches come back
+ * full (pg-boss otherwise waits out its poll interval after every job, which would make the
+ * comparison about pg-boss's polling), 100 messages in flight.
+ */
+import type { Agent } from "node:https";
+import { sql } from "kysely";
+import type { Config } from "../src/config.ts";
+import type { AppContext } from "../src/context.ts";
+import type { Channel } from "../src/db/database.ts";
+import type { Sender } from "../src/delivery/sender.ts";
+import { createSmtpSender } from "../src/delivery/smtp-sender.ts";
+import { createTwilioSender } from "../src/delivery/twilio-sender.ts";
+import { createWebPushSender } from "../src/delivery/webpush-sender.ts";
+import type { Language } from "../src/i18n/languages.ts";
+import { openAddress } from "../src/security/addresses.ts";
+import { unsubscribeToken, unsubscribeUrl } from "../src/security/unsubscribe-token.ts";
+import { composeEmail, composePush, composeSms, pickText } from "../src/services/alerts/compose.ts";
+
+export const NAIVE_QUEUE = "bench-naive-delivery";
+
+export function naiveSenders(config: Config, pushAgent: Agent): Record<Channel, Sender> {
+  return {
+    sms: createTwilioSender(config.sms!, {
+      publicUrl: config.publicUrl,
+      ratePerSecond: config.delivery.smsRatePerSecond,
+    }),
+    email: createSmtpSender(config.email!, { pool: false }),
+    push: createWebPushSender(config.push!, { agent: pushAgent, reuseVapid: false }),
+  };
+}
+
+/** Publishes the naive way: ledger rows as usual, then one job per row (enqueued after the commit). */
+export async function naivePublish(
+  ctx: AppContext,
+  alertId: string,
+  onCommitted: () => void = () => {},
+): Promise<number> {
+  const rows = await ctx.db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable("alerts")
+      .set({ status: "published", published_at: new Date() })
+      .where("id", "=", alertId)
+      .execute();
+    const alert = await tx
+      .selectFrom("alerts")
+      .select("target_zips")
+      .where("id", "=", alertId)
+      .executeTakeFirstOrThrow();
+    const { rows } = await sql<{ id: string }>`
+      INSERT INTO deliveries (alert_id, subscriber_id, channel, zip, updated_at)
+      SELECT ${alertId}::uuid, s.id, s.channel, m.zip, now()
+      FROM (SELECT DISTINCT ON (subscriber_id) subscriber_id, zip FROM subscriptions
+            WHERE zip = ANY(${alert.target_zips}::text[]) ORDER BY subscriber_id, zip) m
+      JOIN subscribers s ON s.id = m.subscriber_id
+      WHERE s.status = 'active'
+      RETURNING id::text AS id`.execute(tx);
+    return rows;
+  });
+  onCommitted();
+  for (let i = 0; i < rows.length; i += 1000) {
+    await ctx.boss.insert(
+      NAIVE_QUEUE,
+      rows.slice(i, i + 1000).map((row) => ({ data: { deliveryId: row.id } })),
+    );
+  }
+  return rows.length;
+}
+
+export async function startNaiveWorkers(
+  ctx: AppContext,
+  senders: Record<Channel, Sender>,
+  concurrency: number,
+): Promise<{ stop(): Promise<void> }> {
+  if (!(await ctx.boss.getQueue(NAIVE_QUEUE)))
+    await ctx.boss.createQueue(NAIVE_QUEUE, { retryLimit: 3, notify: true });
+  const id = await ctx.boss.work<{ deliveryId: string }>(
+    NAIVE_QUEUE,
+    {
+      batchSize: 10,
+      localConcurrency: Math.ceil(concurrency / 10),
+      burstWhenBatchFull: true,
+      pollingIntervalSeconds: 0.5,
+    },
+    async (jobs) => {
+      await Promise.all(
+        jobs.map((job) =>
+          deliverOne(ctx, senders, job.data.deliveryId).catch((error: unknown) => {
+            ctx.log.error({ err: error }, "naive delivery failed");
+            throw error;
+          }),
+        ),
+      );
+    },
+  );
+  return { stop: () => ctx.boss.offWork(NAIVE_QUEUE, { id }) };
+}
+
+async function deliverOne(
+  ctx: AppContext,
+  senders: Record<Channel, Sender>,
+  deliveryId: string,
+): Promise<void> {
+  const row = await sql<{
+    alert_id: string;
+    channel: Channel;
+    subscriber_id: string;
+    language: Language;
+    address_ciphertext: Buffer;
+    address_key_id: string;
+  }>`
+        UPDATE deliveries d SET status = 'sending', attempts = d.attempts + 1
+        FROM subscribers s
+        WHERE d.id = ${deliveryId}::bigint AND s.id = d.subscriber_id AND d.status = 'queued'
+        RETURNING d.alert_id, d.channel, d.subscriber_id, s.language, s.address_ciphertext, s.address_key_id`.execute(
+    ctx.db,
+  );
+  const delivery = row.rows[0];
+  if (!delivery) return;
+  const alert = await ctx.db
+    .selectFrom("alerts")
+    .select(["id", "kind", "priority", "is_drill", "expires_at"])
+    .where("id", "=", delivery.alert_id)
+    .executeTakeFirstOrThrow();
+  const texts = await ctx.db
+    .selectFrom("alert_texts")
+    .select(["language", "headline", "body", "sms_text"])
+    .where("alert_id", "=", delivery.alert_id)
+    .execute();
+  const text = pickText(texts, delivery.language);
+  const to = openAddress(ctx.pii, delivery.channel, delivery);
+  const ttlSeconds = Math.floor((alert.expires_at.getTime() - Date.now()) / 1000);
+  const base = { channel: delivery.channel, to, ttlSeconds, deliveryId: deliveryId };
+  let result: { providerId?: string };
+  if (delivery.channel === "sms") {
+    result = await senders.sms.send({ ...base, text: composeSms(alert, text) });
+  } else if (delivery.channel === "push") {
+    result = await senders.push.send({
+      ...base,
+      text: composePush(alert, text, ctx.config.publicUrl),
+      urgency: "high",
+    });
+  } else {
+    const link = unsubscribeUrl(ctx.config.publicUrl, unsubscribeToken(ctx.pii, delivery.subscriber_id));
+    const mail = composeEmail(alert, text, { publicUrl: ctx.config.publicUrl, unsubscribeUrl: link });
+    result = await senders.email.send({
+      ...base,
+      subject: mail.subject,
+      text: mail.text,
+      html: mail.html,
+      headers: { "List-Unsubscribe": `<${link}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+    });
+  }
+  await ctx.db
+    .updateTable("deliveries")
+    .set({
+      status: "sent",
+      provider_id: result.providerId ?? null,
+      sent_at: new Date(),
+      updated_at: new Date(),
+    })
+    .where("id", "=", deliveryId)
+    .execute();
+}
