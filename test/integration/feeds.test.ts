@@ -130,7 +130,9 @@ describe("CAP 1.2", () => {
     );
     const cx = await (await app.request(`/feeds/cap/${cancel}.xml`)).text();
     expect(xpath(cx, "string(//*[local-name()='msgType'])")).toBe("Cancel");
-    expect(xpath(cx, "string(//*[local-name()='references'])")).toBe(`aviso.test,urn:uuid:${original},${sent}`);
+    expect(xpath(cx, "string(//*[local-name()='references'])")).toBe(
+      `aviso.test,urn:uuid:${original},${sent}`,
+    );
     expect(xpath(cx, "string(//*[local-name()='responseType'])")).toBe("AllClear");
     const dr = await (await app.request(`/feeds/cap/${drill}.xml`)).text();
     expect(xpath(dr, "string(//*[local-name()='status'])")).toBe("Exercise");
