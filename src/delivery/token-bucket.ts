@@ -1,5 +1,6 @@
 /**
- * A token bucket that paces sends to a provider's rate: `take()` resolves when the caller may send.
+ * A token bucket that paces sends to a provider's rate: `take(cost)` resolves when the caller may
+ * send something worth `cost` tokens (an SMS of two segments costs two: carriers rate segments).
  * Callers are served in the order they asked (each reserves the next free slot), so a burst never
  * starves an early caller. `pause(ms)` pushes every later slot back, for a provider's 429.
  *
@@ -8,7 +9,7 @@
  */
 export type TokenBucket = {
   readonly ratePerSecond: number;
-  take(signal?: AbortSignal): Promise<void>;
+  take(cost?: number, signal?: AbortSignal): Promise<void>;
   pause(ms: number): void;
 };
 
@@ -25,11 +26,11 @@ export function createTokenBucket(
 
   return {
     ratePerSecond,
-    async take(signal) {
+    async take(cost = 1, signal) {
       const t = now();
       arrival = Math.max(arrival, t);
       const wait = arrival - tolerance - t;
-      arrival += interval;
+      arrival += interval * Math.max(1, cost);
       if (wait > 0) await sleep(wait, signal);
     },
     pause(ms) {

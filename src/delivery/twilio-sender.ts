@@ -7,6 +7,7 @@
  * the number.
  */
 import type { SmsProvider } from "../config.ts";
+import { countSegments } from "../sms/segments.ts";
 import { createTwilioClient } from "../sms/twilio-client.ts";
 import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 import { createTokenBucket } from "./token-bucket.ts";
@@ -60,7 +61,7 @@ export function createTwilioSender(provider: SmsProvider, options: TwilioSenderO
     channel: "sms",
     mode: "provider",
     async send(message: OutboundMessage) {
-      await bucket.take();
+      await bucket.take(segmentsOf(message.text));
       const sender = provider.messagingServiceSid
         ? { messagingServiceSid: provider.messagingServiceSid }
         : { from: provider.from! };
@@ -80,6 +81,18 @@ export function createTwilioSender(provider: SmsProvider, options: TwilioSenderO
       }
     },
   };
+}
+
+/** Segments per text, remembered: a fan-out sends the same few texts (one per language) many times. */
+const segmentCache = new Map<string, number>();
+function segmentsOf(text: string): number {
+  let segments = segmentCache.get(text);
+  if (segments === undefined) {
+    segments = countSegments(text).segments;
+    if (segmentCache.size >= 256) segmentCache.clear();
+    segmentCache.set(text, segments);
+  }
+  return segments;
 }
 
 export function validityPeriod(ttlSeconds: number): number {

@@ -46,6 +46,14 @@ describe("token bucket", () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
   });
 
+  it("charges a message by its cost (an SMS by its segments)", async () => {
+    const bucket = createTokenBucket(20, { capacity: 1 });
+    await bucket.take(3); // three segments: the next slot is 150 ms away
+    const started = performance.now();
+    await bucket.take();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+  });
+
   it("refuses a rate that is not positive", () => {
     expect(() => createTokenBucket(0)).toThrow(/positive/);
   });
