@@ -94,7 +94,7 @@ ${
     ? html`<p>${t.follows} <a href="/alerts/${original.id}">${pickText(original.texts, language).headline}</a></p>`
     : ""
 }
-<dl class="meta">
+<dl class="meta facts">
 <dt>${t.from}</dt><dd>${alert.senderOrg}</dd>
 <dt>${t.published}</dt><dd>${time(alert.publishedAt, language, config)}</dd>
 <dt>${t.expires}</dt><dd>${time(alert.expiresAt, language, config)}</dd>

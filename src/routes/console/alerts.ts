@@ -35,7 +35,7 @@ import { listAlerts } from "../../services/alerts/list-alerts.ts";
 import { type AlertPreview, previewAlert } from "../../services/alerts/preview-alert.ts";
 import { publishApproved } from "../../services/alerts/publish-approved.ts";
 import { draftStatement } from "../../services/statements/draft-statement.ts";
-import { parseZips } from "../public/subscribe.ts";
+import { parseTypedZips } from "../../services/subscriptions/typed-zips.ts";
 import {
   type ConsoleContext,
   type ConsoleEnv,
@@ -118,7 +118,7 @@ function textsOf(
 
 function targetOf(form: Form, errors: FieldErrors, allowCityWide: boolean) {
   if (allowCityWide && text(form, "cityWide") === "on") return { cityWide: true as const };
-  const zips = parseZips(text(form, "zips"));
+  const zips = parseTypedZips(text(form, "zips"));
   if (zips.malformed) errors.zips = `“${zips.malformed}” is not a 5-digit ZIP`;
   else if (zips.zips.length === 0) errors.zips = "Name at least one ZIP";
   return { zips: zips.zips };
@@ -155,7 +155,7 @@ function settingsFields(
   return html`${select({ name: "priority", label: "Priority", options: PRIORITIES, value: values.priority ?? (o.statement ? "advisory" : "alert"), errors })}
 ${
   o.statement
-    ? html`<div class="field"><input type="checkbox" id="f-cityWide" name="cityWide"${values.cityWide === "on" ? html` checked` : ""}> <label for="f-cityWide">City-wide (the whole service area)</label></div>`
+    ? html`<div class="check"><input type="checkbox" id="f-cityWide" name="cityWide"${values.cityWide === "on" ? html` checked` : ""}> <label for="f-cityWide">City-wide (the whole service area)</label></div>`
     : ""
 }
 ${textarea({ name: "zips", label: o.statement ? "ZIP codes (unless city-wide)" : "ZIP codes", hint: "Separated by spaces or commas", value: values.zips ?? "", errors, rows: 2 })}
@@ -454,7 +454,7 @@ ${formErrors(errors)}
 ${csrfField(c.get("csrf"))}
 ${composerFields({ alert: { kind: "sighting", priority: "alert", is_drill: values.drill === "on" }, values, errors })}
 ${settingsFields(values, errors, { channels })}
-<div class="field"><input type="checkbox" id="f-drill" name="drill"${values.drill === "on" ? html` checked` : ""}> <label for="f-drill">Drill (reaches only the drill allowlist)</label></div>
+<div class="check"><input type="checkbox" id="f-drill" name="drill"${values.drill === "on" ? html` checked` : ""}> <label for="f-drill">Drill (reaches only the drill allowlist)</label></div>
 <button type="submit">Save the draft</button>
 </form>`,
     ["composer.js"],
@@ -472,7 +472,7 @@ ${formErrors(errors)}
 ${csrfField(c.get("csrf"))}
 ${composerFields({ alert: { kind: "statement", priority: "advisory", is_drill: false }, values, errors, smsOptional: true })}
 ${settingsFields(values, errors, { statement: true, channels })}
-<div class="field"><input type="checkbox" id="f-drill" name="drill"> <label for="f-drill">Drill (reaches only the drill allowlist)</label></div>
+<div class="check"><input type="checkbox" id="f-drill" name="drill"> <label for="f-drill">Drill (reaches only the drill allowlist)</label></div>
 <button type="submit">Save the draft</button>
 </form>`,
     ["composer.js"],
@@ -504,7 +504,7 @@ async function alertPage(
   };
   const body = html`<h1>${preview.languages[0]?.label ?? ""}: ${alert.texts.en?.headline ?? ""}</h1>
 ${formErrors(errors)}
-<dl>
+<dl class="facts">
 <dt>Status</dt><dd><strong>${alert.status}</strong>${alert.drill ? " · DRILL" : ""}</dd>
 <dt>Kind</dt><dd>${alert.kind} (${alert.family}) · priority ${alert.priority}</dd>
 <dt>From</dt><dd>${alert.senderOrg}</dd>
@@ -523,14 +523,15 @@ ${
 ${alert.publishedAt ? progressSection(alert.id) : ""}
 ${
   editable
-    ? html`<h2>Edit</h2>
+    ? html`<details${alert.authorId === actor.id || Object.keys(errors).length > 0 ? html` open` : ""}><summary><h2 class="inline-heading">Edit</h2></summary>
+${alert.authorId !== actor.id ? html`<p class="notice">If you change this draft, someone else must approve it.</p>` : ""}
 ${alert.status === "approved" ? html`<p class="notice">Saving changes voids the approval: a second person must approve again.</p>` : ""}
 <form method="post" action="/console/alerts/${alert.id}" class="composer" data-csrf="${csrf}" data-kind="${alert.kind}" data-priority="${alert.priority}" data-drill="${alert.drill ? "true" : "false"}"${alert.cancelReason ? html` data-cancel-reason="${alert.cancelReason}"` : ""}>
 ${csrfField(csrf)}
 ${composerFields({ alert: messageAlert, values, errors, smsOptional: alert.family === "statement" })}
 ${settingsFields(values, errors, { statement: alert.family === "statement", channels: alert.channels })}
 <button type="submit">Save changes</button>
-</form>`
+</form></details>`
     : ""
 }
 ${alert.status === "published" && mayDraft(alert.family, actor.role) && !["update", "cancel"].includes(alert.kind) ? followUpSection(alert, actor, csrf, typed ?? {}, errors) : ""}
@@ -566,7 +567,7 @@ ${mine ? html`<p class="notice">You drafted or edited this, so someone else must
 ${csrfField(csrf)}
 <input type="hidden" name="hash" value="${preview.hash}">
 <p>You approve exactly the messages above (hash <code>${preview.hash.slice(0, 12)}…</code>). If anyone changes the draft in the meantime, the approval is refused.</p>
-<div class="field"><input type="checkbox" id="f-publishNow" name="publishNow" checked> <label for="f-publishNow">Publish as soon as it is approved</label></div>
+<div class="check"><input type="checkbox" id="f-publishNow" name="publishNow" checked> <label for="f-publishNow">Publish as soon as it is approved</label></div>
 <button type="submit">Approve</button>
 </form></section>`;
 }
@@ -597,7 +598,7 @@ ${select({
   value: "all_clear",
   errors,
 })}
-${actor.role === "verifier" ? html`<div class="field"><input type="checkbox" id="f-cancelNow" name="publishNow"> <label for="f-cancelNow">Publish the cancel now, without a second person</label></div>` : ""}
+${actor.role === "verifier" ? html`<div class="check"><input type="checkbox" id="f-cancelNow" name="publishNow"> <label for="f-cancelNow">Publish the cancel now, without a second person</label></div>` : ""}
 <button type="submit" class="danger">Draft the cancel</button>
 </form>
 <h3>Draft an update</h3>

@@ -271,7 +271,7 @@ async function sightingPage(
       `Sighting ${s.place}`,
       html`<h1>${label(AGENCIES, s.agency)} ${label(ACTIVITIES, s.activity).toLowerCase()} near ${s.place}</h1>
 ${formErrors(errors)}
-<dl>
+<dl class="facts">
 <dt>Status</dt><dd><strong>${label(STATUSES, s.status)}</strong></dd>
 <dt>Where</dt><dd>${s.place}${s.crossStreets ? ` (${s.crossStreets})` : ""}, ZIP ${s.zip}</dd>
 <dt>Seen at</dt><dd>${when(s.observedAt, tz)}</dd>

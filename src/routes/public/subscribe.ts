@@ -15,6 +15,7 @@ import { byTextSection, smsKeywords } from "../../pages/public/by-text.ts";
 import { publicPage } from "../../pages/public/chrome.ts";
 import { exampleZip } from "../../services/subscriptions/service-area.ts";
 import { startWebEmailOptIn } from "../../services/subscriptions/start-web-email-opt-in.ts";
+import { parseTypedZips } from "../../services/subscriptions/typed-zips.ts";
 import { takeWebSignupSlot } from "../../services/subscriptions/web-signup-limit.ts";
 import { publicRequest } from "./request.ts";
 
@@ -45,7 +46,7 @@ export const subscribeRoutes = new Hono<AppEnv>()
       return c.html(sentPage(c, form, ctx.config.inboundSms.emailConfirmationTtlHours, pageLanguage, url));
 
     const errors: Errors = {};
-    const zips = parseZips(form.zips);
+    const zips = parseTypedZips(form.zips);
     const max = ctx.config.inboundSms.maxZipsPerSubscriber;
     if (zips.malformed) errors.zips = t.errors.zipsMalformed(zips.malformed);
     else if (zips.zips.length === 0) errors.zips = t.errors.zipsMissing;
@@ -104,17 +105,6 @@ ${pushControls(ctx.config.push?.publicKey, language, "manage")}
       }),
     );
   });
-
-/** ZIPs typed with spaces, commas or semicolons; ZIP+4 is cut to the ZIP. */
-export function parseZips(text: string): { zips: string[]; malformed?: string } {
-  const zips: string[] = [];
-  for (const part of text.split(/[\s,;]+/).filter(Boolean)) {
-    const match = /^(\d{5})(?:-\d{4})?$/.exec(part);
-    if (!match) return { zips, malformed: part.slice(0, 20) };
-    if (!zips.includes(match[1]!)) zips.push(match[1]!);
-  }
-  return { zips };
-}
 
 function pushControls(publicKey: string | undefined, language: Language, mode: "subscribe" | "manage") {
   const t = messages(language).subscribe;
