@@ -284,6 +284,48 @@ describe("from a hotline call to a published alert, by two people", () => {
   });
 });
 
+describe("duplicates and the reporter's number", () => {
+  it("offers likely duplicates to merge, and shows a callback number only on request, audited", async () => {
+    const operator = await as("operator");
+    const ids: string[] = [];
+    for (const place of ["International Blvd & 23rd Ave", "23rd Ave near the taqueria"]) {
+      await operator.get("/console/sightings/new");
+      const res = await operator.post("/console/sightings", {
+        zip: "94606",
+        place,
+        observedAt: "2026-11-24T11:00",
+        agency: "cbp",
+        activity: "checkpoint",
+        source: "hotline_call",
+        reporterCallback: "(510) 555-0133",
+      });
+      ids.push(res.headers.get("location")!.split("/").at(-1)!);
+    }
+    await operator.get(`/console/sightings/${ids[1]}`);
+    expect(operator.lastPage).toContain("Likely duplicates");
+    expect(operator.lastPage).toContain(`value="${ids[0]}"`);
+    expect(operator.lastPage).not.toContain("555-0133");
+    expect((await operator.post(`/console/sightings/${ids[1]}/merge`, {})).status).toBe(400);
+    await operator.get(`/console/sightings/${ids[1]}`);
+    expect(
+      (await operator.post(`/console/sightings/${ids[1]}/merge`, { duplicateIds: ids[0]! })).status,
+    ).toBe(303);
+    await operator.get(`/console/sightings/${ids[1]}`);
+    expect(operator.lastPage).not.toContain("Likely duplicates");
+
+    const shown = await operator.post(`/console/sightings/${ids[1]}/callback`, {});
+    expect(shown.status).toBe(200);
+    expect(await shown.text()).toContain("+15105550133");
+    const audit = await runtime.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("target_id", "=", ids[1]!)
+      .where("action", "=", "sighting.callback_viewed")
+      .execute();
+    expect(audit).toHaveLength(1);
+  });
+});
+
 describe("roles", () => {
   it("admins manage users and keys and read the audit log; others may not", async () => {
     const admin = await as("admin");

@@ -18,7 +18,10 @@ import {
 import { draftAlert } from "../../services/alerts/draft-alert.ts";
 import { addVerification, changeSightingStatus } from "../../services/sightings/change-sighting-status.ts";
 import { createSighting } from "../../services/sightings/create-sighting.ts";
+import { findDuplicateSightings } from "../../services/sightings/find-duplicates.ts";
 import { listSightings } from "../../services/sightings/list-sightings.ts";
+import { mergeSightings } from "../../services/sightings/merge-sightings.ts";
+import { revealReporterCallback } from "../../services/sightings/reporter-callback.ts";
 import { type SightingView, sightingView } from "../../services/sightings/shape.ts";
 import { CreateSightingBody, ResolveBody, VerificationBody } from "../api/schemas.ts";
 import {
@@ -29,6 +32,7 @@ import {
   errorsFrom,
   type Form,
   fromLocalInput,
+  list,
   optional,
   readForm,
   text,
@@ -184,6 +188,36 @@ ${STATUSES.map(([status, name]) => {
       form,
     );
   })
+  .post("/sightings/:id/merge", async (c) => {
+    const no = denied(c, "sightings:write");
+    if (no) return no;
+    const form = await readForm(c);
+    const duplicateIds = list(form, "duplicateIds");
+    if (duplicateIds.length === 0)
+      return sightingPage(c, c.req.param("id"), { duplicateIds: "Choose the reports to merge" }, form, 400);
+    return act(
+      c,
+      () =>
+        mergeSightings({
+          ctx: c.get("ctx"),
+          input: { sightingId: c.req.param("id"), duplicateIds, actor: c.get("actor") },
+        }),
+      form,
+    );
+  })
+  .post("/sightings/:id/callback", async (c) => {
+    const no = denied(c, "sightings:callback");
+    if (no) return no;
+    try {
+      const revealed = await revealReporterCallback({
+        ctx: c.get("ctx"),
+        input: { sightingId: c.req.param("id"), actor: c.get("actor") },
+      });
+      return sightingPage(c, c.req.param("id"), {}, {}, 200, revealed.phone);
+    } catch (error) {
+      return sightingPage(c, c.req.param("id"), errorsFrom(error), {}, 409);
+    }
+  })
   .post("/sightings/:id/alert", async (c) => {
     const no = denied(c, "alerts:draft");
     if (no) return no;
@@ -247,6 +281,7 @@ async function sightingPage(
   errors: FieldErrors,
   form: Form = {},
   status: 200 | 400 | 404 | 409 = 200,
+  callback?: string,
 ) {
   let sighting: SightingView;
   try {
@@ -265,6 +300,7 @@ async function sightingPage(
   const tz = c.get("ctx").config.operators.timeZone;
   const csrf = c.get("csrf");
   const s = sighting;
+  const duplicates = await findDuplicateSightings({ ctx: c.get("ctx"), input: { sightingId: s.id } });
   return c.html(
     consolePage(
       view(c),
@@ -277,8 +313,31 @@ ${formErrors(errors)}
 <dt>Seen at</dt><dd>${when(s.observedAt, tz)}</dd>
 <dt>Vehicles / agents</dt><dd>${s.vehicles ?? "?"} / ${s.agents ?? "?"}</dd>
 <dt>What was seen</dt><dd>${s.description ?? ""}</dd>
-<dt>Callback number</dt><dd>${s.reporterCallback}</dd>
+<dt>Callback number</dt><dd>${
+        callback
+          ? html`<strong>${callback}</strong> (this view was recorded in the audit log)`
+          : s.reporterCallback === "held"
+            ? html`held until ${when(s.reporterCallbackPurgeAfter, tz)}
+<form method="post" action="/console/sightings/${s.id}/callback" class="inline-form">${csrfField(csrf)}<button type="submit" class="secondary">Show the number</button></form>`
+            : s.reporterCallback
+      }</dd>
 </dl>
+${
+  duplicates.length > 0
+    ? html`<h2>Likely duplicates</h2>
+<form method="post" action="/console/sightings/${s.id}/merge">
+${csrfField(csrf)}
+<fieldset><legend>Reports in the same ZIP close in time: merge them into this incident</legend>
+${errors.duplicateIds ? html`<p class="error">${errors.duplicateIds}</p>` : ""}
+${duplicates.map(
+  (d) =>
+    html`<div class="check"><input type="checkbox" id="dup-${d.id}" name="duplicateIds" value="${d.id}"> <label for="dup-${d.id}">${label(ACTIVITIES, d.activity)} near ${d.place}, ${when(d.observedAt, tz)} (${label(STATUSES, d.status)})</label></div>`,
+)}
+</fieldset>
+<button type="submit" class="secondary">Merge the chosen reports</button>
+</form>`
+    : ""
+}
 <h2>Verifications</h2>
 ${s.verifications.length === 0 ? html`<p>None yet.</p>` : html`<ul>${s.verifications.map((v) => html`<li>${label(METHODS, v.method)} by ${v.actor} at ${when(v.at, tz)}${v.notes ? html`: ${v.notes}` : ""}</li>`)}</ul>`}
 ${
