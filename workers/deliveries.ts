@@ -5,13 +5,14 @@
  */
 import type { AppContext } from "../src/context.ts";
 import type { Channel } from "../src/db/database.ts";
-import { DELIVERY_QUEUES } from "../src/jobs/queues.ts";
+import { DELIVERY_QUEUES, QUEUES } from "../src/jobs/queues.ts";
+import { sweepDeliveries } from "../src/services/deliveries/sweep.ts";
 import { type DispatchContext, dispatchBatch, RetryLaterError } from "./dispatch.ts";
 
 /** Batches in flight per channel in one process. SMS is paced by its token bucket anyway. */
 export const DELIVERY_CONCURRENCY: Record<Channel, number> = { sms: 8, email: 8, push: 8 };
 
-export type DeliveryWorkerContext = DispatchContext & Pick<AppContext, "boss">;
+export type DeliveryWorkerContext = DispatchContext & Pick<AppContext, "boss" | "db">;
 
 export async function startDeliveryWorkers(
   ctx: DeliveryWorkerContext,
@@ -46,6 +47,12 @@ export async function startDeliveryWorkers(
     );
     started.push({ queue, id });
   }
+  // The backstop for rows no job is finishing (see sweep.ts); cheap, so every five minutes.
+  const sweeper = await ctx.boss.work(QUEUES.deliveriesSweep, { batchSize: 1 }, async () =>
+    sweepDeliveries({ ctx }),
+  );
+  started.push({ queue: QUEUES.deliveriesSweep, id: sweeper });
+  await ctx.boss.schedule(QUEUES.deliveriesSweep, "*/5 * * * *");
   return {
     async stop() {
       for (const { queue, id } of started) await ctx.boss.offWork(queue, { id });

@@ -6,6 +6,7 @@ export const QUEUES = {
   deliverSms: "deliver-sms",
   deliverEmail: "deliver-email",
   deliverPush: "deliver-push",
+  deliveriesSweep: "deliveries-sweep",
   emailConfirmation: "email-confirmation",
 } as const;
 
@@ -38,6 +39,7 @@ const POLICIES: Record<QueueName, Omit<Queue, "name">> = {
   "deliver-sms": DELIVERY_POLICY,
   "deliver-email": DELIVERY_POLICY,
   "deliver-push": DELIVERY_POLICY,
+  "deliveries-sweep": { retryLimit: 1, expireInSeconds: 300 },
   // The double opt-in mail for an address texted to us; payload { confirmationId }, never the address.
   "email-confirmation": {
     retryLimit: 8,

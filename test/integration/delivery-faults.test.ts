@@ -16,6 +16,7 @@ import { createRuntime } from "../../src/runtime.ts";
 import { sealAddress } from "../../src/security/addresses.ts";
 import { deliveryFigures } from "../../src/services/alerts/delivery-figures.ts";
 import { publishAlert } from "../../src/services/alerts/publish.ts";
+import { sweepDeliveries } from "../../src/services/deliveries/sweep.ts";
 import { startDeliveryWorkers } from "../../workers/deliveries.ts";
 import { claimRows, deliveryJobPayload } from "../../workers/dispatch.ts";
 import { TWILIO_ERRORS } from "../peers/twilio-peer.ts";
@@ -29,19 +30,8 @@ let rig: DeliveryRig;
 let workers: { stop(): Promise<void> } | undefined;
 let zipCounter = 0;
 // Each test gets its own ZIP, so alerts never reach another test's subscribers.
-const ZIPS = [
-  "94601",
-  "94602",
-  "94603",
-  "94605",
-  "94606",
-  "94607",
-  "94608",
-  "94609",
-  "94610",
-  "94611",
-  "94612",
-];
+const ZIPS =
+  "94601 94602 94603 94605 94606 94607 94608 94609 94610 94611 94612 94613 94618 94619 94621".split(" ");
 const nextZip = () => ZIPS[zipCounter++]!;
 
 beforeAll(async () => {
@@ -249,6 +239,69 @@ describe("a worker lost between claim and record", () => {
     expect(rows.find((row) => row.status === "failed")!.last_error).toBe(
       "unknown outcome after repeated worker loss",
     );
+    expectInvariant(rows, people);
+  });
+});
+
+describe("the sweep, when no job is finishing a batch", () => {
+  const ago = (ms: number) => new Date(Date.now() - ms);
+
+  it("enqueues the batch again (once), and the rows are delivered", async () => {
+    const zip = nextZip();
+    const people = await residents(zip, { sms: 3 });
+    const alertId = await addAlert(rig.runtime, { zips: [zip] });
+    await publishAlert({ ctx: rig.runtime, input: { alertId } });
+    // The job's last attempt claimed a row and died; the job is gone.
+    const [job] = await rig.runtime.boss.fetch(DELIVERY_QUEUES.sms, { includeMetadata: true });
+    const payload = deliveryJobPayload.parse(job!.data);
+    expect(payload.alertId).toBe(alertId);
+    await claimRows(rig.runtime.db, payload, `${job!.id}:${job!.retryCount}`, 1, new Date());
+    await rig.runtime.boss.deleteJob(DELIVERY_QUEUES.sms, job!.id);
+    // Fresh rows are left alone; rows untouched for ten minutes are not.
+    expect(await sweepDeliveries({ ctx: rig.runtime })).toEqual({
+      closed: 0,
+      requeuedBatches: 0,
+      requeuedRows: 0,
+    });
+    await rig.runtime.db
+      .updateTable("deliveries")
+      .set({ updated_at: ago(11 * 60_000) })
+      .where("alert_id", "=", alertId)
+      .execute();
+    expect(await sweepDeliveries({ ctx: rig.runtime })).toEqual({
+      closed: 0,
+      requeuedBatches: 1,
+      requeuedRows: 3,
+    });
+    expect((await sweepDeliveries({ ctx: rig.runtime })).requeuedBatches).toBe(0); // a live job covers it now
+
+    await startWorkers();
+    const rows = await settled(rig.runtime, alertId);
+    expect(rows.every((row) => row.status === "sent")).toBe(true);
+    expect(rows.filter((row) => row.possible_duplicate)).toHaveLength(1);
+    expectInvariant(rows, people);
+  });
+
+  it("closes the open rows of an alert that expired meanwhile", async () => {
+    const zip = nextZip();
+    const people = await residents(zip, { sms: 2 });
+    const alertId = await addAlert(rig.runtime, { zips: [zip], expiresInMs: 400 });
+    await publishAlert({ ctx: rig.runtime, input: { alertId } });
+    const [job] = await rig.runtime.boss.fetch(DELIVERY_QUEUES.sms, { includeMetadata: true });
+    await claimRows(rig.runtime.db, deliveryJobPayload.parse(job!.data), "dead", 1, new Date());
+    await rig.runtime.boss.deleteJob(DELIVERY_QUEUES.sms, job!.id);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await rig.runtime.db
+      .updateTable("deliveries")
+      .set({ updated_at: ago(3 * 60_000) })
+      .where("alert_id", "=", alertId)
+      .execute();
+    expect(await sweepDeliveries({ ctx: rig.runtime })).toMatchObject({ closed: 2, requeuedBatches: 0 });
+    const rows = await settled(rig.runtime, alertId, 1000);
+    expect(rows.map((row) => [row.status, row.last_error]).sort()).toEqual([
+      ["failed", "unknown outcome: the worker was lost and the alert expired"],
+      ["skipped", "expired"],
+    ]);
     expectInvariant(rows, people);
   });
 });
