@@ -8,8 +8,9 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { AppContext } from "./context.ts";
 import { ApiError, errorBody } from "./http/errors.ts";
+import { publicPostLimit } from "./http/public-post-limit.ts";
 import { securityHeaders } from "./http/security-headers.ts";
-import { apiRoutes } from "./routes/api/index.ts";
+import { API_ROUTES, apiRoutes } from "./routes/api/index.ts";
 import { consoleRoutes } from "./routes/console/index.ts";
 import { devRoutes } from "./routes/dev.ts";
 import { devPhoneRoutes } from "./routes/dev-phone.ts";
@@ -42,13 +43,15 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
       {
         requestId: c.get("requestId"),
         method: c.req.method,
-        path: c.req.path,
+        path: loggedPath(c.req.path),
         status: c.res.status,
         ms: Math.round(performance.now() - started),
       },
       "request",
     );
   });
+  // Before the body is read: a flood from one address costs no parsing and no database work.
+  app.use(publicPostLimit(API_ROUTES));
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
@@ -84,4 +87,9 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
     return c.json(errorBody("internal_error", "Something went wrong on our side", id), 500);
   });
   return app;
+}
+
+/** Paths as logged: an unsubscribe link's token (a subscriber id and its MAC) is a capability. */
+function loggedPath(path: string): string {
+  return path.replace(/^\/unsubscribe\/[^/]+/, "/unsubscribe/[token]");
 }

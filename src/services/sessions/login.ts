@@ -7,7 +7,7 @@
  * Unknown emails cost the same argon2 verification as wrong passwords, and get the same answer.
  */
 import type { AppContext } from "../../context.ts";
-import { withTransaction } from "../../db/transaction.ts";
+import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
 import { decoyHash, verifyPassword } from "../../security/passwords.ts";
 import { randomToken, tokenHash } from "../../security/tokens.ts";
@@ -53,7 +53,7 @@ export async function loginUser({
   const ipKeys = ctx.pii.blindIndexes(input.ip, "login-ip");
   const [accountKey, ipKey] = [accountKeys[0]!, ipKeys[0]!];
   const now = ctx.clock.now();
-  await refuseWhenLimited(ctx, { accountKeys, ipKeys, now });
+  const counted = await refuseWhenLimited(ctx, { accountKeys, ipKeys, now });
 
   const user = await ctx.db
     .selectFrom("users")
@@ -76,6 +76,7 @@ export async function loginUser({
         details: { reason: !user ? "unknown_account" : !passwordOk ? "wrong_password" : "disabled" },
         at: now,
       });
+      await auditLocks(tx, { counted, userId: user?.id, now });
       return null;
     }
     const token = randomToken(32);
@@ -110,7 +111,7 @@ export async function loginUser({
 async function refuseWhenLimited(
   ctx: Ctx,
   { accountKeys, ipKeys, now }: { accountKeys: Buffer[]; ipKeys: Buffer[]; now: Date },
-): Promise<void> {
+): Promise<{ account: number; ip: number }> {
   const since = new Date(now.getTime() - LOGIN_LIMITS.windowMinutes * 60_000);
   const lastSuccess = await ctx.db
     .selectFrom("login_attempts")
@@ -128,10 +129,40 @@ async function refuseWhenLimited(
     account.count >= LOGIN_LIMITS.perAccount ? account.oldest : null,
     ip.count >= LOGIN_LIMITS.perIp ? ip.oldest : null,
   ].filter((at): at is Date => at !== null);
-  if (blocking.length === 0) return;
+  if (blocking.length === 0) return { account: account.count, ip: ip.count };
   // The lock lifts when the oldest counted failure leaves the window.
   const liftsAt = Math.max(...blocking.map((at) => at.getTime() + LOGIN_LIMITS.windowMinutes * 60_000));
   throw new LoginRateLimitedError(Math.max(1, Math.ceil((liftsAt - now.getTime()) / 1000)));
+}
+
+/**
+ * The failure that reaches a limit locks the account (or the address) until the oldest counted
+ * failure leaves the window; that moment is audited, once. Attempts refused while locked are not
+ * recorded at all (a flood of them must not fill the append-only log), and the address itself is
+ * never written down.
+ */
+async function auditLocks(
+  tx: DbOrTx,
+  { counted, userId, now }: { counted: { account: number; ip: number }; userId?: string; now: Date },
+): Promise<void> {
+  const lock = { minutes: LOGIN_LIMITS.windowMinutes };
+  if (counted.account + 1 === LOGIN_LIMITS.perAccount) {
+    await recordAudit(tx, {
+      actor: "system",
+      action: "auth.account_locked",
+      ...(userId ? { target: { type: "user", id: userId } } : {}),
+      details: { ...lock, failures: LOGIN_LIMITS.perAccount, knownAccount: userId !== undefined },
+      at: now,
+    });
+  }
+  if (counted.ip + 1 === LOGIN_LIMITS.perIp) {
+    await recordAudit(tx, {
+      actor: "system",
+      action: "auth.address_locked",
+      details: { ...lock, failures: LOGIN_LIMITS.perIp },
+      at: now,
+    });
+  }
 }
 
 async function failures(

@@ -1,0 +1,92 @@
+/**
+ * Per-IP limits on every POST that needs no sign-in: the subscribe form, email confirmations,
+ * unsubscribe clicks, the console's and the API's login, push sign-ups, the phone simulator. At
+ * most PUBLIC_POSTS_PER_IP_PER_MINUTE per client address per minute; beyond it, 429 with
+ * Retry-After, before the body is read or the database touched.
+ *
+ * Not limited here: Twilio's signed webhooks (Twilio sends from shared addresses; the signature,
+ * checked before any database work, and the reply ceilings bound what they cost) and requests of
+ * signed-in staff (a hotline office shares one address; their routes authenticate first).
+ *
+ * Counted in this process's memory, against ctx.clock, in fixed one-minute windows: a flood costs
+ * no database work, and the count resets with the process. With several API processes an address
+ * gets the limit at each. The table of addresses is bounded: once it holds MAX_TRACKED of them in
+ * a window, new ones share one overflow counter (a flood from many addresses is then limited as
+ * one). Addresses are never stored or logged.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { AppEnv } from "../app.ts";
+import type { AppContext } from "../context.ts";
+import type { ApiRoute } from "./api-route.ts";
+import { clientIp } from "./authenticate.ts";
+import { errorBody } from "./errors.ts";
+
+const MAX_TRACKED = 50_000;
+const OVERFLOW = "\u0000overflow";
+const WINDOW_MS = 60_000;
+
+type Counter = { window: number; counts: Map<string, number> };
+const counters = new WeakMap<AppContext, Counter>();
+
+/** The operator API's routes that need no sign-in and change something, as path patterns. */
+export function publicApiPatterns(routes: readonly ApiRoute[], base = "/api/v1"): RegExp[] {
+  return routes
+    .filter((route) => route.permission === "public" && route.method !== "get")
+    .map((route) => new RegExp(`^${base}${route.path.replace(/:[A-Za-z0-9_]+/g, "[^/]+")}/?$`));
+}
+
+/**
+ * Whether a request is a public POST: anything but GET/HEAD/OPTIONS, outside the signed webhooks,
+ * the operator API (but its public routes) and the console (but its login).
+ */
+export function isPublicPost(method: string, path: string, publicApi: readonly RegExp[]): boolean {
+  if (method === "GET" || method === "HEAD" || method === "OPTIONS") return false;
+  if (path.startsWith("/webhooks/twilio/")) return false;
+  if (path.startsWith("/api/")) return publicApi.some((pattern) => pattern.test(path));
+  if (path === "/console" || path.startsWith("/console/")) return path === "/console/login";
+  return true;
+}
+
+/** Takes one request from `key`'s allowance; the seconds to wait when there is none left. */
+export function takePublicPost(ctx: AppContext, key: string): number | null {
+  const now = ctx.clock.now().getTime();
+  const window = Math.floor(now / WINDOW_MS);
+  let counter = counters.get(ctx);
+  if (!counter || counter.window !== window) {
+    counter = { window, counts: new Map() };
+    counters.set(ctx, counter);
+  }
+  const slot = counter.counts.has(key) || counter.counts.size < MAX_TRACKED ? key : OVERFLOW;
+  const count = (counter.counts.get(slot) ?? 0) + 1;
+  counter.counts.set(slot, count);
+  if (count <= ctx.config.publicPostsPerIpPerMinute) return null;
+  return Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
+}
+
+export function publicPostLimit(apiRoutes: readonly ApiRoute[]): MiddlewareHandler<AppEnv> {
+  const publicApi = publicApiPatterns(apiRoutes);
+  return async (c, next) => {
+    if (!isPublicPost(c.req.method, c.req.path, publicApi)) return next();
+    const ctx = c.get("ctx");
+    const wait = takePublicPost(ctx, clientIp(c));
+    if (wait === null) return next();
+    c.header("Retry-After", String(wait));
+    c.header("Cache-Control", "no-store");
+    const message = `Too many requests from your address; try again in ${wait} seconds`;
+    if ((c.req.header("accept") ?? "").includes("text/html")) {
+      return c.html(tooManyPage(wait), 429);
+    }
+    return c.json(errorBody("rate_limited", message, c.get("requestId"), { retryAfterSeconds: wait }), 429);
+  };
+}
+
+/** For forms: a plain page in the four languages the public site speaks. */
+function tooManyPage(wait: number): string {
+  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Too many requests</title>
+<h1>Too many requests</h1>
+<p>Too many requests came from your address. Wait ${wait} seconds and try again.</p>
+<p lang="es">Demasiadas solicitudes desde su dirección. Espere ${wait} segundos e inténtelo de nuevo.</p>
+<p lang="zh">来自您地址的请求过多。请等待 ${wait} 秒后重试。</p>
+<p lang="vi">Quá nhiều yêu cầu từ địa chỉ của bạn. Vui lòng đợi ${wait} giây rồi thử lại.</p>
+</html>`;
+}
