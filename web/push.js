@@ -47,14 +47,21 @@
       say("Denied");
       return;
     }
+    let subscription;
     try {
       const reg = await registration;
-      const subscription =
+      subscription =
         (await reg.pushManager.getSubscription()) ||
         (await reg.pushManager.subscribe({
           userVisibleOnly: true,
           applicationServerKey: key(box.dataset.vapidKey),
         }));
+    } catch {
+      // The browser could not reach its push service, or refused: not the resident's ZIPs.
+      say("BrowserFailed");
+      return;
+    }
+    try {
       const res = await post("/api/v1/push-subscriptions", {
         subscription: subscription.toJSON(),
         zips,

@@ -229,6 +229,33 @@ describe("the web in a browser", () => {
     await context.close();
   }, 120_000);
 
+  it("web push: the button appears only with JavaScript, the service worker controls the site, and a failure is explained", async () => {
+    const noScript = await browser.newContext({ javaScriptEnabled: false });
+    const plain = await noScript.newPage();
+    await plain.goto(`${base}/subscribe?lang=vi`);
+    expect(await plain.getByRole("button", { name: "Bật thông báo" }).count()).toBe(0);
+    expect(await plain.locator("noscript").first().textContent()).toContain("cần JavaScript");
+    await noScript.close();
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${base}/subscribe?lang=vi`);
+    const button = page.getByRole("button", { name: "Bật thông báo" });
+    await expect.poll(() => button.isVisible()).toBe(true);
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    expect(scope).toBe(`${base}/`);
+    await page.getByLabel("Mã ZIP").fill("94607");
+    // Permission granted, but this machine has no push service to reach (background networking
+    // is off): the browser cannot subscribe, and the page says so instead of pretending.
+    await context.grantPermissions(["notifications"], { origin: base });
+    await button.click();
+    await expect
+      .poll(() => page.locator(".push-status").textContent(), { timeout: 30_000 })
+      .toBe("Trình duyệt này không bật được thông báo. Xin thử lại sau, hoặc dùng email hay tin nhắn.");
+    expect(await page.evaluate(() => Notification.permission)).toBe("granted");
+    await context.close();
+  }, 60_000);
+
   it("axe-core finds no serious or critical violation on the main pages", async () => {
     const context = await browser.newContext({ bypassCSP: true });
     const page = await signIn(context, "ver@hotline.test");

@@ -100,6 +100,8 @@ export const en = {
     pushOn: "Notifications are on for this device.",
     pushOff: "Notifications are off for this device.",
     pushFailed: "Something went wrong. Check the ZIP codes above and try again.",
+    pushBrowserFailed:
+      "This browser could not set up notifications. Try again later, or use email or text messages.",
     pushUnavailable: "Notifications are not available on this site yet. Use email or text messages instead.",
     honeypot: "Leave this field empty",
     errors: {

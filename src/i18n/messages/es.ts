@@ -100,6 +100,8 @@ export const es: Messages = {
     pushOn: "Las notificaciones están activadas en este dispositivo.",
     pushOff: "Las notificaciones están desactivadas en este dispositivo.",
     pushFailed: "Algo salió mal. Revise los códigos postales y vuelva a intentarlo.",
+    pushBrowserFailed:
+      "Este navegador no pudo activar las notificaciones. Vuelva a intentarlo más tarde o use el correo o los mensajes de texto.",
     pushUnavailable:
       "Las notificaciones todavía no están disponibles en este sitio. Use el correo o los mensajes de texto.",
     honeypot: "Deje este campo vacío",

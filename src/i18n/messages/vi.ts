@@ -98,6 +98,8 @@ export const vi: Messages = {
     pushOn: "Thông báo đã được bật trên thiết bị này.",
     pushOff: "Thông báo đã được tắt trên thiết bị này.",
     pushFailed: "Đã có lỗi. Xin kiểm tra các mã ZIP ở trên rồi thử lại.",
+    pushBrowserFailed:
+      "Trình duyệt này không bật được thông báo. Xin thử lại sau, hoặc dùng email hay tin nhắn.",
     pushUnavailable: "Trang này chưa hỗ trợ thông báo. Xin dùng email hoặc tin nhắn.",
     honeypot: "Xin để trống ô này",
     errors: {

@@ -91,6 +91,7 @@ export const zh: Messages = {
     pushOn: "本设备已开启通知。",
     pushOff: "本设备已关闭通知。",
     pushFailed: "出现问题。请检查上面的邮政编码后重试。",
+    pushBrowserFailed: "此浏览器无法开启通知。请稍后重试，或使用电子邮件或短信。",
     pushUnavailable: "本网站暂不支持通知。请使用电子邮件或短信。",
     honeypot: "请勿填写此栏",
     errors: {

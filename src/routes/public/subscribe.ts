@@ -112,7 +112,7 @@ function pushControls(publicKey: string | undefined, language: Language, mode: "
   // web/push.js reads its words from these data attributes, in the page's language.
   return html`<div class="push-controls" data-vapid-key="${publicKey}" data-mode="${mode}"
  data-msg-unsupported="${t.pushUnsupported}" data-msg-denied="${t.pushDenied}" data-msg-working="${t.pushWorking}"
- data-msg-on="${t.pushOn}" data-msg-off="${t.pushOff}" data-msg-failed="${t.pushFailed}">
+ data-msg-on="${t.pushOn}" data-msg-off="${t.pushOff}" data-msg-failed="${t.pushFailed}" data-msg-browser-failed="${t.pushBrowserFailed}">
 ${mode === "subscribe" ? html`<button type="button" class="secondary" data-push-on hidden>${t.pushButton}</button>` : ""}
 <button type="button" class="secondary" data-push-off hidden>${t.pushOffButton}</button>
 <p class="push-status" role="status" aria-live="polite"></p>
