@@ -52,7 +52,7 @@ export async function startDeliveryWorkers(
     sweepDeliveries({ ctx }),
   );
   started.push({ queue: QUEUES.deliveriesSweep, id: sweeper });
-  await ctx.boss.schedule(QUEUES.deliveriesSweep, "*/5 * * * *");
+  await ctx.boss.schedule(QUEUES.deliveriesSweep, "*/5 * * * *", { task: "sweep-deliveries" });
   return {
     async stop() {
       for (const { queue, id } of started) await ctx.boss.offWork(queue, { id });
