@@ -19,6 +19,7 @@ import { feedRoutes } from "./routes/feeds.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { alertPageRoutes } from "./routes/public/alert.ts";
 import { homeRoutes } from "./routes/public/home.ts";
+import { manageRoutes } from "./routes/public/manage.ts";
 import { subscribeRoutes } from "./routes/public/subscribe.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { twilioSmsRoutes } from "./routes/twilio-sms.ts";
@@ -65,6 +66,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", homeRoutes);
   app.route("/", alertPageRoutes);
   app.route("/", subscribeRoutes);
+  app.route("/", manageRoutes);
   app.route("/feeds", feedRoutes);
   app.route("/console", consoleRoutes);
   app.route("/api/v1", apiRoutes);

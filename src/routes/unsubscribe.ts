@@ -16,7 +16,16 @@ import {
   unsubscribeByToken,
 } from "../services/subscribers/unsubscribe-by-token.ts";
 
-const TEXT: Record<"title" | "question" | "button" | "done" | "invalid", Record<Language, string>> = {
+const TEXT: Record<
+  "title" | "question" | "button" | "done" | "invalid" | "manage",
+  Record<Language, string>
+> = {
+  manage: {
+    en: "Or change your ZIP codes or language instead",
+    es: "O cambie sus códigos postales o su idioma",
+    zh: "或者更改您的邮政编码或语言",
+    vi: "Hoặc đổi mã ZIP hay ngôn ngữ",
+  },
   title: { en: "Unsubscribe", es: "Cancelar la suscripción", zh: "退订", vi: "Hủy đăng ký" },
   question: {
     en: "Stop receiving Aviso alerts by email?",
@@ -57,7 +66,8 @@ export const unsubscribeRoutes = new Hono<AppEnv>()
         lang,
         localMode: ctx.config.localMode,
         body: html`<h1>${TEXT.title[lang]}</h1>
-<form method="post"><p>${TEXT.question[lang]}</p><button type="submit">${TEXT.button[lang]}</button></form>`,
+<form method="post"><p>${TEXT.question[lang]}</p><button type="submit">${TEXT.button[lang]}</button></form>
+<p><a href="/manage?token=${c.req.param("token")}&amp;lang=${lang}">${TEXT.manage[lang]}</a></p>`,
       }),
     );
   })

@@ -458,3 +458,62 @@ describe("email confirmation links", () => {
     expect(page).toContain('href="/subscribe?lang=vi"');
   });
 });
+
+describe("managing an email subscription from its link", () => {
+  it("shows the ZIPs and language for the email's token, changes them, refuses bad input, and links unsubscribe", async () => {
+    const { unsubscribeToken } = await import("../../src/security/unsubscribe-token.ts");
+    const { addSubscriber } = await import("../support/fanout.ts");
+    const id = await addSubscriber(runtime, {
+      channel: "email",
+      address: "mai@example.org",
+      zips: ["94607"],
+      language: "vi",
+    });
+    const token = unsubscribeToken(runtime.pii, id);
+    const page = await get(`/manage?token=${token}&lang=vi`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("cache-control")).toBe("no-store");
+    const html = await page.text();
+    expect(html).toContain(messages("vi").manage.yoursTitle);
+    expect(html).toContain('value="94607"');
+    expect(html).toContain(`action="/unsubscribe/${token}"`);
+    expect(html).not.toContain("mai@example.org");
+    expect(html).not.toMatch(/href="\/manage\?[^"]*token=/); // the language switch drops the token
+
+    const bad = await postForm(app, "/manage?lang=vi", { token, zips: "94607 00000", language: "vi" });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('value="94607 00000"');
+    const before = await runtime.db
+      .selectFrom("subscriptions")
+      .select("zip")
+      .where("subscriber_id", "=", id)
+      .execute();
+    expect(before.map((r) => r.zip)).toEqual(["94607"]);
+
+    const saved = await postForm(app, "/manage", { token, zips: "94612, 94601", language: "es" });
+    expect(saved.status).toBe(200);
+    const after = await runtime.db
+      .selectFrom("subscriptions")
+      .select("zip")
+      .where("subscriber_id", "=", id)
+      .orderBy("zip")
+      .execute();
+    expect(after.map((r) => r.zip)).toEqual(["94601", "94612"]);
+    const row = await runtime.db
+      .selectFrom("subscribers")
+      .select(["language", "status"])
+      .where("id", "=", id)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ language: "es", status: "active" });
+
+    const forged = await get(`/manage?token=${"x".repeat(43)}`);
+    expect(forged.status).toBe(404);
+    expect(await forged.text()).toContain(messages("en").manage.invalidLink);
+    expect((await postForm(app, "/manage", { token: "nope", zips: "94607", language: "en" })).status).toBe(
+      404,
+    );
+
+    const unsubscribePage = await (await get(`/unsubscribe/${token}`)).text();
+    expect(unsubscribePage).toContain(`href="/manage?token=${token}&amp;lang=es"`);
+  });
+});

@@ -119,6 +119,14 @@ export const en = {
       `We sent a confirmation link to ${email}. Open it within ${hours} hours to start getting alerts. If it does not arrive, check your spam folder, or try again in 10 minutes.`,
   },
   manage: {
+    yoursTitle: "Your email alerts",
+    yoursIntro:
+      "You came here from the link in one of our emails. Change your ZIP codes or language, or unsubscribe.",
+    save: "Save changes",
+    saved: (zips: string) => `Saved. You will get alerts for ${zips}.`,
+    unsubscribe: "Unsubscribe from email alerts",
+    invalidLink: "This link is not valid. Open the link at the end of one of our alert emails again.",
+    stopped: "This address is unsubscribed. Sign up again to get alerts.",
     title: "Manage or unsubscribe",
     textTitle: "Text messages",
     text: "Text one of these words to the number you subscribed with:",

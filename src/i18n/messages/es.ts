@@ -120,6 +120,15 @@ export const es: Messages = {
       `Enviamos un enlace de confirmación a ${email}. Ábralo en las próximas ${hours} horas para empezar a recibir alertas. Si no llega, revise la carpeta de correo no deseado o vuelva a intentarlo en 10 minutos.`,
   },
   manage: {
+    yoursTitle: "Sus alertas por correo",
+    yoursIntro:
+      "Llegó aquí desde el enlace de uno de nuestros correos. Cambie sus códigos postales o su idioma, o cancele la suscripción.",
+    save: "Guardar los cambios",
+    saved: (zips) => `Guardado. Recibirá alertas para ${zips}.`,
+    unsubscribe: "Cancelar las alertas por correo",
+    invalidLink:
+      "Este enlace no es válido. Abra otra vez el enlace al final de uno de nuestros correos de alerta.",
+    stopped: "Esta dirección ya no está suscrita. Inscríbase otra vez para recibir alertas.",
     title: "Administrar o cancelar",
     textTitle: "Mensajes de texto",
     text: "Envíe una de estas palabras al número con el que se suscribió:",

@@ -117,6 +117,15 @@ export const vi: Messages = {
       `Chúng tôi đã gửi đường link xác nhận đến ${email}. Xin mở trong vòng ${hours} giờ để bắt đầu nhận cảnh báo. Nếu không thấy, xin xem thư mục thư rác hoặc thử lại sau 10 phút.`,
   },
   manage: {
+    yoursTitle: "Cảnh báo qua email của quý vị",
+    yoursIntro:
+      "Quý vị đến đây từ đường link trong email của chúng tôi. Quý vị có thể đổi mã ZIP hoặc ngôn ngữ, hoặc hủy đăng ký.",
+    save: "Lưu thay đổi",
+    saved: (zips) => `Đã lưu. Quý vị sẽ nhận cảnh báo cho ${zips}.`,
+    unsubscribe: "Hủy nhận cảnh báo qua email",
+    invalidLink:
+      "Đường link này không hợp lệ. Xin mở lại đường link ở cuối một email cảnh báo của chúng tôi.",
+    stopped: "Địa chỉ này đã hủy đăng ký. Xin đăng ký lại để nhận cảnh báo.",
     title: "Quản lý hoặc hủy đăng ký",
     textTitle: "Tin nhắn",
     text: "Nhắn một trong các từ sau từ số điện thoại quý vị đã đăng ký:",

@@ -109,6 +109,13 @@ export const zh: Messages = {
       `我们已向 ${email} 发送确认链接。请在 ${hours} 小时内打开链接，开始接收警报。如果没有收到，请检查垃圾邮件文件夹，或在 10 分钟后重试。`,
   },
   manage: {
+    yoursTitle: "您的邮件警报",
+    yoursIntro: "您是通过我们邮件中的链接来到这里的。您可以更改邮政编码或语言，或退订。",
+    save: "保存更改",
+    saved: (zips) => `已保存。您将收到${zips}的警报。`,
+    unsubscribe: "退订邮件警报",
+    invalidLink: "此链接无效。请重新打开我们警报邮件末尾的链接。",
+    stopped: "此地址已退订。如需接收警报，请重新订阅。",
     title: "管理或退订",
     textTitle: "短信",
     text: "用您订阅时使用的号码发送以下字词：",

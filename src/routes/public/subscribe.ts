@@ -1,8 +1,8 @@
 /**
  * The subscribe page (GET /subscribe) and its form (POST /subscribe): ZIPs, language, and email
  * double opt-in; web push is added to the same page by web/push.js, which posts the browser's
- * subscription to POST /api/v1/push-subscriptions. /manage says how to change or stop each
- * channel. Bad input shows the error next to its field, keeps what was typed and changes nothing;
+ * subscription to POST /api/v1/push-subscriptions. /manage (manage.ts) says how to change or stop
+ * each channel. Bad input shows the error next to its field, keeps what was typed and changes nothing;
  * a filled honeypot field gets the same answer as success and changes nothing.
  */
 import { type Context, Hono } from "hono";
@@ -69,44 +69,13 @@ export const subscribeRoutes = new Hono<AppEnv>()
     if (!result.ok)
       return renderForm(c, form, { zips: t.errors.zipsOutside(result.outside.join(", ")) }, 400);
     return c.html(sentPage(c, form, result.hours, pageLanguage, url));
-  })
-  .get("/manage", (c) => {
-    const { ctx, language, url } = publicRequest(c);
-    const t = messages(language);
-    const words = smsKeywords(language);
-    const body = html`<h1>${t.manage.title}</h1>
-<section aria-labelledby="manage-text">
-<h2 id="manage-text">${t.manage.textTitle}</h2>
-<p>${t.manage.text}</p>
-<ul>
-<li><strong>${words.stop}</strong> ${t.byText.stop}</li>
-<li><strong>${words.list}</strong> ${t.byText.list}</li>
-<li>${t.manage.remove}</li>
-</ul>
-</section>
-<section aria-labelledby="manage-email">
-<h2 id="manage-email">${t.manage.emailTitle}</h2>
-<p>${t.manage.email}</p>
-</section>
-<section aria-labelledby="manage-push" id="push" data-push-manage>
-<h2 id="manage-push">${t.manage.pushTitle}</h2>
-<p>${t.manage.push}</p>
-${pushControls(ctx.config.push?.publicKey, language, "manage")}
-</section>`;
-    return c.html(
-      publicPage({
-        config: ctx.config,
-        language,
-        url,
-        title: t.manage.title,
-        body,
-        current: "manage",
-        scripts: ["push.js"],
-      }),
-    );
   });
 
-function pushControls(publicKey: string | undefined, language: Language, mode: "subscribe" | "manage") {
+export function pushControls(
+  publicKey: string | undefined,
+  language: Language,
+  mode: "subscribe" | "manage",
+) {
   const t = messages(language).subscribe;
   if (!publicKey) return html`<p>${t.pushUnavailable}</p>`;
   // web/push.js reads its words from these data attributes, in the page's language.
