@@ -13,6 +13,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import http from "node:http";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
@@ -45,6 +46,7 @@ const AUTH_TOKEN = randomBytes(16).toString("hex");
 const PUBLIC_URL = "https://aviso.bench";
 const PATH = "/webhooks/twilio/sms";
 const log = (line: string) => process.stderr.write(`${line}\n`);
+const TICK_MS = 10; // /proc CPU times are in USER_HZ ticks, 100 a second on Linux
 
 // --- a scratch database and the server ----------------------------------------------------------
 const admin = new pg.Client({ connectionString: args["database-url"] });
@@ -142,6 +144,10 @@ type Figures = {
   errors: number;
   /** 200s that carried no <Message> (rate-limited or stopped: should be only the silent steps). */
   empty: number;
+  /** CPU milliseconds per request: the server process, its Postgres backends, this load generator. */
+  cpuMsPerRequest: { server: number; postgres: number; loadGenerator: number };
+  /** Share of the machine's CPU that other processes used during the run (it is shared). */
+  othersCpuPercent: number;
 };
 
 function signedRequests(numbers: string[], script: string[], tag: string): BenchRequest[] {
@@ -169,6 +175,7 @@ async function measure(label: string, requests: BenchRequest[]): Promise<Figures
   let nextIndex = 0;
   let errors = 0;
   let empty = 0;
+  const before = await cpuSnapshot();
   const started = performance.now();
   const worker = async () => {
     for (let i = nextIndex++; i < requests.length; i = nextIndex++) {
@@ -181,6 +188,7 @@ async function measure(label: string, requests: BenchRequest[]): Promise<Figures
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - started) / 1000;
+  const after = await cpuSnapshot();
   const sorted = latencies.sort();
   const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
   const figures = {
@@ -193,6 +201,7 @@ async function measure(label: string, requests: BenchRequest[]): Promise<Figures
     max: round(sorted[sorted.length - 1]!),
     errors,
     empty,
+    ...cpuFigures(before, after, requests.length),
   };
   log(`${label}: ${JSON.stringify(figures)}`);
   return figures;
@@ -220,6 +229,61 @@ function send(request: BenchRequest): Promise<{ status: number; body: string }> 
     req.on("error", reject);
     req.end(request.body);
   });
+}
+
+// --- CPU accounting (Linux /proc; zeros elsewhere) -------------------------------------------------
+type CpuSnapshot = {
+  machineBusy: number;
+  machineTotal: number;
+  server: number;
+  postgres: number;
+  self: number;
+};
+
+function processTicks(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return Number(fields[11]) + Number(fields[12]); // utime + stime
+  } catch {
+    return 0;
+  }
+}
+
+async function cpuSnapshot(): Promise<CpuSnapshot> {
+  const { rows } = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1", [
+    database,
+  ]);
+  let machineBusy = 0;
+  let machineTotal = 0;
+  try {
+    const [, ...values] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
+    const ticks = values.slice(0, 8).map(Number);
+    machineTotal = ticks.reduce((a, b) => a + b, 0);
+    machineBusy = machineTotal - ticks[3]! - ticks[4]!; // minus idle and iowait
+  } catch {}
+  const usage = process.cpuUsage();
+  return {
+    machineBusy,
+    machineTotal,
+    server: server.pid ? processTicks(server.pid) : 0,
+    postgres: rows.reduce((sum, row) => sum + processTicks(row.pid), 0),
+    self: (usage.user + usage.system) / 1000 / TICK_MS,
+  };
+}
+
+function cpuFigures(a: CpuSnapshot, b: CpuSnapshot, requests: number) {
+  const per = (ticks: number) => round((ticks * TICK_MS) / requests);
+  const ours = b.server - a.server + (b.postgres - a.postgres) + (b.self - a.self);
+  const others = Math.max(0, b.machineBusy - a.machineBusy - ours);
+  const total = b.machineTotal - a.machineTotal;
+  return {
+    cpuMsPerRequest: {
+      server: per(b.server - a.server),
+      postgres: per(b.postgres - a.postgres),
+      loadGenerator: per(b.self - a.self),
+    },
+    othersCpuPercent: total > 0 ? Math.round((100 * others) / total) : 0,
+  };
 }
 
 // --- helpers --------------------------------------------------------------------------------------
@@ -305,8 +369,8 @@ function round(ms: number): number {
 function table(results: Record<string, Figures[]>): string {
   const lines = [
     "",
-    "| run | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    "| run | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | CPU ms/req: server + Postgres | other load |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (let run = 0; run < RUNS; run++) {
     for (const [name, label] of [
@@ -314,8 +378,9 @@ function table(results: Record<string, Figures[]>): string {
       ["webhook", `POST ${PATH}`],
     ] as const) {
       const f = results[name]![run]!;
+      const cpu = `${f.cpuMsPerRequest.server} + ${f.cpuMsPerRequest.postgres}`;
       lines.push(
-        `| ${run + 1} | ${label} | ${f.requests} | ${f.perSecond} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.max} | ${f.errors} |`,
+        `| ${run + 1} | ${label} | ${f.requests} | ${f.perSecond} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.max} | ${f.errors} | ${cpu} | ${f.othersCpuPercent}% |`,
       );
     }
   }

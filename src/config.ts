@@ -287,7 +287,7 @@ export type InboundSmsSettings = {
   maxZipsPerSubscriber: number;
   /** At most `limit` replies per number per `windowSeconds`; beyond it we process but stay silent. */
   perNumber: { limit: number; windowSeconds: number };
-  /** At most this many reply messages per minute in all. */
+  /** At most this many replies per minute in all. */
   globalPerMinute: number;
   emailConfirmationTtlHours: number;
 };

@@ -1,48 +1,105 @@
 /**
- * Idempotency for inbound SMS, by Twilio's MessageSid. The first delivery of a message claims its
- * row (INSERT … ON CONFLICT DO NOTHING) inside the transaction that applies it; a concurrent
- * duplicate's INSERT waits for that transaction and then finds the row, so it applies nothing and
- * answers with the reply the first one stored (see rate-limits.ts, which stores it). The body is
- * never stored.
+ * Opening an inbound SMS, in one statement (on the webhook's path, round trips are the cost):
  *
- * One statement claims the message and locks the sender's subscriber row (FOR UPDATE), so two
- * messages from one number are applied one after the other; it is a round trip saved on every
- * message, which is most of what a message costs.
+ * - claim its MessageSid (INSERT … ON CONFLICT DO NOTHING). A concurrent duplicate's INSERT waits
+ *   for the first one's transaction and then finds the row, so it applies nothing and answers
+ *   with the reply the first one stored; the body is never stored;
+ * - lock the sender's subscriber row (FOR UPDATE), so two messages from one number are applied
+ *   one after the other;
+ * - read the subscriber's ZIPs and the reference rows of the ZIPs the message names;
+ * - count the reply against the rate limits (rate-limits.ts): only for a message claimed here,
+ *   and not for a stopped number's messages that are not an opt-in (those get no reply).
+ *
+ * The ZIPs come from the statement's snapshot. If the lock had to wait for another message from
+ * the same number, that snapshot may predate it: `fresh` is false when the locked row is a newer
+ * version than the snapshot's (every change to a subscriber's ZIPs also updates its row, see
+ * sms-subscribers.ts), and the caller reads the ZIPs again.
  */
 import { sql } from "kysely";
+import type { InboundSmsSettings } from "../../config.ts";
 import type { SubscriberStatus } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
-import type { SmsSubscriber } from "./types.ts";
+import { replyCounters } from "./rate-limits.ts";
+import type { SmsSubscriber, ZipRow } from "./types.ts";
+
+export type OpenedInbound = {
+  claimed: boolean;
+  subscriber: SmsSubscriber | undefined;
+  zips: string[];
+  zipRows: ZipRow[];
+  /** Whether `zips` can be trusted (see above). */
+  fresh: boolean;
+  /** Whether a reply may be sent (counted against the rate limits). */
+  replyAllowed: boolean;
+};
 
 export async function openInbound(
   db: DbOrTx,
-  input: { messageSid: string; senderIndex: Buffer; lookup: Buffer[]; command: string; now: Date },
-): Promise<{ claimed: boolean; subscriber: SmsSubscriber | undefined }> {
+  limits: InboundSmsSettings,
+  input: {
+    messageSid: string;
+    /** The sender's blind index under the current key (stored, and counted against). */
+    senderIndex: Buffer;
+    /** Every index the number may be stored under (both keys during a key rotation). */
+    senderIndexes: Buffer[];
+    command: string;
+    /** An opt-in (ZIP, START) is answered even for a stopped number, so it is counted. */
+    optIn: boolean;
+    /** ZIPs the message names, whose reference rows to read. */
+    zipLookup: readonly string[];
+    now: Date;
+  },
+): Promise<OpenedInbound> {
+  const index = input.senderIndex;
+  const counters = replyCounters(limits, {
+    numberKey: index,
+    now: input.now,
+    countIf: sql`EXISTS (SELECT 1 FROM claim) AND (${input.optIn} OR (SELECT status FROM texter) IS DISTINCT FROM 'stopped')`,
+  });
   const { rows } = await sql<{
     claimed: boolean;
     id: string | null;
     status: SubscriberStatus | null;
     language: Language | null;
+    fresh: boolean;
+    zips: string[];
+    zip_rows: ZipRow[] | string;
+    reply_allowed: boolean;
   }>`
     WITH claim AS (
       INSERT INTO inbound_messages (message_sid, sender_index, command, received_at)
-      VALUES (${input.messageSid}, ${input.senderIndex}, ${input.command}, ${input.now})
+      VALUES (${input.messageSid}, ${index}, ${input.command}, ${input.now})
       ON CONFLICT (message_sid) DO NOTHING
       RETURNING 1
     ), texter AS (
-      SELECT id, status, language FROM subscribers
-      WHERE channel = 'sms' AND address_index IN (${sql.join(input.lookup)})
+      SELECT id, status, language, xmin::text AS version FROM subscribers
+      WHERE channel = 'sms' AND address_index IN (${sql.join(input.senderIndexes)})
       FOR UPDATE
-    )
-    SELECT EXISTS (SELECT 1 FROM claim) AS claimed, texter.id, texter.status, texter.language
-    FROM (SELECT 1) AS one LEFT JOIN texter ON true`.execute(db);
+    ), seen AS (
+      SELECT xmin::text AS version FROM subscribers
+      WHERE channel = 'sms' AND address_index IN (${sql.join(input.senderIndexes)})
+    ), ${counters.ctes}
+    SELECT EXISTS (SELECT 1 FROM claim) AS claimed, t.id, t.status, t.language,
+      t.version IS NOT DISTINCT FROM (SELECT version FROM seen) AS fresh,
+      COALESCE((SELECT array_agg(zip ORDER BY zip) FROM subscriptions WHERE subscriber_id = t.id), '{}') AS zips,
+      COALESCE((SELECT json_agg(json_build_object('zip', zip, 'state', state)) FROM zip_codes
+                WHERE zip = ANY(${[...input.zipLookup]}::text[])), '[]') AS zip_rows,
+      ${counters.allowed} AS reply_allowed
+    FROM (SELECT 1) AS one LEFT JOIN texter t ON true`.execute(db);
   const row = rows[0]!;
   const subscriber =
     row.id && row.status && row.language
       ? { id: row.id, status: row.status, language: row.language }
       : undefined;
-  return { claimed: row.claimed, subscriber };
+  return {
+    claimed: row.claimed,
+    subscriber,
+    zips: row.zips,
+    zipRows: typeof row.zip_rows === "string" ? JSON.parse(row.zip_rows) : row.zip_rows,
+    fresh: row.fresh,
+    replyAllowed: row.reply_allowed,
+  };
 }
 
 export async function storedReply(db: DbOrTx, messageSid: string): Promise<string[]> {

@@ -3,9 +3,10 @@
  *
  *   1. The sender's number must be a US (or territory) number; otherwise a refusal, and nothing
  *      about them is stored.
- *   2. In one transaction: claim the MessageSid (a retry gets the stored reply and changes nothing),
- *      lock the sender's subscriber row, apply the command (the keyword table, keywords.ts), count
- *      the reply against the rate limits, and store the reply given.
+ *   2. In one transaction: one statement claims the MessageSid (a retry gets the stored reply and
+ *      changes nothing), locks the sender's subscriber row, reads their ZIPs and counts the reply
+ *      against the rate limits (inbound-messages.ts); then the command is applied (the keyword
+ *      table, keywords.ts) and the reply given is stored.
  *   3. A stopped number is answered only when it opts in again (START, a ZIP); anything else it
  *      sends is applied where that makes sense (a language, a ZIP removed) but not answered.
  *
@@ -28,7 +29,7 @@ import {
 import { changeLanguage } from "./change-language.ts";
 import { openInbound, storedReply } from "./inbound-messages.ts";
 import { normalizeUsPhone } from "./phone-number.ts";
-import { saveReply, takeReplySlot } from "./rate-limits.ts";
+import { saveReply, takeGlobalReplySlot } from "./rate-limits.ts";
 import { removeZips } from "./remove-zips.ts";
 import { resumeSubscriber } from "./resume-subscriber.ts";
 import { exampleZip } from "./service-area.ts";
@@ -40,16 +41,6 @@ import { type SmsOutcome, type SubscriptionsContext, silence, type Texter } from
 
 export type InboundSms = { messageSid: string; from: string; body: string };
 export type ReceivedSms = { reply: string[]; command: InboundCommand["kind"]; duplicate: boolean };
-
-/** Commands that need the subscriber's current ZIPs. */
-const NEEDS_ZIPS = new Set<InboundCommand["kind"]>([
-  "subscribe",
-  "add_zip",
-  "remove_zip",
-  "start",
-  "list",
-  "email",
-]);
 
 /** Commands a stopped number is answered for: they opt it in again. */
 const OPT_IN_COMMANDS = new Set<InboundCommand["kind"]>(["subscribe", "add_zip", "start"]);
@@ -68,47 +59,42 @@ export async function receiveSms({
     const reply = [
       usNumbersOnlyReply(command.languageHint ?? DEFAULT_LANGUAGE, { program: ctx.config.program.name }),
     ];
-    const decision = await takeReplySlot(ctx.db, ctx.config.inboundSms, {
-      numberKey: null,
-      messages: 1,
-      now,
-    });
-    return { reply: decision.allowed ? reply : [], command: command.kind, duplicate: false };
+    const allowed = await takeGlobalReplySlot(ctx.db, ctx.config.inboundSms, now);
+    return { reply: allowed ? reply : [], command: command.kind, duplicate: false };
   }
   const indexes = addressIndexes(ctx.pii, "sms", phone);
   const index = indexes[0]!;
+  const zipLookup = command.kind === "subscribe" || command.kind === "add_zip" ? command.zips : [];
 
   return withTransaction(ctx.db, async (tx) => {
-    const opened = await openInbound(tx, {
+    const opened = await openInbound(tx, ctx.config.inboundSms, {
       messageSid: input.messageSid,
       senderIndex: index,
-      lookup: indexes,
+      senderIndexes: indexes,
       command: command.kind,
+      optIn: OPT_IN_COMMANDS.has(command.kind),
+      zipLookup,
       now,
     });
     if (!opened.claimed) {
       return { reply: await storedReply(tx, input.messageSid), command: command.kind, duplicate: true };
     }
     const { subscriber } = opened;
-    const texter: Texter = { phone, index, lookup: indexes, subscriber, zips: [], zipRows: [] };
-    const lookup =
-      "zips" in command && (command.kind === "subscribe" || command.kind === "add_zip") ? command.zips : [];
-    if ((subscriber && NEEDS_ZIPS.has(command.kind)) || lookup.length > 0) {
-      Object.assign(texter, await loadZips(tx, { subscriberId: subscriber?.id, lookup }));
+    const texter: Texter = {
+      phone,
+      index,
+      lookup: indexes,
+      subscriber,
+      zips: opened.zips,
+      zipRows: opened.zipRows,
+    };
+    if (subscriber && !opened.fresh) {
+      // Another message from this number changed it while we waited for the lock: read again.
+      texter.zips = (await loadZips(tx, { subscriberId: subscriber.id, lookup: [] })).zips;
     }
     const outcome = await apply({ ...ctx, db: tx }, texter, command);
-    let reply = outcome.reply;
-    if (reply.length > 0 && outcome.exemptFromLimits) {
-      await saveReply(tx, input.messageSid, reply);
-    } else if (reply.length > 0) {
-      const decision = await takeReplySlot(tx, ctx.config.inboundSms, {
-        numberKey: index,
-        messages: reply.length,
-        now,
-        save: { messageSid: input.messageSid, reply },
-      });
-      if (!decision.allowed) reply = [];
-    }
+    const reply = outcome.exemptFromLimits || opened.replyAllowed ? outcome.reply : [];
+    if (reply.length > 0) await saveReply(tx, input.messageSid, reply);
     return { reply, command: command.kind, duplicate: false };
   });
 }

@@ -4,6 +4,9 @@
  * already locked (openInbound), so reads after it see the state no one else can change under us.
  * Changes that go together (a status and its consent event; a new subscriber, its consent and its
  * ZIPs) are one statement each: on the webhook's path, round trips are the cost.
+ *
+ * Every change to a subscriber's ZIPs also updates the subscriber's row (updated_at): openInbound
+ * relies on the row's version to notice that another message changed the ZIPs while it waited.
  */
 import { sql } from "kysely";
 import type { Channel, ConsentKind } from "../../db/database.ts";
@@ -113,11 +116,13 @@ export async function zipsOf(db: DbOrTx, subscriberId: string): Promise<string[]
 export async function changeZips(
   db: DbOrTx,
   subscriberId: string,
-  input: { add: readonly string[]; keepOnly?: readonly string[] },
+  input: { add: readonly string[]; keepOnly?: readonly string[]; now: Date },
 ): Promise<void> {
   if (input.add.length === 0 && !input.keepOnly) return;
   await sql`
-    WITH dropped AS (
+    WITH touched AS (
+      UPDATE subscribers SET updated_at = ${input.now} WHERE id = ${subscriberId}
+    ), dropped AS (
       DELETE FROM subscriptions
       WHERE subscriber_id = ${subscriberId} AND ${input.keepOnly !== undefined}
         AND zip <> ALL(${[...(input.keepOnly ?? [])]}::text[])
@@ -127,24 +132,30 @@ export async function changeZips(
     ON CONFLICT (subscriber_id, zip) DO NOTHING`.execute(db);
 }
 
-export async function addZips(db: DbOrTx, subscriberId: string, zips: readonly string[]): Promise<void> {
-  await changeZips(db, subscriberId, { add: zips });
+export async function addZips(
+  db: DbOrTx,
+  subscriberId: string,
+  zips: readonly string[],
+  now: Date,
+): Promise<void> {
+  await changeZips(db, subscriberId, { add: zips, now });
 }
 
-/** Removes the given ZIPs; returns those that were there, sorted. */
+/** Removes the given ZIPs: one statement. */
 export async function removeZips(
   db: DbOrTx,
   subscriberId: string,
   zips: readonly string[],
-): Promise<string[]> {
-  if (zips.length === 0) return [];
-  const rows = await db
-    .deleteFrom("subscriptions")
-    .where("subscriber_id", "=", subscriberId)
-    .where("zip", "in", zips)
-    .returning("zip")
-    .execute();
-  return rows.map((row) => row.zip).sort();
+  now: Date,
+): Promise<void> {
+  if (zips.length === 0) return;
+  await sql`
+    WITH touched AS (
+      UPDATE subscribers SET updated_at = ${now} WHERE id = ${subscriberId}
+    )
+    DELETE FROM subscriptions WHERE subscriber_id = ${subscriberId} AND zip = ANY(${[...zips]}::text[])`.execute(
+    db,
+  );
 }
 
 export async function recordConsent(
