@@ -8,6 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
 import type { AppContext } from "./context.ts";
 import { ApiError, errorBody } from "./http/errors.ts";
+import { unreadableForms } from "./http/form-body.ts";
 import { publicPostLimit } from "./http/public-post-limit.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { API_ROUTES, apiRoutes } from "./routes/api/index.ts";
@@ -60,6 +61,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
         c.json(errorBody("payload_too_large", "Request body too large", c.get("requestId")), 413),
     }),
   );
+  app.use(unreadableForms);
 
   app.route("/", healthRoutes);
   app.route("/", staticRoutes);
