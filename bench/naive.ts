@@ -1,8 +1,10 @@
 /**
  * The naive fan-out the benchmark compares against, on the same data and peers: the same ledger
- * rows, but one pg-boss job per message, web-push signing a VAPID JWT for every message, and one
- * SMTP connection per mail. Everything else (claiming a row, decrypting, composing, recording) is
- * done as simply as it would be written first: one row, one query at a time.
+ * rows, but one pg-boss job per message, and the provider libraries used as they come — web-push
+ * signing a VAPID JWT for every message, nodemailer composing each mail and opening one SMTP
+ * connection per mail, the twilio client with its own (axios) HTTP client. Everything else
+ * (claiming a row, decrypting, composing, recording) is done as simply as it would be written
+ * first: one row, one query at a time.
  *
  * Given a fair chance: workers take jobs ten at a time and keep fetching while batches come back
  * full (pg-boss otherwise waits out its poll interval after every job, which would make the
@@ -10,28 +12,74 @@
  */
 import type { Agent } from "node:https";
 import { sql } from "kysely";
+import nodemailer from "nodemailer";
+import webpush from "web-push";
 import type { Config } from "../src/config.ts";
 import type { AppContext } from "../src/context.ts";
 import type { Channel } from "../src/db/database.ts";
 import type { Sender } from "../src/delivery/sender.ts";
-import { createSmtpSender } from "../src/delivery/smtp-sender.ts";
-import { createTwilioSender } from "../src/delivery/twilio-sender.ts";
-import { createWebPushSender } from "../src/delivery/webpush-sender.ts";
 import type { Language } from "../src/i18n/languages.ts";
 import { openAddress } from "../src/security/addresses.ts";
 import { unsubscribeToken, unsubscribeUrl } from "../src/security/unsubscribe-token.ts";
 import { composeEmail, composePush, composeSms, pickText } from "../src/services/alerts/compose.ts";
+import { createTwilioClient } from "../src/sms/twilio-client.ts";
 
 export const NAIVE_QUEUE = "bench-naive-delivery";
 
 export function naiveSenders(config: Config, pushAgent: Agent): Record<Channel, Sender> {
+  const sms = config.sms!;
+  const twilio = createTwilioClient({
+    accountSid: sms.accountSid,
+    authToken: sms.authToken,
+    apiUrl: sms.apiUrl,
+  });
+  const mail = nodemailer.createTransport({ url: config.email!.smtpUrl }); // a connection per mail
   return {
-    sms: createTwilioSender(config.sms!, {
-      publicUrl: config.publicUrl,
-      ratePerSecond: config.delivery.smsRatePerSecond,
-    }),
-    email: createSmtpSender(config.email!, { pool: false }),
-    push: createWebPushSender(config.push!, { agent: pushAgent, reuseVapid: false }),
+    sms: {
+      channel: "sms",
+      mode: "provider",
+      async send(message) {
+        const sent = await twilio.messages.create({
+          to: message.to,
+          body: message.text,
+          messagingServiceSid: sms.messagingServiceSid,
+          statusCallback: `${config.publicUrl}/webhooks/twilio/status`,
+          validityPeriod: Math.min(36_000, Math.max(1, message.ttlSeconds ?? 3600)),
+        });
+        return { providerId: sent.sid };
+      },
+    },
+    email: {
+      channel: "email",
+      mode: "provider",
+      async send(message) {
+        const info = await mail.sendMail({
+          from: config.email!.from,
+          to: message.to,
+          subject: message.subject,
+          text: message.text,
+          html: message.html,
+          headers: message.headers,
+        });
+        return { providerId: info.messageId };
+      },
+      async close() {
+        mail.close();
+      },
+    },
+    push: {
+      channel: "push",
+      mode: "provider",
+      async send(message) {
+        const response = await webpush.sendNotification(JSON.parse(message.to), message.text, {
+          vapidDetails: config.push!, // signs a new JWT every time
+          TTL: message.ttlSeconds ?? 3600,
+          urgency: message.urgency ?? "normal",
+          agent: pushAgent,
+        });
+        return { providerId: response.headers.location };
+      },
+    },
   };
 }
 
