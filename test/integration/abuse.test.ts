@@ -94,6 +94,7 @@ describe("per-address limits on public POSTs", () => {
       "/console/login",
       "/dev/phone/send",
       "/email/confirm",
+      "/manage",
       "/subscribe",
       "/unsubscribe/:token",
     ]);
