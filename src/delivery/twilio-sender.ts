@@ -123,7 +123,11 @@ export function twilioSendError(error: unknown): SendError {
     return new SendError("permanent", label, `${label}: ${PERMANENT[code] ?? `rejected (HTTP ${status})`}`);
   }
   // No HTTP answer. A timeout or a reset may come after Twilio accepted the message.
-  const code = typeof e.code === "string" ? e.code : "network";
+  if (typeof e.code !== "string") {
+    // Not a network error: something refused before the request went out.
+    return new SendError("retry", "twilio internal", "twilio internal: the request could not be made");
+  }
+  const code = e.code;
   const ambiguous = !["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"].includes(code);
   return new SendError("retry", `twilio ${code}`, `twilio ${code}: no answer from the provider`, {
     ambiguous,

@@ -125,7 +125,13 @@ export function webPushSendError(error: unknown): SendError {
     return new SendError("permanent", label, `${label}: rejected`);
   }
   const code = (error as { code?: unknown } | null)?.code;
-  const name = typeof code === "string" ? code : "network";
+  if (typeof code !== "string" && !(error instanceof Error && /timeout/i.test(error.message))) {
+    // web-push refuses before sending anything: keys of the wrong length, a malformed endpoint.
+    return new SendError("permanent", "push invalid", "push invalid: not a usable push subscription", {
+      addressDead: true,
+    });
+  }
+  const name = typeof code === "string" ? code : "ETIMEDOUT";
   const ambiguous = !["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"].includes(name);
   return new SendError("retry", `push ${name}`, `push ${name}: no answer from the push service`, {
     ambiguous,

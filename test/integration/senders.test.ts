@@ -225,6 +225,8 @@ describe("web push", () => {
       addressDead: true,
     });
     expect(await sendError(sender, "not json")).toMatchObject({ kind: "permanent", addressDead: true });
+    const badKeys = JSON.stringify({ ...browser.subscription, keys: { p256dh: "AAAA", auth: "AAAA" } });
+    expect(await sendError(sender, badKeys)).toMatchObject({ kind: "permanent", code: "push invalid" });
   });
 });
 
