@@ -112,6 +112,13 @@ if (adminUrl) {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
   };
+  // Interrupted (Ctrl-C, a timeout): leave no scratch database behind.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      for (const peer of peerList) peer.child.kill();
+      dropDatabase().finally(() => process.exit(130));
+    });
+  }
 } else {
   handle = await connectPglite();
 }
