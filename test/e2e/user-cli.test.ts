@@ -42,7 +42,7 @@ describe("aviso user create", () => {
 
     const server = startAviso(["serve"], env);
     try {
-      const [, url] = await server.waitForOutput(/Aviso is running at (http:\/\/\S+)/, 30_000);
+      const [, url] = await server.waitForOutput(/Aviso is running at (http:\/\/\S+)/, 90_000);
       const login = await fetch(`${url}/api/v1/auth/login`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -55,7 +55,7 @@ describe("aviso user create", () => {
     } finally {
       server.child.kill("SIGKILL");
     }
-  }, 90_000);
+  }, 180_000);
 
   it("refuses a password on the command line, and says which option is wrong", async () => {
     const env = {
