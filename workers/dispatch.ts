@@ -148,7 +148,9 @@ export async function dispatchBatch(
         }
       } else summary[outcome.status] += 1;
     }
-    if (rows.length < chunk) break;
+    // A provider pushing back (429, 5xx, timeouts): stop here and let the job's backoff pace us
+    // rather than run the rest of the batch into the same wall.
+    if (rows.length < chunk || outcomes.some((outcome) => outcome.status === "queued")) break;
   }
   return summary;
 }
