@@ -36,7 +36,9 @@ function freshEnv(extra: Record<string, string | undefined> = {}) {
   };
 }
 
-describe("aviso serve", () => {
+// Each test starts real processes on a fresh database; on a loaded 2-core machine a PGlite start alone
+// can take tens of seconds, so the tests get room (the 20 s start-up promise is asserted on its own).
+describe("aviso serve", { timeout: 120_000 }, () => {
   it("answers /healthz within 20 s on a fresh database and stops cleanly on SIGTERM", async () => {
     const started = Date.now();
     const server = startAviso(["serve"], freshEnv());
@@ -76,7 +78,7 @@ describe("aviso serve", () => {
   });
 });
 
-describe("aviso migrate and worker", () => {
+describe("aviso migrate and worker", { timeout: 120_000 }, () => {
   it("migrates and exits, and again with nothing to do", async () => {
     const env = freshEnv();
     expect((await runAviso(["migrate"], env)).code).toBe(0);

@@ -60,7 +60,7 @@ export function startAviso(args: string[], env: Record<string, string | undefine
   };
 }
 
-export async function runAviso(args: string[], env: Record<string, string | undefined>, timeoutMs = 30_000) {
+export async function runAviso(args: string[], env: Record<string, string | undefined>, timeoutMs = 90_000) {
   const command = startAviso(args, env);
   const timer = setTimeout(() => command.child.kill("SIGKILL"), timeoutMs);
   const code = await command.exited;
