@@ -7,10 +7,12 @@ import * as coreSchema from "./2026-11-24T0000-core-schema.ts";
 import * as textAZip from "./2026-11-24T0100-text-a-zip.ts";
 import * as fanout from "./2026-11-24T0200-fanout.ts";
 import * as operators from "./2026-11-24T0300-operators.ts";
+import * as inboundMessagesUnlogged from "./2026-11-24T2230-inbound-messages-unlogged.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-24T0000-core-schema": coreSchema,
   "2026-11-24T0100-text-a-zip": textAZip,
   "2026-11-24T0200-fanout": fanout,
   "2026-11-24T0300-operators": operators,
+  "2026-11-24T2230-inbound-messages-unlogged": inboundMessagesUnlogged,
 };

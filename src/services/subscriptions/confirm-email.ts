@@ -60,7 +60,7 @@ export async function confirmEmail({
       consent: { kind: "opt_in", channel: "email", keyword: "email_confirm" },
       now,
     });
-    await addZips(tx, row.subscriber_id, row.zips, now);
+    await addZips(tx, row.subscriber_id, row.zips);
     await tx.updateTable("email_confirmations").set({ confirmed_at: now }).where("id", "=", row.id).execute();
     return { state: "confirmed", language: row.language, zips: [...row.zips].sort() };
   });

@@ -1,19 +1,17 @@
 /**
- * Opening an inbound SMS, in one statement (on the webhook's path, round trips are the cost):
+ * Opening an inbound SMS. Round trips and WAL flushes are what a text costs, so:
  *
- * - claim its MessageSid (INSERT … ON CONFLICT DO NOTHING). A concurrent duplicate's INSERT waits
- *   for the first one's transaction and then finds the row, so it applies nothing and answers
- *   with the reply the first one stored; the body is never stored;
- * - lock the sender's subscriber row (FOR UPDATE), so two messages from one number are applied
- *   one after the other;
- * - read the subscriber's ZIPs and the reference rows of the ZIPs the message names;
- * - count the reply against the rate limits (rate-limits.ts): only for a message claimed here,
- *   and not for a stopped number's messages that are not an opt-in (those get no reply).
- *
- * The ZIPs come from the statement's snapshot. If the lock had to wait for another message from
- * the same number, that snapshot may predate it: `fresh` is false when the locked row is a newer
- * version than the snapshot's (every change to a subscriber's ZIPs also updates its row, see
- * sms-subscribers.ts), and the caller reads the ZIPs again.
+ * - lockTexter takes a transaction-scoped advisory lock on the sender's number (by blind index), so
+ *   two messages from one number are applied one after the other. An advisory lock writes no WAL,
+ *   unlike SELECT … FOR UPDATE, so a text that changes nothing (HELP, LIST) commits without waiting
+ *   for a disk flush; inbound_messages and the counters are UNLOGGED for the same reason.
+ * - openInbound then, in one statement: claims the MessageSid (INSERT … ON CONFLICT DO NOTHING; a
+ *   concurrent duplicate's INSERT waits for the first one's transaction and then finds the row,
+ *   so it applies nothing and answers with the reply the first one stored; the body is never
+ *   stored); reads the texter's subscriber row, their ZIPs and the reference rows of the ZIPs the
+ *   message names (after the lock, so nothing another message does can be missed); and counts the
+ *   reply against the rate limits (rate-limits.ts), only for a message claimed here and not for a
+ *   stopped number's messages that are not an opt-in (those get no reply).
  */
 import { sql } from "kysely";
 import type { InboundSmsSettings } from "../../config.ts";
@@ -28,11 +26,19 @@ export type OpenedInbound = {
   subscriber: SmsSubscriber | undefined;
   zips: string[];
   zipRows: ZipRow[];
-  /** Whether `zips` can be trusted (see above). */
-  fresh: boolean;
   /** Whether a reply may be sent (counted against the rate limits). */
   replyAllowed: boolean;
 };
+
+/** The advisory-lock class of texters (the two-key form: pg-boss's one-key locks never collide). */
+const TEXTER_LOCK_CLASS = 0x736d7331; // "sms1"
+
+/** Holds the sender's number until the transaction ends; waits while another message holds it. */
+export async function lockTexter(db: DbOrTx, senderIndex: Buffer): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${TEXTER_LOCK_CLASS}::int, ${senderIndex.readInt32BE(0)}::int)`.execute(
+    db,
+  );
+}
 
 export async function openInbound(
   db: DbOrTx,
@@ -62,7 +68,6 @@ export async function openInbound(
     id: string | null;
     status: SubscriberStatus | null;
     language: Language | null;
-    fresh: boolean;
     zips: string[];
     zip_rows: ZipRow[] | string;
     reply_allowed: boolean;
@@ -73,15 +78,10 @@ export async function openInbound(
       ON CONFLICT (message_sid) DO NOTHING
       RETURNING 1
     ), texter AS (
-      SELECT id, status, language, xmin::text AS version FROM subscribers
-      WHERE channel = 'sms' AND address_index IN (${sql.join(input.senderIndexes)})
-      FOR UPDATE
-    ), seen AS (
-      SELECT xmin::text AS version FROM subscribers
+      SELECT id, status, language FROM subscribers
       WHERE channel = 'sms' AND address_index IN (${sql.join(input.senderIndexes)})
     ), ${counters.ctes}
     SELECT EXISTS (SELECT 1 FROM claim) AS claimed, t.id, t.status, t.language,
-      t.version IS NOT DISTINCT FROM (SELECT version FROM seen) AS fresh,
       COALESCE((SELECT array_agg(zip ORDER BY zip) FROM subscriptions WHERE subscriber_id = t.id), '{}') AS zips,
       COALESCE((SELECT json_agg(json_build_object('zip', zip, 'state', state)) FROM zip_codes
                 WHERE zip = ANY(${[...input.zipLookup]}::text[])), '[]') AS zip_rows,
@@ -97,7 +97,6 @@ export async function openInbound(
     subscriber,
     zips: row.zips,
     zipRows: typeof row.zip_rows === "string" ? JSON.parse(row.zip_rows) : row.zip_rows,
-    fresh: row.fresh,
     replyAllowed: row.reply_allowed,
   };
 }

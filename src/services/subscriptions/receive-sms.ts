@@ -3,8 +3,8 @@
  *
  *   1. The sender's number must be a US (or territory) number; otherwise a refusal, and nothing
  *      about them is stored.
- *   2. In one transaction: one statement claims the MessageSid (a retry gets the stored reply and
- *      changes nothing), locks the sender's subscriber row, reads their ZIPs and counts the reply
+ *   2. In one transaction: lock the sender's number; one statement claims the MessageSid (a retry
+ *      gets the stored reply and changes nothing), reads their subscription and counts the reply
  *      against the rate limits (inbound-messages.ts); then the command is applied (the keyword
  *      table, keywords.ts) and the reply given is stored.
  *   3. A stopped number is answered only when it opts in again (START, a ZIP); anything else it
@@ -27,13 +27,13 @@ import {
   usNumbersOnlyReply,
 } from "../../sms/replies.ts";
 import { changeLanguage } from "./change-language.ts";
-import { openInbound, storedReply } from "./inbound-messages.ts";
+import { lockTexter, openInbound, storedReply } from "./inbound-messages.ts";
 import { normalizeUsPhone } from "./phone-number.ts";
 import { saveReply, takeGlobalReplySlot } from "./rate-limits.ts";
 import { removeZips } from "./remove-zips.ts";
 import { resumeSubscriber } from "./resume-subscriber.ts";
 import { exampleZip } from "./service-area.ts";
-import { loadZips, updateSubscriber } from "./sms-subscribers.ts";
+import { updateSubscriber } from "./sms-subscribers.ts";
 import { startEmailOptIn } from "./start-email-opt-in.ts";
 import { stopSubscriber } from "./stop-subscriber.ts";
 import { subscribeZips } from "./subscribe-zips.ts";
@@ -67,6 +67,7 @@ export async function receiveSms({
   const zipLookup = command.kind === "subscribe" || command.kind === "add_zip" ? command.zips : [];
 
   return withTransaction(ctx.db, async (tx) => {
+    await lockTexter(tx, index);
     const opened = await openInbound(tx, ctx.config.inboundSms, {
       messageSid: input.messageSid,
       senderIndex: index,
@@ -88,10 +89,6 @@ export async function receiveSms({
       zips: opened.zips,
       zipRows: opened.zipRows,
     };
-    if (subscriber && !opened.fresh) {
-      // Another message from this number changed it while we waited for the lock: read again.
-      texter.zips = (await loadZips(tx, { subscriberId: subscriber.id, lookup: [] })).zips;
-    }
     const outcome = await apply({ ...ctx, db: tx }, texter, command);
     const reply = outcome.exemptFromLimits || opened.replyAllowed ? outcome.reply : [];
     if (reply.length > 0) await saveReply(tx, input.messageSid, reply);

@@ -20,7 +20,7 @@ export async function removeZips({
   const removed = input.zips.filter((zip) => current.includes(zip)).sort();
   if (removed.length === 0)
     return { reply: [notSubscribedToZipReply(language, { zips: input.zips, current })] };
-  await deleteSubscriptions(ctx.db, subscriber.id, removed, ctx.clock.now());
+  await deleteSubscriptions(ctx.db, subscriber.id, removed);
   if (subscriber.language !== language) {
     await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now() });
   }

@@ -1,12 +1,9 @@
 /**
  * Named queries on SMS subscribers, their ZIPs and their consent events. Each takes the database
- * or a transaction first, so the caller owns the transaction; the texter's subscriber row is
- * already locked (openInbound), so reads after it see the state no one else can change under us.
+ * or a transaction first, so the caller owns the transaction; the texter's number is already
+ * locked (lockTexter), so no other message from it changes their state under us.
  * Changes that go together (a status and its consent event; a new subscriber, its consent and its
  * ZIPs) are one statement each: on the webhook's path, round trips are the cost.
- *
- * Every change to a subscriber's ZIPs also updates the subscriber's row (updated_at): openInbound
- * relies on the row's version to notice that another message changed the ZIPs while it waited.
  */
 import { sql } from "kysely";
 import type { Channel, ConsentKind } from "../../db/database.ts";
@@ -116,13 +113,11 @@ export async function zipsOf(db: DbOrTx, subscriberId: string): Promise<string[]
 export async function changeZips(
   db: DbOrTx,
   subscriberId: string,
-  input: { add: readonly string[]; keepOnly?: readonly string[]; now: Date },
+  input: { add: readonly string[]; keepOnly?: readonly string[] },
 ): Promise<void> {
   if (input.add.length === 0 && !input.keepOnly) return;
   await sql`
-    WITH touched AS (
-      UPDATE subscribers SET updated_at = ${input.now} WHERE id = ${subscriberId}
-    ), dropped AS (
+    WITH dropped AS (
       DELETE FROM subscriptions
       WHERE subscriber_id = ${subscriberId} AND ${input.keepOnly !== undefined}
         AND zip <> ALL(${[...(input.keepOnly ?? [])]}::text[])
@@ -132,30 +127,17 @@ export async function changeZips(
     ON CONFLICT (subscriber_id, zip) DO NOTHING`.execute(db);
 }
 
-export async function addZips(
-  db: DbOrTx,
-  subscriberId: string,
-  zips: readonly string[],
-  now: Date,
-): Promise<void> {
-  await changeZips(db, subscriberId, { add: zips, now });
+export async function addZips(db: DbOrTx, subscriberId: string, zips: readonly string[]): Promise<void> {
+  await changeZips(db, subscriberId, { add: zips });
 }
 
-/** Removes the given ZIPs: one statement. */
-export async function removeZips(
-  db: DbOrTx,
-  subscriberId: string,
-  zips: readonly string[],
-  now: Date,
-): Promise<void> {
+export async function removeZips(db: DbOrTx, subscriberId: string, zips: readonly string[]): Promise<void> {
   if (zips.length === 0) return;
-  await sql`
-    WITH touched AS (
-      UPDATE subscribers SET updated_at = ${now} WHERE id = ${subscriberId}
-    )
-    DELETE FROM subscriptions WHERE subscriber_id = ${subscriberId} AND zip = ANY(${[...zips]}::text[])`.execute(
-    db,
-  );
+  await db
+    .deleteFrom("subscriptions")
+    .where("subscriber_id", "=", subscriberId)
+    .where("zip", "in", zips)
+    .execute();
 }
 
 export async function recordConsent(

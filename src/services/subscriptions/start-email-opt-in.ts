@@ -48,7 +48,7 @@ export async function startEmailOptIn({
   const address = input.email.toLowerCase();
   const subscriber = await lockOrCreateEmailSubscriber(db, pii, address, language, now);
   if (subscriber.status === "pending") {
-    await addZips(db, subscriber.id, zips, now);
+    await addZips(db, subscriber.id, zips);
     if (subscriber.language !== language) await updateSubscriber(db, subscriber.id, { language, now });
   }
 

@@ -69,13 +69,13 @@ export async function subscribeZips({
     added = known.slice(0, max);
     current = [];
     await updateSubscriber(db, subscriber.id, { status: "active", language, consent, now });
-    await changeZips(db, subscriber.id, { add: added, keepOnly: added, now });
+    await changeZips(db, subscriber.id, { add: added, keepOnly: added });
   } else {
     optedIn = false;
     const fresh = known.filter((zip) => !current.includes(zip));
     added = fresh.slice(0, Math.max(0, max - current.length));
     if (subscriber.language !== language) await updateSubscriber(db, subscriber.id, { language, now });
-    await changeZips(db, subscriber.id, { add: added, now });
+    await changeZips(db, subscriber.id, { add: added });
   }
   const overflow = [
     ...known.filter((zip) => !current.includes(zip) && !added.includes(zip)),
