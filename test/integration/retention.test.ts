@@ -10,8 +10,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { addressIndex } from "../../src/security/addresses.ts";
 import { publishAlert } from "../../src/services/alerts/publish.ts";
+import { lockTexter } from "../../src/services/subscriptions/inbound-messages.ts";
 import { runHousekeeping } from "../../workers/housekeeping.ts";
 import { startWorkers } from "../../workers/index.ts";
+import { backend } from "../support/db.ts";
 import { addAlert, ledger } from "../support/fanout.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 import { phone } from "../support/sms-webhook.ts";
@@ -157,6 +159,27 @@ describe("a stopped subscriber", () => {
       .execute();
     expect(consent).toEqual([{ kind: "opt_in", keyword: "subscribe" }]);
   });
+});
+
+describe("erasure and a text arriving at the same moment", () => {
+  // PGlite has one connection: a second transaction cannot run beside the first.
+  it.skipIf(backend() === "pglite")(
+    "skips a number that is texting right now, and erases it next time",
+    async () => {
+      clock.offset = 0;
+      const resident = phone(app, runtime, randomPhone());
+      await resident.send("94611");
+      await resident.send("STOP");
+      clock.offset = 25 * HOUR;
+      await runtime.db.transaction().execute(async (tx) => {
+        await lockTexter(tx, addressIndex(runtime.pii, "sms", resident.number));
+        await housekeeping("erase-stopped-subscribers");
+        expect(await subscriberOf(resident.number)).toBeDefined();
+      });
+      await housekeeping("erase-stopped-subscribers");
+      expect(await subscriberOf(resident.number)).toBeUndefined();
+    },
+  );
 });
 
 describe("the delivery ledger", () => {

@@ -15,9 +15,11 @@
  * Housekeeping runs this every few minutes and erases with ERASURE_SLACK_MS to spare, so the
  * deadline holds as long as housekeeping runs.
  */
+import { type SqlBool, sql } from "kysely";
 import type { AppContext } from "../../context.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import { TEXTER_LOCK_CLASS } from "../subscriptions/inbound-messages.ts";
 
 /** Erasure runs this long before the deadline (the schedule is every 5 minutes). */
 export const ERASURE_SLACK_MS = 10 * 60_000;
@@ -32,12 +34,21 @@ export async function eraseStoppedSubscribers(ctx: Ctx): Promise<number> {
   let erased = 0;
   for (;;) {
     const count = await withTransaction(ctx.db, async (tx) => {
-      // SKIP LOCKED: a row a webhook holds (they are texting START right now) waits for the next run.
+      // Someone texting right now (START, say) holds their number's advisory lock (lockTexter), and
+      // a row being changed is locked: either way it waits for the next run (SKIP LOCKED). Holding
+      // the lock ourselves, a text arriving meanwhile waits, then finds a stranger.
       const doomed = await tx
         .selectFrom("subscribers")
         .select(["id", "channel", "address_index"])
         .where("status", "=", "stopped")
         .where((eb) => eb(eb.fn.coalesce("stopped_at", "updated_at"), "<=", cutoff))
+        .where((eb) =>
+          eb.or([
+            eb("channel", "<>", "sms"),
+            sql<SqlBool>`pg_try_advisory_xact_lock(${TEXTER_LOCK_CLASS}::int,
+              ('x' || encode(substring(address_index from 1 for 4), 'hex'))::bit(32)::int)`,
+          ]),
+        )
         .orderBy("id")
         .limit(BATCH)
         .forUpdate()

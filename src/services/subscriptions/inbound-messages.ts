@@ -31,7 +31,7 @@ export type OpenedInbound = {
 };
 
 /** The advisory-lock class of texters (the two-key form: pg-boss's one-key locks never collide). */
-const TEXTER_LOCK_CLASS = 0x736d7331; // "sms1"
+export const TEXTER_LOCK_CLASS = 0x736d7331; // "sms1"
 
 /** Holds the sender's number until the transaction ends; waits while another message holds it. */
 export async function lockTexter(db: DbOrTx, senderIndex: Buffer): Promise<void> {
