@@ -126,7 +126,7 @@ export async function startNaiveWorkers(
   concurrency: number,
 ): Promise<{ stop(): Promise<void> }> {
   if (!(await ctx.boss.getQueue(NAIVE_QUEUE)))
-    await ctx.boss.createQueue(NAIVE_QUEUE, { retryLimit: 3, notify: true });
+    await ctx.boss.createQueue(NAIVE_QUEUE, { retryLimit: 10, retryDelay: 1, notify: true });
   const id = await ctx.boss.work<{ deliveryId: string }>(
     NAIVE_QUEUE,
     {
@@ -184,25 +184,34 @@ async function deliverOne(
   const to = openAddress(ctx.pii, delivery.channel, delivery);
   const ttlSeconds = Math.floor((alert.expires_at.getTime() - Date.now()) / 1000);
   const base = { channel: delivery.channel, to, ttlSeconds, deliveryId: deliveryId };
+  const send = async (): Promise<{ providerId?: string }> => {
+    if (delivery.channel === "sms") {
+      return senders.sms.send({ ...base, text: composeSms(alert, text) });
+    } else if (delivery.channel === "push") {
+      return senders.push.send({
+        ...base,
+        text: composePush(alert, text, ctx.config.publicUrl),
+        urgency: "high",
+      });
+    } else {
+      const link = unsubscribeUrl(ctx.config.publicUrl, unsubscribeToken(ctx.pii, delivery.subscriber_id));
+      const mail = composeEmail(alert, text, { publicUrl: ctx.config.publicUrl, unsubscribeUrl: link });
+      return senders.email.send({
+        ...base,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        headers: { "List-Unsubscribe": `<${link}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
+      });
+    }
+  };
   let result: { providerId?: string };
-  if (delivery.channel === "sms") {
-    result = await senders.sms.send({ ...base, text: composeSms(alert, text) });
-  } else if (delivery.channel === "push") {
-    result = await senders.push.send({
-      ...base,
-      text: composePush(alert, text, ctx.config.publicUrl),
-      urgency: "high",
-    });
-  } else {
-    const link = unsubscribeUrl(ctx.config.publicUrl, unsubscribeToken(ctx.pii, delivery.subscriber_id));
-    const mail = composeEmail(alert, text, { publicUrl: ctx.config.publicUrl, unsubscribeUrl: link });
-    result = await senders.email.send({
-      ...base,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      headers: { "List-Unsubscribe": `<${link}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
-    });
+  try {
+    result = await send();
+  } catch (error) {
+    // Back to queued, so the job's retry sends it.
+    await ctx.db.updateTable("deliveries").set({ status: "queued" }).where("id", "=", deliveryId).execute();
+    throw error;
   }
   await ctx.db
     .updateTable("deliveries")
