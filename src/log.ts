@@ -58,6 +58,12 @@ export function createLogger(options: { level: string; destination?: Destination
         censor: "[redacted]",
       },
       formatters: { log: (object) => scrubValue(object) as Record<string, unknown> },
+      // pino's browser build (what a Cloudflare Worker bundles) ignores redact, formatters and
+      // destination: the same redaction and scrubbing are applied here, and lines go to console.
+      browser: {
+        asObject: true,
+        write: (object) => console.log(consoleLine(object)),
+      },
       hooks: {
         logMethod(args, method) {
           method.apply(
@@ -68,5 +74,23 @@ export function createLogger(options: { level: string; destination?: Destination
       },
     },
     options.destination,
+  );
+}
+
+/** A log record as the Worker writes it: redacted by field name and scrubbed, as on Node. */
+export function consoleLine(object: object): string {
+  return JSON.stringify(scrubValue(redactByName(object)));
+}
+
+/** REDACTED_FIELDS at the top level and one level down, as the Node build's redact paths. */
+function redactByName(object: object): Record<string, unknown> {
+  const redact = (value: unknown): unknown =>
+    value && typeof value === "object" && !Array.isArray(value)
+      ? Object.fromEntries(
+          Object.entries(value).map(([k, v]) => [k, REDACTED_FIELDS.includes(k) ? "[redacted]" : v]),
+        )
+      : value;
+  return Object.fromEntries(
+    Object.entries(object).map(([k, v]) => [k, REDACTED_FIELDS.includes(k) ? "[redacted]" : redact(v)]),
   );
 }

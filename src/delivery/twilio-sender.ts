@@ -11,24 +11,15 @@ import { countSegments } from "../sms/segments.ts";
 import { createTwilioClient } from "../sms/twilio-client.ts";
 import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 import { createTokenBucket } from "./token-bucket.ts";
+import { TWILIO_ADDRESS_DEAD } from "./twilio-codes.ts";
+
+export { TWILIO_ADDRESS_DEAD };
 
 export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
 
 /** Twilio's bounds for ValidityPeriod, in seconds. */
 export const VALIDITY_MIN_S = 1;
 export const VALIDITY_MAX_S = 36_000;
-
-/**
- * Codes (from the API or a status callback's ErrorCode) that say this number can never receive our
- * SMS: the subscriber is stopped.
- */
-export const TWILIO_ADDRESS_DEAD: Record<number, string> = {
-  21610: "recipient unsubscribed (replied STOP to the carrier)",
-  21211: "invalid number",
-  21614: "not a mobile number",
-  30005: "unknown or inactive number",
-  30006: "landline or unreachable carrier",
-};
 
 /** Codes that fail this message only. */
 const PERMANENT: Record<number, string> = {

@@ -5,11 +5,13 @@
  * content (/static/styles.3fa2b1c9e0.css), so pages can let browsers cache it for a year and a
  * new deploy is picked up at once. The service worker is the exception: browsers need it at a
  * stable URL whose directory is the scope it controls, so it is served at /sw.js, never cached.
+ *
+ * Where the bytes come from depends on the runtime ("#web-files" in package.json's imports): on
+ * Node, read from web/ with fs (src/web/files-node.ts); in a Worker, fetched once from the assets
+ * binding that wrangler.toml fills from web/ (src/web/files-worker.ts).
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-
-const WEB_DIR = new URL("../../web/", import.meta.url);
+import { webFiles } from "#web-files";
 
 const TYPES: Record<string, string> = {
   css: "text/css; charset=utf-8",
@@ -31,16 +33,15 @@ export type Asset = {
 
 function loadAssets(): Map<string, Asset> {
   const assets = new Map<string, Asset>();
-  for (const entry of readdirSync(WEB_DIR, { withFileTypes: true })) {
-    if (!entry.isFile()) continue;
-    const ext = entry.name.split(".").at(-1) ?? "";
+  for (const file of webFiles()) {
+    const ext = file.name.split(".").at(-1) ?? "";
     const type = TYPES[ext];
     if (!type) continue;
-    const body = new Uint8Array(readFileSync(new URL(entry.name, WEB_DIR)));
+    const body = file.body;
     const hash = createHash("sha256").update(body).digest("hex").slice(0, 10);
-    const base = entry.name.slice(0, -(ext.length + 1));
-    assets.set(entry.name, {
-      name: entry.name,
+    const base = file.name.slice(0, -(ext.length + 1));
+    assets.set(file.name, {
+      name: file.name,
       versioned: `${base}.${hash}.${ext}`,
       body,
       type,
@@ -50,20 +51,27 @@ function loadAssets(): Map<string, Asset> {
   return assets;
 }
 
-const ASSETS = loadAssets();
-const BY_VERSIONED = new Map([...ASSETS.values()].map((asset) => [asset.versioned, asset]));
+// Built on first use rather than at import, so a Worker can fetch the files before anything asks.
+let loaded: { byName: Map<string, Asset>; byVersioned: Map<string, Asset> } | undefined;
+function assets() {
+  if (!loaded) {
+    const byName = loadAssets();
+    loaded = { byName, byVersioned: new Map([...byName.values()].map((asset) => [asset.versioned, asset])) };
+  }
+  return loaded;
+}
 
 /** The URL a page uses for a file in web/: versioned, so it can be cached for a year. */
 export function assetPath(name: string): string {
-  const asset = ASSETS.get(name);
+  const asset = assets().byName.get(name);
   if (!asset) throw new Error(`web/${name} does not exist`);
   return `/static/${asset.versioned}`;
 }
 
 /** By versioned name (cache forever) or plain name (revalidate). */
 export function findAsset(name: string): { asset: Asset; immutable: boolean } | undefined {
-  const versioned = BY_VERSIONED.get(name);
+  const versioned = assets().byVersioned.get(name);
   if (versioned) return { asset: versioned, immutable: true };
-  const plain = ASSETS.get(name);
+  const plain = assets().byName.get(name);
   return plain ? { asset: plain, immutable: false } : undefined;
 }

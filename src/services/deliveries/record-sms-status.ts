@@ -11,7 +11,7 @@
 import type { AppContext } from "../../context.ts";
 import type { DeliveryStatus } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
-import { TWILIO_ADDRESS_DEAD } from "../../delivery/twilio-sender.ts";
+import { TWILIO_ADDRESS_DEAD } from "../../delivery/twilio-codes.ts";
 
 const TARGET: Record<string, DeliveryStatus> = {
   sent: "sent",

@@ -1,0 +1,156 @@
+/**
+ * The Cloudflare Worker: the same Hono app as on Node (src/app.ts), with Postgres reached through
+ * Hyperdrive. wrangler.toml points here. Delivery stays on Node: publishing writes the alert, its
+ * ledger rows and pg-boss jobs in one transaction, and `aviso worker` processes consume the jobs.
+ *
+ * What differs from src/runtime.ts, and why:
+ * - Configuration comes from the Worker's bindings (vars and `wrangler secret put` secrets), parsed
+ *   by the same loadConfig; local mode is refused (no outbox, no /dev pages, no generated keys).
+ * - A Worker may not share I/O objects between requests, so every request opens its own small pg
+ *   pool to Hyperdrive (which pools the real connections) and closes it once the response is out.
+ * - pg-boss is constructed but never started: no maintenance, polling or schedules here. Its
+ *   insert()/send() run the same SQL as on Node through the transaction they are given, and its
+ *   queue lookups through the request's pool. Migrations are `aviso migrate`, run from Node.
+ * - Senders exist only to satisfy AppContext; nothing on the request path sends.
+ * - Files in web/ come from the assets binding (src/web/files-worker.ts).
+ * - `scheduled` (the cron triggers in wrangler.toml) enqueues the housekeeping tasks as jobs for the
+ *   Node workers, which run them (workers/housekeeping.ts).
+ */
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { PgBoss } from "pg-boss";
+import { createApp } from "../app.ts";
+import { type Config, ConfigError, loadConfig } from "../config.ts";
+import type { AppContext } from "../context.ts";
+import { systemClock } from "../context.ts";
+import type { DatabaseHandle } from "../db/connect.ts";
+import type { Channel, Database } from "../db/database.ts";
+import type { Sender } from "../delivery/sender.ts";
+import { BOSS_SCHEMA } from "../jobs/boss.ts";
+import { QUEUES } from "../jobs/queues.ts";
+import { createLogger, type Logger } from "../log.ts";
+import { createPiiCipher, type PiiCipher } from "../security/pii.ts";
+import { loadWebFiles } from "../web/files-worker.ts";
+
+type Fetcher = { fetch(input: Request | string): Promise<Response> };
+type Hyperdrive = { connectionString: string };
+type ExecutionContext = { waitUntil(promise: Promise<unknown>): void };
+type ScheduledController = { cron: string; scheduledTime: number };
+
+export type WorkerEnv = {
+  HYPERDRIVE: Hyperdrive;
+  ASSETS: Fetcher;
+} & Record<string, unknown>;
+
+/** The housekeeping tasks each cron trigger in wrangler.toml enqueues (workers/index.ts's schedule). */
+export const HOUSEKEEPING_CRONS: Record<string, string[]> = {
+  "*/5 * * * *": ["purge-operators", "erase-stopped-subscribers"],
+  "17 * * * *": ["purge-outbox"],
+  "37 * * * *": ["purge-text-a-zip"],
+  "53 * * * *": ["detach-deliveries"],
+};
+
+type Isolate = { config: Config; log: Logger; pii: PiiCipher };
+let isolate: Isolate | undefined;
+
+/** Configuration, logger and cipher: once per isolate (bindings do not change within one). */
+function setUp(env: WorkerEnv): Isolate {
+  if (isolate) return isolate;
+  const strings: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (typeof value === "string") strings[name] = value;
+  // The database is the Hyperdrive binding; DATABASE_URL only tells loadConfig it is Postgres.
+  const config = loadConfig({ ...strings, DATABASE_URL: env.HYPERDRIVE.connectionString });
+  if (config.localMode) {
+    throw new ConfigError([
+      "The Worker refuses local mode (an outbox no one can read, /dev pages): configure SMS (TWILIO_*), email (SMTP_URL, MAIL_FROM) and push (VAPID_*)",
+    ]);
+  }
+  if (!config.piiKeyring || !config.blindIndexKey) {
+    throw new ConfigError([
+      "PII_ENCRYPTION_KEYS and BLIND_INDEX_KEY: required in the Worker (wrangler secret put)",
+    ]);
+  }
+  const log = createLogger({ level: config.logLevel });
+  const pii = createPiiCipher(config.piiKeyring, config.blindIndexKey, config.previousBlindIndexKey);
+  isolate = { config, log, pii };
+  return isolate;
+}
+
+const noSending = (channel: Channel): Sender => ({
+  channel,
+  mode: "provider",
+  send: () => Promise.reject(new Error("The Worker does not send; delivery runs in `aviso worker` on Node")),
+});
+
+/** A per-request context: its own pool (through Hyperdrive) and an unstarted pg-boss on it. */
+function openContext(env: WorkerEnv, base: Isolate): AppContext & { close(): Promise<void> } {
+  const connectionString = env.HYPERDRIVE.connectionString;
+  const pool = new pg.Pool({ connectionString, max: 3, connectionTimeoutMillis: 5_000 });
+  pool.on("error", () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const boss = new PgBoss({
+    schema: BOSS_SCHEMA,
+    db: { executeSql: (text: string, values?: unknown[]) => pool.query(text, values) },
+    supervise: false,
+    schedule: false,
+    migrate: false,
+  });
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= db.destroy();
+    return closing;
+  };
+  const handle: DatabaseHandle = { kind: "postgres", db, pool, connectionString, close };
+  return {
+    ...base,
+    handle,
+    db,
+    boss,
+    senders: { sms: noSending("sms"), email: noSending("email"), push: noSending("push") },
+    clock: systemClock,
+    close,
+  };
+}
+
+function misconfigured(error: unknown): Response {
+  const problems = error instanceof ConfigError ? error.problems : [String(error)];
+  console.error(`aviso: invalid configuration:\n  - ${problems.join("\n  - ")}`);
+  return Response.json(
+    { error: { code: "misconfigured", message: "The service is not configured correctly" } },
+    { status: 500 },
+  );
+}
+
+export default {
+  async fetch(request: Request, env: WorkerEnv, ctx: ExecutionContext): Promise<Response> {
+    let base: Isolate;
+    try {
+      base = setUp(env);
+      await loadWebFiles(env.ASSETS);
+    } catch (error) {
+      return misconfigured(error);
+    }
+    const context = openContext(env, base);
+    try {
+      return await createApp(context).fetch(request);
+    } finally {
+      ctx.waitUntil(context.close());
+    }
+  },
+
+  async scheduled(controller: ScheduledController, env: WorkerEnv, ctx: ExecutionContext): Promise<void> {
+    const base = setUp(env);
+    const tasks = HOUSEKEEPING_CRONS[controller.cron] ?? [];
+    const context = openContext(env, base);
+    try {
+      // One job per task and slot: a cron retried by Cloudflare does not enqueue the task twice.
+      const slot = new Date(controller.scheduledTime).toISOString().slice(0, 16);
+      for (const task of tasks) {
+        await context.boss.send(QUEUES.housekeeping, { task }, { singletonKey: `cron:${task}:${slot}` });
+      }
+      base.log.info({ cron: controller.cron, tasks }, "housekeeping enqueued");
+    } finally {
+      ctx.waitUntil(context.close());
+    }
+  },
+};

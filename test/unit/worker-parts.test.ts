@@ -1,0 +1,72 @@
+/**
+ * The pieces the Cloudflare Worker swaps in for Node-only ones, checked on Node against the
+ * originals: argon2id in plain JavaScript against @node-rs/argon2 (hashes verify both ways), the
+ * list of web/ files the Worker fetches from its assets binding against the directory, the cron
+ * triggers in wrangler.toml against the entry's table, and the Worker build of the logger.
+ * (test/e2e/worker.test.ts runs the Worker itself.)
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { hash as nativeHash, verify as nativeVerify } from "@node-rs/argon2";
+import { describe, expect, it } from "vitest";
+import { HOUSEKEEPING_CRONS } from "../../src/entry/worker.ts";
+import { consoleLine } from "../../src/log.ts";
+import { hash, verify } from "../../src/security/argon2-portable.ts";
+import { ARGON2_PARAMS } from "../../src/security/passwords.ts";
+import { WEB_FILE_NAMES } from "../../src/web/files-worker.ts";
+import { housekeepingPayload } from "../../workers/housekeeping.ts";
+
+const ROOT = new URL("../../", import.meta.url);
+
+describe("argon2id without native code (the Worker's)", { timeout: 60_000 }, () => {
+  it("verifies what @node-rs/argon2 hashed, and the other way round, with the same parameters", async () => {
+    const password = "correct horse battery staple";
+    const native = await nativeHash(password, { algorithm: 2, ...ARGON2_PARAMS });
+    expect(await verify(native, password)).toBe(true);
+    expect(await verify(native, `${password}!`)).toBe(false);
+
+    const portable = await hash(password, { algorithm: 2, ...ARGON2_PARAMS });
+    expect(portable).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    expect(await nativeVerify(portable, password)).toBe(true);
+    expect(await nativeVerify(portable, "wrong")).toBe(false);
+  });
+
+  it("refuses what is not an argon2id PHC string, or would cost more memory than a Worker has", async () => {
+    await expect(verify("$2b$10$abcdefghijklmnopqrstuu", "x")).rejects.toThrow();
+    await expect(verify("$argon2id$v=19$m=4194304,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaA", "x")).rejects.toThrow();
+  });
+});
+
+describe("the Worker's configuration", () => {
+  it("lists every file in web/ that the app serves, and only those", () => {
+    const served = readdirSync(new URL("web/", ROOT), { withFileTypes: true })
+      .filter((entry) => entry.isFile() && /\.(css|js|json|svg|png|ico|webmanifest)$/.test(entry.name))
+      .map((entry) => entry.name)
+      .sort();
+    expect([...WEB_FILE_NAMES].sort()).toEqual(served);
+  });
+
+  it("has a cron trigger for each housekeeping schedule, enqueueing tasks the Node workers know", () => {
+    const toml = readFileSync(new URL("wrangler.toml", ROOT), "utf8");
+    const crons = JSON.parse(/^crons = (\[.*\])$/m.exec(toml)![1]!) as string[];
+    expect(crons.sort()).toEqual(Object.keys(HOUSEKEEPING_CRONS).sort());
+    const known = housekeepingPayload.shape.task.options as readonly string[];
+    for (const tasks of Object.values(HOUSEKEEPING_CRONS))
+      for (const task of tasks) expect(known).toContain(task);
+    expect(toml).toMatch(/^send_metrics = false$/m);
+    expect(toml).toMatch(/^compatibility_flags = \["nodejs_compat"\]$/m);
+  });
+
+  it("logs without addresses in pino's browser build too (what the Worker bundles)", () => {
+    const line = consoleLine({
+      level: 30,
+      phone: "+15105550123",
+      nested: { email: "someone@example.org", kept: "yes" },
+      msg: "text from +1 510 555 0123 and someone@example.org",
+    });
+    expect(line).not.toMatch(/555|example\.org/);
+    expect(JSON.parse(line)).toMatchObject({
+      phone: "[redacted]",
+      nested: { email: "[redacted]", kept: "yes" },
+    });
+  });
+});
