@@ -76,12 +76,21 @@ try {
   const meta = JSON.parse(readFileSync(metafilePath, "utf8")) as Metafile;
   const problems: string[] = [];
   const byPackage = new Map<string, number>();
+  const importers = new Map<string, string[]>();
+  for (const [file, input] of Object.entries(meta.inputs)) {
+    for (const imported of input.imports) {
+      importers.set(imported.path, [...(importers.get(imported.path) ?? []), file]);
+    }
+  }
   for (const [file, input] of Object.entries(meta.inputs)) {
     const pkg = packageOf(file);
     if (pkg) {
+      if (FORBIDDEN_PACKAGES[pkg] && !byPackage.has(pkg)) {
+        problems.push(
+          `${pkg} is in the bundle, ${reachedFrom(file, importers)} (${FORBIDDEN_PACKAGES[pkg]})`,
+        );
+      }
       byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + input.bytes);
-      if (FORBIDDEN_PACKAGES[pkg])
-        problems.push(`${file}: ${pkg} is in the bundle (${FORBIDDEN_PACKAGES[pkg]})`);
       continue;
     }
     if (FORBIDDEN_SOURCES.some((pattern) => pattern.test(file))) {
@@ -104,6 +113,21 @@ try {
   console.log("worker bundle: nothing Node-only in it");
 } finally {
   rmSync(outdir, { recursive: true, force: true });
+}
+
+/** "imported through src/a.ts <- src/b.ts": the chain of our own files that brought `file` in. */
+function reachedFrom(file: string, importers: Map<string, string[]>): string {
+  const chain: string[] = [];
+  const seen = new Set([file]);
+  let current = file;
+  while (chain.length < 6) {
+    const next = (importers.get(current) ?? []).find((candidate) => !seen.has(candidate));
+    if (!next) break;
+    seen.add(next);
+    if (!packageOf(next)) chain.push(next);
+    current = next;
+  }
+  return chain.length > 0 ? `imported through ${chain.join(" <- ")}` : "imported by a dependency";
 }
 
 function packageOf(file: string): string | undefined {

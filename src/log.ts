@@ -85,7 +85,7 @@ export function consoleLine(object: object): string {
 /** REDACTED_FIELDS at the top level and one level down, as the Node build's redact paths. */
 function redactByName(object: object): Record<string, unknown> {
   const redact = (value: unknown): unknown =>
-    value && typeof value === "object" && !Array.isArray(value)
+    value && typeof value === "object" && !Array.isArray(value) && !(value instanceof Error)
       ? Object.fromEntries(
           Object.entries(value).map(([k, v]) => [k, REDACTED_FIELDS.includes(k) ? "[redacted]" : v]),
         )

@@ -11,11 +11,15 @@
  * - pg-boss is constructed but never started: no maintenance, polling or schedules here. Its
  *   insert()/send() run the same SQL as on Node through the transaction they are given, and its
  *   queue lookups through the request's pool. Migrations are `aviso migrate`, run from Node.
+ * - The app is built once per isolate, so what it keeps in memory (the per-address limit on public
+ *   POSTs) lasts as long as the isolate; the context it is given reads the current request's
+ *   database and job queue from an AsyncLocalStorage.
  * - Senders exist only to satisfy AppContext; nothing on the request path sends.
  * - Files in web/ come from the assets binding (src/web/files-worker.ts).
  * - `scheduled` (the cron triggers in wrangler.toml) enqueues the housekeeping tasks as jobs for the
  *   Node workers, which run them (workers/housekeeping.ts).
  */
+import { AsyncLocalStorage } from "node:async_hooks";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { PgBoss } from "pg-boss";
@@ -50,8 +54,9 @@ export const HOUSEKEEPING_CRONS: Record<string, string[]> = {
   "53 * * * *": ["detach-deliveries"],
 };
 
-type Isolate = { config: Config; log: Logger; pii: PiiCipher };
+type Isolate = { config: Config; log: Logger; pii: PiiCipher; app: ReturnType<typeof createApp> };
 let isolate: Isolate | undefined;
+const current = new AsyncLocalStorage<AppContext>();
 
 /** Configuration, logger and cipher: once per isolate (bindings do not change within one). */
 function setUp(env: WorkerEnv): Isolate {
@@ -72,7 +77,28 @@ function setUp(env: WorkerEnv): Isolate {
   }
   const log = createLogger({ level: config.logLevel });
   const pii = createPiiCipher(config.piiKeyring, config.blindIndexKey, config.previousBlindIndexKey);
-  isolate = { config, log, pii };
+  const constant: Partial<AppContext> = { config, log, pii, clock: systemClock };
+  // Request by request: the context of the request being served (its pool, its pg-boss). Spreads
+  // ({ ...ctx, db: tx }, as services do) and `in` see the same properties as reads.
+  const source = (): Partial<AppContext> => current.getStore() ?? constant;
+  const perRequest = new Proxy({} as AppContext, {
+    get: (_, name) => {
+      const ctx = source();
+      if (name in ctx) return ctx[name as keyof AppContext];
+      if (typeof name === "string" && !current.getStore()) {
+        throw new Error(`AppContext.${name} used outside a request`);
+      }
+      return undefined;
+    },
+    has: (_, name) => name in source(),
+    ownKeys: () => Reflect.ownKeys(source()),
+    getOwnPropertyDescriptor: (_, name) => {
+      const ctx = source();
+      if (!(name in ctx)) return undefined;
+      return { value: ctx[name as keyof AppContext], enumerable: true, configurable: true, writable: false };
+    },
+  });
+  isolate = { config, log, pii, app: createApp(perRequest) };
   return isolate;
 }
 
@@ -102,7 +128,9 @@ function openContext(env: WorkerEnv, base: Isolate): AppContext & { close(): Pro
   };
   const handle: DatabaseHandle = { kind: "postgres", db, pool, connectionString, close };
   return {
-    ...base,
+    config: base.config,
+    log: base.log,
+    pii: base.pii,
     handle,
     db,
     boss,
@@ -132,7 +160,7 @@ export default {
     }
     const context = openContext(env, base);
     try {
-      return await createApp(context).fetch(request);
+      return await current.run(context, () => base.app.fetch(request));
     } finally {
       ctx.waitUntil(context.close());
     }

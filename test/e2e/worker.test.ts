@@ -57,7 +57,8 @@ describe.skipIf(!onPostgres)(
         PUBLIC_URL: rig.runtime.config.publicUrl,
         PROGRAM_HOTLINE: "(510) 555-0199",
         LOG_LEVEL: "info",
-        PUBLIC_POSTS_PER_IP_PER_MINUTE: "100000",
+        // Low enough for the last test to reach; one login and the webhooks (not limited) stay under it.
+        PUBLIC_POSTS_PER_IP_PER_MINUTE: "20",
       };
       wrangler = await startWrangler(vars, hyperdriveUrl(rig.runtime.database.url!), scratch);
       // Node's delivery workers (what `aviso worker` runs); starting them also creates pg-boss's queues.
@@ -206,6 +207,21 @@ describe.skipIf(!onPostgres)(
       await expect
         .poll(housekeepingJobs, { timeout: 30_000, interval: 200 })
         .toBeGreaterThanOrEqual(before + 2);
+    });
+
+    it("keeps the per-address limit on public POSTs across requests (one app per isolate)", async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const res = await fetch(`${wrangler!.url}/subscribe`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: "zips=&email=",
+        });
+        await res.body?.cancel();
+        statuses.push(res.status);
+      }
+      expect(statuses.slice(0, 5)).not.toContain(429);
+      expect(statuses.at(-1)).toBe(429);
     });
   },
 );

@@ -64,6 +64,8 @@ describe("the Worker's configuration", () => {
       msg: "text from +1 510 555 0123 and someone@example.org",
     });
     expect(line).not.toMatch(/555|example\.org/);
+    const error = JSON.parse(consoleLine({ err: new TypeError("no route to +15105550123") }));
+    expect(error.err).toMatchObject({ type: "TypeError", message: "no route to [phone]" });
     expect(JSON.parse(line)).toMatchObject({
       phone: "[redacted]",
       nested: { email: "[redacted]", kept: "yes" },
