@@ -192,6 +192,7 @@ const envSchema = z.object({
     .default(24),
   DELIVERY_DETACH_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   INBOUND_MESSAGE_RETENTION_DAYS: z.coerce.number().int().min(1).max(90).default(7),
+  SIGHTING_TEXT_RETENTION_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   PUBLIC_POSTS_PER_IP_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
 });
 
@@ -310,6 +311,11 @@ export type RetentionSettings = {
   deliveryDetachDays: number;
   /** Inbound SMS records (MessageSid, sender's blind index, reply) are deleted after this many days. */
   inboundMessageDays: number;
+  /**
+   * A decided sighting (verified, unconfirmed, false alarm) loses its free text (place, cross
+   * streets, description, verification notes) this many days after its last change.
+   */
+  sightingTextDays: number;
 };
 
 /** Said by HELP when PROGRAM_HOTLINE is unset outside production: a fictional 555-01xx number. */
@@ -409,6 +415,7 @@ export function loadConfig(env: Env): Config {
       stoppedSubscriberErasureHours: e.STOPPED_SUBSCRIBER_ERASURE_HOURS,
       deliveryDetachDays: e.DELIVERY_DETACH_DAYS,
       inboundMessageDays: e.INBOUND_MESSAGE_RETENTION_DAYS,
+      sightingTextDays: e.SIGHTING_TEXT_RETENTION_DAYS,
     },
     publicPostsPerIpPerMinute: e.PUBLIC_POSTS_PER_IP_PER_MINUTE,
     serviceArea: parseServiceArea(e.SERVICE_AREA)!,

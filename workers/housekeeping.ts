@@ -1,11 +1,12 @@
 /**
  * Housekeeping: periodic deletion of what need not be kept: the local outbox, Text-a-ZIP's
- * records, operators' leftovers, stopped subscribers (erased) and old ledger rows (detached from
- * people). docs/privacy.md lists every window; workers/index.ts schedules the tasks.
+ * records, operators' leftovers, stopped subscribers (erased), old ledger rows (detached from
+ * people) and decided sightings' free text (erased). docs/privacy.md lists every window; workers/index.ts schedules the tasks.
  */
 import { z } from "zod";
 import type { AppContext } from "../src/context.ts";
 import { detachDeliveries } from "../src/services/retention/detach-deliveries.ts";
+import { eraseSightingTexts } from "../src/services/retention/erase-sighting-texts.ts";
 import { eraseStoppedSubscribers } from "../src/services/retention/erase-stopped-subscribers.ts";
 import { purgeReporterCallbacks } from "../src/services/sightings/reporter-callback.ts";
 
@@ -21,6 +22,7 @@ export const housekeepingPayload = z.object({
     "purge-operators",
     "erase-stopped-subscribers",
     "detach-deliveries",
+    "erase-sighting-texts",
   ]),
 });
 export type HousekeepingPayload = z.infer<typeof housekeepingPayload>;
@@ -41,6 +43,8 @@ export async function runHousekeeping(ctx: AppContext, payload: unknown): Promis
       return { deleted: await eraseStoppedSubscribers(ctx) };
     case "detach-deliveries":
       return { deleted: await detachDeliveries(ctx) };
+    case "erase-sighting-texts":
+      return { deleted: await eraseSightingTexts(ctx) };
   }
 }
 

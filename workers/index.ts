@@ -55,6 +55,13 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
     { task: "detach-deliveries" },
     { key: "detach-deliveries" },
   );
+  // What staff typed about a decided sighting goes SIGHTING_TEXT_RETENTION_DAYS after its last change.
+  await ctx.boss.schedule(
+    QUEUES.housekeeping,
+    "43 * * * *",
+    { task: "erase-sighting-texts" },
+    { key: "erase-sighting-texts" },
+  );
   // A resident waits for this mail, so poll every second too (NOTIFY wake-ups are coalesced).
   const emailConfirmations = await ctx.boss.work(
     QUEUES.emailConfirmation,

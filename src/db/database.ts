@@ -269,7 +269,8 @@ export interface SightingsTable {
   id: Generated<string>;
   status: Generated<SightingStatus>;
   zip: string;
-  place: string;
+  /** NULL only once the free text was erased (text_erased_at). */
+  place: string | null;
   cross_streets: string | null;
   observed_at: Timestamp;
   agency: SightingAgency;
@@ -282,6 +283,8 @@ export interface SightingsTable {
   reporter_callback_key_id: string | null;
   reporter_callback_purge_after: Timestamp | null;
   reporter_callback_purged_at: Timestamp | null;
+  /** When the free text (place, cross streets, description, verification notes) was erased. */
+  text_erased_at: Timestamp | null;
   incident_id: string | null;
   organisation_id: string;
   created_by: string;

@@ -581,7 +581,7 @@ describe("reporter callback numbers", () => {
     const sighting = await verifiedSighting("Callback corner");
     const callback = await ok(
       operator.request("GET", `sightings/${sighting.id}/callback`),
-      Sighting.pick({}).extend({ phone: Sighting.shape.place, purgeAfter: Sighting.shape.place }),
+      Sighting.pick({}).extend({ phone: Sighting.shape.createdBy, purgeAfter: Sighting.shape.observedAt }),
     );
     expect(callback.phone).toBe(REPORTER);
     expect(new Date(callback.purgeAfter).getTime() - Date.now()).toBeGreaterThan(71 * 3600_000);

@@ -1,13 +1,15 @@
 /**
  * Retention, against a clock the test moves: a stopped subscriber is erased by the deadline (and
  * not before, so START still restores their ZIPs); the ledger is detached from people after its
- * window with the figures intact; inbound records and expired email confirmations go; and every
- * task is scheduled through pg-boss.
+ * window with the figures intact; inbound records and expired email confirmations go; a decided
+ * sighting's free text is erased after its window, its facts kept; and every task is scheduled
+ * through pg-boss.
  */
 import { randomBytes } from "node:crypto";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { Alert, CreatedSighting, Sighting } from "../../src/routes/api/schemas.ts";
 import { addressIndex } from "../../src/security/addresses.ts";
 import { publishAlert } from "../../src/services/alerts/publish.ts";
 import { lockTexter } from "../../src/services/subscriptions/inbound-messages.ts";
@@ -15,6 +17,7 @@ import { runHousekeeping } from "../../workers/housekeeping.ts";
 import { startWorkers } from "../../workers/index.ts";
 import { backend } from "../support/db.ts";
 import { addAlert, ledger } from "../support/fanout.ts";
+import { ok, signIn } from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 import { phone } from "../support/sms-webhook.ts";
 
@@ -33,6 +36,7 @@ beforeAll(async () => {
       STOPPED_SUBSCRIBER_ERASURE_HOURS: "24",
       DELIVERY_DETACH_DAYS: "30",
       INBOUND_MESSAGE_RETENTION_DAYS: "7",
+      SIGHTING_TEXT_RETENTION_DAYS: "30",
     },
   });
   app = createApp(runtime);
@@ -263,6 +267,161 @@ describe("Text-a-ZIP records", () => {
   });
 });
 
+describe("a sighting's free text", () => {
+  it("is erased SIGHTING_TEXT_RETENTION_DAYS after the decision; the facts, open sightings and alerts stay", async () => {
+    clock.offset = 0;
+    const operator = await signIn(runtime, app, "operator");
+    const verifier = await signIn(runtime, app, "verifier");
+    const observedAt = new Date(Date.now() - 10 * 60_000).toISOString();
+    const log = async (place: string) =>
+      (
+        await ok(
+          operator.request("POST", "sightings", {
+            zip: "94607",
+            place,
+            crossStreets: "behind the laundromat",
+            observedAt,
+            agency: "ice",
+            activity: "targeted_arrest",
+            vehicles: 2,
+            agents: 3,
+            description: "The caller's neighbour Ana was taken",
+            source: "hotline_call",
+          }),
+          CreatedSighting,
+          201,
+        )
+      ).sighting.id;
+    const verified = await log("Retention verified corner");
+    const falseAlarm = await log("Retention false alarm corner");
+    const open = await log("Retention open corner");
+    await ok(
+      verifier.request("POST", `sightings/${verified}/resolve`, {
+        status: "verified",
+        verification: { method: "responder_on_scene", notes: "Responder Luis spoke to the family" },
+      }),
+      Sighting,
+    );
+    await ok(
+      verifier.request("POST", `sightings/${falseAlarm}/resolve`, { status: "false_alarm" }),
+      Sighting,
+    );
+    const draft = await ok(operator.request("POST", "alerts", { sightingId: verified }), Alert, 201);
+    const alertTexts = async () =>
+      runtime.db
+        .selectFrom("alert_texts")
+        .select(["language", "headline", "body", "sms_text"])
+        .where("alert_id", "=", draft.id)
+        .orderBy("language")
+        .execute();
+    const textsBefore = await alertTexts();
+    expect(textsBefore.find((t) => t.language === "en")?.headline).toContain("Retention verified corner");
+    const rows = async () =>
+      runtime.db
+        .selectFrom("sightings")
+        .selectAll()
+        .where("id", "in", [verified, falseAlarm, open])
+        .orderBy("place")
+        .execute();
+    const notes = async () =>
+      (
+        await runtime.db
+          .selectFrom("sighting_verifications")
+          .select("notes")
+          .where("sighting_id", "=", verified)
+          .execute()
+      ).map((v) => v.notes);
+    const before = await rows();
+    const facts = (list: typeof before) =>
+      list
+        .map(
+          ({
+            id,
+            zip,
+            status,
+            observed_at,
+            agency,
+            activity,
+            vehicles,
+            agents,
+            source,
+            created_at,
+            updated_at,
+          }) => ({
+            id,
+            zip,
+            status,
+            observed_at,
+            agency,
+            activity,
+            vehicles,
+            agents,
+            source,
+            created_at,
+            updated_at,
+          }),
+        )
+        .sort((a, b) => a.id.localeCompare(b.id));
+
+    clock.offset = 29 * DAY;
+    await housekeeping("erase-sighting-texts");
+    expect((await rows()).every((row) => row.place !== null && row.text_erased_at === null)).toBe(true);
+    expect(await notes()).toEqual(["Responder Luis spoke to the family"]);
+
+    clock.offset = 30 * DAY + HOUR;
+    const erasedFrom = clock.now().getTime();
+    expect((await housekeeping("erase-sighting-texts")).deleted).toBeGreaterThanOrEqual(2);
+    const erasedBy = clock.now().getTime();
+    const after = await rows();
+    const byId = new Map(after.map((row) => [row.id, row]));
+    for (const id of [verified, falseAlarm]) {
+      expect(byId.get(id)).toMatchObject({ place: null, cross_streets: null, description: null });
+      const at = byId.get(id)?.text_erased_at?.getTime() ?? 0;
+      expect(at).toBeGreaterThanOrEqual(erasedFrom);
+      expect(at).toBeLessThanOrEqual(erasedBy);
+    }
+    expect(await notes()).toEqual([null]);
+    // Never decided: still open work, kept as typed.
+    expect(byId.get(open)).toMatchObject({
+      place: "Retention open corner",
+      description: "The caller's neighbour Ana was taken",
+      text_erased_at: null,
+    });
+    // The non-identifying facts stay for the figures, and the alert keeps its reviewed texts.
+    expect(facts(after)).toEqual(facts(before));
+    expect(await alertTexts()).toEqual(textsBefore);
+    const audit = await runtime.db
+      .selectFrom("audit_log")
+      .select(["details", "target_id"])
+      .where("action", "=", "retention.sighting_texts_erased")
+      .execute();
+    expect(audit.length).toBeGreaterThan(0);
+    expect(audit.every((row) => row.target_id === null)).toBe(true);
+    // A second run has nothing left to do.
+    expect((await housekeeping("erase-sighting-texts")).deleted).toBe(0);
+
+    // Staff see that the text went; an alert drafted from the sighting now names its ZIP.
+    const lateOperator = await signIn(runtime, app, "operator");
+    const shown = await ok(lateOperator.request("GET", `sightings/${verified}`), Sighting);
+    expect(shown).toMatchObject({ place: null, crossStreets: null, description: null, zip: "94607" });
+    expect(shown.textErasedAt).not.toBeNull();
+    expect(shown.verifications.map((v) => v.notes)).toEqual([null]);
+    const page = await app.request(`/console/sightings/${verified}`, {
+      headers: { cookie: lateOperator.cookie! },
+    });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("erased");
+    const late = await ok(lateOperator.request("POST", "alerts", { sightingId: verified }), Alert, 201);
+    const lateTexts = await runtime.db
+      .selectFrom("alert_texts")
+      .select("headline")
+      .where("alert_id", "=", late.id)
+      .where("language", "=", "en")
+      .executeTakeFirstOrThrow();
+    expect(lateTexts.headline).toContain("94607");
+  });
+});
+
 describe("scheduling", () => {
   it("puts every retention task on pg-boss's schedule, and runs one through the queue", async () => {
     clock.offset = 0;
@@ -276,6 +435,7 @@ describe("scheduling", () => {
         "purge-operators",
         "erase-stopped-subscribers",
         "detach-deliveries",
+        "erase-sighting-texts",
       ]) {
         expect(tasks).toContain(task);
       }

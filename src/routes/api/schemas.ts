@@ -146,7 +146,8 @@ export const Sighting = z.object({
   id: Id,
   status: SightingStatus,
   zip: Zip,
-  place: z.string(),
+  /** null once the free text was erased (SIGHTING_TEXT_RETENTION_DAYS after the decision). */
+  place: z.string().nullable(),
   crossStreets: z.string().nullable(),
   observedAt: z.string(),
   agency: Agency,
@@ -157,6 +158,7 @@ export const Sighting = z.object({
   source: Source,
   reporterCallback: z.enum(["none", "held", "purged"]),
   reporterCallbackPurgeAfter: z.string().nullable(),
+  textErasedAt: z.string().nullable(),
   incidentId: Id,
   organisationId: Id,
   createdBy: z.string(),

@@ -95,7 +95,7 @@ ${STATUSES.map(([status, name]) => {
   return html`<section aria-labelledby="col-${status}"><h2 id="col-${status}">${name} (${column.length})</h2>
 <ul>${column.map(
     (s) =>
-      html`<li><a href="/console/sightings/${s.id}">${label(AGENCIES, s.agency)} ${label(ACTIVITIES, s.activity).toLowerCase()}, ${s.place} (${s.zip})</a><br><small>${when(s.observedAt, tz)}</small></li>`,
+      html`<li><a href="/console/sightings/${s.id}">${label(AGENCIES, s.agency)} ${label(ACTIVITIES, s.activity).toLowerCase()}, ${placeOf(s)} (${s.zip})</a><br><small>${when(s.observedAt, tz)}</small></li>`,
   )}</ul></section>`;
 })}
 </div>`,
@@ -239,6 +239,11 @@ ${STATUSES.map(([status, name]) => {
     }
   });
 
+/** What to call a sighting's place: what was typed, or its ZIP once the text was erased. */
+function placeOf(s: { place: string | null; zip: string }): string {
+  return s.place ?? `ZIP ${s.zip}`;
+}
+
 async function act(c: ConsoleContext, change: () => Promise<unknown>, form: Form = {}) {
   try {
     await change();
@@ -304,12 +309,13 @@ async function sightingPage(
   return c.html(
     consolePage(
       view(c),
-      `Sighting ${s.place}`,
-      html`<h1>${label(AGENCIES, s.agency)} ${label(ACTIVITIES, s.activity).toLowerCase()} near ${s.place}</h1>
+      `Sighting ${placeOf(s)}`,
+      html`<h1>${label(AGENCIES, s.agency)} ${label(ACTIVITIES, s.activity).toLowerCase()} near ${placeOf(s)}</h1>
 ${formErrors(errors)}
 <dl class="facts">
 <dt>Status</dt><dd><strong>${label(STATUSES, s.status)}</strong></dd>
-<dt>Where</dt><dd>${s.place}${s.crossStreets ? ` (${s.crossStreets})` : ""}, ZIP ${s.zip}</dd>
+<dt>Where</dt><dd>${s.place ?? ""}${s.crossStreets ? ` (${s.crossStreets})` : ""}${s.place ? ", " : ""}ZIP ${s.zip}</dd>
+${s.textErasedAt ? html`<dt>Free text</dt><dd>erased ${when(s.textErasedAt, tz)} (retention rule)</dd>` : ""}
 <dt>Seen at</dt><dd>${when(s.observedAt, tz)}</dd>
 <dt>Vehicles / agents</dt><dd>${s.vehicles ?? "?"} / ${s.agents ?? "?"}</dd>
 <dt>What was seen</dt><dd>${s.description ?? ""}</dd>
@@ -331,7 +337,7 @@ ${csrfField(csrf)}
 ${errors.duplicateIds ? html`<p class="error">${errors.duplicateIds}</p>` : ""}
 ${duplicates.map(
   (d) =>
-    html`<div class="check"><input type="checkbox" id="dup-${d.id}" name="duplicateIds" value="${d.id}"> <label for="dup-${d.id}">${label(ACTIVITIES, d.activity)} near ${d.place}, ${when(d.observedAt, tz)} (${label(STATUSES, d.status)})</label></div>`,
+    html`<div class="check"><input type="checkbox" id="dup-${d.id}" name="duplicateIds" value="${d.id}"> <label for="dup-${d.id}">${label(ACTIVITIES, d.activity)} near ${placeOf(d)}, ${when(d.observedAt, tz)} (${label(STATUSES, d.status)})</label></div>`,
 )}
 </fieldset>
 <button type="submit" class="secondary">Merge the chosen reports</button>

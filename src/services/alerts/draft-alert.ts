@@ -59,7 +59,8 @@ export async function draftAlert({
         templated[language] = sightingTemplate(
           {
             zip: sighting.zip,
-            place: sighting.place,
+            // Once its free text is erased, a sighting is placed by its ZIP alone.
+            place: sighting.place ?? sighting.zip,
             crossStreets: sighting.cross_streets,
             observedAt: sighting.observed_at,
             agency: sighting.agency,

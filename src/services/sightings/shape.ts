@@ -24,7 +24,8 @@ export type SightingView = {
   id: string;
   status: SightingStatus;
   zip: string;
-  place: string;
+  /** null once the free text was erased (SIGHTING_TEXT_RETENTION_DAYS after the decision). */
+  place: string | null;
   crossStreets: string | null;
   observedAt: string;
   agency: SightingAgency;
@@ -36,6 +37,8 @@ export type SightingView = {
   /** "held" until the purge window ends, then "purged"; "none" when the caller left none. */
   reporterCallback: "none" | "held" | "purged";
   reporterCallbackPurgeAfter: string | null;
+  /** When place, cross streets, description and verification notes were erased, if they were. */
+  textErasedAt: string | null;
   /** The incident this sighting belongs to: the id of its first sighting (its own when alone). */
   incidentId: string;
   organisationId: string;
@@ -88,6 +91,7 @@ export async function sightingViews(db: DbOrTx, rows: SightingRow[]): Promise<Si
     reporterCallbackPurgeAfter: row.reporter_callback_ciphertext
       ? (row.reporter_callback_purge_after?.toISOString() ?? null)
       : null,
+    textErasedAt: row.text_erased_at?.toISOString() ?? null,
     incidentId: row.incident_id ?? row.id,
     organisationId: row.organisation_id,
     createdBy: row.created_by,
