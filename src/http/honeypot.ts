@@ -30,7 +30,9 @@ export function honeypot<E extends AppEnv>(options: {
       { requestId: c.get("requestId"), path: c.req.path },
       "honeypot filled: form ignored",
     );
-    c.header("Cache-Control", "no-store");
-    return options.respond(c);
+    // Set on the answer itself, so nothing `respond` calls can loosen it.
+    const res = await options.respond(c);
+    res.headers.set("Cache-Control", "no-store");
+    return res;
   };
 }

@@ -314,6 +314,18 @@ describe("subscribe by email", () => {
       ip(),
     );
     expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toContain("no-store");
+    // The page a real sign-up gets, naming the address typed: the bot learns nothing.
+    const page = await res.text();
+    expect(page).toContain(messages("en").subscribe.sentTitle);
+    expect(page).toContain("bot@example.org");
+    const jobs = await runtime.db
+      .selectFrom("email_confirmations as c")
+      .innerJoin("subscribers as s", "s.id", "c.subscriber_id")
+      .select("c.id")
+      .where("s.address_index", "=", addressIndex(runtime.pii, "email", "bot@example.org"))
+      .execute();
+    expect(jobs).toEqual([]);
     const index = addressIndex(runtime.pii, "email", "bot@example.org");
     expect(
       await runtime.db.selectFrom("subscribers").select("id").where("address_index", "=", index).execute(),

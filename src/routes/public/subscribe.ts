@@ -3,12 +3,14 @@
  * double opt-in; web push is added to the same page by web/push.js, which posts the browser's
  * subscription to POST /api/v1/push-subscriptions. /manage (manage.ts) says how to change or stop
  * each channel. Bad input shows the error next to its field, keeps what was typed and changes nothing;
- * a filled honeypot field gets the same answer as success and changes nothing.
+ * a filled honeypot field (the shared `honeypot` middleware, src/http/honeypot.ts) gets the same
+ * page as success and changes nothing.
  */
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import type { AppEnv } from "../../app.ts";
 import { clientIp } from "../../http/authenticate.ts";
+import { HONEYPOT_FIELD, honeypot } from "../../http/honeypot.ts";
 import { messages } from "../../i18n/catalog.ts";
 import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { byTextSection, smsKeywords } from "../../pages/public/by-text.ts";
@@ -30,46 +32,60 @@ export const subscribeRoutes = new Hono<AppEnv>()
     const zip = c.req.query("zip");
     return renderForm(c, { zips: zip && /^\d{5}$/.test(zip) ? zip : "", language, email: "" }, {}, 200);
   })
-  .post("/subscribe", async (c) => {
-    const { ctx, language: pageLanguage, url } = publicRequest(c);
-    c.header("Cache-Control", "no-store");
-    const body = await c.req.parseBody();
-    const field = (name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
-    const chosen = field("language");
-    const form: Form = {
-      zips: field("zips").slice(0, 200),
-      language: isLanguage(chosen) ? chosen : pageLanguage,
-      email: field("email").trim().slice(0, 254),
-    };
-    const t = messages(pageLanguage).subscribe;
-    if (field("website") !== "")
-      return c.html(sentPage(c, form, ctx.config.inboundSms.emailConfirmationTtlHours, pageLanguage, url));
+  .post(
+    "/subscribe",
+    // A bot that fills the hidden field gets the page a real sign-up gets; nothing is stored or sent.
+    honeypot({
+      respond: async (c) => {
+        const { ctx, language, url } = publicRequest(c);
+        const form = await readForm(c, language);
+        return c.html(sentPage(c, form, ctx.config.inboundSms.emailConfirmationTtlHours, language, url));
+      },
+    }),
+    async (c) => {
+      const { ctx, language: pageLanguage, url } = publicRequest(c);
+      c.header("Cache-Control", "no-store");
+      const form = await readForm(c, pageLanguage);
+      const t = messages(pageLanguage).subscribe;
 
-    const errors: Errors = {};
-    const zips = parseTypedZips(form.zips);
-    const max = ctx.config.inboundSms.maxZipsPerSubscriber;
-    if (zips.malformed) errors.zips = t.errors.zipsMalformed(zips.malformed);
-    else if (zips.zips.length === 0) errors.zips = t.errors.zipsMissing;
-    else if (zips.zips.length > max) errors.zips = t.errors.zipsTooMany(max);
-    if (form.email === "") errors.email = t.errors.emailMissing;
-    else if (!EMAIL.test(form.email)) errors.email = t.errors.emailInvalid;
-    if (errors.zips || errors.email) return renderForm(c, form, errors, 400);
+      const errors: Errors = {};
+      const zips = parseTypedZips(form.zips);
+      const max = ctx.config.inboundSms.maxZipsPerSubscriber;
+      if (zips.malformed) errors.zips = t.errors.zipsMalformed(zips.malformed);
+      else if (zips.zips.length === 0) errors.zips = t.errors.zipsMissing;
+      else if (zips.zips.length > max) errors.zips = t.errors.zipsTooMany(max);
+      if (form.email === "") errors.email = t.errors.emailMissing;
+      else if (!EMAIL.test(form.email)) errors.email = t.errors.emailInvalid;
+      if (errors.zips || errors.email) return renderForm(c, form, errors, 400);
 
-    const allowed = await takeWebSignupSlot(ctx, {
-      ip: clientIp(c),
-      limitPerHour: ctx.config.web.signupsPerIpPerHour,
-      now: ctx.clock.now(),
-    });
-    if (!allowed) return renderForm(c, form, { form: t.errors.rateLimited }, 429);
+      const allowed = await takeWebSignupSlot(ctx, {
+        ip: clientIp(c),
+        limitPerHour: ctx.config.web.signupsPerIpPerHour,
+        now: ctx.clock.now(),
+      });
+      if (!allowed) return renderForm(c, form, { form: t.errors.rateLimited }, 429);
 
-    const result = await startWebEmailOptIn({
-      ctx,
-      input: { email: form.email, zips: zips.zips, language: form.language },
-    });
-    if (!result.ok)
-      return renderForm(c, form, { zips: t.errors.zipsOutside(result.outside.join(", ")) }, 400);
-    return c.html(sentPage(c, form, result.hours, pageLanguage, url));
-  });
+      const result = await startWebEmailOptIn({
+        ctx,
+        input: { email: form.email, zips: zips.zips, language: form.language },
+      });
+      if (!result.ok)
+        return renderForm(c, form, { zips: t.errors.zipsOutside(result.outside.join(", ")) }, 400);
+      return c.html(sentPage(c, form, result.hours, pageLanguage, url));
+    },
+  );
+
+/** The form as typed (Hono caches the parsed body, so the honeypot and the handler share it). */
+async function readForm(c: Context<AppEnv>, pageLanguage: Language): Promise<Form> {
+  const body = await c.req.parseBody();
+  const field = (name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
+  const chosen = field("language");
+  return {
+    zips: field("zips").slice(0, 200),
+    language: isLanguage(chosen) ? chosen : pageLanguage,
+    email: field("email").trim().slice(0, 254),
+  };
+}
 
 export function pushControls(
   publicKey: string | undefined,
@@ -138,8 +154,8 @@ ${errorText("email")}
 <input type="email" id="email" name="email" autocomplete="email" value="${form.email}"${invalid("email")}>
 </div>
 <div class="honeypot" aria-hidden="true">
-<label for="website">${t.honeypot}</label>
-<input type="text" id="website" name="website" tabindex="-1" autocomplete="off">
+<label for="${HONEYPOT_FIELD}">${t.honeypot}</label>
+<input type="text" id="${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" tabindex="-1" autocomplete="off">
 </div>
 <button type="submit">${t.emailButton}</button>
 </fieldset>
