@@ -51,6 +51,7 @@ export const HOUSEKEEPING_CRONS: Record<string, string[]> = {
   "*/5 * * * *": ["purge-operators", "erase-stopped-subscribers"],
   "17 * * * *": ["purge-outbox"],
   "37 * * * *": ["purge-text-a-zip"],
+  "43 * * * *": ["erase-sighting-texts"],
   "53 * * * *": ["detach-deliveries"],
 };
 

@@ -52,6 +52,18 @@ describe("the Worker's configuration", () => {
     const known = housekeepingPayload.shape.task.options as readonly string[];
     for (const tasks of Object.values(HOUSEKEEPING_CRONS))
       for (const task of tasks) expect(known).toContain(task);
+    // …and the same schedule as the Node workers keep (workers/index.ts): a task added there
+    // needs its cron here too.
+    const source = readFileSync(new URL("workers/index.ts", ROOT), "utf8");
+    const scheduled: Record<string, string[]> = {};
+    for (const [, cron, task] of source.matchAll(
+      /schedule\(\s*QUEUES\.housekeeping,\s*"([^"]+)",\s*\{\s*task:\s*"([^"]+)"/g,
+    )) {
+      (scheduled[cron!] ??= []).push(task!);
+    }
+    const sorted = (table: Record<string, string[]>) =>
+      Object.fromEntries(Object.entries(table).map(([cron, tasks]) => [cron, [...tasks].sort()]));
+    expect(sorted(HOUSEKEEPING_CRONS)).toEqual(sorted(scheduled));
     expect(toml).toMatch(/^send_metrics = false$/m);
     expect(toml).toMatch(/^compatibility_flags = \["nodejs_compat"\]$/m);
   });
