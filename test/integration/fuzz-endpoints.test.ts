@@ -2,17 +2,17 @@
  * Property-based fuzzing of every endpoint a stranger or an operator can reach: the operator API's
  * route table (each route called by someone whose role holds its permission, so the fuzz gets past
  * authorization to validation) and every public route of the app (read from its route table, with
- * the console's login; the signed-in console is a thin layer over the same services). Path
+ * the console's login; the signed-in console's forms are fuzzed in fuzz-console.test.ts). Path
  * parameters, query strings and bodies are unicode, huge, deeply nested, of the wrong type, or not
  * JSON at all. For each answer:
  *
  * - never a 5xx;
  * - a JSON answer of 4xx is the error envelope `{ error: { code, message, requestId } }`;
  * - a refused request (4xx) changed nothing: a fingerprint of every table (bar the counters and the
- *   record of failed sign-ins, which exist to count refusals) and of the job queue is the same.
+ *   record of failed sign-ins, which exist to count refusals) and of the job queue is the same
+ *   (test/support/fuzz.ts).
  */
 import fc from "fast-check";
-import { sql } from "kysely";
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -22,6 +22,7 @@ import type { Role } from "../../src/db/database.ts";
 import type { ApiRoute } from "../../src/http/api-route.ts";
 import { webhookAuthToken } from "../../src/http/twilio-webhook.ts";
 import { API_ROUTES } from "../../src/routes/api/index.ts";
+import { databaseFingerprint, type Fingerprint, jsonValue, nastyText, nested } from "../support/fuzz.ts";
 import { type Caller, signIn } from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 
@@ -32,7 +33,7 @@ const RUNS_READ = Math.ceil(RUNS_WRITE / 3);
 let runtime: TestRuntime;
 let app: ReturnType<typeof createApp>;
 const callers = new Map<Role, Caller>();
-let fingerprintQuery: ReturnType<typeof sql<{ fingerprint: string }>>;
+let fingerprint: Fingerprint;
 
 beforeAll(async () => {
   runtime = await createTestRuntime({ env: { LOG_LEVEL: "warn" } });
@@ -68,89 +69,11 @@ beforeAll(async () => {
     (draft.body as { id: string }).id,
     operator.id,
   );
-  fingerprintQuery = await buildFingerprint();
+  fingerprint = await databaseFingerprint(runtime.db);
 }, 120_000);
 afterAll(() => runtime.close());
 
-/** Columns that change when nothing was written: the last use of a session or a key. */
-const VOLATILE = new Set(["sessions.last_seen_at", "api_keys.last_used_at"]);
-/** Tables that exist to count refusals, and reference data. */
-const SKIPPED = new Set([
-  "sms_rate_counters",
-  "login_attempts",
-  "zip_codes",
-  "kysely_migration",
-  "kysely_migration_lock",
-]);
-
-async function buildFingerprint() {
-  const { rows } = await sql<{ table_name: string; column_name: string }>`
-    SELECT c.table_name, c.column_name FROM information_schema.columns c
-    JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
-    WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
-    ORDER BY c.table_name, c.ordinal_position`.execute(runtime.db);
-  const tables = new Map<string, string[]>();
-  for (const { table_name: table, column_name: column } of rows) {
-    if (SKIPPED.has(table) || VOLATILE.has(`${table}.${column}`)) continue;
-    tables.set(table, [...(tables.get(table) ?? []), column]);
-  }
-  const parts = [...tables].map(([table, columns]) => {
-    const row = sql`ROW(${sql.join(columns.map((column) => sql.ref(column)))})::text`;
-    // Failed sign-ins are audited by design; everything else in the audit log is a change.
-    const where = table === "audit_log" ? sql`WHERE action NOT LIKE 'auth.%'` : sql``;
-    return sql`(SELECT md5(coalesce(string_agg(${row}, '|' ORDER BY ${row}), '')) FROM ${sql.table(table)} ${where})`;
-  });
-  return sql<{ fingerprint: string }>`
-    SELECT concat_ws(',', ${sql.join(parts)}, (SELECT count(*)::text FROM pgboss.job)) AS fingerprint`;
-}
-
-async function fingerprint(): Promise<string> {
-  return (await fingerprintQuery.execute(runtime.db)).rows[0]!.fingerprint;
-}
-
 // --- What the fuzz is made of ---------------------------------------------------------------------
-
-const nastyText = fc.oneof(
-  fc.string({ maxLength: 40 }),
-  fc.string({ unit: "grapheme", maxLength: 40 }),
-  fc.string({ unit: "binary", maxLength: 60 }),
-  fc.string({ minLength: 2_000, maxLength: 6_000 }),
-  fc.constantFrom(
-    "",
-    " ",
-    "\u0000",
-    "null",
-    "__proto__",
-    "constructor",
-    "../../etc/passwd",
-    "%00",
-    "'; DROP TABLE subscribers; --",
-    "94607",
-    "+15105550100",
-    "00000000-0000-0000-0000-000000000000",
-    "\u202e\u0645\u0631\u062d\u0628\u0627",
-    "😀".repeat(500),
-    "9".repeat(30),
-  ),
-);
-
-const jsonValue: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    nastyText,
-    fc.integer(),
-    fc.double(),
-    fc.boolean(),
-    fc.constant(null),
-    fc.array(tie("value"), { maxLength: 4 }),
-    fc.dictionary(nastyText, tie("value"), { maxKeys: 4 }),
-  ),
-})).value;
-
-/** An array nested `depth` deep: JSON that parses, and trips anything recursive. */
-const nested = fc
-  .integer({ min: 50, max: 3_000 })
-  .map((depth) => `${"[".repeat(depth)}1${"]".repeat(depth)}`);
 
 /** Property names a route's body schema knows (so wrong types reach the validator), plus noise. */
 function knownKeys(schema: z.ZodType | undefined): string[] {

@@ -11,7 +11,7 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { Actor } from "../../auth/permissions.ts";
 import type { AlertPriority, Channel } from "../../db/database.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError, errorBody } from "../../http/errors.ts";
 import { isLanguage, LANGUAGE_NAMES, LANGUAGES } from "../../i18n/languages.ts";
 import {
   checkboxes,
@@ -278,11 +278,12 @@ ${table("Live", published)}`,
         cancelReason: z.enum(["all_clear", "false_alarm"]).optional(),
       })
       .safeParse(await c.req.json().catch(() => null));
+    // The API's error envelope, request id included, like every other JSON refusal.
     if (!body.success)
-      return c.json({ error: { code: "validation_failed", message: body.error.message } }, 400);
+      return c.json(errorBody("validation_failed", body.error.message, c.get("requestId")), 400);
     const b = body.data;
     if (!isLanguage(b.language))
-      return c.json({ error: { code: "validation_failed", message: "language" } }, 400);
+      return c.json(errorBody("validation_failed", "language", c.get("requestId")), 400);
     const preview = smsPreview(
       {
         kind: b.kind,

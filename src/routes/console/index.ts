@@ -164,6 +164,30 @@ signedIn.post("/logout", async (c) => {
   clearSessionCookie(c as unknown as Parameters<typeof clearSessionCookie>[0]);
   return c.redirect("/console/login", 303);
 });
+// A path id that is not a UUID names nothing: a 404 page before any service (and Postgres, which
+// would refuse it as uuid with an error, a 500) sees it. "new" is a page of its own.
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+for (const pattern of [
+  "/sightings/:id",
+  "/sightings/:id/*",
+  "/alerts/:id",
+  "/alerts/:id/*",
+  "/users/:id",
+  "/keys/:id/*",
+]) {
+  signedIn.use(pattern, async (c, next) => {
+    const id = c.req.param("id") ?? "";
+    if (id === "new" || UUID.test(id)) return next();
+    return c.html(
+      consolePage(
+        view(c),
+        "Not found",
+        html`<h1>Not found</h1><p role="alert">Nothing here has that id.</p>`,
+      ),
+      404,
+    );
+  });
+}
 signedIn.route("/", sightingConsoleRoutes);
 signedIn.route("/", alertConsoleRoutes);
 signedIn.route("/", adminRoutes);

@@ -23,7 +23,7 @@ import { listSightings } from "../../services/sightings/list-sightings.ts";
 import { mergeSightings } from "../../services/sightings/merge-sightings.ts";
 import { revealReporterCallback } from "../../services/sightings/reporter-callback.ts";
 import { type SightingView, sightingView } from "../../services/sightings/shape.ts";
-import { CreateSightingBody, ResolveBody, VerificationBody } from "../api/schemas.ts";
+import { CreateSightingBody, MergeBody, ResolveBody, VerificationBody } from "../api/schemas.ts";
 import {
   type ConsoleContext,
   type ConsoleEnv,
@@ -192,9 +192,20 @@ ${STATUSES.map(([status, name]) => {
     const no = denied(c, "sightings:write");
     if (no) return no;
     const form = await readForm(c);
-    const duplicateIds = list(form, "duplicateIds");
-    if (duplicateIds.length === 0)
+    const chosen = list(form, "duplicateIds");
+    if (chosen.length === 0)
       return sightingPage(c, c.req.param("id"), { duplicateIds: "Choose the reports to merge" }, form, 400);
+    // The API's own check (ids, at most 50): a made-up id is refused here, not by Postgres (a 500).
+    const parsed = check(MergeBody, { duplicateIds: chosen });
+    if (!parsed.ok)
+      return sightingPage(
+        c,
+        c.req.param("id"),
+        { duplicateIds: "Choose the reports to merge from the list" },
+        form,
+        400,
+      );
+    const { duplicateIds } = parsed.value;
     return act(
       c,
       () =>
