@@ -9,10 +9,20 @@
  * signed-in staff (a hotline office shares one address; their routes authenticate first).
  *
  * Counted in this process's memory, against ctx.clock, in fixed one-minute windows: a flood costs
- * no database work, and the count resets with the process. With several API processes an address
- * gets the limit at each. The table of addresses is bounded: once it holds MAX_TRACKED of them in
- * a window, new ones share one overflow counter (a flood from many addresses is then limited as
- * one). Addresses are never stored or logged.
+ * no database work, and the count resets with the process. The table of addresses is bounded: once
+ * it holds MAX_TRACKED of them in a window, new ones share one overflow counter (a flood from many
+ * addresses is then limited as one). Addresses are never stored or logged.
+ *
+ * LIMITATION: the count is per process, not per deployment. With N API processes (or Worker
+ * isolates, which are many and short-lived) behind a load balancer, one address gets up to N times
+ * PUBLIC_POSTS_PER_IP_PER_MINUTE, and a restart forgets every count. A deployment with more than one
+ * API process should limit at the edge, where every request passes (Cloudflare WAF rate limiting
+ * rules keyed on the client IP for POSTs to the public paths, or nginx `limit_req`), and keep this
+ * as a per-process backstop; or, failing an edge, divide the setting by N. The limits that must
+ * hold across processes are already shared, in Postgres: web sign-ups per IP per hour
+ * (sms_rate_counters), failed logins per account and per IP (login_attempts), SMS reply ceilings.
+ * A shared counter here would be one UNLOGGED upsert per public POST (about 0.15 ms median on a
+ * local Postgres, measured); docs/privacy.md#floods says what to do.
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app.ts";
