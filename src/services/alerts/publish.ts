@@ -88,16 +88,7 @@ export async function publishAlert({
       ])
       .where("id", "=", input.alertId)
       .executeTakeFirst();
-    if (!alert) throw new PublishRefusedError("not_found", "No such alert");
-    if (alert.status === "published") throw new PublishRefusedError("already_published", "Already published");
-    if (alert.status !== "approved") {
-      throw new PublishRefusedError(
-        "not_approved",
-        `Only an approved alert can be published (it is ${alert.status})`,
-      );
-    }
-    if (alert.expires_at.getTime() <= now.getTime())
-      throw new PublishRefusedError("expired", "The alert has expired");
+    refuseUnpublishable(alert, now);
     // A drill reaches only the allowlist, an update or cancel only the original's recipients:
     // src/services/alerts/publish-restricted.ts publishes those. Never the whole target.
     if (alert.is_drill || alert.references_alert_id) {
@@ -106,12 +97,7 @@ export async function publishAlert({
         "A drill or a follow-up is published to its own recipients (publishRestrictedAlert)",
       );
     }
-    const texts = await tx
-      .selectFrom("alert_texts")
-      .select((eb) => eb.fn.countAll<string>().as("n"))
-      .where("alert_id", "=", alert.id)
-      .executeTakeFirstOrThrow();
-    if (Number(texts.n) === 0) throw new PublishRefusedError("no_texts", "The alert has no texts to send");
+    await refuseWithoutTexts(tx, alert.id);
 
     // The channels the drafter chose (2026-11-24T0300-operators), as far as the priority allows.
     const channels = channelsFor(alert.priority, ctx.config).filter((c) => alert.channels.includes(c));
@@ -122,24 +108,13 @@ export async function publishAlert({
     await sql`
       INSERT INTO deliveries (alert_id, subscriber_id, channel, zip, updated_at)
       SELECT ${alert.id}::uuid, s.id, s.channel, m.zip, ${now}
-      FROM (
-        SELECT DISTINCT ON (subscriber_id) subscriber_id, zip
-        FROM subscriptions
-        WHERE zip = ANY(${alert.target_zips}::text[])
-        ORDER BY subscriber_id, (zip = ${ownZip}) DESC, zip
-      ) m
+      FROM ${targetFollowers(alert.target_zips)} m
       JOIN subscribers s ON s.id = m.subscriber_id
       WHERE s.status = 'active' AND s.channel = ANY(${channels}::text[])
       ORDER BY s.channel, (m.zip = ${ownZip}) DESC, m.zip, s.id
       ON CONFLICT (alert_id, subscriber_id, channel) DO NOTHING`.execute(tx);
 
-    const batches = await deliveryBatches(tx, alert.id, DELIVERY_BATCH_SIZE);
-    const jobs = toJobs(alert.id, alert.priority, batches);
-    const db = fromKysely(tx);
-    for (const channel of channels) {
-      const forChannel = jobs.filter((job) => job.data.channel === channel);
-      if (forChannel.length > 0) await ctx.boss.insert(DELIVERY_QUEUES[channel], forChannel, { db });
-    }
+    const enqueued = await enqueueDeliveries(tx, ctx, alert);
 
     // Marked published after the ledger insert, and without SELECT … FOR UPDATE before it: each
     // ledger row's foreign-key check locks the alert row FOR KEY SHARE, and doing that on a row this
@@ -164,25 +139,93 @@ export async function publishAlert({
         : new PublishRefusedError("not_approved", "The alert changed while it was being published");
     }
 
-    const deliveries: Record<Channel, number> = { sms: 0, email: 0, push: 0 };
-    for (const batch of batches) deliveries[batch.channel] += batch.rows;
-    await tx
-      .insertInto("audit_log")
-      .values({
-        actor: input.actor ?? "system",
-        action: "alert.published",
-        target_type: "alert",
-        target_id: alert.id,
-        details: JSON.stringify({ deliveries, jobs: jobs.length }),
-      })
-      .execute();
-    return { alertId: alert.id, publishedAt: now, deliveries, jobs: jobs.length };
+    await auditPublished(tx, { alertId: alert.id, actor: input.actor, now, details: enqueued });
+    return { alertId: alert.id, publishedAt: now, ...enqueued };
   });
+  logPublished(ctx, result);
+  return result;
+}
+
+/** The refusals every publish starts with, on the alert row as read in its transaction. */
+export function refuseUnpublishable<T extends { status: string; expires_at: Date }>(
+  alert: T | undefined,
+  now: Date,
+): asserts alert is T {
+  if (!alert) throw new PublishRefusedError("not_found", "No such alert");
+  if (alert.status === "published") throw new PublishRefusedError("already_published", "Already published");
+  if (alert.status !== "approved") {
+    throw new PublishRefusedError(
+      "not_approved",
+      `Only an approved alert can be published (it is ${alert.status})`,
+    );
+  }
+  if (alert.expires_at.getTime() <= now.getTime())
+    throw new PublishRefusedError("expired", "The alert has expired");
+}
+
+export async function refuseWithoutTexts(db: DbOrTx, alertId: string): Promise<void> {
+  const texts = await db
+    .selectFrom("alert_texts")
+    .select((eb) => eb.fn.countAll<string>().as("n"))
+    .where("alert_id", "=", alertId)
+    .executeTakeFirstOrThrow();
+  if (Number(texts.n) === 0) throw new PublishRefusedError("no_texts", "The alert has no texts to send");
+}
+
+/**
+ * The subscribers following any of the target ZIPs, each once (subscriber_id, zip): under their
+ * subscription to the alert's own ZIP (the first target ZIP) when they have one. Publishing and
+ * the approval preview's counts both use it, so the preview counts whom publishing will reach.
+ */
+export function targetFollowers(targetZips: readonly string[]) {
+  return sql`(
+    SELECT DISTINCT ON (subscriber_id) subscriber_id, zip
+    FROM subscriptions
+    WHERE zip = ANY(${[...targetZips]}::text[])
+    ORDER BY subscriber_id, (zip = ${targetZips[0]!}) DESC, zip
+  )`;
+}
+
+/** Cuts the alert's queued ledger rows into batches and enqueues one delivery job per batch. */
+export async function enqueueDeliveries(
+  tx: DbOrTx,
+  ctx: Pick<PublishContext, "boss">,
+  alert: { id: string; priority: AlertPriority },
+): Promise<Pick<PublishResult, "deliveries" | "jobs">> {
+  const batches = await deliveryBatches(tx, alert.id, DELIVERY_BATCH_SIZE);
+  const jobs = toJobs(alert.id, alert.priority, batches);
+  const db = fromKysely(tx);
+  for (const channel of ["sms", "email", "push"] as const) {
+    const forChannel = jobs.filter((job) => job.data.channel === channel);
+    if (forChannel.length > 0) await ctx.boss.insert(DELIVERY_QUEUES[channel], forChannel, { db });
+  }
+  const deliveries: Record<Channel, number> = { sms: 0, email: 0, push: 0 };
+  for (const batch of batches) deliveries[batch.channel] += batch.rows;
+  return { deliveries, jobs: jobs.length };
+}
+
+export async function auditPublished(
+  tx: DbOrTx,
+  input: { alertId: string; actor: string | undefined; now: Date; details: object },
+): Promise<void> {
+  await tx
+    .insertInto("audit_log")
+    .values({
+      actor: input.actor ?? "system",
+      action: "alert.published",
+      target_type: "alert",
+      target_id: input.alertId,
+      details: JSON.stringify(input.details),
+      at: input.now,
+    })
+    .execute();
+}
+
+export function logPublished(ctx: Pick<PublishContext, "log">, result: PublishResult): void {
   ctx.log.info(
     { alert: result.alertId, deliveries: result.deliveries, jobs: result.jobs },
     "alert published",
   );
-  return result;
 }
 
 type Batch = { channel: Channel; firstId: string; lastId: string; rows: number };

@@ -13,7 +13,7 @@ import type { AppContext } from "../../context.ts";
 import type { Channel } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import { addressIndexes } from "../../security/addresses.ts";
-import { channelsFor } from "./publish.ts";
+import { channelsFor, targetFollowers } from "./publish.ts";
 
 export type Audience = "target" | "drill_allowlist" | "original_recipients";
 
@@ -105,15 +105,9 @@ export async function countRecipients(db: DbOrTx, ctx: Ctx, alert: AudienceAlert
   }
   const channels = effectiveChannels(alert, ctx.config);
   if (channels.length === 0) return counts;
-  const ownZip = alert.target_zips[0]!;
   const { rows } = await sql<{ channel: Channel; zip: string; n: string }>`
     SELECT s.channel, m.zip, count(*)::text AS n
-    FROM (
-      SELECT DISTINCT ON (subscriber_id) subscriber_id, zip
-      FROM subscriptions
-      WHERE zip = ANY(${alert.target_zips}::text[])
-      ORDER BY subscriber_id, (zip = ${ownZip}) DESC, zip
-    ) m
+    FROM ${targetFollowers(alert.target_zips)} m
     JOIN subscribers s ON s.id = m.subscriber_id
     WHERE s.status = 'active' AND s.channel = ANY(${channels}::text[])
     GROUP BY s.channel, m.zip
