@@ -6,12 +6,12 @@
  * first there. Prints counts, never a value.
  */
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../config.ts";
 import { connectDatabase } from "../db/connect.ts";
 import { createLogger } from "../log.ts";
 import { loadKeys } from "../security/keys.ts";
 import { createPiiCipher } from "../security/pii.ts";
 import { type RotationReport, rotateKeys } from "../services/keys/rotate-keys.ts";
+import { loadConfigOrSay } from "./load-config.ts";
 
 export const KEYS_USAGE = `Usage: aviso keys rotate [--batch-size N]
 
@@ -46,16 +46,8 @@ export async function runKeys(args: string[], env: Env): Promise<number> {
     console.error(`aviso: ${error instanceof Error ? error.message : String(error)}\n\n${KEYS_USAGE}`);
     return 1;
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`aviso: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
+  const config = loadConfigOrSay(env);
+  if (!config) return 1;
   const log = createLogger({ level: config.logLevel, destination: process.stderr });
   const keys = loadKeys(config, (message) => log.warn(message));
   const pii = createPiiCipher(keys.keyring, keys.blindIndexKey, keys.previousBlindIndexKey);

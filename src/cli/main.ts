@@ -3,9 +3,9 @@
  * .env.example); a bad value stops the command with exit code 1 and names the variable.
  */
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../config.ts";
 import { createLogger } from "../log.ts";
 import { runKeys } from "./keys.ts";
+import { loadConfigOrSay } from "./load-config.ts";
 import { runMigrate } from "./migrate.ts";
 import { runServe } from "./serve.ts";
 import { runUser } from "./user.ts";
@@ -45,16 +45,8 @@ async function main(argv: string[]): Promise<number> {
     options: { "no-workers": { type: "boolean", default: false } },
     strict: true,
   });
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`aviso: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
+  const config = loadConfigOrSay(process.env);
+  if (!config) return 1;
   const log = createLogger({ level: config.logLevel });
   return COMMANDS[command as keyof typeof COMMANDS](config, log, { workers: !values["no-workers"] });
 }

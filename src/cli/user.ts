@@ -5,7 +5,6 @@
  * would see it.
  */
 import { parseArgs } from "node:util";
-import { ConfigError, loadConfig } from "../config.ts";
 import { systemClock } from "../context.ts";
 import { connectDatabase } from "../db/connect.ts";
 import { migrateToLatest } from "../db/migrate.ts";
@@ -13,6 +12,7 @@ import { loadZipCodes } from "../db/zip-codes.ts";
 import { ApiError } from "../http/errors.ts";
 import { CreateUserBody } from "../routes/api/schemas.ts";
 import { createUser } from "../services/users/create-user.ts";
+import { loadConfigOrSay } from "./load-config.ts";
 
 export const USER_USAGE = `Usage: aviso user create --email EMAIL --name NAME --role ROLE --org ORGANISATION
 
@@ -69,16 +69,8 @@ export async function runUser(args: string[], env: Env): Promise<number> {
     console.error(`\n${USER_USAGE}`);
     return 1;
   }
-  let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`aviso: ${error.message}`);
-      return 1;
-    }
-    throw error;
-  }
+  const config = loadConfigOrSay(env);
+  if (!config) return 1;
   const handle = await connectDatabase(config);
   try {
     await migrateToLatest(handle.db);
