@@ -23,6 +23,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { PgBoss } from "pg-boss";
+import type { HousekeepingPayload } from "../../workers/housekeeping.ts";
 import { createApp } from "../app.ts";
 import { type Config, ConfigError, loadConfig } from "../config.ts";
 import type { AppContext } from "../context.ts";
@@ -47,7 +48,7 @@ export type WorkerEnv = {
 } & Record<string, unknown>;
 
 /** The housekeeping tasks each cron trigger in wrangler.toml enqueues (workers/index.ts's schedule). */
-export const HOUSEKEEPING_CRONS: Record<string, string[]> = {
+export const HOUSEKEEPING_CRONS: Record<string, HousekeepingPayload["task"][]> = {
   "*/5 * * * *": ["purge-operators", "erase-stopped-subscribers"],
   "17 * * * *": ["purge-outbox"],
   "37 * * * *": ["purge-text-a-zip"],
