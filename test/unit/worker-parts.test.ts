@@ -59,7 +59,7 @@ describe("the Worker's configuration", () => {
     for (const [, cron, task] of source.matchAll(
       /schedule\(\s*QUEUES\.housekeeping,\s*"([^"]+)",\s*\{\s*task:\s*"([^"]+)"/g,
     )) {
-      (scheduled[cron!] ??= []).push(task!);
+      scheduled[cron!] = [...(scheduled[cron!] ?? []), task!];
     }
     const sorted = (table: Record<string, string[]>) =>
       Object.fromEntries(Object.entries(table).map(([cron, tasks]) => [cron, [...tasks].sort()]));
