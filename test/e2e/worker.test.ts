@@ -3,8 +3,8 @@
  * Cloudflare, metrics off) runs src/entry/worker.ts against this file's Postgres database through
  * the Hyperdrive binding's local connection string. A resident subscribes by a signed SMS webhook,
  * an operator drafts an alert with an API key and a verifier signs in (argon2id in the Worker,
- * checking a hash made by Node) and approves it, all through the Worker; then a Node delivery
- * worker on the same database sends it through the loopback Twilio peer.
+ * checking a hash made by Node) and approves it, all through the Worker; then `aviso worker`, a
+ * separate Node process on the same database, sends it through the loopback Twilio peer.
  *
  * Postgres only: Hyperdrive speaks to Postgres, and the embedded PGlite is one process's file.
  */
@@ -19,8 +19,8 @@ import { Alert, ApprovalAnswer, Preview } from "../../src/routes/api/schemas.ts"
 import { createApiKey } from "../../src/services/api-keys/manage-api-keys.ts";
 import { createUser } from "../../src/services/users/create-user.ts";
 import { twimlMessages } from "../../src/sms/twiml.ts";
-import { type RunningWorkers, startWorkers } from "../../workers/index.ts";
 import { type DeliveryRig, startDeliveryRig } from "../support/delivery.ts";
+import { type RunningCommand, startAviso } from "../support/process.ts";
 import { signedSmsRequest, smsParams } from "../support/sms-webhook.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
@@ -38,7 +38,7 @@ const RESIDENT = "+15105550123";
 const START_TIMEOUT_MS = 120_000;
 
 let rig: DeliveryRig;
-let workers: RunningWorkers | undefined;
+let nodeWorker: RunningCommand | undefined;
 let wrangler: { child: ChildProcess; url: string; output(): string } | undefined;
 let scratch: string;
 
@@ -61,13 +61,25 @@ describe.skipIf(!onPostgres)(
         PUBLIC_POSTS_PER_IP_PER_MINUTE: "20",
       };
       wrangler = await startWrangler(vars, hyperdriveUrl(rig.runtime.database.url!), scratch);
-      // Node's delivery workers (what `aviso worker` runs); starting them also creates pg-boss's queues.
-      workers = await startWorkers(rig.runtime);
+      // A Node delivery worker, as a deployment runs it: `aviso worker` on the same database.
+      nodeWorker = startAviso(["worker"], {
+        ...rig.env,
+        NODE_ENV: "test",
+        PUBLIC_URL: rig.runtime.config.publicUrl,
+        DATABASE_URL: rig.runtime.database.url,
+        LOG_LEVEL: "info",
+      });
+      await nodeWorker.waitForOutput(/worker started/, START_TIMEOUT_MS);
     }, START_TIMEOUT_MS + 60_000);
 
     afterAll(async () => {
       if (wrangler) await stopProcess(wrangler.child);
-      await workers?.stop();
+      if (nodeWorker && nodeWorker.child.exitCode === null) {
+        nodeWorker.child.kill("SIGTERM");
+        const timer = setTimeout(() => nodeWorker?.child.kill("SIGKILL"), 20_000);
+        await nodeWorker.exited;
+        clearTimeout(timer);
+      }
       await rig?.close();
       if (scratch) rmSync(scratch, { recursive: true, force: true });
     }, 60_000);
@@ -179,8 +191,9 @@ describe.skipIf(!onPostgres)(
         .execute();
       expect(ledger.map((row) => row.channel)).toEqual(["sms"]);
 
-      // 3. The Node worker picks the job up and sends through the Twilio peer.
+      // 3. The Node worker (its own process) picks the job up and sends through the Twilio peer.
       const [sent] = await rig.sms.waitFor(1, 60_000);
+      await nodeWorker!.waitForOutput(/"queue":"deliver-sms".*"delivery batch done"/, 30_000);
       expect(sent!.to).toBe(RESIDENT);
       expect(sent!.body).toContain("Checkpoint confirmed at Broadway & 14th.");
       await expect
