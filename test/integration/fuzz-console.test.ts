@@ -28,7 +28,7 @@ import { PASSWORD } from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 
 /** Runs per route; FUZZ_RUNS=200 npx vitest run test/integration/fuzz-console.test.ts for a longer hunt. */
-const RUNS = Number(process.env.FUZZ_RUNS ?? 15);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 10);
 
 let runtime: TestRuntime;
 let app: ReturnType<typeof createApp>;
