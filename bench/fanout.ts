@@ -138,6 +138,8 @@ const config = loadConfig({
   VAPID_PUBLIC_KEY: vapid.publicKey,
   VAPID_PRIVATE_KEY: vapid.privateKey,
   VAPID_SUBJECT: "mailto:alerts@aviso.bench",
+  // The loopback push peer is not a known push service: allow its host (and port) by name.
+  PUSH_ENDPOINT_HOSTS: new URL(pushPeer.ready.url).host,
   SMS_RATE_PER_SECOND: "10000", // lifted: the bench measures Aviso, not a long code's 1/s
 });
 // Logs go to stderr: stdout ends with the JSON line.

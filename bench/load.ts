@@ -120,6 +120,8 @@ const env: Record<string, string> = {
   VAPID_PUBLIC_KEY: vapid.publicKey,
   VAPID_PRIVATE_KEY: vapid.privateKey,
   VAPID_SUBJECT: "mailto:alerts@aviso.bench",
+  // The loopback push peer is not a known push service: allow its host (and port) by name.
+  PUSH_ENDPOINT_HOSTS: new URL(pushPeer.ready.url).host,
   SMS_RATE_PER_SECOND: String(SMS_RATE),
   // Every text takes the full path to a reply (the ceilings are tested elsewhere).
   SMS_REPLY_LIMIT_PER_NUMBER: "1000",

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { Language } from "./i18n/languages.ts";
+import { DEFAULT_PUSH_ENDPOINT_HOSTS, parsePushEndpointHosts } from "./security/push-endpoints.ts";
 
 const optionalText = z
   .string()
@@ -176,6 +177,13 @@ const envSchema = z.object({
   KNOW_YOUR_RIGHTS_LINKS_ZH: linkList,
   KNOW_YOUR_RIGHTS_LINKS_VI: linkList,
   WEB_SIGNUPS_PER_IP_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(20),
+  PUSH_ENDPOINT_HOSTS: optionalText.refine(
+    (value) => value === undefined || parsePushEndpointHosts(value) !== undefined,
+    {
+      message:
+        "must be comma-separated hosts (name, *.domain or IP, optional :port), `default` for the known push services",
+    },
+  ),
   EMAIL_CONFIRMATION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -271,6 +279,11 @@ export type DeliverySettings = {
   smsRatePerSecond: number;
   /** Whether Community-priority alerts also go by SMS (by default email and push only). */
   communitySms: boolean;
+  /**
+   * Push endpoints' allowed hosts (PUSH_ENDPOINT_HOSTS; src/security/push-endpoints.ts): checked at
+   * sign-up and again before each send.
+   */
+  pushEndpointHosts: readonly string[];
 };
 
 /** What SMS replies say about the program (CTIA asks for name, frequency and a help contact). */
@@ -432,7 +445,13 @@ export function loadConfig(env: Env): Config {
       timeZone: e.ALERT_TIME_ZONE,
       clientIpHeader: e.CLIENT_IP_HEADER,
     },
-    delivery: { smsRatePerSecond: e.SMS_RATE_PER_SECOND, communitySms: e.COMMUNITY_SMS },
+    delivery: {
+      smsRatePerSecond: e.SMS_RATE_PER_SECOND,
+      communitySms: e.COMMUNITY_SMS,
+      pushEndpointHosts: e.PUSH_ENDPOINT_HOSTS
+        ? parsePushEndpointHosts(e.PUSH_ENDPOINT_HOSTS)!
+        : DEFAULT_PUSH_ENDPOINT_HOSTS,
+    },
     program: {
       name: e.PROGRAM_NAME,
       hotline: e.PROGRAM_HOTLINE ?? PLACEHOLDER_HOTLINE,

@@ -27,6 +27,7 @@ import type { OutboundMessage } from "../src/delivery/sender.ts";
 import { SendError } from "../src/delivery/sender.ts";
 import type { Language } from "../src/i18n/languages.ts";
 import { openAddress } from "../src/security/addresses.ts";
+import { pushEndpointAllowed } from "../src/security/push-endpoints.ts";
 import { unsubscribeToken, unsubscribeUrl } from "../src/security/unsubscribe-token.ts";
 import {
   composeEmail,
@@ -270,6 +271,13 @@ async function deliver(
   } catch {
     return outcome("failed", "address cannot be decrypted");
   }
+  const endpoint = channel === "push" ? pushEndpointOf(to) : undefined;
+  if (endpoint !== undefined && !pushEndpointAllowed(endpoint, ctx.config.delivery.pushEndpointHosts)) {
+    // Sign-up refuses such endpoints; this one was stored before PUSH_ENDPOINT_HOSTS was narrowed
+    // (or written around the API). Never aim a request at it. The subscriber is kept: widening
+    // the list again makes it reachable. The reason names no endpoint (it identifies a browser).
+    return outcome("failed", "push endpoint not allowed (PUSH_ENDPOINT_HOSTS)");
+  }
   const message = buildMessage(ctx, alert, channel, row, to, ttlSeconds);
   try {
     const result = await ctx.senders[channel].send(message);
@@ -324,6 +332,16 @@ function buildMessage(
         },
       };
     }
+  }
+}
+
+/** A stored push address's endpoint; undefined when it is not one (the sender refuses those). */
+function pushEndpointOf(address: string): string | undefined {
+  try {
+    const endpoint = (JSON.parse(address) as { endpoint?: unknown } | null)?.endpoint;
+    return typeof endpoint === "string" ? endpoint : undefined;
+  } catch {
+    return undefined;
   }
 }
 

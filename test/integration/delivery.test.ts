@@ -150,3 +150,41 @@ describe("a published alert reaches every channel", () => {
     expect(pushes.map((p) => p.urgency)).toEqual(["high", "normal"]);
   });
 });
+
+  it("never sends to a stored push endpoint that is no longer allowed: failed with a reason, no request", async () => {
+    const { runtime } = rig;
+    // Stored before PUSH_ENDPOINT_HOSTS was narrowed (or written around the API): the same push
+    // peer, named "localhost", which the list does not hold. It would answer if asked.
+    const allowed = rig.browser();
+    const stale = rig.browser();
+    const staleAddress = stale.address.replace("https://127.0.0.1:", "https://localhost:");
+    expect(staleAddress).not.toBe(stale.address);
+    const allowedId = await addSubscriber(runtime, {
+      channel: "push",
+      address: allowed.address,
+      zips: ["94621"],
+    });
+    const staleId = await addSubscriber(runtime, { channel: "push", address: staleAddress, zips: ["94621"] });
+    const before = { connections: rig.push.connections, received: rig.push.received.length };
+    const alertId = await addAlert(runtime, { zips: ["94621"] });
+    await publishAlert({ ctx: runtime, input: { alertId } });
+    const rows = await settled(runtime, alertId);
+    const byId = new Map(rows.map((row) => [row.subscriber_id, row]));
+    expect(byId.get(allowedId)).toMatchObject({ status: "sent" });
+    expect(byId.get(staleId)).toMatchObject({
+      status: "failed",
+      last_error: "push endpoint not allowed (PUSH_ENDPOINT_HOSTS)",
+    });
+    expect(rig.push.received.length).toBe(before.received + 1);
+    expect(rig.push.received.some((p) => p.id === stale.id)).toBe(false);
+    expect(rig.push.rejected.some((p) => p.id === stale.id)).toBe(false);
+    expect(rig.push.connections).toBeLessThanOrEqual(before.connections + 1);
+    // The subscriber is kept (widening the list again reaches them), and nothing names the endpoint.
+    const subscriber = await runtime.db
+      .selectFrom("subscribers")
+      .select("status")
+      .where("id", "=", staleId)
+      .executeTakeFirstOrThrow();
+    expect(subscriber.status).toBe("active");
+    expect(runtime.logs.text).not.toContain("localhost:");
+  });

@@ -37,6 +37,8 @@ beforeAll(async () => {
       VAPID_PUBLIC_KEY: webpush.generateVAPIDKeys().publicKey,
       VAPID_PRIVATE_KEY: webpush.generateVAPIDKeys().privateKey,
       VAPID_SUBJECT: "mailto:alerts@aviso.test",
+      // The known push services, and the made-up one these tests' subscriptions are on.
+      PUSH_ENDPOINT_HOSTS: "default,push.example.net",
     },
   });
   app = appFor(runtime);
@@ -423,6 +425,67 @@ describe("web push sign-up", () => {
       "validation_failed",
     );
     expect(outside.message).toContain("00000");
+  });
+
+  it("accepts endpoints only on the known push services (SSRF): 400 on the endpoint field, nothing stored", async () => {
+    const pushRows = async () =>
+      Number(
+        (
+          await runtime.db
+            .selectFrom("subscribers")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("channel", "=", "push")
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const before = await pushRows();
+    const refusedEndpoints = [
+      "https://169.254.169.254/latest/meta-data/iam/",
+      "https://127.0.0.1:8787/api/v1/keys",
+      "https://localhost/",
+      "https://internal.example.net/push",
+      "https://fcm.googleapis.com.evil.example/fcm/send/x",
+      "https://fcm.googleapis.com@evil.example/fcm/send/x",
+      "https://fcm.googleapis.com:8443/fcm/send/x",
+      "https://push.example.net:444/send/x",
+    ];
+    for (const [i, endpoint] of refusedEndpoints.entries()) {
+      const error = await refused(
+        api(
+          "push-subscriptions",
+          { subscription: { ...subscription(), endpoint }, zips: ["94607"], language: "en" },
+          `192.0.2.${100 + i}`,
+        ),
+        400,
+        "validation_failed",
+      );
+      expect(error.details?.issues).toEqual([
+        expect.objectContaining({
+          path: "subscription.endpoint",
+          message: expect.stringMatching(/push service/),
+        }),
+      ]);
+    }
+    expect(await pushRows()).toBe(before);
+    // Chrome's, Firefox's, Safari's and Edge's endpoints as browsers make them.
+    const accepted = [
+      "https://fcm.googleapis.com/fcm/send/dQw4w9WgXcQ:APA91bHtest",
+      "https://updates.push.services.mozilla.com/wpush/v2/gAAAAABtest",
+      "https://web.push.apple.com/QGvJ8YQnD2qtest",
+      "https://wns2-by3p.notify.windows.com/w/?token=BQYAAABtest",
+    ];
+    for (const [i, endpoint] of accepted.entries()) {
+      const res = await api(
+        "push-subscriptions",
+        { subscription: { ...subscription(), endpoint }, zips: ["94607"], language: "en" },
+        `192.0.2.${120 + i}`,
+      );
+      expect(res.status, JSON.stringify(res.body)).toBe(201);
+    }
+    expect(await pushRows()).toBe(before + accepted.length);
+    // A browser can always leave, whatever its endpoint.
+    const gone = { ...subscription(), endpoint: "https://internal.example.net/push" };
+    expect((await api("push-subscriptions/remove", { subscription: gone }, "192.0.2.130")).status).toBe(204);
   });
 });
 

@@ -39,6 +39,9 @@ export async function startDeliveryRig(
     VAPID_PUBLIC_KEY: vapid.publicKey,
     VAPID_PRIVATE_KEY: vapid.privateKey,
     VAPID_SUBJECT: "mailto:alerts@aviso.test",
+    // The push peer is no known push service: allow its host and port by name, as a deployment
+    // with its own push service would (src/security/push-endpoints.ts).
+    PUSH_ENDPOINT_HOSTS: new URL(push.url).host,
     SMS_RATE_PER_SECOND: "500",
     ...extraEnv,
   };

@@ -5,11 +5,18 @@
  * browser, so it is active at once. Signing up again from the same browser replaces its ZIPs and
  * language; `unsubscribePush` stops it (the browser proves it is the one by sending the same
  * subscription).
+ *
+ * The endpoint must be on a known push service (PUSH_ENDPOINT_HOSTS, see
+ * src/security/push-endpoints.ts): the delivery worker POSTs to it, so any other URL would let a
+ * stranger aim our server at hosts of their choosing. Stopping is allowed whatever the endpoint,
+ * so a browser whose service was taken off the list can still leave.
  */
 import type { Channel, ConsentKind } from "../../db/database.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
+import { invalid } from "../../http/invalid.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { addressIndexes, sealAddress } from "../../security/addresses.ts";
+import { pushEndpointAllowed } from "../../security/push-endpoints.ts";
 import { resolveZips } from "./service-area.ts";
 import type { SubscriptionsContext } from "./types.ts";
 
@@ -30,6 +37,12 @@ export async function subscribePush({
   ctx: SubscriptionsContext;
   input: { subscription: PushSubscriptionInput; zips: string[]; language: Language };
 }): Promise<{ ok: true; zips: string[] } | { ok: false; outside: string[] }> {
+  if (!pushEndpointAllowed(input.subscription.endpoint, ctx.config.delivery.pushEndpointHosts)) {
+    throw invalid(
+      "subscription.endpoint",
+      "is not on a known push service (Chrome, Firefox, Safari or Edge's)",
+    );
+  }
   const { known, unknown } = await resolveZips(ctx.db, ctx.config.serviceArea, input.zips);
   if (unknown.length > 0 || known.length === 0) return { ok: false, outside: unknown };
   const address = pushAddress(input.subscription);
