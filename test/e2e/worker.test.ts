@@ -60,8 +60,8 @@ describe.skipIf(!onPostgres)(
         // Low enough for the last test to reach; one login and the webhooks (not limited) stay under it.
         PUBLIC_POSTS_PER_IP_PER_MINUTE: "20",
       };
-      wrangler = await startWrangler(vars, hyperdriveUrl(rig.runtime.database.url!), scratch);
-      // A Node delivery worker, as a deployment runs it: `aviso worker` on the same database.
+      // A Node delivery worker, as a deployment runs it: `aviso worker` on the same database,
+      // starting while wrangler does.
       nodeWorker = startAviso(["worker"], {
         ...rig.env,
         NODE_ENV: "test",
@@ -69,8 +69,14 @@ describe.skipIf(!onPostgres)(
         DATABASE_URL: rig.runtime.database.url,
         LOG_LEVEL: "info",
       });
-      await nodeWorker.waitForOutput(/worker started/, START_TIMEOUT_MS);
-    }, START_TIMEOUT_MS + 60_000);
+      const [started, worker] = await Promise.allSettled([
+        startWrangler(vars, hyperdriveUrl(rig.runtime.database.url!), scratch),
+        nodeWorker.waitForOutput(/worker started/, START_TIMEOUT_MS),
+      ]);
+      if (started.status === "fulfilled") wrangler = started.value; // so that afterAll stops it
+      if (started.status === "rejected") throw started.reason;
+      if (worker.status === "rejected") throw worker.reason;
+    }, START_TIMEOUT_MS + 90_000);
 
     afterAll(async () => {
       if (wrangler) await stopProcess(wrangler.child);
