@@ -186,7 +186,7 @@ async function deliverOne(
   const base = { channel: delivery.channel, to, ttlSeconds, deliveryId: deliveryId };
   const send = async (): Promise<{ providerId?: string }> => {
     if (delivery.channel === "sms") {
-      return senders.sms.send({ ...base, text: composeSms(alert, text) });
+      return senders.sms.send({ ...base, text: composeSms(alert, text, ctx.config.publicUrl) });
     } else if (delivery.channel === "push") {
       return senders.push.send({
         ...base,

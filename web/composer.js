@@ -1,7 +1,8 @@
 // The console's two small enhancements (the pages work without them):
 // 1. The alert composer's live SMS preview: as an SMS text is typed, the server composes exactly
-//    what residents will receive (label first) and counts its segments; the result replaces the
-//    preview under the field, in a polite live region.
+//    what residents will receive (label first, the alert page's short link last) and counts its
+//    segments; the result replaces the preview under the field, in a polite live region. Nothing
+//    is composed or counted here, so the count is always that of the text that will be sent.
 // 2. Live delivery progress of a published alert, from server-sent events.
 (() => {
   for (const form of document.querySelectorAll("form.composer")) {
@@ -35,6 +36,7 @@
           priority: form.elements.priority?.value || form.dataset.priority || "alert",
           drill: form.elements.drill ? form.elements.drill.checked : form.dataset.drill === "true",
           cancelReason: form.dataset.cancelReason || undefined,
+          alertId: form.dataset.alertId || undefined,
         }),
       });
       if (!res.ok) return;

@@ -308,7 +308,7 @@ function buildMessage(
   const base = { channel, to, subscriberId: row.subscriber_id ?? undefined, deliveryId: row.id, ttlSeconds };
   switch (channel) {
     case "sms":
-      return { ...base, text: composeSms(alert, text) };
+      return { ...base, text: composeSms(alert, text, ctx.config.publicUrl) };
     case "push":
       return {
         ...base,

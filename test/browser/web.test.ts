@@ -9,6 +9,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webpush from "web-push";
 import { startServer } from "../../src/entry/node.ts";
+import { UNSAVED_ALERT_ID } from "../../src/services/alerts/compose.ts";
+import { shortAlertUrl } from "../../src/services/alerts/short-link.ts";
 import { createUser } from "../../src/services/users/create-user.ts";
 import { type SmtpPeer, startSmtpPeer } from "../peers/smtp-peer.ts";
 import { axeViolations, freePort, launchChromium, screenshot } from "../support/browser.ts";
@@ -140,15 +142,15 @@ describe("the web in a browser", () => {
     await operator.waitForURL(/\/console\/alerts\/[0-9a-f-]{36}$/);
     const alertUrl = operator.url();
     expect(await operator.locator("body").textContent()).toContain("Waiting for a verifier");
+    // Every SMS ends with the short link to the alert's page, under PUBLIC_URL.
+    const sms = `VERIFIED: ICE agents at Lake Merritt BART, 10:15. You have the right to remain silent. ${shortAlertUrl(runtime.config.publicUrl, alertUrl.split("/").at(-1)!)}`;
 
     const verifierContext = await browser.newContext();
     const verifier = await signIn(verifierContext, "ver@hotline.test");
     await verifier.goto(`${base}/console/alerts`);
     await verifier.getByRole("link", { name: "ICE agents at Lake Merritt BART" }).click();
     await verifier.waitForURL(alertUrl);
-    expect(await verifier.locator(".sms-preview").first().textContent()).toBe(
-      "VERIFIED: ICE agents at Lake Merritt BART, 10:15. You have the right to remain silent.",
-    );
+    expect(await verifier.locator(".sms-preview").first().textContent()).toBe(sms);
     await screenshot(verifier, "console-approval");
     await verifier.getByRole("button", { name: "Approve" }).click();
     await verifier.waitForURL(alertUrl);
@@ -177,8 +179,11 @@ describe("the web in a browser", () => {
         },
         { timeout: 30_000 },
       )
-      .toContain("VERIFIED: ICE agents at Lake Merritt BART, 10:15. You have the right to remain silent.");
+      .toContain(sms);
     await screenshot(phone, "phone-simulator");
+    // The link in the text opens the alert's page.
+    await phone.goto(sms.slice(sms.lastIndexOf(" ") + 1));
+    await expect.poll(() => phone.locator("h1").textContent()).toBe("ICE agents at Lake Merritt BART");
     await Promise.all([
       phoneContext.close(),
       operatorContext.close(),
@@ -215,7 +220,9 @@ describe("the web in a browser", () => {
     await page.keyboard.type("Checkpoint on International Blvd at 23rd Ave. Avoid the area if you can.");
     await expect
       .poll(() => page.locator('[data-sms-text="en"]').textContent())
-      .toBe("VERIFIED: Checkpoint on International Blvd at 23rd Ave. Avoid the area if you can.");
+      .toBe(
+        `VERIFIED: Checkpoint on International Blvd at 23rd Ave. Avoid the area if you can. ${shortAlertUrl(runtime.config.publicUrl, UNSAVED_ALERT_ID)}`,
+      );
     expect(await page.locator('[data-sms-count="en"]').textContent()).toMatch(
       /^\d+ characters · 1 segment \(GSM-7\)$/,
     );

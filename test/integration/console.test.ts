@@ -5,7 +5,10 @@
  * on every console page, and role checks.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { UNSAVED_ALERT_ID } from "../../src/services/alerts/compose.ts";
+import { shortAlertPath, shortAlertUrl } from "../../src/services/alerts/short-link.ts";
 import { createUser } from "../../src/services/users/create-user.ts";
+import { countSegments } from "../../src/sms/segments.ts";
 import { ConsoleClient } from "../support/console.ts";
 import { appFor, PASSWORD } from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
@@ -225,6 +228,9 @@ describe("from a hotline call to a published alert, by two people", () => {
     expect(page).toContain("Exactly what will be sent");
     expect(page).toContain("VERIFIED: ICE arrest near 7th St &amp; Broadway");
     expect(page).toContain("VERIFICADO:");
+    // The approver sees the SMS with the alert page's short link it will carry.
+    const link = `https://aviso.test${shortAlertPath(alertPath.split("/").at(-1)!)}`;
+    expect(page).toMatch(new RegExp(`VERIFIED: ICE arrest near [^<]* ${link}<`));
     const hash = /name="hash" value="([0-9a-f]{64})"/.exec(page)?.[1];
     expect(hash).toBeDefined();
     expect(page).toContain(`<code class="hash">${hash}</code>`);
@@ -255,10 +261,10 @@ describe("from a hotline call to a published alert, by two people", () => {
     await reader.cancel();
   });
 
-  it("the live SMS preview composes the label and counts segments, with the CSRF header", async () => {
+  it("the live SMS preview composes the label and the link and counts segments, with the CSRF header", async () => {
     const operator = await as("operator");
     await operator.get("/console/alerts/new");
-    const call = (headers: Record<string, string>) =>
+    const call = (headers: Record<string, string>, extra: Record<string, unknown> = {}) =>
       app.request("/console/preview-sms", {
         method: "POST",
         headers: { "content-type": "application/json", cookie: operator.cookieHeader, ...headers },
@@ -267,20 +273,34 @@ describe("from a hotline call to a published alert, by two people", () => {
           smsText: "Agentes en Fruitvale",
           kind: "sighting",
           drill: true,
+          ...extra,
         }),
       });
     expect((await call({})).status).toBe(403);
-    const res = await call({ "x-csrf-token": operator.csrf });
-    expect(res.status).toBe(200);
-    const preview = (await res.json()) as {
+    type Preview = {
       text: string;
       segments: number;
+      characters: number;
       encoding: string;
       description: string;
     };
-    expect(preview.text).toBe("SIMULACRO · VERIFICADO: Agentes en Fruitvale");
-    expect(preview.segments).toBe(1);
-    expect(preview.description).toMatch(/characters · 1 segment/);
+    const res = await call({ "x-csrf-token": operator.csrf });
+    expect(res.status).toBe(200);
+    const preview = (await res.json()) as Preview;
+    // A draft not saved yet has no id: its link is a stand-in of the same length.
+    const standIn = shortAlertUrl("https://aviso.test", UNSAVED_ALERT_ID);
+    expect(preview.text).toBe(`SIMULACRO · VERIFICADO: Agentes en Fruitvale ${standIn}`);
+    // 88 UCS-2 characters (the drill label's "·" is not GSM-7): the link makes it two segments.
+    expect(preview).toMatchObject({ ...countSegments(preview.text), characters: 88, segments: 2 });
+    expect(preview.description).toBe("88 characters · 2 segments (UCS-2 because of ·)");
+    // A saved draft's preview carries its own link, and counts the same.
+    const id = crypto.randomUUID();
+    const saved = (await (await call({ "x-csrf-token": operator.csrf }, { alertId: id })).json()) as Preview;
+    expect(saved.text).toBe(
+      `SIMULACRO · VERIFICADO: Agentes en Fruitvale ${shortAlertUrl("https://aviso.test", id)}`,
+    );
+    expect(saved.description).toBe(preview.description);
+    expect((await call({ "x-csrf-token": operator.csrf }, { alertId: "../etc" })).status).toBe(400);
   });
 });
 

@@ -4,8 +4,10 @@
  * language, with the ledger showing each (subscriber, channel) once.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
 import { publishAlert } from "../../src/services/alerts/publish.ts";
 import { publishRestrictedAlert } from "../../src/services/alerts/publish-restricted.ts";
+import { shortAlertPath } from "../../src/services/alerts/short-link.ts";
 import { startDeliveryWorkers } from "../../workers/deliveries.ts";
 import { type DeliveryRig, startDeliveryRig } from "../support/delivery.ts";
 import { addAlert, addSubscriber, settled } from "../support/fanout.ts";
@@ -67,10 +69,16 @@ describe("a published alert reaches every channel", () => {
     // Twilio: the label and text in each language, the callback naming the ledger row.
     const sms = await rig.sms.waitFor(2);
     const byTo = new Map(sms.map((m) => [m.to, m]));
+    // …and last the alert page's short link under PUBLIC_URL, which shows that very alert.
+    const link = `https://aviso.test${shortAlertPath(alertId)}`;
     expect(byTo.get("+15105550123")!.body).toBe(
-      `VERIFIED: ${"Agents confirmed at 7th & Broadway, 9:40. You do not have to open the door."}`,
+      `VERIFIED: ${"Agents confirmed at 7th & Broadway, 9:40. You do not have to open the door."} ${link}`,
     );
     expect(byTo.get("+15105550124")!.body).toMatch(/^VERIFICADO: Agentes confirmados/);
+    expect(byTo.get("+15105550124")!.body.endsWith(` ${link}`)).toBe(true);
+    const page = await createApp(rig.runtime).request(new URL(link).pathname);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain(`<link rel="canonical" href="https://aviso.test/alerts/${alertId}">`);
     const smsRow = rows.find((row) => row.subscriber_id === ids.smsEn)!;
     expect(byTo.get("+15105550123")).toMatchObject({
       sid: smsRow.provider_id,
@@ -149,7 +157,6 @@ describe("a published alert reaches every channel", () => {
     const pushes = rig.push.received.filter((p) => p.id === browser.id);
     expect(pushes.map((p) => p.urgency)).toEqual(["high", "normal"]);
   });
-});
 
   it("never sends to a stored push endpoint that is no longer allowed: failed with a reason, no request", async () => {
     const { runtime } = rig;
@@ -188,3 +195,4 @@ describe("a published alert reaches every channel", () => {
     expect(subscriber.status).toBe("active");
     expect(runtime.logs.text).not.toContain("localhost:");
   });
+});

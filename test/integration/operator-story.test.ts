@@ -16,6 +16,7 @@ import {
   Published,
   Sighting,
 } from "../../src/routes/api/schemas.ts";
+import { shortAlertPath } from "../../src/services/alerts/short-link.ts";
 import { startDeliveryWorkers } from "../../workers/deliveries.ts";
 import { runHousekeeping } from "../../workers/housekeeping.ts";
 import { type DeliveryRig, startDeliveryRig } from "../support/delivery.ts";
@@ -182,6 +183,8 @@ describe("the whole story", () => {
     expect(firstRecipients).toEqual(
       [`email:lin@example.org`, `push:${browser.id}`, "sms:+15105550111", "sms:+15105550112"].sort(),
     );
+    // What was approved is what was sent, to the character: the short link to this alert's page last.
+    expect(en.sms.text.endsWith(` https://aviso.test${shortAlertPath(alertId)}`)).toBe(true);
     expect(rig.sms.messages.find((m) => m.to === "+15105550111")!.body).toBe(en.sms.text);
     expect(rig.sms.messages.find((m) => m.to === "+15105550112")!.body).toMatch(
       /^VERIFICADO: Arresto de ICE/,
@@ -512,6 +515,37 @@ describe("bad input answers 4xx in the envelope and writes nothing", () => {
     const error = await refused(operator.request(method, path, body), 400, "validation_failed");
     expect(error.details?.issues?.map((i) => i.path)).toContain(field);
     expect(await counts()).toBe(before);
+  });
+
+  it("an SMS text that, with its label and the alert page's link, would take more than 10 segments", async () => {
+    const before = await counts();
+    // 600 characters (the field's own limit) of UCS-2 Vietnamese, after "DIỄN TẬP · THÔNG BÁO CHÍNH
+    // THỨC CỦA THÀNH PHỐ: " (47) and before " https://aviso.test/a/…" (44): 691, over 670.
+    const smsText = "ă".repeat(600);
+    const statement = (drill: boolean) =>
+      comms.request("POST", "statements", {
+        texts: { en: { headline: "H", body: "B" }, vi: { headline: "H", body: "B", smsText } },
+        target: { zips: ["94607"] },
+        drill,
+      });
+    const error = await refused(statement(true), 400, "validation_failed");
+    expect(error.details?.issues?.map((i) => i.path)).toEqual(["texts.vi.smsText"]);
+    expect(error.message).toMatch(/11 segments \(691 characters\); at most 10/);
+    expect(await counts()).toBe(before);
+    // Without DRILL the label is 36: a text of 670 - 36 - 44 = 590 fills exactly ten segments.
+    const fits = await ok(
+      comms.request("POST", "statements", {
+        texts: {
+          en: { headline: "H", body: "B" },
+          vi: { headline: "H", body: "B", smsText: "ă".repeat(670 - 36 - 44) },
+        },
+        target: { zips: ["94607"] },
+      }),
+      Alert,
+      201,
+    );
+    const preview = await ok(comms.request("GET", `alerts/${fits.id}/preview?language=vi`), Preview);
+    expect(preview.languages[0]!.sms).toMatchObject({ characters: 670, segments: 10, encoding: "UCS-2" });
   });
 
   it("a language the alert lacks, when editing or previewing", async () => {

@@ -8,9 +8,14 @@ import {
   composeSms,
   LABELS,
   MAX_PUSH_PAYLOAD_BYTES,
+  MAX_SMS_SEGMENTS,
   type MessageAlert,
   pickText,
+  smsFits,
+  UNSAVED_ALERT_ID,
 } from "../../src/services/alerts/compose.ts";
+import { alertIdFromShortCode } from "../../src/services/alerts/short-link.ts";
+import { countSegments } from "../../src/sms/segments.ts";
 
 const base: MessageAlert = {
   id: "3f1c2a7e-0000-4000-8000-000000000001",
@@ -52,8 +57,45 @@ describe("labels", () => {
 });
 
 describe("messages", () => {
-  it("SMS: label, then the SMS text", () => {
-    expect(composeSms(base, text)).toBe("VERIFICADO: Agentes en 7th.");
+  it("SMS: label, the SMS text, then the alert page's short link under PUBLIC_URL, on one line", () => {
+    const sms = composeSms(base, text, "https://alerts.oakland.example");
+    expect(sms).toBe("VERIFICADO: Agentes en 7th. https://alerts.oakland.example/a/PxwqfgAAQACAAAAAAAAAAQ");
+    expect(alertIdFromShortCode(sms.split("/a/")[1]!)).toBe(base.id);
+    expect(sms).not.toContain("\n");
+    // Trailing spaces in the text do not end up before the link.
+    expect(composeSms(base, { ...text, sms_text: "Agentes en 7th.  " }, "https://a.example")).toBe(
+      "VERIFICADO: Agentes en 7th. https://a.example/a/PxwqfgAAQACAAAAAAAAAAQ",
+    );
+  });
+
+  it("SMS: any alert's link has the stand-in's length and encoding, so a new draft's count is exact", () => {
+    const url = "https://aviso.test";
+    for (const id of [base.id, crypto.randomUUID(), "ffffffff-ffff-4fff-bfff-ffffffffffff"]) {
+      const real = countSegments(composeSms({ ...base, id }, text, url));
+      const standIn = countSegments(composeSms({ ...base, id: UNSAVED_ALERT_ID }, text, url));
+      expect(real).toStrictEqual(standIn);
+    }
+  });
+
+  it("SMS: the segment limit counts the label and the link", () => {
+    const url = "https://aviso.test"; // the link is 43 characters, the space before it one more
+    const alert = { kind: "sighting", priority: "alert", is_drill: false } as const;
+    // GSM-7: 10 segments hold 1,530 characters; "VERIFIED: " takes 10 and " <link>" 45.
+    expect(smsFits(alert, "en", "a".repeat(1530 - 10 - 44), url)).toMatchObject({
+      fits: true,
+      segments: MAX_SMS_SEGMENTS,
+      characters: 1530,
+    });
+    expect(smsFits(alert, "en", "a".repeat(1530 - 10 - 43), url)).toMatchObject({
+      fits: false,
+      segments: 11,
+    });
+    // UCS-2: 670 code units; "已核实: " takes 5.
+    expect(smsFits(alert, "zh", "警".repeat(670 - 5 - 44), url).fits).toBe(true);
+    expect(smsFits(alert, "zh", "警".repeat(670 - 5 - 43), url).fits).toBe(false);
+    // A longer label leaves less room: the same text fits a sighting but not a drill statement.
+    const drill = { kind: "statement", priority: "alert", is_drill: true } as const;
+    expect(smsFits(drill, "en", "a".repeat(1530 - 10 - 44), url).fits).toBe(false);
   });
 
   it("email: subject with label; text and HTML with the page link and the unsubscribe link, escaped", () => {

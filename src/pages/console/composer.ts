@@ -1,22 +1,32 @@
 /**
  * The alert composer's fields, shared by new alerts, edits, updates and statements: per language
  * a headline, the full text for the alert page and email, and the SMS text with a live preview of
- * exactly what residents receive (label first) and its segment count. The preview is rendered
- * here on the server; web/composer.js refreshes it as the author types (POST /console/preview-sms),
- * announcing the count politely. Everything works by keyboard alone: native fields, no widgets.
+ * exactly what residents receive (label first, the alert page's short link last: composeSms) and
+ * its segment count. The preview is rendered here on the server; web/composer.js refreshes it as
+ * the author types (POST /console/preview-sms, which composes it the same way), announcing the
+ * count politely, so the counted text is the sent text. A draft not yet saved has no id, so its
+ * link shows UNSAVED_ALERT_ID's code: the real one has the same length and the same count.
+ * Everything works by keyboard alone: native fields, no widgets.
  */
 import { html } from "hono/html";
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n/languages.ts";
-import { composeSms, type MessageAlert } from "../../services/alerts/compose.ts";
+import { composeSms, type MessageAlert, UNSAVED_ALERT_ID } from "../../services/alerts/compose.ts";
 import { countSegments } from "../../sms/segments.ts";
 import { type FieldErrors, input, textarea } from "./chrome.ts";
 
 export type ComposerValues = Record<string, string>;
 
-export function smsPreview(alert: Omit<MessageAlert, "id">, language: Language, smsText: string) {
+/** The SMS as composeSms will send it; `alert.id` when the draft is saved, else a stand-in. */
+export function smsPreview(
+  alert: Omit<MessageAlert, "id"> & { id?: string },
+  language: Language,
+  smsText: string,
+  publicUrl: string,
+) {
   const text = composeSms(
-    { id: "preview", ...alert },
+    { ...alert, id: alert.id ?? UNSAVED_ALERT_ID },
     { language, headline: "", body: "", sms_text: smsText },
+    publicUrl,
   );
   const count = countSegments(text);
   return { text, ...count };
@@ -37,7 +47,10 @@ export function describeCount(count: {
 }
 
 export function composerFields(o: {
-  alert: Omit<MessageAlert, "id">;
+  /** With its id once saved (the SMS preview shows its real short link). */
+  alert: Omit<MessageAlert, "id"> & { id?: string };
+  /** PUBLIC_URL, which the SMS's short link starts with. */
+  publicUrl: string;
   values: ComposerValues;
   errors: FieldErrors;
   /** Statements may leave the SMS text out (their headline is sent). */
@@ -46,7 +59,7 @@ export function composerFields(o: {
 }) {
   return html`${(o.languages ?? LANGUAGES).map((language) => {
     const v = (field: string) => o.values[`texts.${language}.${field}`] ?? "";
-    const preview = smsPreview(o.alert, language, v("smsText") || v("headline"));
+    const preview = smsPreview(o.alert, language, v("smsText") || v("headline"), o.publicUrl);
     return html`<fieldset class="language" lang="${language}">
 <legend>${LANGUAGE_NAMES[language]}${language === "en" ? " (required)" : " (optional: leave empty to send English)"}</legend>
 ${input({ name: `texts.${language}.headline`, label: "Headline", value: v("headline"), errors: o.errors })}

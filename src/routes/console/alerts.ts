@@ -276,6 +276,8 @@ ${table("Live", published)}`,
         priority: z.enum(["alert", "advisory", "community"]).default("alert"),
         drill: z.boolean().default(false),
         cancelReason: z.enum(["all_clear", "false_alarm"]).optional(),
+        /** A saved draft's id (its short link is shown); a new draft's preview uses a stand-in. */
+        alertId: z.uuid().optional(),
       })
       .safeParse(await c.req.json().catch(() => null));
     // The API's error envelope, request id included, like every other JSON refusal.
@@ -290,9 +292,11 @@ ${table("Live", published)}`,
         priority: b.priority,
         is_drill: b.drill,
         ...(b.cancelReason ? { cancelReason: b.cancelReason } : {}),
+        ...(b.alertId ? { id: b.alertId } : {}),
       },
       b.language,
       b.smsText,
+      c.get("ctx").config.publicUrl,
     );
     return c.json({ ...preview, description: describeCount(preview) });
   })
@@ -454,7 +458,7 @@ function newAlertPage(c: ConsoleContext, values: Values, errors: FieldErrors, ch
 ${formErrors(errors)}
 <form method="post" action="/console/alerts" class="composer" data-csrf="${c.get("csrf")}" data-kind="sighting" data-priority="${values.priority ?? "alert"}">
 ${csrfField(c.get("csrf"))}
-${composerFields({ alert: { kind: "sighting", priority: "alert", is_drill: values.drill === "on" }, values, errors })}
+${composerFields({ alert: { kind: "sighting", priority: "alert", is_drill: values.drill === "on" }, publicUrl: c.get("ctx").config.publicUrl, values, errors })}
 ${settingsFields(values, errors, { channels })}
 <div class="check"><input type="checkbox" id="f-drill" name="drill"${values.drill === "on" ? html` checked` : ""}> <label for="f-drill">Drill (reaches only the drill allowlist)</label></div>
 <button type="submit">Save the draft</button>
@@ -472,7 +476,7 @@ function statementPage(c: ConsoleContext, values: Values, errors: FieldErrors, c
 ${formErrors(errors)}
 <form method="post" action="/console/statements" class="composer" data-csrf="${c.get("csrf")}" data-kind="statement">
 ${csrfField(c.get("csrf"))}
-${composerFields({ alert: { kind: "statement", priority: "advisory", is_drill: false }, values, errors, smsOptional: true })}
+${composerFields({ alert: { kind: "statement", priority: "advisory", is_drill: false }, publicUrl: c.get("ctx").config.publicUrl, values, errors, smsOptional: true })}
 ${settingsFields(values, errors, { statement: true, channels })}
 <div class="check"><input type="checkbox" id="f-drill" name="drill"> <label for="f-drill">Drill (reaches only the drill allowlist)</label></div>
 <button type="submit">Save the draft</button>
@@ -528,15 +532,15 @@ ${
     ? html`<details${alert.authorId === actor.id || Object.keys(errors).length > 0 ? html` open` : ""}><summary><h2 class="inline-heading">Edit</h2></summary>
 ${alert.authorId !== actor.id ? html`<p class="notice">If you change this draft, someone else must approve it.</p>` : ""}
 ${alert.status === "approved" ? html`<p class="notice">Saving changes voids the approval: a second person must approve again.</p>` : ""}
-<form method="post" action="/console/alerts/${alert.id}" class="composer" data-csrf="${csrf}" data-kind="${alert.kind}" data-priority="${alert.priority}" data-drill="${alert.drill ? "true" : "false"}"${alert.cancelReason ? html` data-cancel-reason="${alert.cancelReason}"` : ""}>
+<form method="post" action="/console/alerts/${alert.id}" class="composer" data-csrf="${csrf}" data-alert-id="${alert.id}" data-kind="${alert.kind}" data-priority="${alert.priority}" data-drill="${alert.drill ? "true" : "false"}"${alert.cancelReason ? html` data-cancel-reason="${alert.cancelReason}"` : ""}>
 ${csrfField(csrf)}
-${composerFields({ alert: messageAlert, values, errors, smsOptional: alert.family === "statement" })}
+${composerFields({ alert: { ...messageAlert, id: alert.id }, publicUrl: ctx.config.publicUrl, values, errors, smsOptional: alert.family === "statement" })}
 ${settingsFields(values, errors, { statement: alert.family === "statement", channels: alert.channels })}
 <button type="submit">Save changes</button>
 </form></details>`
     : ""
 }
-${alert.status === "published" && mayDraft(alert.family, actor.role) && !["update", "cancel"].includes(alert.kind) ? followUpSection(alert, actor, csrf, typed ?? {}, errors) : ""}
+${alert.status === "published" && mayDraft(alert.family, actor.role) && !["update", "cancel"].includes(alert.kind) ? followUpSection(alert, actor, csrf, typed ?? {}, errors, ctx.config.publicUrl) : ""}
 <p><a href="/console/alerts">Back to alerts</a></p>`;
   return c.html(consolePage(view(c), "Alert", body, ["composer.js"]), status);
 }
@@ -586,7 +590,14 @@ function progressSection(alertId: string) {
 </section>`;
 }
 
-function followUpSection(alert: AlertView, actor: Actor, csrf: string, values: Values, errors: FieldErrors) {
+function followUpSection(
+  alert: AlertView,
+  actor: Actor,
+  csrf: string,
+  values: Values,
+  errors: FieldErrors,
+  publicUrl: string,
+) {
   return html`<section aria-labelledby="follow-up"><h2 id="follow-up">Follow up</h2>
 <form method="post" action="/console/alerts/${alert.id}/cancel">
 ${csrfField(csrf)}
@@ -606,7 +617,7 @@ ${actor.role === "verifier" ? html`<div class="check"><input type="checkbox" id=
 <h3>Draft an update</h3>
 <form method="post" action="/console/alerts/${alert.id}/updates" class="composer" data-csrf="${csrf}" data-kind="update" data-priority="${alert.priority}">
 ${csrfField(csrf)}
-${composerFields({ alert: { kind: "update", priority: alert.priority, is_drill: alert.drill }, values, errors })}
+${composerFields({ alert: { kind: "update", priority: alert.priority, is_drill: alert.drill }, publicUrl, values, errors })}
 <button type="submit">Draft the update</button>
 </form></section>`;
 }

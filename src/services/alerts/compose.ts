@@ -6,6 +6,8 @@
  */
 import type { AlertKind, AlertPriority } from "../../db/database.ts";
 import { DEFAULT_LANGUAGE, type Language } from "../../i18n/languages.ts";
+import { countSegments } from "../../sms/segments.ts";
+import { shortAlertUrl } from "./short-link.ts";
 
 export type LabelKey =
   | "verified"
@@ -89,8 +91,43 @@ export function alertPageUrl(publicUrl: string, alertId: string): string {
   return `${publicUrl}/alerts/${alertId}`;
 }
 
-export function composeSms(alert: MessageAlert, text: MessageText): string {
-  return `${alertLabel(alert, text.language)}: ${text.sms_text}`;
+/**
+ * The SMS, on one line: `LABEL: sms text https://…/a/<22 characters>`. The link is the alert page's
+ * short form (PUBLIC_URL + /a/ + the id in base64url), the "full notification" every SMS links to;
+ * it goes last, after a space, so phones make it a link and nothing runs into it.
+ */
+export function composeSms(alert: MessageAlert, text: MessageText, publicUrl: string): string {
+  return `${alertLabel(alert, text.language)}: ${text.sms_text.trimEnd()} ${shortAlertUrl(publicUrl, alert.id)}`;
+}
+
+/**
+ * Stands in for an alert's id where none exists yet (a new draft in the composer, the length check
+ * before a draft is stored). Every short link has the same length (22 base64url characters, each
+ * one GSM-7 septet), so a text composed with it has the characters and segments of the real one.
+ */
+export const UNSAVED_ALERT_ID = "00000000-0000-0000-0000-000000000000";
+
+/**
+ * The most segments an alert SMS may take, label and link included: ten, Twilio's advice for
+ * concatenated messages (1,530 GSM-7 or 670 UCS-2 characters). Carriers rate senders by segment, so
+ * every segment slows the whole fan-out; the composer shows the count as it is typed.
+ */
+export const MAX_SMS_SEGMENTS = 10;
+
+/** Whether an SMS text fits MAX_SMS_SEGMENTS once composed; what it takes either way. */
+export function smsFits(
+  alert: Omit<MessageAlert, "id">,
+  language: Language,
+  smsText: string,
+  publicUrl: string,
+): { fits: boolean; segments: number; characters: number } {
+  const composed = composeSms(
+    { ...alert, id: UNSAVED_ALERT_ID },
+    { language, headline: "", body: "", sms_text: smsText },
+    publicUrl,
+  );
+  const { segments, characters } = countSegments(composed);
+  return { fits: segments <= MAX_SMS_SEGMENTS, segments, characters };
 }
 
 export type ComposedEmail = { subject: string; text: string; html: string };

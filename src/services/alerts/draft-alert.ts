@@ -75,7 +75,10 @@ export async function draftAlert({
       throw invalid("texts", "give the texts, or a sightingId to start from its template");
     }
     if (!input.target && !ownZip) throw invalid("target", "name the ZIPs (or a radius around one)");
-    checkTexts(texts);
+    checkTexts(texts, {
+      alert: { kind: "sighting", priority: input.priority, is_drill: input.drill },
+      publicUrl: ctx.config.publicUrl,
+    });
     checkChannels(input.priority, input.channels, ctx.config);
     const targetZips = await resolveTarget(
       tx,

@@ -51,7 +51,14 @@ export async function draftUpdate({
   return withTransaction(ctx.db, async (tx) => {
     const original = await loadOriginal(tx, input.alertId);
     requireDrafter(original.family, input.actor);
-    checkTexts(input.texts);
+    checkTexts(input.texts, {
+      alert: {
+        kind: "update",
+        priority: input.priority ?? original.row.priority,
+        is_drill: original.row.is_drill,
+      },
+      publicUrl: ctx.config.publicUrl,
+    });
     const id = await insertDraft(
       tx,
       input.actor,
@@ -111,7 +118,15 @@ export async function cancelAlert({
       );
     }
     Object.assign(texts, input.texts);
-    checkTexts(texts);
+    checkTexts(texts, {
+      alert: {
+        kind: "cancel",
+        priority: original.row.priority,
+        is_drill: original.row.is_drill,
+        cancelReason: input.reason,
+      },
+      publicUrl: ctx.config.publicUrl,
+    });
     const id = await insertDraft(
       tx,
       input.actor,

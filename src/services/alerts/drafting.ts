@@ -8,10 +8,11 @@ import type { AppContext } from "../../context.ts";
 import type { AlertKind, AlertPriority, Channel, Database } from "../../db/database.ts";
 import { ApiError } from "../../http/errors.ts";
 import { invalid } from "../../http/invalid.ts";
-import { DEFAULT_LANGUAGE } from "../../i18n/languages.ts";
+import { DEFAULT_LANGUAGE, LANGUAGES } from "../../i18n/languages.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { type Family, type Texts, writeTexts } from "./alert-record.ts";
 import { mayDraft } from "./approval-rules.ts";
+import { MAX_SMS_SEGMENTS, type MessageAlert, smsFits } from "./compose.ts";
 import { channelsFor } from "./publish.ts";
 
 export const DEFAULT_EXPIRY_HOURS: Record<AlertKind, number> = {
@@ -22,9 +23,25 @@ export const DEFAULT_EXPIRY_HOURS: Record<AlertKind, number> = {
 };
 export const MAX_EXPIRY_HOURS = 7 * 24;
 
-export function checkTexts(texts: Texts): void {
+/**
+ * An English text is required, and every language's SMS must fit MAX_SMS_SEGMENTS as it will be
+ * sent: label first and the alert page's short link last (compose.ts), so the limit is on the
+ * whole message, not on the operator's text alone. `sms` says what the label will be.
+ */
+export function checkTexts(texts: Texts, sms: { alert: Omit<MessageAlert, "id">; publicUrl: string }): void {
   if (!texts[DEFAULT_LANGUAGE]) {
     throw invalid("texts.en", "an English text is required (residents whose language is missing get it)");
+  }
+  for (const language of LANGUAGES) {
+    const text = texts[language];
+    if (!text) continue;
+    const fit = smsFits(sms.alert, language, text.smsText, sms.publicUrl);
+    if (!fit.fits) {
+      throw invalid(
+        `texts.${language}.smsText`,
+        `with its label and link the SMS would take ${fit.segments} segments (${fit.characters} characters); at most ${MAX_SMS_SEGMENTS}: shorten it`,
+      );
+    }
   }
 }
 

@@ -60,8 +60,16 @@ export async function editAlert({
       );
     }
     const texts = c.texts ? mergeTexts(record.texts, c.texts) : record.texts;
-    checkTexts(texts);
     const priority = c.priority ?? row.priority;
+    checkTexts(texts, {
+      alert: {
+        kind: row.kind,
+        priority,
+        is_drill: row.is_drill,
+        ...(row.cancel_reason ? { cancelReason: row.cancel_reason } : {}),
+      },
+      publicUrl: ctx.config.publicUrl,
+    });
     const channels = c.channels ?? row.channels;
     if (!followUp) checkChannels(priority, channels, ctx.config);
     const ownZip = row.sighting_id ? row.target_zips[0] : undefined;

@@ -1,7 +1,7 @@
 /**
  * previewAlert: exactly what an approver is asked to approve. Per language, the SMS as it will be
- * sent (label included) with its segment count, the email subject and the push title; the
- * channels; who it reaches, per channel and per ZIP; and an approval hash.
+ * sent (label first, the alert page's short link last) with its segment count, the email subject
+ * and the push title; the channels; who it reaches, per channel and per ZIP; and an approval hash.
  *
  * The hash is SHA-256 over a canonical JSON of everything the approver decides on: kind, priority,
  * drill flag, sender, audience and target ZIPs, channels, expiry, the alert it follows, and every
@@ -77,12 +77,16 @@ export async function buildPreview(db: DbOrTx, ctx: Ctx, record: AlertRecord): P
     const text = record.texts[language];
     if (!text) return [];
     const label = alertLabel(alert, language);
-    const sms = composeSms(alert, {
-      language,
-      headline: text.headline,
-      body: text.body,
-      sms_text: text.smsText,
-    });
+    // The SMS exactly as the worker sends it, the alert page's short link included, and hashed
+    // with it. The link depends only on the alert id (hashed anyway) and PUBLIC_URL, so it never
+    // makes a preview differ from its approval by itself; but it is part of what residents get and
+    // of the segment count the approver weighs, and a PUBLIC_URL changed between approval and
+    // publish changes the text sent, which then needs a new approval, as any other change does.
+    const sms = composeSms(
+      alert,
+      { language, headline: text.headline, body: text.body, sms_text: text.smsText },
+      ctx.config.publicUrl,
+    );
     return [
       {
         language,

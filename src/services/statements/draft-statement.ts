@@ -43,7 +43,10 @@ export async function draftStatement({
       smsText: text.smsText ?? (input.link ? `${text.headline} ${input.link}` : text.headline),
     };
   }
-  checkTexts(texts);
+  checkTexts(texts, {
+    alert: { kind: "statement", priority: input.priority, is_drill: input.drill },
+    publicUrl: ctx.config.publicUrl,
+  });
   checkChannels(input.priority, input.channels, ctx.config);
   return withTransaction(ctx.db, async (tx) => {
     const targetZips = await resolveTarget(tx, ctx.config.serviceArea, input.target);
