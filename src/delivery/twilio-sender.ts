@@ -45,6 +45,9 @@ export function createTwilioSender(provider: SmsProvider, options: TwilioSenderO
     timeoutMs: options.timeoutMs ?? 15_000,
     nodeHttp: true,
   });
+  // The library loads its REST API modules the first time `messages` is read (about 170 ms here):
+  // read it now, at start-up, so that the first alert's first text does not wait for it.
+  const messages = client.messages;
   const bucket = createTokenBucket(options.ratePerSecond);
   const callbackBase = `${options.publicUrl}${TWILIO_STATUS_PATH}`;
 
@@ -57,7 +60,7 @@ export function createTwilioSender(provider: SmsProvider, options: TwilioSenderO
         ? { messagingServiceSid: provider.messagingServiceSid }
         : { from: provider.from! };
       try {
-        const sent = await client.messages.create({
+        const sent = await messages.create({
           to: message.to,
           body: message.text,
           ...sender,
