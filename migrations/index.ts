@@ -9,6 +9,7 @@ import * as fanout from "./2026-11-24T0200-fanout.ts";
 import * as operators from "./2026-11-24T0300-operators.ts";
 import * as inboundMessagesUnlogged from "./2026-11-24T2230-inbound-messages-unlogged.ts";
 import * as sightingTextRetention from "./2026-11-24T2330-sighting-text-retention.ts";
+import * as dropSightingTextIndex from "./2026-11-25T0010-drop-sighting-text-index.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-24T0000-core-schema": coreSchema,
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24T0300-operators": operators,
   "2026-11-24T2230-inbound-messages-unlogged": inboundMessagesUnlogged,
   "2026-11-24T2330-sighting-text-retention": sightingTextRetention,
+  "2026-11-25T0010-drop-sighting-text-index": dropSightingTextIndex,
 };

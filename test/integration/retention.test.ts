@@ -419,6 +419,25 @@ describe("a sighting's free text", () => {
       .where("language", "=", "en")
       .executeTakeFirstOrThrow();
     expect(lateTexts.headline).toContain("94607");
+
+    // Text typed into it again is kept for its own window after that edit, then goes too.
+    await ok(
+      lateOperator.request("PATCH", `sightings/${verified}`, { description: "Typed again after erasure" }),
+      Sighting,
+    );
+    await housekeeping("erase-sighting-texts");
+    const description = async () =>
+      (
+        await runtime.db
+          .selectFrom("sightings")
+          .select("description")
+          .where("id", "=", verified)
+          .executeTakeFirstOrThrow()
+      ).description;
+    expect(await description()).toBe("Typed again after erasure");
+    clock.offset = 61 * DAY + 2 * HOUR;
+    await housekeeping("erase-sighting-texts");
+    expect(await description()).toBeNull();
   });
 });
 
