@@ -289,15 +289,15 @@ describe("from a hotline call to a published alert, by two people", () => {
     const preview = (await res.json()) as Preview;
     // A draft not saved yet has no id: its link is a stand-in of the same length.
     const standIn = shortAlertUrl("https://aviso.test", UNSAVED_ALERT_ID);
-    expect(preview.text).toBe(`SIMULACRO · VERIFICADO: Agentes en Fruitvale ${standIn}`);
-    // 88 UCS-2 characters (the drill label's "·" is not GSM-7): the link makes it two segments.
-    expect(preview).toMatchObject({ ...countSegments(preview.text), characters: 88, segments: 2 });
-    expect(preview.description).toBe("88 characters · 2 segments (UCS-2 because of ·)");
+    expect(preview.text).toBe(`SIMULACRO - VERIFICADO: Agentes en Fruitvale ${standIn}`);
+    // 88 characters, all GSM-7 (the labels are joined by " - ", not "·"): one segment with the link.
+    expect(preview).toMatchObject({ ...countSegments(preview.text), characters: 88, segments: 1 });
+    expect(preview.description).toBe("88 characters · 1 segment (GSM-7)");
     // A saved draft's preview carries its own link, and counts the same.
     const id = crypto.randomUUID();
     const saved = (await (await call({ "x-csrf-token": operator.csrf }, { alertId: id })).json()) as Preview;
     expect(saved.text).toBe(
-      `SIMULACRO · VERIFICADO: Agentes en Fruitvale ${shortAlertUrl("https://aviso.test", id)}`,
+      `SIMULACRO - VERIFICADO: Agentes en Fruitvale ${shortAlertUrl("https://aviso.test", id)}`,
     );
     expect(saved.description).toBe(preview.description);
     expect((await call({ "x-csrf-token": operator.csrf }, { alertId: "../etc" })).status).toBe(400);

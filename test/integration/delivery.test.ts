@@ -153,7 +153,7 @@ describe("a published alert reaches every channel", () => {
     await publishAlert({ ctx: runtime, input: { alertId: statement } });
     await settled(runtime, statement);
     const bodies = rig.sms.messages.slice(sentBefore).map((m) => m.body.split(":")[0]);
-    expect(bodies).toEqual(["DRILL · VERIFIED", "OFFICIAL CITY STATEMENT"]);
+    expect(bodies).toEqual(["DRILL - VERIFIED", "OFFICIAL CITY STATEMENT"]);
     const pushes = rig.push.received.filter((p) => p.id === browser.id);
     expect(pushes.map((p) => p.urgency)).toEqual(["high", "normal"]);
   });

@@ -354,7 +354,7 @@ describe("drills", () => {
     expect(preview.audience).toBe("drill_allowlist");
     expect(preview.recipients.byChannel).toEqual({ sms: 1, email: 1, push: 0 });
     for (const language of preview.languages)
-      expect(language.sms.text).toMatch(/^(DRILL|SIMULACRO|演练|DIỄN TẬP) · /);
+      expect(language.sms.text).toMatch(/^(DRILL|SIMULACRO|演练|DIỄN TẬP) - /);
     const approved = await ok(
       verifier.request("POST", `alerts/${draft.id}/approve`, { hash: preview.hash }),
       ApprovalAnswer,
@@ -363,7 +363,7 @@ describe("drills", () => {
     await settled(rig.runtime, draft.id);
 
     expect(recipientsOf(/Lake Merritt/)).toEqual(["email:drill@example.org", "sms:+15105550199"]);
-    expect(rig.sms.messages.find((m) => /Lake Merritt/.test(m.body))!.body).toMatch(/^DRILL · VERIFIED: /);
+    expect(rig.sms.messages.find((m) => /Lake Merritt/.test(m.body))!.body).toMatch(/^DRILL - VERIFIED: /);
     expect(rig.smtp.messages.find((m) => /Lake Merritt/.test(m.subject))!.subject).toMatch(
       /^DRILL · VERIFIED: /,
     );
@@ -385,7 +385,7 @@ describe("drills", () => {
     );
     expect(cancel.alert.drill).toBe(true);
     await settled(rig.runtime, cancel.alert.id);
-    expect(rig.sms.messages.filter((m) => /^DRILL · ALL CLEAR/.test(m.body)).map((m) => m.to)).toEqual([
+    expect(rig.sms.messages.filter((m) => /^DRILL - ALL CLEAR/.test(m.body)).map((m) => m.to)).toEqual([
       "+15105550199",
     ]);
   });
@@ -519,7 +519,7 @@ describe("bad input answers 4xx in the envelope and writes nothing", () => {
 
   it("an SMS text that, with its label and the alert page's link, would take more than 10 segments", async () => {
     const before = await counts();
-    // 600 characters (the field's own limit) of UCS-2 Vietnamese, after "DIỄN TẬP · THÔNG BÁO CHÍNH
+    // 600 characters (the field's own limit) of UCS-2 Vietnamese, after "DIỄN TẬP - THÔNG BÁO CHÍNH
     // THỨC CỦA THÀNH PHỐ: " (47) and before " https://aviso.test/a/…" (44): 691, over 670.
     const smsText = "ă".repeat(600);
     const statement = (drill: boolean) =>

@@ -68,6 +68,17 @@ describe("messages", () => {
     );
   });
 
+  it("SMS: a drill's labels are joined with GSM-7 characters, so a Latin-script drill stays GSM-7", () => {
+    const drill = { ...base, is_drill: true };
+    for (const language of ["en", "es"] as const) {
+      const sms = composeSms(drill, { ...text, language, sms_text: "Agents at 7th." }, "https://a.example");
+      expect(sms).toMatch(/^(DRILL - VERIFIED|SIMULACRO - VERIFICADO): /);
+      expect(countSegments(sms).encoding).toBe("GSM-7");
+    }
+    // Pages, mails and pushes keep the middle dot.
+    expect(alertLabel(drill, "en")).toBe("DRILL · VERIFIED");
+  });
+
   it("SMS: any alert's link has the stand-in's length and encoding, so a new draft's count is exact", () => {
     const url = "https://aviso.test";
     for (const id of [base.id, crypto.randomUUID(), "ffffffff-ffff-4fff-bfff-ffffffffffff"]) {

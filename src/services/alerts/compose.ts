@@ -71,11 +71,17 @@ export function labelKeys(alert: MessageAlert): LabelKey[] {
   return alert.is_drill ? ["drill", kind[alert.kind]] : [kind[alert.kind]];
 }
 
-export function alertLabel(alert: MessageAlert, language: Language): string {
+export function alertLabel(alert: MessageAlert, language: Language, separator = " · "): string {
   return labelKeys(alert)
     .map((key) => LABELS[key][language])
-    .join(" · ");
+    .join(separator);
 }
+
+/**
+ * Between an SMS's labels ("DRILL - VERIFIED"): " · " is not in the GSM-7 alphabet, and one such
+ * character makes the whole text UCS-2, which halves what a segment holds.
+ */
+const SMS_LABEL_SEPARATOR = " - ";
 
 /** The text in the resident's language, else English, else whichever the alert has. */
 export function pickText<T extends { language: Language }>(texts: readonly T[], language: Language): T {
@@ -97,7 +103,8 @@ export function alertPageUrl(publicUrl: string, alertId: string): string {
  * it goes last, after a space, so phones make it a link and nothing runs into it.
  */
 export function composeSms(alert: MessageAlert, text: MessageText, publicUrl: string): string {
-  return `${alertLabel(alert, text.language)}: ${text.sms_text.trimEnd()} ${shortAlertUrl(publicUrl, alert.id)}`;
+  const label = alertLabel(alert, text.language, SMS_LABEL_SEPARATOR);
+  return `${label}: ${text.sms_text.trimEnd()} ${shortAlertUrl(publicUrl, alert.id)}`;
 }
 
 /**
