@@ -13,7 +13,7 @@ import { clientIp } from "../../http/authenticate.ts";
 import { HONEYPOT_FIELD, honeypot } from "../../http/honeypot.ts";
 import { messages } from "../../i18n/catalog.ts";
 import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n/languages.ts";
-import { byTextSection, smsKeywords } from "../../pages/public/by-text.ts";
+import { byTextSection } from "../../pages/public/by-text.ts";
 import { publicPage } from "../../pages/public/chrome.ts";
 import { exampleZip } from "../../services/subscriptions/service-area.ts";
 import { startWebEmailOptIn } from "../../services/subscriptions/start-web-email-opt-in.ts";
