@@ -105,6 +105,7 @@ describe.skipIf(!onPostgres)(
 
       const sw = await fetch(`${wrangler!.url}/sw.js`);
       expect(sw.status).toBe(200);
+      expect(sw.headers.get("service-worker-allowed"), "served by the app, as on Node").toBe("/");
       expect(await sw.text()).toContain("push");
     });
 

@@ -46,7 +46,8 @@ export async function recordSmsStatus({
   ctx: Pick<AppContext, "clock" | "log"> & { db: DbOrTx };
   input: SmsStatusInput;
 }): Promise<SmsStatusResult> {
-  const target = TARGET[input.messageStatus];
+  // Own keys only: a status of "constructor" or "toString" is no status (found by the fuzz test).
+  const target = Object.hasOwn(TARGET, input.messageStatus) ? TARGET[input.messageStatus] : undefined;
   if (!target) return "unchanged"; // accepted, queued, sending, scheduled: nothing the ledger lacks
   const now = ctx.clock.now();
   const code = input.errorCode && /^\d{1,6}$/.test(input.errorCode) ? Number(input.errorCode) : undefined;
