@@ -47,6 +47,8 @@ export const deliveryJobPayload = z.object({
 
 /** Rows claimed at a time: the most that can be in `sending` for one job at once. */
 export const MAX_CHUNK = 50;
+/** Rows in a job's first claim (see dispatchBatch). */
+const FIRST_CHUNK = 5;
 
 export type DispatchContext = Pick<AppContext, "db" | "pii" | "senders" | "config" | "clock" | "log">;
 
@@ -125,7 +127,11 @@ export async function dispatchBatch(
     retryCodes: [],
   };
   const alert = await loadAlert(ctx, job.alertId);
-  const chunk = chunkSize(ctx, job.channel);
+  const fullChunk = chunkSize(ctx, job.channel);
+  // The first chunk is small. When an alert is published every worker slot starts a job at once,
+  // and a process that begins by building a full chunk of requests for each of them answers
+  // nothing until all of them are out: the first residents would wait for the last requests.
+  let chunk = Math.min(FIRST_CHUNK, fullChunk);
 
   for (;;) {
     if (attempt.signal?.aborted) break;
@@ -152,6 +158,7 @@ export async function dispatchBatch(
     // A provider pushing back (429, 5xx, timeouts): stop here and let the job's backoff pace us
     // rather than run the rest of the batch into the same wall.
     if (rows.length < chunk || outcomes.some((outcome) => outcome.status === "queued")) break;
+    chunk = fullChunk;
   }
   return summary;
 }
