@@ -332,36 +332,23 @@ describe("a sighting's free text", () => {
           .execute()
       ).map((v) => v.notes);
     const before = await rows();
+    const FACTS = [
+      "id",
+      "zip",
+      "status",
+      "observed_at",
+      "agency",
+      "activity",
+      "vehicles",
+      "agents",
+      "source",
+      "created_at",
+      "updated_at",
+    ] as const;
     const facts = (list: typeof before) =>
       list
-        .map(
-          ({
-            id,
-            zip,
-            status,
-            observed_at,
-            agency,
-            activity,
-            vehicles,
-            agents,
-            source,
-            created_at,
-            updated_at,
-          }) => ({
-            id,
-            zip,
-            status,
-            observed_at,
-            agency,
-            activity,
-            vehicles,
-            agents,
-            source,
-            created_at,
-            updated_at,
-          }),
-        )
-        .sort((a, b) => a.id.localeCompare(b.id));
+        .map((row) => Object.fromEntries(FACTS.map((column) => [column, row[column]])))
+        .sort((a, b) => String(a.id).localeCompare(String(b.id)));
 
     clock.offset = 29 * DAY;
     await housekeeping("erase-sighting-texts");
