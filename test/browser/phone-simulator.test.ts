@@ -1,8 +1,7 @@
 // The issue's "Done when", in a real browser (Debian's Chromium through playwright-core) with
 // JavaScript switched off: on /dev/phone a person subscribes to two ZIPs, lists them, drops one,
 // switches to Spanish, stops and starts again, and reads the right reply each time.
-import { existsSync } from "node:fs";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../../src/entry/node.ts";
 import {
@@ -13,31 +12,19 @@ import {
   stoppedReply,
   subscribedReply,
 } from "../../src/sms/replies.ts";
+import { launchChromium } from "../support/browser.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 import { subscriberState } from "../support/subscribers.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const program = "Oakland Rapid Response";
 let runtime: TestRuntime;
 let server: Awaited<ReturnType<typeof startServer>>;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+  browser = await launchChromium();
   runtime = await createTestRuntime({ env: { PORT: "0", PROGRAM_NAME: program } });
   server = await startServer(runtime, { workers: false });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--disable-sync",
-    ],
-  });
 });
 afterAll(async () => {
   await browser?.close();
