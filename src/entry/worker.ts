@@ -114,7 +114,10 @@ const noSending = (channel: Channel): Sender => ({
 function openContext(env: WorkerEnv, base: Isolate): AppContext & { close(): Promise<void> } {
   const connectionString = env.HYPERDRIVE.connectionString;
   const pool = new pg.Pool({ connectionString, max: 3, connectionTimeoutMillis: 5_000 });
+  // As in connectPostgres (src/db/connect.ts, not imported here: it brings PGlite): neither an idle
+  // nor a checked-out client that loses its connection may raise an uncaught 'error' event.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const boss = new PgBoss({
     schema: BOSS_SCHEMA,
