@@ -2,7 +2,6 @@
  * What comes back after a send: Twilio's signed status callbacks moving ledger rows forward (and
  * never back), and the one-click unsubscribe link of every alert email.
  */
-import { createServer } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +9,7 @@ import { createApp } from "../../src/app.ts";
 import { unsubscribeToken } from "../../src/security/unsubscribe-token.ts";
 import { publishAlert } from "../../src/services/alerts/publish.ts";
 import { startDeliveryWorkers } from "../../workers/deliveries.ts";
+import { freePort } from "../support/browser.ts";
 import { type DeliveryRig, startDeliveryRig } from "../support/delivery.ts";
 import { addAlert, addSubscriber, ledger, settled } from "../support/fanout.ts";
 
@@ -17,14 +17,6 @@ let rig: DeliveryRig;
 let workers: { stop(): Promise<void> };
 let server: ServerType;
 let publicUrl: string;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   const port = await freePort();

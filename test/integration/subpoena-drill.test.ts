@@ -7,7 +7,6 @@
  * through the job queue, a full dump of the database (every schema, the job tables included) and
  * the captured logs hold the number in no form, nor its blind index; the alerts' figures are intact.
  */
-import { createServer } from "node:net";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
@@ -15,6 +14,7 @@ import { QUEUES } from "../../src/jobs/queues.ts";
 import { addressIndex } from "../../src/security/addresses.ts";
 import { type RunningWorkers, startWorkers } from "../../workers/index.ts";
 import { startTwilioPeer, type TwilioPeer } from "../peers/twilio-peer.ts";
+import { freePort } from "../support/browser.ts";
 import { settled } from "../support/fanout.ts";
 import { signIn } from "../support/operators.ts";
 import { addressForms, dumpEverything } from "../support/privacy.ts";
@@ -31,14 +31,6 @@ let runtime: TestRuntime;
 let twilio: TwilioPeer;
 let server: ReturnType<typeof serve>;
 let workers: RunningWorkers;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   twilio = await startTwilioPeer();
