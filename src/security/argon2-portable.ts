@@ -3,7 +3,7 @@
  * Cloudflare Worker, where wrangler.toml aliases @node-rs/argon2 to this module. It exports the
  * two functions src/security/passwords.ts uses, with the same PHC strings
  * ("$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>", unpadded base64), so a hash made by either
- * implementation verifies in the other (test/unit/passwords-portable.test.ts checks both ways).
+ * implementation verifies in the other (test/unit/worker-parts.test.ts checks both ways).
  */
 import { argon2idAsync } from "@noble/hashes/argon2.js";
 

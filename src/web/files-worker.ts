@@ -2,7 +2,7 @@
  * The files in web/ in a Cloudflare Worker, which has no file system: wrangler.toml's [assets]
  * uploads web/, and src/entry/worker.ts calls loadWebFiles(env.ASSETS) once per isolate before
  * the app renders a page. The names are listed here because an assets binding cannot be listed;
- * test/unit/web-files.test.ts fails when web/ and this list differ.
+ * test/unit/worker-parts.test.ts fails when web/ and this list differ.
  */
 export type WebFile = { name: string; body: Uint8Array<ArrayBuffer> };
 
