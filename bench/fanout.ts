@@ -17,7 +17,6 @@ import https from "node:https";
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
 import pg from "pg";
-import webpush from "web-push";
 import { loadConfig } from "../src/config.ts";
 import type { AppContext } from "../src/context.ts";
 import { connectPglite, connectPostgres, type DatabaseHandle } from "../src/db/connect.ts";
@@ -31,6 +30,7 @@ import { publishAlert } from "../src/services/alerts/publish.ts";
 import { startDeliveryWorkers } from "../workers/deliveries.ts";
 import { naivePublish, naiveSenders, startNaiveWorkers } from "./naive.ts";
 import type { PeerKind, PeerReady, PeerStats } from "./peers.ts";
+import { providerEnv } from "./provider-env.ts";
 
 /** Oakland's residential ZIPs; the alert's own ZIP (the sighting's) first. */
 const OAKLAND = "94607 94601 94602 94603 94605 94606 94609 94610 94611 94612 94613 94618 94619 94621".split(
@@ -122,24 +122,10 @@ if (adminUrl) {
 } else {
   handle = await connectPglite();
 }
-const vapid = webpush.generateVAPIDKeys();
 const config = loadConfig({
   NODE_ENV: "test",
-  PUBLIC_URL: "https://aviso.bench",
   DATA_DIR: "/tmp/aviso-bench",
-  PII_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString("base64")}`,
-  BLIND_INDEX_KEY: randomBytes(32).toString("base64"),
-  TWILIO_ACCOUNT_SID: smsPeer.ready.accountSid!,
-  TWILIO_AUTH_TOKEN: smsPeer.ready.authToken!,
-  TWILIO_MESSAGING_SERVICE_SID: "MG00000000000000000000000000000000",
-  TWILIO_API_URL: smsPeer.ready.url,
-  SMTP_URL: smtpPeer.ready.url,
-  MAIL_FROM: "Aviso <alerts@aviso.bench>",
-  VAPID_PUBLIC_KEY: vapid.publicKey,
-  VAPID_PRIVATE_KEY: vapid.privateKey,
-  VAPID_SUBJECT: "mailto:alerts@aviso.bench",
-  // The loopback push peer is not a known push service: allow its host (and port) by name.
-  PUSH_ENDPOINT_HOSTS: new URL(pushPeer.ready.url).host,
+  ...providerEnv({ sms: smsPeer.ready, smtp: smtpPeer.ready, push: pushPeer.ready }),
   SMS_RATE_PER_SECOND: "10000", // lifted: the bench measures Aviso, not a long code's 1/s
 });
 // Logs go to stderr: stdout ends with the JSON line.

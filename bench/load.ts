@@ -28,7 +28,6 @@ import autocannon from "autocannon";
 import { sql } from "kysely";
 import pg from "pg";
 import twilio from "twilio";
-import webpush from "web-push";
 import { loadConfig } from "../src/config.ts";
 import { connectPostgres } from "../src/db/connect.ts";
 import type { Channel } from "../src/db/database.ts";
@@ -37,8 +36,8 @@ import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
 import { sealAddress } from "../src/security/addresses.ts";
 import { publishAlert } from "../src/services/alerts/publish.ts";
-import { normalizeUsPhone } from "../src/services/subscriptions/phone-number.ts";
 import type { PeerKind, PeerReady } from "./peers.ts";
+import { fictionalNumbers, providerEnv } from "./provider-env.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -70,7 +69,6 @@ const OAKLAND = ["94607", "94601", "94602", "94603", "94605", "94606", "94609", 
 const LANGUAGES: Language[] = ["en", "en", "en", "en", "en", "es", "es", "es", "zh", "vi"];
 const channelOf = (i: number): Channel => (i % 10 < 5 ? "sms" : i % 10 < 8 ? "email" : "push");
 const TEXTS = ["94607", "LIST", "HELP", "94601 94612", "ADD 94606", "ES"];
-const PUBLIC_URL = "https://aviso.bench";
 const WEBHOOK = "/webhooks/twilio/sms";
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const TICK_MS = 10; // /proc CPU times are in USER_HZ ticks, 100 a second on Linux
@@ -101,27 +99,13 @@ databaseUrl.pathname = `/${database}`;
 const scratch = mkdtempSync(join(tmpdir(), "aviso-load-"));
 const caFile = join(scratch, "push-peer-ca.pem");
 writeFileSync(caFile, pushPeer.ready.ca!);
-const vapid = webpush.generateVAPIDKeys();
 const env: Record<string, string> = {
   NODE_ENV: "development",
   HOST: "127.0.0.1",
-  PUBLIC_URL,
   DATABASE_URL: databaseUrl.toString(),
   DATA_DIR: scratch,
   LOG_LEVEL: "warn",
-  PII_ENCRYPTION_KEYS: `load:${randomBytes(32).toString("base64")}`,
-  BLIND_INDEX_KEY: randomBytes(32).toString("base64"),
-  TWILIO_ACCOUNT_SID: smsPeer.ready.accountSid!,
-  TWILIO_AUTH_TOKEN: smsPeer.ready.authToken!,
-  TWILIO_MESSAGING_SERVICE_SID: "MG00000000000000000000000000000000",
-  TWILIO_API_URL: smsPeer.ready.url,
-  SMTP_URL: smtpPeer.ready.url,
-  MAIL_FROM: "Aviso <alerts@aviso.bench>",
-  VAPID_PUBLIC_KEY: vapid.publicKey,
-  VAPID_PRIVATE_KEY: vapid.privateKey,
-  VAPID_SUBJECT: "mailto:alerts@aviso.bench",
-  // The loopback push peer is not a known push service: allow its host (and port) by name.
-  PUSH_ENDPOINT_HOSTS: new URL(pushPeer.ready.url).host,
+  ...providerEnv({ sms: smsPeer.ready, smtp: smtpPeer.ready, push: pushPeer.ready }),
   SMS_RATE_PER_SECOND: String(SMS_RATE),
   // Every text takes the full path to a reply (the ceilings are tested elsewhere).
   SMS_REPLY_LIMIT_PER_NUMBER: "1000",
@@ -292,7 +276,11 @@ async function load(seconds: number, webhookRate: number, pagesRate: number, pag
       NumMedia: "0",
     };
     next += 1;
-    const signature = twilio.getExpectedTwilioSignature(env.TWILIO_AUTH_TOKEN!, PUBLIC_URL + WEBHOOK, params);
+    const signature = twilio.getExpectedTwilioSignature(
+      env.TWILIO_AUTH_TOKEN!,
+      env.PUBLIC_URL + WEBHOOK,
+      params,
+    );
     return { body: new URLSearchParams(params).toString(), signature };
   };
   const [webhook, pagesFigures] = await Promise.all([
@@ -469,19 +457,6 @@ async function freePort(): Promise<number> {
   const { port: free } = probe.address() as { port: number };
   await new Promise((resolve) => probe.close(resolve));
   return free;
-}
-
-/** Fictional numbers (555-0100 to 555-0199) in every area code the phone library accepts. */
-function fictionalNumbers(count: number): string[] {
-  const list: string[] = [];
-  for (let area = 201; area <= 989 && list.length < count; area++) {
-    if (!normalizeUsPhone(`+1${area}5550100`)) continue;
-    for (let line = 0; line < 100 && list.length < count; line++) {
-      list.push(`+1${area}55501${String(line).padStart(2, "0")}`);
-    }
-  }
-  // Fewer than asked: numbers repeat, as residents do.
-  return list;
 }
 
 function ticksOf(pid: number | undefined): number {

@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import twilio from "twilio";
-import { normalizeUsPhone } from "../src/services/subscriptions/phone-number.ts";
+import { fictionalNumbers } from "./provider-env.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -88,6 +88,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 try {
   await waitForHealth();
   const numbers = fictionalNumbers(NUMBERS);
+  if (numbers.length < NUMBERS) throw new Error(`only ${numbers.length} fictional numbers available`);
   log(
     `server up on 127.0.0.1:${port}; ${numbers.length} numbers, concurrency ${CONCURRENCY}, ${RUNS} run(s)`,
   );
@@ -287,19 +288,6 @@ function cpuFigures(a: CpuSnapshot, b: CpuSnapshot, requests: number) {
 }
 
 // --- helpers --------------------------------------------------------------------------------------
-
-/** Fictional numbers (555-0100 to 555-0199) in every area code the phone library accepts. */
-function fictionalNumbers(count: number): string[] {
-  const numbers: string[] = [];
-  for (let area = 201; area <= 989 && numbers.length < count; area++) {
-    if (!normalizeUsPhone(`+1${area}5550100`)) continue;
-    for (let line = 0; line < 100 && numbers.length < count; line++) {
-      numbers.push(`+1${area}55501${String(line).padStart(2, "0")}`);
-    }
-  }
-  if (numbers.length < count) throw new Error(`only ${numbers.length} fictional numbers available`);
-  return numbers;
-}
 
 async function truncate(): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl.toString() });
