@@ -64,12 +64,11 @@ export const manageRoutes = new Hono<AppEnv>()
     if (zips.zips.length > max) return refuse(t.subscribe.errors.zipsTooMany(max));
     const result = await changeManagedSubscription({
       ctx,
-      input: { token, zips: zips.zips, language: typed.language },
+      input: { subscription: current, zips: zips.zips, language: typed.language },
     });
     if (!result.ok && result.reason === "outside")
       return refuse(t.subscribe.errors.zipsOutside(result.outside.join(", ")));
-    if (!result.ok && result.reason === "stopped") return refuse(t.manage.stopped);
-    if (!result.ok) return render(c, { kind: "invalid" }, 404);
+    if (!result.ok) return refuse(t.manage.stopped);
     return render(c, {
       kind: "found",
       token,

@@ -45,19 +45,19 @@ export async function findManagedSubscription({
   return { ...row, zips: zips.map((z) => z.zip) };
 }
 
+/** Changes the ZIPs and language of a subscription found with `findManagedSubscription`. */
 export async function changeManagedSubscription({
   ctx,
   input,
 }: {
   ctx: Ctx;
-  input: { token: string; zips: string[]; language: Language };
+  input: { subscription: ManagedSubscription; zips: string[]; language: Language };
 }): Promise<
   | { ok: true; subscription: ManagedSubscription }
-  | { ok: false; reason: "invalid" | "stopped" }
+  | { ok: false; reason: "stopped" }
   | { ok: false; reason: "outside"; outside: string[] }
 > {
-  const current = await findManagedSubscription({ ctx, input });
-  if (!current) return { ok: false, reason: "invalid" };
+  const current = input.subscription;
   if (current.status !== "active") return { ok: false, reason: "stopped" };
   const { known, unknown } = await resolveZips(ctx.db, ctx.config.serviceArea, input.zips);
   if (unknown.length > 0 || known.length === 0) return { ok: false, reason: "outside", outside: unknown };
