@@ -25,12 +25,11 @@ import type { Sender } from "../src/delivery/sender.ts";
 import type { Language } from "../src/i18n/languages.ts";
 import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
-import { sealAddress } from "../src/security/addresses.ts";
 import { publishAlert } from "../src/services/alerts/publish.ts";
 import { startDeliveryWorkers } from "../workers/deliveries.ts";
 import { naivePublish, naiveSenders, startNaiveWorkers } from "./naive.ts";
 import type { PeerKind, PeerReady, PeerStats } from "./peers.ts";
-import { providerEnv } from "./provider-env.ts";
+import { channelOf, providerEnv, residentRow } from "./setting.ts";
 
 /** Oakland's residential ZIPs; the alert's own ZIP (the sighting's) first. */
 const OAKLAND = "94607 94601 94602 94603 94605 94606 94609 94610 94611 94612 94613 94618 94619 94621".split(
@@ -38,8 +37,6 @@ const OAKLAND = "94607 94601 94602 94603 94605 94606 94609 94610 94611 94612 946
 );
 /** Of every 20 subscribers: 11 English, 6 Spanish, 2 Chinese, 1 Vietnamese. */
 const LANGUAGE_MIX = `${"en ".repeat(11)}${"es ".repeat(6)}zh zh vi`.split(" ") as Language[];
-/** Of every 10 subscribers: 5 SMS, 3 email, 2 push. */
-const channelOf = (i: number): Channel => (i % 10 < 5 ? "sms" : i % 10 < 8 ? "email" : "push");
 const NAIVE_CONCURRENCY = 100;
 
 const { values: args } = parseArgs({
@@ -140,21 +137,10 @@ const CHUNK = 2000; // 8 columns: under the 32,767 parameters a statement can ca
 for (let start = 0; start < N; start += CHUNK) {
   const rows = [];
   for (let i = start; i < Math.min(N, start + CHUNK); i++) {
-    const channel = channelOf(i);
-    const address =
-      channel === "sms"
-        ? `+1510${String(2_000_000 + i).padStart(7, "0")}`
-        : channel === "email"
-          ? `resident${i}@example.org`
-          : subscriptions[Math.floor(i / 10) * 2 + (i % 10) - 8]!;
-    rows.push({
-      channel,
-      ...sealAddress(runtime.pii, channel, address),
-      language: LANGUAGE_MIX[i % LANGUAGE_MIX.length]!,
-      status: "active" as const,
-      updated_at: new Date(),
-      stopped_at: null,
-    });
+    const language = LANGUAGE_MIX[i % LANGUAGE_MIX.length]!;
+    rows.push(
+      residentRow(runtime.pii, i, language, () => subscriptions[Math.floor(i / 10) * 2 + (i % 10) - 8]!),
+    );
   }
   const ids = await runtime.db.insertInto("subscribers").values(rows).returning("id").execute();
   // Everyone follows one Oakland ZIP; one in five follows a second.

@@ -30,14 +30,12 @@ import pg from "pg";
 import twilio from "twilio";
 import { loadConfig } from "../src/config.ts";
 import { connectPostgres } from "../src/db/connect.ts";
-import type { Channel } from "../src/db/database.ts";
 import type { Language } from "../src/i18n/languages.ts";
 import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
-import { sealAddress } from "../src/security/addresses.ts";
 import { publishAlert } from "../src/services/alerts/publish.ts";
 import type { PeerKind, PeerReady } from "./peers.ts";
-import { fictionalNumbers, providerEnv } from "./provider-env.ts";
+import { fictionalNumbers, providerEnv, residentRow } from "./setting.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -67,7 +65,6 @@ const DEADLINE_MS = 15 * 60_000;
 
 const OAKLAND = ["94607", "94601", "94602", "94603", "94605", "94606", "94609", "94610", "94611", "94612"];
 const LANGUAGES: Language[] = ["en", "en", "en", "en", "en", "es", "es", "es", "zh", "vi"];
-const channelOf = (i: number): Channel => (i % 10 < 5 ? "sms" : i % 10 < 8 ? "email" : "push");
 const TEXTS = ["94607", "LIST", "HELP", "94601 94612", "ADD 94606", "ES"];
 const WEBHOOK = "/webhooks/twilio/sms";
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -357,21 +354,9 @@ async function seed(): Promise<void> {
   for (let start = 0; start < N; start += CHUNK) {
     const rows = [];
     for (let i = start; i < Math.min(N, start + CHUNK); i++) {
-      const channel = channelOf(i);
-      const address =
-        channel === "sms"
-          ? `+1510${String(2_000_000 + i).padStart(7, "0")}`
-          : channel === "email"
-            ? `resident${i}@example.org`
-            : subscriptions[pushes++]!;
-      rows.push({
-        channel,
-        ...sealAddress(runtime.pii, channel, address),
-        language: LANGUAGES[i % LANGUAGES.length]!,
-        status: "active" as const,
-        updated_at: new Date(),
-        stopped_at: null,
-      });
+      rows.push(
+        residentRow(runtime.pii, i, LANGUAGES[i % LANGUAGES.length]!, () => subscriptions[pushes++]!),
+      );
     }
     const ids = await runtime.db.insertInto("subscribers").values(rows).returning("id").execute();
     await runtime.db

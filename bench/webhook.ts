@@ -20,7 +20,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import twilio from "twilio";
-import { fictionalNumbers } from "./provider-env.ts";
+import { fictionalNumbers } from "./setting.ts";
 
 const { values: args } = parseArgs({
   options: {

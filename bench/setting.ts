@@ -1,11 +1,41 @@
 /**
  * What the benchmarks share about their setting: the configuration that points Aviso's senders at
- * the loopback provider peers (bench/peers.ts), and the fictional numbers residents text from.
+ * the loopback provider peers (bench/peers.ts), the residents they seed, and the fictional
+ * numbers residents text from.
  */
 import { randomBytes } from "node:crypto";
 import webpush from "web-push";
+import type { Channel } from "../src/db/database.ts";
+import type { Language } from "../src/i18n/languages.ts";
+import { sealAddress } from "../src/security/addresses.ts";
+import type { PiiCipher } from "../src/security/pii.ts";
 import { normalizeUsPhone } from "../src/services/subscriptions/phone-number.ts";
 import type { PeerReady } from "./peers.ts";
+
+/** Of every 10 residents: 5 by SMS, 3 by email, 2 by web push. */
+export const channelOf = (i: number): Channel => (i % 10 < 5 ? "sms" : i % 10 < 8 ? "email" : "push");
+
+/**
+ * Resident i's subscribers row, its address sealed as the service seals it: a 510 number, an
+ * example.org address, or `pushSubscription` (one the push peer made) for a push resident.
+ */
+export function residentRow(pii: PiiCipher, i: number, language: Language, pushSubscription: () => string) {
+  const channel = channelOf(i);
+  const address =
+    channel === "sms"
+      ? `+1510${String(2_000_000 + i).padStart(7, "0")}`
+      : channel === "email"
+        ? `resident${i}@example.org`
+        : pushSubscription();
+  return {
+    channel,
+    ...sealAddress(pii, channel, address),
+    language,
+    status: "active" as const,
+    updated_at: new Date(),
+    stopped_at: null,
+  };
+}
 
 /** Environment variables for real Twilio, SMTP and web-push senders aimed at the peers, with fresh keys. */
 export function providerEnv(peers: {
