@@ -13,8 +13,6 @@ import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 import { createTokenBucket } from "./token-bucket.ts";
 import { TWILIO_ADDRESS_DEAD } from "./twilio-codes.ts";
 
-export { TWILIO_ADDRESS_DEAD };
-
 export const TWILIO_STATUS_PATH = "/webhooks/twilio/status";
 
 /** Twilio's bounds for ValidityPeriod, in seconds. */
