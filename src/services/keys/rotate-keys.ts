@@ -86,37 +86,38 @@ type Change = {
   reindex: boolean;
 };
 
-/** Decrypts a row and decides what it needs; null when nothing (or when it cannot be read). */
-function plan(
-  pii: PiiCipher,
-  report: TableRotation,
-  row: { id: string; channel: Channel; ciphertext: Buffer; keyId: string; index: Buffer },
-): Change | null {
+/** A row as read: its sealed value and index. */
+type Row = { id: string; channel: Channel; ciphertext: Buffer; keyId: string; index: Buffer };
+
+/** Decrypts a row and decides what it needs; none when nothing (or when it cannot be read). */
+function plan(pii: PiiCipher, report: TableRotation, row: Row): Change[] {
   const purpose = addressPurpose(row.channel);
   let plaintext: string;
   try {
     plaintext = pii.decrypt({ ciphertext: row.ciphertext, keyId: row.keyId }, purpose);
   } catch {
     report.failed += 1;
-    return null;
+    return [];
   }
   const reencrypt = row.keyId !== pii.activeKeyId;
   const index = pii.blindIndex(plaintext, purpose);
   const reindex = !index.equals(row.index);
-  if (!reencrypt && !reindex) return null;
+  if (!reencrypt && !reindex) return [];
   const sealed = reencrypt
     ? pii.encrypt(plaintext, purpose)
     : { ciphertext: row.ciphertext, keyId: row.keyId };
-  return {
-    id: row.id,
-    channel: row.channel,
-    ...sealed,
-    index,
-    oldCiphertext: row.ciphertext,
-    oldIndex: row.index,
-    reencrypt,
-    reindex,
-  };
+  return [
+    {
+      id: row.id,
+      channel: row.channel,
+      ...sealed,
+      index,
+      oldCiphertext: row.ciphertext,
+      oldIndex: row.index,
+      reencrypt,
+      reindex,
+    },
+  ];
 }
 
 /** Counts what was written: `written` are the ids the UPDATE touched. */
@@ -144,21 +145,18 @@ async function rotateSubscribers(ctx: Ctx, options: Options): Promise<TableRotat
   await inBatches("subscribers", options, report, async (after, limit) => {
     const rows = await ctx.db
       .selectFrom("subscribers")
-      .select(["id", "channel", "address_ciphertext", "address_key_id", "address_index"])
+      .select([
+        "id",
+        "channel",
+        "address_ciphertext as ciphertext",
+        "address_key_id as keyId",
+        "address_index as index",
+      ])
       .where("id", ">", after)
       .orderBy("id")
       .limit(limit)
       .execute();
-    const changes = rows.flatMap((row) => {
-      const change = plan(ctx.pii, report, {
-        id: row.id,
-        channel: row.channel,
-        ciphertext: row.address_ciphertext,
-        keyId: row.address_key_id,
-        index: row.address_index,
-      });
-      return change ? [change] : [];
-    });
+    const changes = rows.flatMap((row) => plan(ctx.pii, report, row));
     if (changes.length > 0) {
       try {
         tally(report, changes, await updateSubscribers(ctx.db, changes));
@@ -226,21 +224,18 @@ async function rotateOutbox(ctx: Ctx, options: Options): Promise<TableRotation> 
   await inBatches("outbox", options, report, async (after, limit) => {
     const rows = await ctx.db
       .selectFrom("outbox")
-      .select(["id", "channel", "recipient_ciphertext", "recipient_key_id", "recipient_index"])
+      .select([
+        "id",
+        "channel",
+        "recipient_ciphertext as ciphertext",
+        "recipient_key_id as keyId",
+        "recipient_index as index",
+      ])
       .where("id", ">", after)
       .orderBy("id")
       .limit(limit)
       .execute();
-    const changes = rows.flatMap((row) => {
-      const change = plan(ctx.pii, report, {
-        id: String(row.id),
-        channel: row.channel,
-        ciphertext: row.recipient_ciphertext,
-        keyId: row.recipient_key_id,
-        index: row.recipient_index,
-      });
-      return change ? [change] : [];
-    });
+    const changes = rows.flatMap((row) => plan(ctx.pii, report, { ...row, id: String(row.id) }));
     if (changes.length > 0) {
       const result = await sql<{ id: string }>`
         UPDATE outbox o
