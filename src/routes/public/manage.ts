@@ -19,7 +19,7 @@ import {
 } from "../../services/subscribers/manage-by-token.ts";
 import { parseTypedZips } from "../../services/subscriptions/typed-zips.ts";
 import { publicRequest } from "./request.ts";
-import { pushControls } from "./subscribe.ts";
+import { pushControls, typedZipsError } from "./subscribe.ts";
 
 type Personal =
   | { kind: "none" }
@@ -56,12 +56,10 @@ export const manageRoutes = new Hono<AppEnv>()
     const current = await findManagedSubscription({ ctx, input: { token } });
     if (!current) return render(c, { kind: "invalid" }, 404);
     const zips = parseTypedZips(typed.zips);
-    const max = ctx.config.inboundSms.maxZipsPerSubscriber;
     const refuse = (error: string) =>
       render(c, { kind: "found", token, subscription: current, typed, error }, 400);
-    if (zips.malformed) return refuse(t.subscribe.errors.zipsMalformed(zips.malformed));
-    if (zips.zips.length === 0) return refuse(t.subscribe.errors.zipsMissing);
-    if (zips.zips.length > max) return refuse(t.subscribe.errors.zipsTooMany(max));
+    const zipsError = typedZipsError(t.subscribe, zips, ctx.config.inboundSms.maxZipsPerSubscriber);
+    if (zipsError) return refuse(zipsError);
     const result = await changeManagedSubscription({
       ctx,
       input: { subscription: current, zips: zips.zips, language: typed.language },

@@ -11,7 +11,7 @@ import { html } from "hono/html";
 import type { AppEnv } from "../../app.ts";
 import { clientIp } from "../../http/authenticate.ts";
 import { HONEYPOT_FIELD, honeypot } from "../../http/honeypot.ts";
-import { messages } from "../../i18n/catalog.ts";
+import { type Messages, messages } from "../../i18n/catalog.ts";
 import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { byTextSection } from "../../pages/public/by-text.ts";
 import { publicPage } from "../../pages/public/chrome.ts";
@@ -48,12 +48,8 @@ export const subscribeRoutes = new Hono<AppEnv>()
       const form = await readForm(c, pageLanguage);
       const t = messages(pageLanguage).subscribe;
 
-      const errors: Errors = {};
       const zips = parseTypedZips(form.zips);
-      const max = ctx.config.inboundSms.maxZipsPerSubscriber;
-      if (zips.malformed) errors.zips = t.errors.zipsMalformed(zips.malformed);
-      else if (zips.zips.length === 0) errors.zips = t.errors.zipsMissing;
-      else if (zips.zips.length > max) errors.zips = t.errors.zipsTooMany(max);
+      const errors: Errors = { zips: typedZipsError(t, zips, ctx.config.inboundSms.maxZipsPerSubscriber) };
       if (form.email === "") errors.email = t.errors.emailMissing;
       else if (!EMAIL.test(form.email)) errors.email = t.errors.emailInvalid;
       if (errors.zips || errors.email) return renderForm(c, form, errors, 400);
@@ -74,6 +70,18 @@ export const subscribeRoutes = new Hono<AppEnv>()
       return c.html(sentPage(c, form, result.hours, pageLanguage, url));
     },
   );
+
+/** What is wrong with ZIPs as typed (parseTypedZips), if anything: the subscribe and manage forms'. */
+export function typedZipsError(
+  t: Messages["subscribe"],
+  zips: ReturnType<typeof parseTypedZips>,
+  max: number,
+): string | undefined {
+  if (zips.malformed) return t.errors.zipsMalformed(zips.malformed);
+  if (zips.zips.length === 0) return t.errors.zipsMissing;
+  if (zips.zips.length > max) return t.errors.zipsTooMany(max);
+  return undefined;
+}
 
 /** The form as typed (Hono caches the parsed body, so the honeypot and the handler share it). */
 async function readForm(c: Context<AppEnv>, pageLanguage: Language): Promise<Form> {
