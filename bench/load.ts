@@ -34,6 +34,7 @@ import type { Language } from "../src/i18n/languages.ts";
 import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
 import { publishAlert } from "../src/services/alerts/publish.ts";
+import { freePort } from "../test/support/free-port.ts";
 import type { PeerKind, PeerReady } from "./peers.ts";
 import { fictionalNumbers, providerEnv, residentRow } from "./setting.ts";
 
@@ -433,15 +434,6 @@ async function waitForHealth(): Promise<void> {
     if (Date.now() > deadline) throw new Error("the server did not answer /healthz within 60 s");
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import("node:net");
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port: free } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return free;
 }
 
 function ticksOf(pid: number | undefined): number {

@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import twilio from "twilio";
+import { freePort } from "../test/support/free-port.ts";
 import { fictionalNumbers } from "./setting.ts";
 
 const { values: args } = parseArgs({
@@ -336,18 +337,6 @@ async function waitForHealth(): Promise<void> {
     if (Date.now() > deadline) throw new Error("server did not come up within 60 s");
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = http.createServer();
-    probe.listen(0, "127.0.0.1", () => {
-      const address = probe.address();
-      probe.close(() =>
-        typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port")),
-      );
-    });
-  });
 }
 
 function round(ms: number): number {

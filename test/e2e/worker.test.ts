@@ -10,7 +10,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -20,6 +19,7 @@ import { createApiKey } from "../../src/services/api-keys/manage-api-keys.ts";
 import { createUser } from "../../src/services/users/create-user.ts";
 import { twimlMessages } from "../../src/sms/twiml.ts";
 import { type DeliveryRig, startDeliveryRig } from "../support/delivery.ts";
+import { freePort } from "../support/free-port.ts";
 import { type RunningCommand, startAviso } from "../support/process.ts";
 import { signedSmsRequest, smsParams } from "../support/sms-webhook.ts";
 
@@ -274,17 +274,6 @@ function hyperdriveUrl(url: string): string {
   const parsed = new URL(url);
   if (!parsed.password) parsed.password = "unused";
   return parsed.toString();
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-    });
-  });
 }
 
 async function startWrangler(vars: Record<string, string>, databaseUrl: string, dir: string) {

@@ -9,9 +9,9 @@ import { createApp } from "../../src/app.ts";
 import { unsubscribeToken } from "../../src/security/unsubscribe-token.ts";
 import { publishAlert } from "../../src/services/alerts/publish.ts";
 import { startDeliveryWorkers } from "../../workers/deliveries.ts";
-import { freePort } from "../support/browser.ts";
 import { type DeliveryRig, startDeliveryRig } from "../support/delivery.ts";
 import { addAlert, addSubscriber, ledger, settled } from "../support/fanout.ts";
+import { freePort } from "../support/free-port.ts";
 
 let rig: DeliveryRig;
 let workers: { stop(): Promise<void> };
