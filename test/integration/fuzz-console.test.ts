@@ -429,7 +429,18 @@ describe("the console's login, with a valid login token", () => {
             }),
         );
       }),
-      { numRuns: RUNS * 2 },
+      // Found on PGlite: an email holding a NUL byte reached Postgres, which cannot store one (500).
+      {
+        numRuns: RUNS * 2,
+        examples: [
+          [
+            [
+              ["email", "\u0000"],
+              ["password", " "],
+            ],
+          ],
+        ],
+      },
     );
   }, 120_000);
 });

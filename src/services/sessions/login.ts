@@ -6,6 +6,8 @@
  *
  * Unknown emails cost the same argon2 verification as wrong passwords, and get the same answer.
  */
+
+import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
@@ -55,11 +57,15 @@ export async function loginUser({
   const now = ctx.clock.now();
   const counted = await refuseWhenLimited(ctx, { accountKeys, ipKeys, now });
 
-  const user = await ctx.db
-    .selectFrom("users")
-    .select(["id", "password_hash", "disabled_at"])
-    .where("email", "=", email)
-    .executeTakeFirst();
+  // Accounts are created with valid addresses only: anything else (a NUL byte, which Postgres text
+  // cannot even hold, say) is an unknown email, answered the same way without a lookup.
+  const user = z.email().safeParse(email).success
+    ? await ctx.db
+        .selectFrom("users")
+        .select(["id", "password_hash", "disabled_at"])
+        .where("email", "=", email)
+        .executeTakeFirst()
+    : undefined;
   const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyHash()), input.password);
   const succeeded = user !== undefined && passwordOk && user.disabled_at === null;
 
