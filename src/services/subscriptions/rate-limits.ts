@@ -5,19 +5,22 @@
  * answered.
  *
  * Counters live in the database (UNLOGGED: cheap, and a crash merely resets them), so every API
- * process shares them. The global count is spread over GLOBAL_SHARDS rows, so concurrent webhook
- * transactions rarely wait on each other's row lock; the check reads their sum. A number over its
- * own limit does not count against the global one, so one noisy number cannot silence everyone.
+ * process shares them. The global count is spread over GLOBAL_SHARDS rows and the check reads
+ * their sum. A transaction holds the row it bumped until it commits, so each database connection
+ * bumps its own shard (its backend's pid picks it). With shards picked at random, two texts in
+ * flight often drew the same row and the second waited for the first to commit: under load,
+ * pg_stat_activity showed webhook transactions waiting on each other's row locks (docs/
+ * benchmarks.md, "SMS webhook"). A number over its own limit does not count against the global
+ * one, so one noisy number cannot silence everyone.
  *
  * For a US number the counting is part of the statement that opens the message (openInbound), so
  * it costs no round trip of its own; replyCounters() is that part.
  */
-import { randomInt } from "node:crypto";
 import { type RawBuilder, sql } from "kysely";
 import type { InboundSmsSettings } from "../../config.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 
-export const GLOBAL_SHARDS = 8;
+export const GLOBAL_SHARDS = 16;
 const GLOBAL_KEYS = Array.from({ length: GLOBAL_SHARDS }, (_, i) => Buffer.from(`global:${i}`));
 
 /**
@@ -32,7 +35,6 @@ export function replyCounters(
   const windowMs = limits.perNumber.windowSeconds * 1000;
   const numberWindow = new Date(Math.floor(input.now.getTime() / windowMs) * windowMs);
   const minute = new Date(Math.floor(input.now.getTime() / 60_000) * 60_000);
-  const shard = GLOBAL_KEYS[randomInt(GLOBAL_SHARDS)]!;
   const ctes = sql`numbered AS (
       INSERT INTO sms_rate_counters (key, window_start, count)
       SELECT ${input.numberKey}::bytea, ${numberWindow}::timestamptz, 1
@@ -41,7 +43,7 @@ export function replyCounters(
       RETURNING count
     ), global AS (
       INSERT INTO sms_rate_counters (key, window_start, count)
-      SELECT ${shard}::bytea, ${minute}::timestamptz, 1
+      SELECT convert_to('global:' || pg_backend_pid() % ${sql.lit(GLOBAL_SHARDS)}, 'UTF8'), ${minute}::timestamptz, 1
       WHERE ${input.countIf} AND COALESCE((SELECT count FROM numbered), 0) <= ${limits.perNumber.limit}
       ON CONFLICT (key, window_start) DO UPDATE SET count = sms_rate_counters.count + 1
       RETURNING count
