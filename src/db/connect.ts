@@ -25,7 +25,15 @@ export async function connectPostgres(
   connectionString: string,
   maxConnections = 10,
 ): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString, max: maxConnections, connectionTimeoutMillis: 5_000 });
+  // Connections, once opened, are kept (min = max): texts come in bursts (an alert goes out and
+  // hundreds reply at once), and a connection opened for a burst costs a backend start and a cold
+  // catalog cache; pg-pool's default closed idle ones after 10 s and each burst paid that again.
+  const pool = new pg.Pool({
+    connectionString,
+    max: maxConnections,
+    min: maxConnections,
+    connectionTimeoutMillis: 5_000,
+  });
   // An idle client that loses its server must not crash the process; the next query reports it.
   pool.on("error", () => {});
   // Nor a checked-out one: pg-pool takes its listener off a client it hands out, and a connection
