@@ -1,8 +1,9 @@
 /**
  * One of the benchmark's provider peers, in a child process of its own: the same loopback Twilio,
  * SMTP or push peer the tests use. Each runs in its own process, as real providers are elsewhere:
- * their work (parsing every mail, decrypting every push) then neither shares the workers' event
- * loop nor one another's. The push peer makes `count` browser subscriptions and reports them.
+ * their work (decrypting every push) then neither shares the workers' event loop nor one
+ * another's. The SMTP peer queues mail without parsing it, as an MTA does; a real provider's CPU
+ * is not ours, and on this machine the peers' CPU is taken from the workers'. The push peer makes `count` browser subscriptions and reports them.
  * Answers "stats" with counts, CPU and peak RSS; "close" ends it.
  *
  *   fork("bench/peers.ts", ["push", "20000"]) → { ready: { url, …, subscriptions } }
@@ -54,7 +55,7 @@ if (kind === "sms") {
   };
   close = () => peer.close();
 } else if (kind === "smtp") {
-  const peer = await startSmtpPeer();
+  const peer = await startSmtpPeer({ parse: false });
   ready = { url: peer.url };
   drain = () => {
     totals.received += peer.messages.splice(0).length;

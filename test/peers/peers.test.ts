@@ -9,6 +9,7 @@ import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webpush from "web-push";
 import { createTwilioClient } from "../../src/sms/twilio-client.ts";
+import { verifyVapid } from "./push-crypto.ts";
 import { createBrowserSubscription, type PushPeer, startPushPeer } from "./push-peer.ts";
 import { type SmtpPeer, startSmtpPeer } from "./smtp-peer.ts";
 import { countSegments, startTwilioPeer, TWILIO_ERRORS, type TwilioPeer } from "./twilio-peer.ts";
@@ -46,6 +47,18 @@ describe("SMTP peer with nodemailer", () => {
     expect(first.to).toEqual(["resident0@example.test", "archive@aviso.test"]);
     expect(first.headers["list-unsubscribe"]).toBe("<https://aviso.test/u/abc>");
     expect(first.headers.bcc).toBeUndefined();
+  });
+
+  it("keeps a mail unparsed when told to (parse: false), as an MTA queues it", async () => {
+    const queueing = await startSmtpPeer({ parse: false });
+    const transport = nodemailer.createTransport({ url: queueing.url });
+    await transport.sendMail({ from: "alerts@aviso.test", to: "a@example.test", subject: "s", text: "t" });
+    transport.close();
+    const [mail] = await queueing.waitFor(1);
+    await queueing.close();
+
+    expect(mail).toMatchObject({ to: ["a@example.test"], subject: "", text: "", html: null, headers: {} });
+    expect(mail!.raw).toMatch(/^Subject: s\r$/m);
   });
 
   it("answers 4xx or 5xx after DATA when told to, then accepts again", async () => {
@@ -146,6 +159,34 @@ describe("push peer with web-push", () => {
       `aud must be ${push.url}`,
       expect.stringContaining("cannot decrypt"),
     ]);
+  });
+
+  it("verifies each JWT once yet still refuses it under another key, or once expired", async () => {
+    const browser = createBrowserSubscription(push);
+    const other = webpush.generateVAPIDKeys();
+    const expiresAt = Math.floor(Date.now() / 1000) + 3600;
+    const genuine = webpush.getVapidHeaders(
+      push.url,
+      "mailto:x@aviso.test",
+      other.publicKey,
+      other.privateKey,
+      "aes128gcm",
+      expiresAt,
+    ).Authorization;
+    const send = (authorization: string) =>
+      webpush.sendNotification(browser.subscription, "x", {
+        headers: { Authorization: authorization },
+        agent: push.agent,
+      });
+
+    await send(genuine);
+    await send(genuine);
+    await expect(send(genuine.replace(other.publicKey, vapidKeys.publicKey))).rejects.toMatchObject({
+      statusCode: 403,
+    });
+    expect(push.rejected.at(-1)?.reason).toBe("bad JWT signature");
+    const verified = verifyVapid(genuine, push.url, (expiresAt + 1) * 1000);
+    expect(verified).toMatchObject({ ok: false, reason: "JWT expired or exp missing" });
   });
 
   it("counts distinct JWTs, so a sender that reuses one per origin can prove it", async () => {

@@ -42,6 +42,34 @@ export function verifyVapid(
   if (rawKey.length !== 65 || rawKey[0] !== 0x04) return forbidden("k is not an uncompressed P-256 key");
   if (jsonPart(header)?.alg !== "ES256") return forbidden("JWT alg must be ES256");
 
+  if (!signatureValid(publicKey, rawKey, header, payload, signature)) return forbidden("bad JWT signature");
+
+  const claims = jsonPart(payload);
+  const now = Math.floor(nowMs / 1000);
+  if (claims?.aud !== origin) return forbidden(`aud must be ${origin}`);
+  if (typeof claims.exp !== "number" || claims.exp <= now) return forbidden("JWT expired or exp missing");
+  if (claims.exp > now + MAX_JWT_LIFETIME_SECONDS) return forbidden("exp more than 24 h ahead");
+  const subject = typeof claims.sub === "string" ? claims.sub : null;
+  return { ok: true, claims: { jwt, publicKey, audience: origin, expiresAt: claims.exp, subject } };
+}
+
+/**
+ * JWTs (with their key) whose ES256 signature verified. A sender reuses one JWT for many messages
+ * (RFC 8292 §2 allows it, and push services cache the check): the same bytes verify the same way,
+ * so each distinct JWT is verified once. `aud` and `exp` are still checked on every message.
+ */
+const verifiedJwts = new Set<string>();
+const VERIFIED_JWTS_KEPT = 1_000;
+
+function signatureValid(
+  publicKey: string,
+  rawKey: Buffer,
+  header: string,
+  payload: string,
+  signature: string,
+) {
+  const cacheKey = `${publicKey} ${header}.${payload}.${signature}`;
+  if (verifiedJwts.has(cacheKey)) return true;
   const key = createPublicKey({
     key: {
       kty: "EC",
@@ -53,16 +81,10 @@ export function verifyVapid(
   });
   const signed = Buffer.from(`${header}.${payload}`);
   const sig = Buffer.from(signature, "base64url");
-  if (!verify("sha256", signed, { key, dsaEncoding: "ieee-p1363" }, sig))
-    return forbidden("bad JWT signature");
-
-  const claims = jsonPart(payload);
-  const now = Math.floor(nowMs / 1000);
-  if (claims?.aud !== origin) return forbidden(`aud must be ${origin}`);
-  if (typeof claims.exp !== "number" || claims.exp <= now) return forbidden("JWT expired or exp missing");
-  if (claims.exp > now + MAX_JWT_LIFETIME_SECONDS) return forbidden("exp more than 24 h ahead");
-  const subject = typeof claims.sub === "string" ? claims.sub : null;
-  return { ok: true, claims: { jwt, publicKey, audience: origin, expiresAt: claims.exp, subject } };
+  if (!verify("sha256", signed, { key, dsaEncoding: "ieee-p1363" }, sig)) return false;
+  if (verifiedJwts.size >= VERIFIED_JWTS_KEPT) verifiedJwts.clear();
+  verifiedJwts.add(cacheKey);
+  return true;
 }
 
 function forbidden(reason: string): VapidResult {

@@ -13,6 +13,9 @@ import { simpleParser } from "mailparser";
 import { SMTPServer, type SMTPServerDataStream } from "smtp-server";
 import { arrivals } from "./wait.ts";
 
+/** What an unparsed mail shows in place of mailparser's result (parse: false). */
+const UNPARSED = { subject: undefined, text: undefined, html: false, headerLines: [] } as const;
+
 export interface ReceivedMail {
   /** Envelope sender (MAIL FROM). */
   from: string;
@@ -52,6 +55,12 @@ export interface SmtpPeer {
 export interface SmtpPeerOptions {
   /** Require AUTH before MAIL FROM (any username/password is accepted). Default false. */
   requireAuth?: boolean;
+  /**
+   * Default true: every mail is parsed (headers, text, HTML) for tests to inspect. false: the raw
+   * mail is kept unparsed and subject, text, html and headers stay empty, as an MTA that queues
+   * mail without reading it; the fan-out benchmark's peer, whose CPU would be a real provider's.
+   */
+  parse?: boolean;
 }
 
 export async function startSmtpPeer(opts: SmtpPeerOptions = {}): Promise<SmtpPeer> {
@@ -61,6 +70,7 @@ export async function startSmtpPeer(opts: SmtpPeerOptions = {}): Promise<SmtpPee
   let connections = 0;
   const connectionNumber = new Map<string, number>(); // session id → 1-based connection number
   let failures: { remaining: number; code: number } = { remaining: 0, code: 451 };
+  const parse = opts.parse ?? true;
 
   const server = new SMTPServer({
     secure: false,
@@ -94,7 +104,7 @@ export async function startSmtpPeer(opts: SmtpPeerOptions = {}): Promise<SmtpPee
             const reason = failures.code < 500 ? "try again later" : "message rejected";
             return callback(Object.assign(new Error(`peer: ${reason}`), { responseCode: failures.code }));
           }
-          const parsed = await simpleParser(raw);
+          const parsed = parse ? await simpleParser(raw) : UNPARSED;
           messages.push({
             from,
             to,
