@@ -7,7 +7,15 @@
  * trivial query. Prints a table per run and, as its last line, one JSON object.
  *
  *   npm run bench:webhook -- [--numbers 2000] [--concurrency 32] [--runs 3]
+ *   npm run bench:webhook -- --rate 500 [--runs 3]
  *   DATABASE_URL=postgres://… npm run bench:webhook   (a scratch database is created and dropped)
+ *
+ * Two ways to load it. Closed loop (--concurrency C, the default): C requests in flight, each sent
+ * when one returns; it finds the most the server can take, and at saturation its latencies are
+ * C / throughput, queueing in the client's own loop. Open loop (--rate R): request i is due at
+ * i / R seconds whatever the server does, like texts arriving from many phones, and its latency
+ * runs from when it was due, so a server that falls behind is charged for the wait (no coordinated
+ * omission). "R requests a second with a p99 under X" is the open-loop question.
  *
  * Rate limits are lifted (SMS_REPLY_LIMIT_*) so every request takes the full path to a reply.
  */
@@ -28,6 +36,7 @@ const { values: args } = parseArgs({
     numbers: { type: "string", default: "2000" },
     concurrency: { type: "string", default: "32" },
     runs: { type: "string", default: "3" },
+    rate: { type: "string" },
     "database-url": {
       type: "string",
       default: process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
@@ -37,9 +46,14 @@ const { values: args } = parseArgs({
 const NUMBERS = Number(args.numbers);
 const CONCURRENCY = Number(args.concurrency);
 const RUNS = Number(args.runs);
+/** Open loop at this many requests a second; undefined for the closed loop. */
+const RATE = args.rate === undefined ? undefined : Number(args.rate);
 if (!Number.isInteger(NUMBERS) || NUMBERS < 10 || NUMBERS > 30_000)
   throw new Error("--numbers must be 10…30000");
 if (!Number.isInteger(CONCURRENCY) || CONCURRENCY < 1) throw new Error("--concurrency must be ≥ 1");
+if (RATE !== undefined && !(RATE >= 1 && RATE <= 20_000)) throw new Error("--rate must be 1…20000");
+/** Sockets the open loop may use: enough that the client never holds a due request back. */
+const OPEN_LOOP_SOCKETS = 512;
 
 /** One resident's conversation; request i of a run is step ⌊i / numbers⌋ for number i mod numbers. */
 const SCRIPT = ["94607 94601", "LIST", "ADD 94606", "REMOVE 94601", "HELP", "ES", "STOP", "INICIO"];
@@ -84,17 +98,17 @@ const server: ChildProcess = spawn(
     stdio: ["ignore", "ignore", "inherit"],
   },
 );
-const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+const agent = new http.Agent({ keepAlive: true, maxSockets: RATE ? OPEN_LOOP_SOCKETS : CONCURRENCY });
 
 try {
   await waitForHealth();
   const numbers = fictionalNumbers(NUMBERS);
   if (numbers.length < NUMBERS) throw new Error(`only ${numbers.length} fictional numbers available`);
-  log(
-    `server up on 127.0.0.1:${port}; ${numbers.length} numbers, concurrency ${CONCURRENCY}, ${RUNS} run(s)`,
-  );
+  log(`server up on 127.0.0.1:${port}; ${numbers.length} numbers, ${loadShape()}, ${RUNS} run(s)`);
 
-  await measure("warm-up", signedRequests(numbers.slice(0, 200), ["LIST"], "warm"));
+  // The whole conversation, so every step's code is compiled before the clock starts (a server that
+  // has been up a while has long compiled it); each run then starts from nobody.
+  await measure("warm-up", signedRequests(numbers.slice(0, 200), SCRIPT, "warm"));
   const results: Record<string, Figures[]> = { healthz: [], webhook: [] };
   for (let run = 1; run <= RUNS; run++) {
     // Each run starts from nobody: the same numbers, new message ids, a fresh conversation.
@@ -115,12 +129,13 @@ try {
 
   const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
   log(`\nmachine: ${machine}; Postgres ${(await admin.query("SHOW server_version")).rows[0].server_version}`);
+  log(`load: ${loadShape()}`);
   log(table(results));
   console.log(
     JSON.stringify({
       machine,
       numbers: NUMBERS,
-      concurrency: CONCURRENCY,
+      ...(RATE ? { openLoopRate: RATE } : { concurrency: CONCURRENCY }),
       requestsPerRun: NUMBERS * SCRIPT.length,
       ...results,
     }),
@@ -128,7 +143,8 @@ try {
 } finally {
   agent.destroy();
   server.kill("SIGTERM");
-  await new Promise((resolve) => server.once("exit", resolve));
+  if (server.exitCode === null && server.signalCode === null)
+    await new Promise((resolve) => server.once("exit", resolve));
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.end();
 }
@@ -174,21 +190,18 @@ function signedRequests(numbers: string[], script: string[], tag: string): Bench
 
 async function measure(label: string, requests: BenchRequest[]): Promise<Figures> {
   const latencies = new Float64Array(requests.length);
-  let nextIndex = 0;
   let errors = 0;
   let empty = 0;
+  const sendOne = async (i: number, from: number) => {
+    const { status, body } = await send(requests[i]!);
+    latencies[i] = performance.now() - from;
+    if (status !== 200) errors++;
+    else if (requests[i]!.method === "POST" && !body.includes("<Message>")) empty++;
+  };
   const before = await cpuSnapshot();
   const started = performance.now();
-  const worker = async () => {
-    for (let i = nextIndex++; i < requests.length; i = nextIndex++) {
-      const t0 = performance.now();
-      const { status, body } = await send(requests[i]!);
-      latencies[i] = performance.now() - t0;
-      if (status !== 200) errors++;
-      else if (requests[i]!.method === "POST" && !body.includes("<Message>")) empty++;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  if (RATE) await openLoop(requests.length, RATE, started, sendOne);
+  else await closedLoop(requests.length, CONCURRENCY, sendOne);
   const seconds = (performance.now() - started) / 1000;
   const after = await cpuSnapshot();
   const sorted = latencies.sort();
@@ -207,6 +220,34 @@ async function measure(label: string, requests: BenchRequest[]): Promise<Figures
   };
   log(`${label}: ${JSON.stringify(figures)}`);
   return figures;
+}
+
+type SendOne = (i: number, latencyFrom: number) => Promise<void>;
+
+/** `concurrency` requests in flight; each one's latency runs from when it was sent. */
+async function closedLoop(count: number, concurrency: number, sendOne: SendOne): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < count; i = next++) await sendOne(i, performance.now());
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+/** Request i is sent at `started + i / rate` seconds; its latency runs from then, not from when it went out. */
+async function openLoop(count: number, rate: number, started: number, sendOne: SendOne): Promise<void> {
+  const inFlight: Promise<void>[] = [];
+  const due = (i: number) => started + (i * 1000) / rate;
+  for (let i = 0; i < count; ) {
+    const wait = due(i) - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    for (const now = performance.now(); i < count && due(i) <= now + 0.5; i++)
+      inFlight.push(sendOne(i, due(i)));
+  }
+  await Promise.all(inFlight);
+}
+
+function loadShape(): string {
+  return RATE ? `open loop at ${RATE} requests/s` : `closed loop, concurrency ${CONCURRENCY}`;
 }
 
 function send(request: BenchRequest): Promise<{ status: number; body: string }> {
@@ -228,7 +269,12 @@ function send(request: BenchRequest): Promise<{ status: number; body: string }> 
         res.on("error", reject);
       },
     );
-    req.on("error", reject);
+    req.on("error", (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed (its keep-alive timeout) just as this request took
+      // it: nothing reached the server, so send again on a fresh socket, as Node's docs advise.
+      if (req.reusedSocket && error.code === "ECONNRESET") send(request).then(resolve, reject);
+      else reject(error);
+    });
     req.end(request.body);
   });
 }
