@@ -1,9 +1,11 @@
 /**
  * One of the benchmark's provider peers, in a child process of its own: the same loopback Twilio,
  * SMTP or push peer the tests use. Each runs in its own process, as real providers are elsewhere:
- * their work (decrypting every push) then neither shares the workers' event loop nor one
- * another's. The SMTP peer queues mail without parsing it, as an MTA does; a real provider's CPU
- * is not ours, and on this machine the peers' CPU is taken from the workers'. The push peer makes `count` browser subscriptions and reports them.
+ * their work then neither shares the workers' event loop nor one another's. They do what the
+ * providers do and no more: the SMTP peer queues mail without parsing it, as an MTA does, and the
+ * push peer checks VAPID and forwards the payload unread, as a push service does (only the
+ * browser can decrypt it). The tests' peers parse and decrypt everything; here a real provider's
+ * CPU would not be ours, and on this machine the peers' CPU is taken from the workers'. The push peer makes `count` browser subscriptions and reports them.
  * Answers "stats" with counts, CPU and peak RSS; "close" ends it.
  *
  *   fork("bench/peers.ts", ["push", "20000"]) → { ready: { url, …, subscriptions } }
@@ -64,7 +66,7 @@ if (kind === "sms") {
   connections = () => peer.connections;
   close = () => peer.close();
 } else {
-  const peer = await startPushPeer();
+  const peer = await startPushPeer({ decrypt: false });
   const subscriptions = Array.from({ length: count }, () =>
     JSON.stringify(createBrowserSubscription(peer).subscription),
   );

@@ -3,6 +3,7 @@
  * web-push → push peer (which decrypts), twilio (via createTwilioClient) → Twilio peer.
  */
 import http from "node:http";
+import https from "node:https";
 import type { AddressInfo } from "node:net";
 import nodemailer from "nodemailer";
 import twilio from "twilio";
@@ -187,6 +188,30 @@ describe("push peer with web-push", () => {
     expect(push.rejected.at(-1)?.reason).toBe("bad JWT signature");
     const verified = verifyVapid(genuine, push.url, (expiresAt + 1) * 1000);
     expect(verified).toMatchObject({ ok: false, reason: "JWT expired or exp missing" });
+  });
+
+  it("forwards without decrypting when told to (decrypt: false), yet refuses a malformed body", async () => {
+    const forwarding = await startPushPeer({ decrypt: false });
+    const browser = createBrowserSubscription(forwarding);
+    const options = { vapidDetails, agent: forwarding.agent };
+    await webpush.sendNotification(browser.subscription, "secret", options);
+    const details = webpush.generateRequestDetails(browser.subscription, "x", { vapidDetails });
+    const shortBody = (details.body as Buffer).subarray(0, 20);
+    const headers = { ...details.headers, "Content-Length": shortBody.length };
+    const truncated = await new Promise<number>((resolve, reject) => {
+      const request = https.request(
+        details.endpoint,
+        { method: "POST", headers, agent: forwarding.agent },
+        (res) => resolve(res.resume().statusCode ?? 0),
+      );
+      request.on("error", reject).end(shortBody);
+    });
+    await forwarding.close();
+
+    expect(truncated).toBe(400);
+
+    expect(forwarding.received).toHaveLength(1);
+    expect(forwarding.received[0]).toMatchObject({ payload: "", ttl: expect.any(Number) });
   });
 
   it("counts distinct JWTs, so a sender that reuses one per origin can prove it", async () => {

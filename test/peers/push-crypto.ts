@@ -100,11 +100,8 @@ function jsonPart(segment: string): Record<string, unknown> | null {
   }
 }
 
-/**
- * Decrypts an RFC 8291 push message body with the user agent's key pair and auth secret.
- * Throws on anything malformed (which a push peer turns into a 400).
- */
-export function decryptAes128gcm(body: Buffer, uaPrivateKey: Buffer, authSecret: Buffer): string {
+/** Splits an RFC 8291 body into its RFC 8188 header's parts; throws when its shape is wrong. */
+export function checkAes128gcmHeader(body: Buffer): { salt: Buffer; asPublic: Buffer; record: Buffer } {
   // RFC 8188 header: salt(16) | rs(4) | idlen(1) | keyid(idlen) — keyid is the sender's public key
   if (body.length < 21) throw new Error("body shorter than the aes128gcm header");
   const salt = body.subarray(0, 16);
@@ -115,6 +112,15 @@ export function decryptAes128gcm(body: Buffer, uaPrivateKey: Buffer, authSecret:
   if (idLength !== 65) throw new Error("keyid must be the 65-byte sender public key");
   if (record.length > recordSize) throw new Error("RFC 8291 allows a single record only");
   if (record.length < 17) throw new Error("record too short");
+  return { salt, asPublic, record };
+}
+
+/**
+ * Decrypts an RFC 8291 push message body with the user agent's key pair and auth secret.
+ * Throws on anything malformed (which a push peer turns into a 400).
+ */
+export function decryptAes128gcm(body: Buffer, uaPrivateKey: Buffer, authSecret: Buffer): string {
+  const { salt, asPublic, record } = checkAes128gcmHeader(body);
 
   const ecdh = createECDH("prime256v1");
   ecdh.setPrivateKey(uaPrivateKey);

@@ -17,12 +17,12 @@ import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
 import { createLoopbackCert } from "./loopback-cert.ts";
-import { decryptAes128gcm, verifyVapid } from "./push-crypto.ts";
+import { checkAes128gcmHeader, decryptAes128gcm, verifyVapid } from "./push-crypto.ts";
 import { arrivals } from "./wait.ts";
 
 export interface ReceivedPush {
   id: string;
-  /** The decrypted payload ("" for a push without payload). */
+  /** The decrypted payload ("" for a push without payload, or from a peer that does not decrypt). */
   payload: string;
   ttl: number;
   urgency: string | null;
@@ -76,8 +76,21 @@ export interface SubscriptionKeys {
   applicationServerKey?: string;
 }
 
-export async function startPushPeer(opts: { tls?: boolean } = {}): Promise<PushPeer> {
+export interface PushPeerOptions {
+  /** Default true: HTTPS with a throwaway certificate; false: plain HTTP. */
+  tls?: boolean;
+  /**
+   * Default true: the payload is decrypted as the browser would. false: it is checked for the
+   * aes128gcm header's shape and forwarded unread, which is all a push service does (it never
+   * holds the browser's key); `payload` stays "". The fan-out benchmark's peer: a real push
+   * service's CPU is not ours, and on this machine the peers' CPU is taken from the workers'.
+   */
+  decrypt?: boolean;
+}
+
+export async function startPushPeer(opts: PushPeerOptions = {}): Promise<PushPeer> {
   const tls = opts.tls ?? true;
+  const decrypt = opts.decrypt ?? true;
   const received: ReceivedPush[] = [];
   const rejected: RejectedPush[] = [];
   const arrived = arrivals(received, "push messages");
@@ -118,7 +131,8 @@ export async function startPushPeer(opts: { tls?: boolean } = {}): Promise<PushP
       if (req.headers["content-encoding"] !== "aes128gcm")
         return refuse(400, "Content-Encoding must be aes128gcm");
       try {
-        payload = decryptAes128gcm(body, subscription.privateKey, subscription.auth);
+        if (decrypt) payload = decryptAes128gcm(body, subscription.privateKey, subscription.auth);
+        else checkAes128gcmHeader(body);
       } catch (err) {
         return refuse(400, `cannot decrypt: ${err instanceof Error ? err.message : String(err)}`);
       }
