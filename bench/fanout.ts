@@ -29,6 +29,7 @@ import { publishAlert } from "../src/services/alerts/publish.ts";
 import { startDeliveryWorkers } from "../workers/deliveries.ts";
 import { naivePublish, naiveSenders, startNaiveWorkers } from "./naive.ts";
 import type { PeerKind, PeerReady, PeerStats } from "./peers.ts";
+import { postgresCpuSeconds } from "./postgres-cpu.ts";
 import { channelOf, providerEnv, residentRow } from "./setting.ts";
 
 /** Oakland's residential ZIPs; the alert's own ZIP (the sighting's) first. */
@@ -303,6 +304,7 @@ const workers = await startDeliveryWorkers(ctx);
 const alertId = await newAlert();
 await new Promise((resolve) => setTimeout(resolve, 500)); // workers idle and listening
 const cpuBefore = process.cpuUsage();
+const postgresCpuBefore = postgresCpuSeconds();
 const peersBefore = await allPeerStats();
 const publishStarted = performance.now();
 const published_ = await publishAlert({ ctx, input: { alertId } });
@@ -310,6 +312,11 @@ const published = performance.now();
 const rowCount = published_.deliveries.sms + published_.deliveries.email + published_.deliveries.push;
 await untilSettled(alertId, 3600);
 const result = summarize(publishStarted, published, ours.handoffs, rowCount, process.cpuUsage(cpuBefore));
+const postgresCpuAfter = postgresCpuSeconds();
+const postgresCpuS =
+  handle.kind === "postgres" && postgresCpuBefore !== undefined && postgresCpuAfter !== undefined
+    ? postgresCpuAfter - postgresCpuBefore
+    : undefined;
 const peersAfter = await allPeerStats();
 const { rows: statuses } = await sql<{ status: string; n: string }>`
   SELECT status, count(*)::text AS n FROM deliveries WHERE alert_id = ${alertId} GROUP BY status`.execute(
@@ -360,6 +367,7 @@ const table: [string, string, string][] = [
     naive ? `${fmt(naive.perChannel[c].perS, 0)} (${naive.perChannel[c].count})` : "-",
   ]),
   ["worker process CPU (s)", fmt(result.cpuS), naive ? fmt(naive.cpuS) : "-"],
+  ["Postgres server CPU (s)", postgresCpuS === undefined ? "-" : fmt(postgresCpuS), "-"],
   ["ledger statuses", statuses.map((s) => `${s.status} ${s.n}`).join(", "), ""],
 ];
 const width = Math.max(...table.map((r) => r[0].length));
@@ -384,6 +392,9 @@ console.log(
     email_per_s: Math.round(result.perChannel.email.perS),
     push_per_s: Math.round(result.perChannel.push.perS),
     peak_rss_mb: Math.round(oursPeakRss / 1e6),
+    worker_cpu_s: Number(result.cpuS.toFixed(1)),
+    postgres_cpu_s: postgresCpuS === undefined ? null : Number(postgresCpuS.toFixed(1)),
+    peers_cpu_s: Number(((peersAfter.cpuMs - peersBefore.cpuMs) / 1000).toFixed(1)),
     seed_s: Number(seedSeconds.toFixed(1)),
     naive_all_handed_off_s: naive ? Number(naive.allHandedOffS.toFixed(2)) : null,
     speedup: naive ? Number((naive.allHandedOffS / result.allHandedOffS).toFixed(1)) : null,
