@@ -54,9 +54,9 @@ export function verifyVapid(
 }
 
 /**
- * JWTs (with their key) whose ES256 signature verified. A sender reuses one JWT for many messages
- * (RFC 8292 §2 allows it, and push services cache the check): the same bytes verify the same way,
- * so each distinct JWT is verified once. `aud` and `exp` are still checked on every message.
+ * JWTs (with their key) whose ES256 signature verified. A sender may reuse one JWT for many
+ * messages until it expires, and the same bytes under the same key verify the same way, so each
+ * distinct JWT is verified once. `aud` and `exp` are still checked on every message.
  */
 const verifiedJwts = new Set<string>();
 const VERIFIED_JWTS_KEPT = 1_000;
