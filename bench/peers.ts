@@ -5,8 +5,9 @@
  * providers do and no more: the SMTP peer queues mail without parsing it, as an MTA does, and the
  * push peer checks VAPID and forwards the payload unread, as a push service does (only the
  * browser can decrypt it). The tests' peers parse and decrypt everything; here a real provider's
- * CPU would not be ours, and on this machine the peers' CPU is taken from the workers'. The push peer makes `count` browser subscriptions and reports them.
- * Answers "stats" with counts, CPU and peak RSS; "close" ends it.
+ * CPU would not be ours, and on this machine the peers' CPU is taken from the workers'. The push
+ * peer makes `count` browser subscriptions and reports them. Answers "stats" with counts, CPU and
+ * peak RSS; "close" ends it.
  *
  *   fork("bench/peers.ts", ["push", "20000"]) → { ready: { url, …, subscriptions } }
  */
