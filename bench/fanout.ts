@@ -4,16 +4,22 @@
  * loopback Twilio, SMTP and push peers (SMS rate limit lifted), then does the same the naive way
  * on the same data. Prints a table and, as its last line, one JSON object.
  *
- *   npm run bench:fanout -- --subscribers 100000 [--no-naive]
+ *   npm run bench:fanout -- --subscribers 100000 [--no-naive] [--worker-processes 2]
  *   DATABASE_URL=postgres://… npm run bench:fanout -- …   (a scratch database is created and dropped)
  *
  * Times: publish_ms is the publish transaction; first_handoff_ms runs from its commit to the first
  * provider acceptance; all_handed_off_s from the publish call to the last acceptance (so it
  * includes publishing). A hand-off is a provider's 2xx (Twilio 201, SMTP 250, push 201).
+ *
+ * --worker-processes N runs the workers in N processes, as N `aviso worker` processes would: this
+ * one and N - 1 children (bench/worker-process.ts). The default is one per CPU core on Postgres,
+ * as docs/deploy.md advises for a machine that fans out, and 1 on PGlite (one process's
+ * database). The naive way runs in as many processes, so the comparison stays like for like.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import https from "node:https";
+import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
 import pg from "pg";
@@ -21,7 +27,6 @@ import { loadConfig } from "../src/config.ts";
 import type { AppContext } from "../src/context.ts";
 import { connectPglite, connectPostgres, type DatabaseHandle } from "../src/db/connect.ts";
 import type { Channel } from "../src/db/database.ts";
-import type { Sender } from "../src/delivery/sender.ts";
 import type { Language } from "../src/i18n/languages.ts";
 import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
@@ -31,6 +36,8 @@ import { naivePublish, naiveSenders, startNaiveWorkers } from "./naive.ts";
 import type { PeerKind, PeerReady, PeerStats } from "./peers.ts";
 import { postgresCpuSeconds } from "./postgres-cpu.ts";
 import { channelOf, providerEnv, residentRow } from "./setting.ts";
+import { type Handoffs, timed, wallClockMs } from "./timed-senders.ts";
+import type { WorkerProcessReport, WorkerProcessSetup } from "./worker-process.ts";
 
 /** Oakland's residential ZIPs; the alert's own ZIP (the sighting's) first. */
 const OAKLAND = "94607 94601 94602 94603 94605 94606 94609 94610 94611 94612 94613 94618 94619 94621".split(
@@ -39,15 +46,24 @@ const OAKLAND = "94607 94601 94602 94603 94605 94606 94609 94610 94611 94612 946
 /** Of every 20 subscribers: 11 English, 6 Spanish, 2 Chinese, 1 Vietnamese. */
 const LANGUAGE_MIX = `${"en ".repeat(11)}${"es ".repeat(6)}zh zh vi`.split(" ") as Language[];
 const NAIVE_CONCURRENCY = 100;
+const CHANNELS = ["sms", "email", "push"] as const;
 
 const { values: args } = parseArgs({
   options: {
     subscribers: { type: "string", default: "10000" },
     "no-naive": { type: "boolean", default: false },
+    "worker-processes": { type: "string" },
   },
 });
 const N = Number(args.subscribers);
 if (!Number.isInteger(N) || N < 10) throw new Error("--subscribers must be an integer ≥ 10");
+const WORKER_PROCESSES = Number(
+  args["worker-processes"] ?? (process.env.DATABASE_URL ? Math.min(8, availableParallelism()) : 1),
+);
+if (!Number.isInteger(WORKER_PROCESSES) || WORKER_PROCESSES < 1 || WORKER_PROCESSES > 8)
+  throw new Error("--worker-processes must be 1…8");
+if (WORKER_PROCESSES > 1 && !process.env.DATABASE_URL)
+  throw new Error("--worker-processes above 1 needs DATABASE_URL (PGlite is one process's database)");
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -96,6 +112,7 @@ const pushAgent = new https.Agent({ ca: pushPeer.ready.ca!, keepAlive: true });
 
 // --- database and runtime -------------------------------------------------------------------
 let handle: DatabaseHandle;
+let scratchUrl = "";
 let dropDatabase = async () => {};
 const adminUrl = process.env.DATABASE_URL;
 if (adminUrl) {
@@ -105,7 +122,8 @@ if (adminUrl) {
   await admin.query(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  handle = await connectPostgres(url.toString(), 10);
+  scratchUrl = url.toString();
+  handle = await connectPostgres(scratchUrl, 10);
   dropDatabase = async () => {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
@@ -120,12 +138,13 @@ if (adminUrl) {
 } else {
   handle = await connectPglite();
 }
-const config = loadConfig({
+const configEnv: Record<string, string> = {
   NODE_ENV: "test",
   DATA_DIR: "/tmp/aviso-bench",
   ...providerEnv({ sms: smsPeer.ready, smtp: smtpPeer.ready, push: pushPeer.ready }),
   SMS_RATE_PER_SECOND: "10000", // lifted: the bench measures Aviso, not a long code's 1/s
-});
+};
+const config = loadConfig(configEnv);
 // Logs go to stderr: stdout ends with the JSON line.
 const runtime = await createRuntime(config, createLogger({ level: "warn", destination: process.stderr }), {
   handle,
@@ -225,24 +244,59 @@ async function newAlert(): Promise<string> {
   return alert.id;
 }
 
-/** Wraps senders to time each provider acceptance: measuring, not changing, what they do. */
-function timed(senders: Record<Channel, Sender>) {
-  const handoffs: Record<Channel, number[]> = { sms: [], email: [], push: [] };
-  const wrap = (sender: Sender): Sender => ({
-    channel: sender.channel,
-    mode: sender.mode,
-    async send(message) {
-      const result = await sender.send(message);
-      handoffs[sender.channel].push(performance.now());
-      return result;
-    },
-    close: sender.close?.bind(sender),
-  });
+/** N - 1 more worker processes (see the header), started and ready; stop() returns what they did. */
+async function startExtraWorkers(
+  way: WorkerProcessSetup["way"],
+): Promise<{ stop(): Promise<WorkerProcessReport[]> }> {
+  const children = Array.from({ length: WORKER_PROCESSES - 1 }, () =>
+    fork(new URL("./worker-process.ts", import.meta.url), [], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    }),
+  );
+  const setup: WorkerProcessSetup = {
+    way,
+    databaseUrl: scratchUrl,
+    env: configEnv,
+    pushCa: pushPeer.ready.ca!,
+    naiveConcurrency: NAIVE_CONCURRENCY,
+  };
+  const reply = <T>(child: ChildProcess, key: string) =>
+    new Promise<T>((resolve, reject) => {
+      child.once("exit", (code) => reject(new Error(`a worker process exited with ${code}`)));
+      child.on("message", (message: Record<string, unknown>) => {
+        if (key in message) resolve(message[key] as T);
+      });
+    });
+  await Promise.all(
+    children.map((child) => {
+      const ready = reply<true>(child, "ready");
+      child.send({ start: setup });
+      return ready;
+    }),
+  );
   return {
-    senders: { sms: wrap(senders.sms), email: wrap(senders.email), push: wrap(senders.push) },
-    handoffs,
+    stop: () =>
+      Promise.all(
+        children.map((child) => {
+          const stopped = reply<WorkerProcessReport>(child, "stopped");
+          child.send("stop");
+          return stopped;
+        }),
+      ),
   };
 }
+
+/** This process's hand-offs and CPU, with the extra worker processes' added. */
+function combined(handoffs: Handoffs, cpuS: number, extra: WorkerProcessReport[]) {
+  const all: Handoffs = { sms: [...handoffs.sms], email: [...handoffs.email], push: [...handoffs.push] };
+  for (const report of extra) for (const channel of CHANNELS) all[channel].push(...report.handoffs[channel]);
+  return { handoffs: all, cpuS: cpuS + extra.reduce((sum, report) => sum + report.cpuS, 0) };
+}
+
+const cpuSecondsSince = (before: NodeJS.CpuUsage) => {
+  const cpu = process.cpuUsage(before);
+  return (cpu.user + cpu.system) / 1e6;
+};
 
 async function untilSettled(alertId: string, timeoutS: number): Promise<void> {
   const deadline = Date.now() + timeoutS * 1000;
@@ -274,14 +328,14 @@ type RunResult = {
 function summarize(
   publishStarted: number,
   published: number,
-  handoffs: Record<Channel, number[]>,
+  handoffs: Handoffs,
   rows: number,
-  cpu: NodeJS.CpuUsage,
+  cpuS: number,
 ): RunResult {
   const all = [...handoffs.sms, ...handoffs.email, ...handoffs.push];
   const last = Math.max(...all);
   const perChannel = Object.fromEntries(
-    (["sms", "email", "push"] as const).map((channel) => {
+    CHANNELS.map((channel) => {
       const times = handoffs[channel];
       const span = times.length ? (Math.max(...times) - publishStarted) / 1000 : 0;
       return [channel, { count: times.length, perS: span > 0 ? times.length / span : 0 }];
@@ -293,7 +347,7 @@ function summarize(
     firstHandoffMs: Math.min(...all) - published,
     allHandedOffS: (last - publishStarted) / 1000,
     perChannel,
-    cpuS: (cpu.user + cpu.system) / 1e6,
+    cpuS,
   };
 }
 
@@ -301,17 +355,20 @@ function summarize(
 const ours = timed(runtime.senders);
 const ctx: AppContext = { ...runtime, senders: ours.senders };
 const workers = await startDeliveryWorkers(ctx);
+const extraWorkers = await startExtraWorkers("aviso");
 const alertId = await newAlert();
 await new Promise((resolve) => setTimeout(resolve, 500)); // workers idle and listening
 const cpuBefore = process.cpuUsage();
 const postgresCpuBefore = postgresCpuSeconds();
 const peersBefore = await allPeerStats();
-const publishStarted = performance.now();
+const publishStarted = wallClockMs();
 const published_ = await publishAlert({ ctx, input: { alertId } });
-const published = performance.now();
+const published = wallClockMs();
 const rowCount = published_.deliveries.sms + published_.deliveries.email + published_.deliveries.push;
 await untilSettled(alertId, 3600);
-const result = summarize(publishStarted, published, ours.handoffs, rowCount, process.cpuUsage(cpuBefore));
+const oursCpuS = cpuSecondsSince(cpuBefore);
+const oursAll = combined(ours.handoffs, oursCpuS, await extraWorkers.stop());
+const result = summarize(publishStarted, published, oursAll.handoffs, rowCount, oursAll.cpuS);
 const postgresCpuAfter = postgresCpuSeconds();
 const postgresCpuS =
   handle.kind === "postgres" && postgresCpuBefore !== undefined && postgresCpuAfter !== undefined
@@ -332,15 +389,18 @@ if (!args["no-naive"]) {
   const naiveTimed = timed(naiveSenders(config, pushAgent));
   const naiveCtx: AppContext = { ...runtime, senders: naiveTimed.senders };
   const naiveWorkers = await startNaiveWorkers(naiveCtx, naiveTimed.senders, NAIVE_CONCURRENCY);
+  const naiveExtraWorkers = await startExtraWorkers("naive");
   const naiveAlert = await newAlert();
   const cpu = process.cpuUsage();
-  const started = performance.now();
+  const started = wallClockMs();
   let naivePublished = 0;
   const rows = await naivePublish(naiveCtx, naiveAlert, () => {
-    naivePublished = performance.now();
+    naivePublished = wallClockMs();
   });
   await untilSettled(naiveAlert, 6 * 3600);
-  naive = summarize(started, naivePublished, naiveTimed.handoffs, rows, process.cpuUsage(cpu));
+  const naiveCpuS = cpuSecondsSince(cpu);
+  const naiveAll = combined(naiveTimed.handoffs, naiveCpuS, await naiveExtraWorkers.stop());
+  naive = summarize(started, naivePublished, naiveAll.handoffs, rows, naiveAll.cpuS);
   await naiveWorkers.stop();
   for (const sender of Object.values(naiveTimed.senders)) await sender.close?.();
   log(`naive: ${rows} deliveries handed off in ${naive.allHandedOffS.toFixed(2)} s`);
@@ -366,13 +426,14 @@ const table: [string, string, string][] = [
     `${fmt(result.perChannel[c].perS, 0)} (${result.perChannel[c].count})`,
     naive ? `${fmt(naive.perChannel[c].perS, 0)} (${naive.perChannel[c].count})` : "-",
   ]),
-  ["worker process CPU (s)", fmt(result.cpuS), naive ? fmt(naive.cpuS) : "-"],
+  ["worker processes", String(WORKER_PROCESSES), naive ? String(WORKER_PROCESSES) : "-"],
+  ["worker processes' CPU (s)", fmt(result.cpuS), naive ? fmt(naive.cpuS) : "-"],
   ["Postgres server CPU (s)", postgresCpuS === undefined ? "-" : fmt(postgresCpuS), "-"],
   ["ledger statuses", statuses.map((s) => `${s.status} ${s.n}`).join(", "), ""],
 ];
 const width = Math.max(...table.map((r) => r[0].length));
 console.log(
-  `\nFan-out benchmark: ${N} subscribers, ${handle.kind}, ${process.arch}, ${(await import("node:os")).cpus().length} CPUs`,
+  `\nFan-out benchmark: ${N} subscribers, ${handle.kind}, ${process.arch}, ${availableParallelism()} CPUs`,
 );
 for (const [label, a, b] of table)
   console.log(`${label.padEnd(width)}  ${a.padStart(16)}  ${b.padStart(16)}`);
@@ -392,6 +453,7 @@ console.log(
     email_per_s: Math.round(result.perChannel.email.perS),
     push_per_s: Math.round(result.perChannel.push.perS),
     peak_rss_mb: Math.round(oursPeakRss / 1e6),
+    worker_processes: WORKER_PROCESSES,
     worker_cpu_s: Number(result.cpuS.toFixed(1)),
     postgres_cpu_s: postgresCpuS === undefined ? null : Number(postgresCpuS.toFixed(1)),
     peers_cpu_s: Number(((peersAfter.cpuMs - peersBefore.cpuMs) / 1000).toFixed(1)),
