@@ -24,19 +24,17 @@ import { parseArgs } from "node:util";
 import { sql } from "kysely";
 import pg from "pg";
 import { loadConfig } from "../src/config.ts";
-import type { AppContext } from "../src/context.ts";
 import { connectPglite, connectPostgres, type DatabaseHandle } from "../src/db/connect.ts";
 import type { Channel } from "../src/db/database.ts";
 import type { Language } from "../src/i18n/languages.ts";
 import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
 import { publishAlert } from "../src/services/alerts/publish.ts";
-import { startDeliveryWorkers } from "../workers/deliveries.ts";
-import { naivePublish, naiveSenders, startNaiveWorkers } from "./naive.ts";
+import { naivePublish } from "./naive.ts";
 import type { PeerKind, PeerReady, PeerStats } from "./peers.ts";
 import { postgresCpuSeconds } from "./postgres-cpu.ts";
 import { channelOf, providerEnv, residentRow } from "./setting.ts";
-import { type Handoffs, timed, wallClockMs } from "./timed-senders.ts";
+import { type Handoffs, startTimedWorkers, type Way, wallClockMs } from "./timed-senders.ts";
 import type { WorkerProcessReport, WorkerProcessSetup } from "./worker-process.ts";
 
 /** Oakland's residential ZIPs; the alert's own ZIP (the sighting's) first. */
@@ -245,9 +243,7 @@ async function newAlert(): Promise<string> {
 }
 
 /** N - 1 more worker processes (see the header), started and ready; stop() returns what they did. */
-async function startExtraWorkers(
-  way: WorkerProcessSetup["way"],
-): Promise<{ stop(): Promise<WorkerProcessReport[]> }> {
+async function startExtraWorkers(way: Way): Promise<{ stop(): Promise<WorkerProcessReport[]> }> {
   const children = Array.from({ length: WORKER_PROCESSES - 1 }, () =>
     fork(new URL("./worker-process.ts", import.meta.url), [], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -260,12 +256,16 @@ async function startExtraWorkers(
     pushCa: pushPeer.ready.ca!,
     naiveConcurrency: NAIVE_CONCURRENCY,
   };
+  /** The child's next message carrying `key`; rejects if it exits first. */
   const reply = <T>(child: ChildProcess, key: string) =>
     new Promise<T>((resolve, reject) => {
-      child.once("exit", (code) => reject(new Error(`a worker process exited with ${code}`)));
-      child.on("message", (message: Record<string, unknown>) => {
-        if (key in message) resolve(message[key] as T);
-      });
+      const onExit = (code: number | null) => reject(new Error(`a worker process exited with ${code}`));
+      const onMessage = (message: Record<string, unknown>) => {
+        if (!(key in message)) return;
+        child.off("exit", onExit).off("message", onMessage);
+        resolve(message[key] as T);
+      };
+      child.once("exit", onExit).on("message", onMessage);
     });
   await Promise.all(
     children.map((child) => {
@@ -352,9 +352,9 @@ function summarize(
 }
 
 // --- Aviso's way ----------------------------------------------------------------------------
-const ours = timed(runtime.senders);
-const ctx: AppContext = { ...runtime, senders: ours.senders };
-const workers = await startDeliveryWorkers(ctx);
+const timedWorkers = { runtime, config, pushAgent, naiveConcurrency: NAIVE_CONCURRENCY };
+const ours = await startTimedWorkers({ way: "aviso", ...timedWorkers });
+const { ctx } = ours;
 const extraWorkers = await startExtraWorkers("aviso");
 const alertId = await newAlert();
 await new Promise((resolve) => setTimeout(resolve, 500)); // workers idle and listening
@@ -379,30 +379,27 @@ const { rows: statuses } = await sql<{ status: string; n: string }>`
   SELECT status, count(*)::text AS n FROM deliveries WHERE alert_id = ${alertId} GROUP BY status`.execute(
   runtime.db,
 );
-await workers.stop();
+await ours.stop();
 const oursPeakRss = peakRss;
 log(`aviso: ${rowCount} deliveries handed off in ${result.allHandedOffS.toFixed(2)} s`);
 
 // --- the naive way, same data ---------------------------------------------------------------
 let naive: RunResult | undefined;
 if (!args["no-naive"]) {
-  const naiveTimed = timed(naiveSenders(config, pushAgent));
-  const naiveCtx: AppContext = { ...runtime, senders: naiveTimed.senders };
-  const naiveWorkers = await startNaiveWorkers(naiveCtx, naiveTimed.senders, NAIVE_CONCURRENCY);
+  const naiveWorkers = await startTimedWorkers({ way: "naive", ...timedWorkers });
   const naiveExtraWorkers = await startExtraWorkers("naive");
   const naiveAlert = await newAlert();
   const cpu = process.cpuUsage();
   const started = wallClockMs();
   let naivePublished = 0;
-  const rows = await naivePublish(naiveCtx, naiveAlert, () => {
+  const rows = await naivePublish(naiveWorkers.ctx, naiveAlert, () => {
     naivePublished = wallClockMs();
   });
   await untilSettled(naiveAlert, 6 * 3600);
   const naiveCpuS = cpuSecondsSince(cpu);
-  const naiveAll = combined(naiveTimed.handoffs, naiveCpuS, await naiveExtraWorkers.stop());
+  const naiveAll = combined(naiveWorkers.handoffs, naiveCpuS, await naiveExtraWorkers.stop());
   naive = summarize(started, naivePublished, naiveAll.handoffs, rows, naiveAll.cpuS);
   await naiveWorkers.stop();
-  for (const sender of Object.values(naiveTimed.senders)) await sender.close?.();
   log(`naive: ${rows} deliveries handed off in ${naive.allHandedOffS.toFixed(2)} s`);
 }
 clearInterval(rssSampler);

@@ -1,10 +1,18 @@
 /**
- * Senders wrapped to time each provider acceptance: measuring, not changing, what they do. Times
- * are wall-clock milliseconds (performance.timeOrigin + performance.now()), so the hand-offs of
- * several worker processes can be put on one time line.
+ * Senders wrapped to time each provider acceptance: measuring, not changing, what they do; and the
+ * delivery workers (Aviso's or the naive ones) started with such senders, as the fan-out
+ * benchmark runs them in its own process and in each extra worker process. Times are wall-clock
+ * milliseconds (performance.timeOrigin + performance.now()), so the hand-offs of several worker
+ * processes can be put on one time line.
  */
+import type { Agent } from "node:https";
+import type { Config } from "../src/config.ts";
+import type { AppContext } from "../src/context.ts";
 import type { Channel } from "../src/db/database.ts";
 import type { Sender } from "../src/delivery/sender.ts";
+import type { Runtime } from "../src/runtime.ts";
+import { startDeliveryWorkers } from "../workers/deliveries.ts";
+import { naiveSenders, startNaiveWorkers } from "./naive.ts";
 
 export type Handoffs = Record<Channel, number[]>;
 
@@ -28,5 +36,36 @@ export function timed(senders: Record<Channel, Sender>): {
   return {
     senders: { sms: wrap(senders.sms), email: wrap(senders.email), push: wrap(senders.push) },
     handoffs,
+  };
+}
+
+export type Way = "aviso" | "naive";
+
+/**
+ * Aviso's delivery workers on the runtime's senders, or the naive ones (one job per message) on
+ * the naive senders, every sender timed. `ctx` is the context they run with (publish through it);
+ * stop() stops them and closes the naive senders (the runtime closes its own).
+ */
+export async function startTimedWorkers(input: {
+  way: Way;
+  runtime: Runtime;
+  config: Config;
+  pushAgent: Agent;
+  naiveConcurrency: number;
+}): Promise<{ ctx: AppContext; handoffs: Handoffs; stop(): Promise<void> }> {
+  const { way, runtime } = input;
+  const measured = timed(way === "aviso" ? runtime.senders : naiveSenders(input.config, input.pushAgent));
+  const ctx: AppContext = { ...runtime, senders: measured.senders };
+  const workers =
+    way === "aviso"
+      ? await startDeliveryWorkers(ctx)
+      : await startNaiveWorkers(ctx, measured.senders, input.naiveConcurrency);
+  return {
+    ctx,
+    handoffs: measured.handoffs,
+    async stop() {
+      await workers.stop();
+      if (way === "naive") for (const sender of Object.values(measured.senders)) await sender.close?.();
+    },
   };
 }

@@ -12,12 +12,10 @@ import { loadConfig } from "../src/config.ts";
 import { connectPostgres } from "../src/db/connect.ts";
 import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
-import { startDeliveryWorkers } from "../workers/deliveries.ts";
-import { naiveSenders, startNaiveWorkers } from "./naive.ts";
-import { type Handoffs, timed } from "./timed-senders.ts";
+import { type Handoffs, startTimedWorkers, type Way } from "./timed-senders.ts";
 
 export type WorkerProcessSetup = {
-  way: "aviso" | "naive";
+  way: Way;
   databaseUrl: string;
   /** The environment the benchmark's own configuration was loaded from. */
   env: Record<string, string>;
@@ -45,21 +43,21 @@ const runtime = await createRuntime(config, createLogger({ level: "warn", destin
   senders: { pushAgent },
 });
 const cpuBefore = process.cpuUsage();
-const measured = timed(setup.way === "aviso" ? runtime.senders : naiveSenders(config, pushAgent));
-const ctx = { ...runtime, senders: measured.senders };
-const workers =
-  setup.way === "aviso"
-    ? await startDeliveryWorkers(ctx)
-    : await startNaiveWorkers(ctx, measured.senders, setup.naiveConcurrency);
+const workers = await startTimedWorkers({
+  way: setup.way,
+  runtime,
+  config,
+  pushAgent,
+  naiveConcurrency: setup.naiveConcurrency,
+});
 process.send?.({ ready: true });
 
 process.on("message", (message) => {
   if (message !== "stop") return;
   void (async () => {
     await workers.stop();
-    if (setup.way === "naive") for (const sender of Object.values(measured.senders)) await sender.close?.();
     const cpu = process.cpuUsage(cpuBefore);
-    const report: WorkerProcessReport = { handoffs: measured.handoffs, cpuS: (cpu.user + cpu.system) / 1e6 };
+    const report: WorkerProcessReport = { handoffs: workers.handoffs, cpuS: (cpu.user + cpu.system) / 1e6 };
     process.send?.({ stopped: report }, () => {
       pushAgent.destroy();
       void runtime.close().finally(() => process.exit(0));
