@@ -6,7 +6,6 @@
  *
  * Unknown emails cost the same argon2 verification as wrong passwords, and get the same answer.
  */
-
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";

@@ -21,7 +21,9 @@ import type { InboundSmsSettings } from "../../config.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 
 export const GLOBAL_SHARDS = 16;
-const GLOBAL_KEYS = Array.from({ length: GLOBAL_SHARDS }, (_, i) => Buffer.from(`global:${i}`));
+/** A global shard's key is this prefix and its number; the SQL below builds the same keys. */
+const GLOBAL_PREFIX = "global:";
+const GLOBAL_KEYS = Array.from({ length: GLOBAL_SHARDS }, (_, i) => Buffer.from(`${GLOBAL_PREFIX}${i}`));
 
 /**
  * CTEs `numbered` and `global` (to follow a WITH's other CTEs) and the expression `allowed`. The
@@ -43,7 +45,8 @@ export function replyCounters(
       RETURNING count
     ), global AS (
       INSERT INTO sms_rate_counters (key, window_start, count)
-      SELECT convert_to('global:' || pg_backend_pid() % ${sql.lit(GLOBAL_SHARDS)}, 'UTF8'), ${minute}::timestamptz, 1
+      SELECT convert_to(${GLOBAL_PREFIX}::text || pg_backend_pid() % ${sql.lit(GLOBAL_SHARDS)}, 'UTF8'),
+             ${minute}::timestamptz, 1
       WHERE ${input.countIf} AND COALESCE((SELECT count FROM numbered), 0) <= ${limits.perNumber.limit}
       ON CONFLICT (key, window_start) DO UPDATE SET count = sms_rate_counters.count + 1
       RETURNING count
