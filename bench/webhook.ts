@@ -18,17 +18,23 @@
  * omission). "R requests a second with a p99 under X" is the open-loop question.
  *
  * Rate limits are lifted (SMS_REPLY_LIMIT_*) so every request takes the full path to a reply.
+ *
+ * Where a slow tail comes from: each run also reports how late the client sent requests and the
+ * longest event-loop hold-ups of the client and of the server (event-loop-probe.ts, preloaded into
+ * it); a tail with none of those was spent in Postgres or waiting for the machine.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { cpus, totalmem } from "node:os";
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import twilio from "twilio";
 import { freePort } from "../test/support/free-port.ts";
+import type { EventLoopDelay } from "./event-loop-probe.ts";
 import { fictionalNumbers } from "./setting.ts";
 
 const { values: args } = parseArgs({
@@ -74,7 +80,13 @@ databaseUrl.pathname = `/${database}`;
 const port = await freePort();
 const server: ChildProcess = spawn(
   process.execPath,
-  [fileURLToPath(new URL("../src/cli/main.ts", import.meta.url)), "serve", "--no-workers"],
+  [
+    "--import",
+    fileURLToPath(new URL("./event-loop-probe.ts", import.meta.url)),
+    fileURLToPath(new URL("../src/cli/main.ts", import.meta.url)),
+    "serve",
+    "--no-workers",
+  ],
   {
     env: {
       PATH: process.env.PATH,
@@ -95,7 +107,7 @@ const server: ChildProcess = spawn(
       SMS_REPLY_LIMIT_PER_NUMBER: "1000",
       SMS_REPLY_LIMIT_PER_MINUTE: "1000000",
     },
-    stdio: ["ignore", "ignore", "inherit"],
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
   },
 );
 const agent = new http.Agent({ keepAlive: true, maxSockets: RATE ? OPEN_LOOP_SOCKETS : CONCURRENCY });
@@ -166,6 +178,18 @@ type Figures = {
   cpuMsPerRequest: { server: number; postgres: number; loadGenerator: number };
   /** Share of the machine's CPU that other processes used during the run (it is shared). */
   othersCpuPercent: number;
+  /**
+   * Where a slow tail came from, in ms: requests sent late (the client held up, which the open loop
+   * charges to the server), the client's and the server's longest event-loop hold-ups. A tail
+   * with none of these is time in Postgres or the machine.
+   */
+  stalls: {
+    sentLateP99: number;
+    sentLateMax: number;
+    clientEventLoopDelayMax: number;
+    serverEventLoopDelayP99: number;
+    serverEventLoopDelayMax: number;
+  };
 };
 
 function signedRequests(numbers: string[], script: string[], tag: string): BenchRequest[] {
@@ -190,22 +214,31 @@ function signedRequests(numbers: string[], script: string[], tag: string): Bench
 
 async function measure(label: string, requests: BenchRequest[]): Promise<Figures> {
   const latencies = new Float64Array(requests.length);
+  /** How late each request went out: the client's own hold-ups, which the open loop charges to the server. */
+  const sentLate = new Float64Array(requests.length);
+  const clientLoop = monitorEventLoopDelay({ resolution: 5 });
   let errors = 0;
   let empty = 0;
   const sendOne = async (i: number, from: number) => {
+    sentLate[i] = performance.now() - from;
     const { status, body } = await send(requests[i]!);
     latencies[i] = performance.now() - from;
     if (status !== 200) errors++;
     else if (requests[i]!.method === "POST" && !body.includes("<Message>")) empty++;
   };
+  await serverEventLoopDelay(); // starts the server's histogram afresh
+  clientLoop.enable();
   const before = await cpuSnapshot();
   const started = performance.now();
   if (RATE) await openLoop(requests.length, RATE, started, sendOne);
   else await closedLoop(requests.length, CONCURRENCY, sendOne);
   const seconds = (performance.now() - started) / 1000;
   const after = await cpuSnapshot();
+  clientLoop.disable();
+  const serverLoop = await serverEventLoopDelay();
   const sorted = latencies.sort();
-  const at = (q: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!);
+  const at = (q: number, values = sorted) =>
+    round(values[Math.min(values.length - 1, Math.floor(q * values.length))]!);
   const figures = {
     requests: requests.length,
     seconds: round(seconds),
@@ -217,6 +250,13 @@ async function measure(label: string, requests: BenchRequest[]): Promise<Figures
     errors,
     empty,
     ...cpuFigures(before, after, requests.length),
+    stalls: {
+      sentLateP99: at(0.99, sentLate.sort()),
+      sentLateMax: round(sentLate[sentLate.length - 1]!),
+      clientEventLoopDelayMax: round(clientLoop.max / 1e6),
+      serverEventLoopDelayP99: round(serverLoop.p99Ms),
+      serverEventLoopDelayMax: round(serverLoop.maxMs),
+    },
   };
   log(`${label}: ${JSON.stringify(figures)}`);
   return figures;
@@ -276,6 +316,21 @@ function send(request: BenchRequest): Promise<{ status: number; body: string }> 
       else reject(error);
     });
     req.end(request.body);
+  });
+}
+
+/** The server's event-loop delay since the last ask (event-loop-probe.ts). */
+function serverEventLoopDelay(): Promise<EventLoopDelay> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the server's event-loop probe did not answer")), 5_000);
+    const onMessage = (message: { eventLoopDelay?: EventLoopDelay }) => {
+      if (!message.eventLoopDelay) return;
+      clearTimeout(timer);
+      server.off("message", onMessage);
+      resolve(message.eventLoopDelay);
+    };
+    server.on("message", onMessage);
+    server.send("event-loop-delay?");
   });
 }
 
@@ -392,8 +447,8 @@ function round(ms: number): number {
 function table(results: Record<string, Figures[]>): string {
   const lines = [
     "",
-    "| run | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | CPU ms/req: server + Postgres | other load |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| run | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | CPU ms/req: server + Postgres | other load | longest hold-up ms: send / server loop |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (let run = 0; run < RUNS; run++) {
     for (const [name, label] of [
@@ -403,7 +458,7 @@ function table(results: Record<string, Figures[]>): string {
       const f = results[name]![run]!;
       const cpu = `${f.cpuMsPerRequest.server} + ${f.cpuMsPerRequest.postgres}`;
       lines.push(
-        `| ${run + 1} | ${label} | ${f.requests} | ${f.perSecond} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.max} | ${f.errors} | ${cpu} | ${f.othersCpuPercent}% |`,
+        `| ${run + 1} | ${label} | ${f.requests} | ${f.perSecond} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.max} | ${f.errors} | ${cpu} | ${f.othersCpuPercent}% | ${f.stalls.sentLateMax} / ${f.stalls.serverEventLoopDelayMax} |`,
       );
     }
   }
