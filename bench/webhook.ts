@@ -237,6 +237,7 @@ async function measure(label: string, requests: BenchRequest[]): Promise<Figures
   clientLoop.disable();
   const serverLoop = await serverEventLoopDelay();
   const sorted = latencies.sort();
+  const late = sentLate.sort();
   const at = (q: number, values = sorted) =>
     round(values[Math.min(values.length - 1, Math.floor(q * values.length))]!);
   const figures = {
@@ -251,8 +252,8 @@ async function measure(label: string, requests: BenchRequest[]): Promise<Figures
     empty,
     ...cpuFigures(before, after, requests.length),
     stalls: {
-      sentLateP99: at(0.99, sentLate.sort()),
-      sentLateMax: round(sentLate[sentLate.length - 1]!),
+      sentLateP99: at(0.99, late),
+      sentLateMax: round(late[late.length - 1]!),
       clientEventLoopDelayMax: round(clientLoop.max / 1e6),
       serverEventLoopDelayP99: round(serverLoop.p99Ms),
       serverEventLoopDelayMax: round(serverLoop.maxMs),
@@ -323,15 +324,23 @@ function send(request: BenchRequest): Promise<{ status: number; body: string }> 
 /** The server's event-loop delay since the last ask (event-loop-probe.ts). */
 function serverEventLoopDelay(): Promise<EventLoopDelay> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("the server's event-loop probe did not answer")), 5_000);
-    const onMessage = (message: { eventLoopDelay?: EventLoopDelay }) => {
-      if (!message.eventLoopDelay) return;
+    const done = () => {
       clearTimeout(timer);
       server.off("message", onMessage);
+    };
+    const fail = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const timer = setTimeout(() => fail(new Error("the server's event-loop probe did not answer")), 5_000);
+    const onMessage = (message: { eventLoopDelay?: EventLoopDelay }) => {
+      if (!message.eventLoopDelay) return;
+      done();
       resolve(message.eventLoopDelay);
     };
     server.on("message", onMessage);
-    server.send("event-loop-delay?");
+    // A server that has died reports it here rather than as an unhandled 'error' event.
+    server.send("event-loop-delay?", (error) => error && fail(error));
   });
 }
 
