@@ -32,7 +32,7 @@ import { createRuntime } from "../src/runtime.ts";
 import { publishAlert } from "../src/services/alerts/publish.ts";
 import { naivePublish } from "./naive.ts";
 import type { PeerKind, PeerReady, PeerStats } from "./peers.ts";
-import { postgresCpuSeconds } from "./postgres-cpu.ts";
+import { cpuSecondsSince, postgresCpuSeconds } from "./proc-cpu.ts";
 import { channelOf, providerEnv, residentRow } from "./setting.ts";
 import { type Handoffs, startTimedWorkers, type Way, wallClockMs } from "./timed-senders.ts";
 import type { WorkerProcessReport, WorkerProcessSetup } from "./worker-process.ts";
@@ -292,11 +292,6 @@ function combined(handoffs: Handoffs, cpuS: number, extra: WorkerProcessReport[]
   for (const report of extra) for (const channel of CHANNELS) all[channel].push(...report.handoffs[channel]);
   return { handoffs: all, cpuS: cpuS + extra.reduce((sum, report) => sum + report.cpuS, 0) };
 }
-
-const cpuSecondsSince = (before: NodeJS.CpuUsage) => {
-  const cpu = process.cpuUsage(before);
-  return (cpu.user + cpu.system) / 1e6;
-};
 
 async function untilSettled(alertId: string, timeoutS: number): Promise<void> {
   const deadline = Date.now() + timeoutS * 1000;

@@ -19,7 +19,7 @@
  */
 import { type ChildProcess, fork, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, setPriority, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,6 +36,7 @@ import { createRuntime } from "../src/runtime.ts";
 import { publishAlert } from "../src/services/alerts/publish.ts";
 import { freePort } from "../test/support/free-port.ts";
 import type { PeerKind, PeerReady } from "./peers.ts";
+import { machineTicks, processTicks, TICK_MS } from "./proc-cpu.ts";
 import { fictionalNumbers, providerEnv, residentRow } from "./setting.ts";
 
 const { values: args } = parseArgs({
@@ -69,7 +70,6 @@ const LANGUAGES: Language[] = ["en", "en", "en", "en", "en", "es", "es", "es", "
 const TEXTS = ["94607", "LIST", "HELP", "94601 94612", "ADD 94606", "ES"];
 const WEBHOOK = "/webhooks/twilio/sms";
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const TICK_MS = 10; // /proc CPU times are in USER_HZ ticks, 100 a second on Linux
 
 const children: ChildProcess[] = [];
 let dropDatabase = async () => {};
@@ -154,12 +154,12 @@ const published = await publishAlert({ ctx: runtime, input: { alertId } });
 const total = published.deliveries.sms + published.deliveries.email + published.deliveries.push;
 const publishedAt = performance.now();
 log(`published to ${total} deliveries (${JSON.stringify(published.deliveries)}); load starts`);
-const cpuBefore = machineCpu();
+const cpuBefore = machineTicks();
 const ticksBefore = await processTicksByRole();
 const atStart = await done(alertId);
 const result = await load(DURATION, WEBHOOK_RATE, PAGES_RATE, pagesFor(alertId));
 const atEnd = await done(alertId);
-const cpuAfter = machineCpu();
+const cpuAfter = machineTicks();
 const ticksAfter = await processTicksByRole();
 log(`load over: fan-out ${atStart} → ${atEnd} of ${total} finished during the window`);
 let finishedAfterS: number | null = null;
@@ -436,16 +436,6 @@ async function waitForHealth(): Promise<void> {
   }
 }
 
-function ticksOf(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return Number(fields[11]) + Number(fields[12]); // utime + stime
-  } catch {
-    return 0;
-  }
-}
-
 /** CPU ticks so far of the API, the worker, Postgres (this database's backends), the peers and us. */
 async function processTicksByRole() {
   const { rows } = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1", [
@@ -453,27 +443,12 @@ async function processTicksByRole() {
   ]);
   const self = process.cpuUsage();
   return {
-    api: ticksOf(server.pid),
-    worker: ticksOf(worker.pid),
-    postgres: rows.reduce((sum, row) => sum + ticksOf(row.pid), 0),
-    peers: [smsPeer, smtpPeer, pushPeer].reduce((sum, peer) => sum + ticksOf(peer.child.pid), 0),
+    api: processTicks(server.pid),
+    worker: processTicks(worker.pid),
+    postgres: rows.reduce((sum, row) => sum + processTicks(row.pid), 0),
+    peers: [smsPeer, smtpPeer, pushPeer].reduce((sum, peer) => sum + processTicks(peer.child.pid), 0),
     loadGenerator: Math.round((self.user + self.system) / 1000 / TICK_MS),
   };
-}
-
-function machineCpu(): { busy: number; total: number } {
-  try {
-    const ticks = readFileSync("/proc/stat", "utf8")
-      .split("\n")[0]!
-      .trim()
-      .split(/\s+/)
-      .slice(1, 9)
-      .map(Number);
-    const total = ticks.reduce((a, b) => a + b, 0);
-    return { busy: total - ticks[3]! - ticks[4]!, total };
-  } catch {
-    return { busy: 0, total: 0 };
-  }
 }
 
 function bounded(name: string, min: number, max: number): number {

@@ -25,7 +25,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import { cpus, totalmem } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -35,6 +34,7 @@ import pg from "pg";
 import twilio from "twilio";
 import { freePort } from "../test/support/free-port.ts";
 import type { EventLoopDelay } from "./event-loop-probe.ts";
+import { machineTicks, processTicks, TICK_MS } from "./proc-cpu.ts";
 import { fictionalNumbers } from "./setting.ts";
 
 const { values: args } = parseArgs({
@@ -67,7 +67,6 @@ const AUTH_TOKEN = randomBytes(16).toString("hex");
 const PUBLIC_URL = "https://aviso.bench";
 const PATH = "/webhooks/twilio/sms";
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const TICK_MS = 10; // /proc CPU times are in USER_HZ ticks, 100 a second on Linux
 
 // --- a scratch database and the server ----------------------------------------------------------
 const admin = new pg.Client({ connectionString: args["database-url"] });
@@ -353,32 +352,16 @@ type CpuSnapshot = {
   self: number;
 };
 
-function processTicks(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-    return Number(fields[11]) + Number(fields[12]); // utime + stime
-  } catch {
-    return 0;
-  }
-}
-
 async function cpuSnapshot(): Promise<CpuSnapshot> {
   const { rows } = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1", [
     database,
   ]);
-  let machineBusy = 0;
-  let machineTotal = 0;
-  try {
-    const [, ...values] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/);
-    const ticks = values.slice(0, 8).map(Number);
-    machineTotal = ticks.reduce((a, b) => a + b, 0);
-    machineBusy = machineTotal - ticks[3]! - ticks[4]!; // minus idle and iowait
-  } catch {}
+  const machine = machineTicks();
   const usage = process.cpuUsage();
   return {
-    machineBusy,
-    machineTotal,
-    server: server.pid ? processTicks(server.pid) : 0,
+    machineBusy: machine.busy,
+    machineTotal: machine.total,
+    server: processTicks(server.pid),
     postgres: rows.reduce((sum, row) => sum + processTicks(row.pid), 0),
     self: (usage.user + usage.system) / 1000 / TICK_MS,
   };

@@ -12,6 +12,7 @@ import { loadConfig } from "../src/config.ts";
 import { connectPostgres } from "../src/db/connect.ts";
 import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
+import { cpuSecondsSince } from "./proc-cpu.ts";
 import { type Handoffs, startTimedWorkers, type Way } from "./timed-senders.ts";
 
 export type WorkerProcessSetup = {
@@ -56,8 +57,7 @@ process.on("message", (message) => {
   if (message !== "stop") return;
   void (async () => {
     await workers.stop();
-    const cpu = process.cpuUsage(cpuBefore);
-    const report: WorkerProcessReport = { handoffs: workers.handoffs, cpuS: (cpu.user + cpu.system) / 1e6 };
+    const report: WorkerProcessReport = { handoffs: workers.handoffs, cpuS: cpuSecondsSince(cpuBefore) };
     process.send?.({ stopped: report }, () => {
       pushAgent.destroy();
       void runtime.close().finally(() => process.exit(0));
