@@ -162,7 +162,7 @@ describe("push peer with web-push", () => {
     ]);
   });
 
-  it("verifies each JWT once yet still refuses it under another key, or once expired", async () => {
+  it("refuses a JWT it has already verified once it comes under another key, or has expired", async () => {
     const browser = createBrowserSubscription(push);
     const other = webpush.generateVAPIDKeys();
     const expiresAt = Math.floor(Date.now() / 1000) + 3600;

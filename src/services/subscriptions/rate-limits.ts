@@ -6,12 +6,13 @@
  *
  * Counters live in the database (UNLOGGED: cheap, and a crash merely resets them), so every API
  * process shares them. The global count is spread over GLOBAL_SHARDS rows and the check reads
- * their sum. A transaction holds the row it bumped until it commits, so each database connection
- * bumps its own shard (its backend's pid picks it). With shards picked at random, two texts in
- * flight often drew the same row and the second waited for the first to commit: under load,
- * pg_stat_activity showed webhook transactions waiting on each other's row locks (docs/
- * benchmarks.md, "SMS webhook"). A number over its own limit does not count against the global
- * one, so one noisy number cannot silence everyone.
+ * their sum. A transaction holds the row it bumped until it commits, so a database connection
+ * always bumps the same shard, the one its backend's pid picks (pid % GLOBAL_SHARDS): texts in
+ * flight wait on each other only when their connections' pids pick the same shard. With shards
+ * picked at random, two texts in flight often drew the same row and the second waited for the
+ * first to commit: under load, pg_stat_activity showed webhook transactions waiting on each
+ * other's row locks (docs/benchmarks.md, "SMS webhook"). A number over its own limit does not
+ * count against the global one, so one noisy number cannot silence everyone.
  *
  * For a US number the counting is part of the statement that opens the message (openInbound), so
  * it costs no round trip of its own; replyCounters() is that part.
