@@ -4,6 +4,7 @@
  */
 import { html } from "hono/html";
 import type { OpenApiDocument } from "../http/openapi.ts";
+import { inlineMarkdown } from "./inline-markdown.ts";
 import { layout } from "./layout.ts";
 
 type Operation = {
@@ -25,7 +26,7 @@ export function apiReferencePage(doc: OpenApiDocument, localMode: boolean) {
     title: "Operator API",
     localMode,
     body: html`<h1>Aviso operator API</h1>
-<p>${doc.info.description}</p>
+<p>${inlineMarkdown(doc.info.description)}</p>
 <p>Machine-readable: <a href="/api/v1/openapi.json">OpenAPI 3.1 document</a>. Authenticate with the session cookie
 from <code>POST /api/v1/auth/login</code>, or an API key as <code>Authorization: Bearer aviso_…</code>.
 Bodies are JSON; invalid input answers <code>400 validation_failed</code> with <code>details.issues</code> naming each field.</p>
@@ -36,7 +37,7 @@ ${operations
   .map(
     ({ path, method, op }) => html`<section class="api-operation">
 <h3><code>${method.toUpperCase()} ${path}</code></h3>
-<p><strong>${op.summary}.</strong> ${op.description}</p>
+<p><strong>${op.summary}.</strong> ${inlineMarkdown(op.description)}</p>
 <p>Who: ${op["x-roles"].length > 0 ? op["x-roles"].join(", ") : "anyone"}</p>
 ${
   op.parameters && op.parameters.length > 0
@@ -51,7 +52,7 @@ ${op.requestBody ? html`<details><summary>Request body</summary><pre>${json(op.r
 <details><summary>Responses</summary><ul>
 ${Object.entries(op.responses).map(
   ([status, r]) =>
-    html`<li><code>${status}</code> ${r.description}${
+    html`<li><code>${status}</code> ${inlineMarkdown(r.description)}${
       r.content && !status.startsWith("4")
         ? html`<pre>${json(r.content["application/json"].schema)}</pre>`
         : ""

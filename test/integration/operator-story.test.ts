@@ -670,5 +670,8 @@ describe("the API describes itself", () => {
     const html = await page.text();
     expect(html).toContain("POST /api/v1/alerts/{id}/approve");
     expect(html).not.toMatch(/<script/i);
+    // Descriptions are Markdown: code spans render as code, never as literal backticks.
+    expect(html).toContain("<code>{error: {code, message, requestId}}</code>");
+    expect(html).not.toContain("`");
   });
 });
