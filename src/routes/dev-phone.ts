@@ -99,7 +99,11 @@ async function textAviso(ctx: AppContext, appFetch: AppFetch, url: URL, number: 
   return res.status;
 }
 
-/** The conversation, oldest first: texts and replies, and the alerts from the local outbox. */
+/**
+ * The conversation in the order it happened: texts and replies, and the alerts from the local
+ * outbox. A text and its replies are written in one statement and share a timestamp, so rows keep
+ * their insertion (id) order and the sort by time is stable: a reply stays below its text.
+ */
 async function thread(ctx: AppContext, number: string): Promise<ThreadEntry[]> {
   const exchanged = await ctx.db
     .selectFrom("phone_simulator_messages")
@@ -110,7 +114,7 @@ async function thread(ctx: AppContext, number: string): Promise<ThreadEntry[]> {
     .execute();
   const alerts = await listOutbox(ctx.db, ctx.pii, { channel: "sms", recipient: number, limit: SHOWN });
   const entries: ThreadEntry[] = [
-    ...exchanged.map((row) => ({
+    ...exchanged.reverse().map((row) => ({
       at: row.created_at,
       from: row.direction === "to_aviso" ? ("you" as const) : ("aviso" as const),
       text: row.body,
@@ -118,6 +122,15 @@ async function thread(ctx: AppContext, number: string): Promise<ThreadEntry[]> {
     ...alerts.map((alert) => ({ at: alert.created_at, from: "alert" as const, text: alert.body })),
   ];
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime()).slice(-SHOWN);
+}
+
+/** A phone shows the time where it is: the program's zone (ALERT_TIME_ZONE), with seconds. */
+function localTime(ctx: AppContext, at: Date): string {
+  return new Intl.DateTimeFormat("en-US", {
+    dateStyle: "medium",
+    timeStyle: "medium",
+    timeZone: ctx.config.operators.timeZone,
+  }).format(at);
 }
 
 function simulatorNotice() {
@@ -155,7 +168,7 @@ ${error ? html`<p role="alert">The webhook answered HTTP ${error}; see the serve
 <ol class="thread" role="log" aria-label="Messages">
 ${entries.map(
   (entry, i) =>
-    html`<li class="${entry.from}"${i === entries.length - 1 ? html` id="latest"` : ""}><small>${label[entry.from]} · ${entry.at.toISOString()}</small><span class="text">${entry.text}</span></li>`,
+    html`<li class="${entry.from}"${i === entries.length - 1 ? html` id="latest"` : ""}><small>${label[entry.from]} · <time datetime="${entry.at.toISOString()}">${localTime(ctx, entry.at)}</time></small><span class="text">${entry.text}</span></li>`,
 )}
 </ol>
 ${entries.length === 0 ? html`<p>No messages yet. Text a ZIP code, like 94607, to subscribe.</p>` : ""}

@@ -74,3 +74,46 @@ describe("the phone simulator in a browser", () => {
     await context.close();
   });
 });
+
+describe("the phone simulator on a phone-sized screen", () => {
+  it("reads like a phone at 390 px: replies below their text, local times, long links wrapped", async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      javaScriptEnabled: false,
+    });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/dev/phone?number=${encodeURIComponent("+15105550151")}`);
+    await send(page, "94607");
+    const longLink = `https://aviso.example/a/${"Zx9".repeat(40)}`;
+    await send(page, longLink);
+
+    // In the order it happened: each text, then the reply it caused (they share a timestamp).
+    const order = await page.locator(".thread li").evaluateAll((items) => items.map((li) => li.className));
+    expect(order).toEqual(["you", "aviso", "you", "aviso"]);
+
+    // Times in the program's zone as a phone shows them, not raw UTC; the ISO instant stays in datetime.
+    const time = page.locator(".thread li time").first();
+    const instant = new Date((await time.getAttribute("datetime")) ?? "");
+    const shown = (await time.textContent()) ?? "";
+    expect(shown).not.toContain("Z");
+    expect(shown).toBe(
+      new Intl.DateTimeFormat("en-US", {
+        dateStyle: "medium",
+        timeStyle: "medium",
+        timeZone: runtime.config.operators.timeZone,
+      }).format(instant),
+    );
+
+    // Nothing is wider than the screen, however long the word: no bubble's text overflows it.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const overflowing = await page
+      .locator(".thread li")
+      .evaluateAll(
+        (items) =>
+          items.filter((li) => li.scrollWidth > li.clientWidth || li.getBoundingClientRect().right > 390)
+            .length,
+      );
+    expect(overflowing).toBe(0);
+    await context.close();
+  });
+});
