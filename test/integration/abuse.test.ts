@@ -89,6 +89,7 @@ describe("per-address limits on public POSTs", () => {
         .sort(),
     ).toEqual([
       "/api/v1/auth/login",
+      "/api/v1/auth/login/code",
       "/api/v1/push-subscriptions",
       "/api/v1/push-subscriptions/remove",
       "/console/login",

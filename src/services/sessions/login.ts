@@ -83,7 +83,6 @@ export async function loginUser({
     const settle = (outcome: "failed" | "succeeded" | "first_factor") =>
       settleAttempt(tx, { id: attemptId, keys, outcome, userId: user?.id, now });
     if (!passed) {
-      await settle("failed");
       await recordAudit(tx, {
         actor: user ? `user:${user.id}` : "anonymous",
         action: "auth.login_failed",
@@ -91,6 +90,8 @@ export async function loginUser({
         details: { reason: !user ? "unknown_account" : !passwordOk ? "wrong_password" : "disabled" },
         at: now,
       });
+      // After the failure's own entry, so the log reads failure, then the lock it caused.
+      await settle("failed");
       return "Wrong email or password";
     }
     const hasFactor = await tx
@@ -161,7 +162,6 @@ async function wrongCode(
   userId: string,
   now: Date,
 ): Promise<string> {
-  await settle("failed");
   await recordAudit(tx, {
     actor: `user:${userId}`,
     action: "auth.login_failed",
@@ -169,6 +169,7 @@ async function wrongCode(
     details: { reason: "wrong_code" },
     at: now,
   });
+  await settle("failed");
   return "Wrong code";
 }
 
