@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LoginAnswer } from "../../src/routes/api/schemas.ts";
 import { LOGIN_LIMITS } from "../../src/services/sessions/login.ts";
 import { createUser } from "../../src/services/users/create-user.ts";
-import { apiClient, appFor, ok, PASSWORD } from "../support/operators.ts";
+import { apiClient, appFor, ok, PASSWORD, sessionCookie } from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 
 // The design's numbers, stated here so the test reads as the specification.
@@ -176,4 +176,25 @@ describe("a lock is not a weapon", () => {
     expect(await audits("auth.account_braked", userId)).toBe(1);
     nextWindow();
   }, 120_000);
+});
+
+describe("the next hole of the class", () => {
+  it("quoting the current password to change it is a guess too: a stolen session cannot try it without limit", async () => {
+    const { email, userId } = await account();
+    const ip = freshNetwork();
+    const signedIn = await login(email, PASSWORD, ip);
+    const me = apiClient(app, { cookie: sessionCookie(signedIn.headers) });
+    const change = (currentPassword: string) =>
+      me(
+        "POST",
+        "me/password",
+        { currentPassword, newPassword: "a brand new password" },
+        { "x-forwarded-for": `10.9.9.9, ${ip}` },
+      );
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => change(`not it ${i}`)));
+    expect(statuses(answers)).toEqual({ 403: PER_ACCOUNT_AND_CLIENT, 429: 12 - PER_ACCOUNT_AND_CLIENT });
+    expect((await change(PASSWORD)).status).toBe(429);
+    expect(await audits("auth.account_locked", userId)).toBe(1);
+    nextWindow();
+  }, 60_000);
 });

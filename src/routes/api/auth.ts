@@ -123,20 +123,27 @@ export const authRoutes = [
     path: "/me/password",
     tag: "Accounts",
     summary: "Change one's password",
-    description: "Quotes the current password; ends one's other sessions.",
+    description:
+      "Quotes the current password; ends one's other sessions. A wrong current password counts toward the sign-in limits (429 with Retry-After).",
     permission: "account:self",
     body: PasswordBody,
     responses: { 204: { description: "Changed" } },
     handler: async (c, { body, actor }) => {
-      await changePassword({
-        ctx: c.get("ctx"),
-        input: {
-          userId: actor.subjectId,
-          sessionId: actor.sessionId,
-          currentPassword: body.currentPassword,
-          newPassword: body.newPassword,
-        },
-      });
+      try {
+        await changePassword({
+          ctx: c.get("ctx"),
+          input: {
+            userId: actor.subjectId,
+            sessionId: actor.sessionId,
+            currentPassword: body.currentPassword,
+            newPassword: body.newPassword,
+            ip: clientIp(c),
+          },
+        });
+      } catch (error) {
+        if (error instanceof LoginRateLimitedError) c.header("Retry-After", String(error.retryAfterSeconds));
+        throw error;
+      }
       return c.body(null, 204);
     },
   }),
