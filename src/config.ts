@@ -3,6 +3,7 @@
  * Nothing else reads process.env: a request never depends on the environment at call time.
  */
 import { z } from "zod";
+import type { Role } from "./db/database.ts";
 import type { Language } from "./i18n/languages.ts";
 import { DEFAULT_PUSH_ENDPOINT_HOSTS, parsePushEndpointHosts } from "./security/push-endpoints.ts";
 
@@ -145,6 +146,9 @@ const envSchema = z.object({
   CLIENT_IP_HEADER: optionalText.refine((value) => value === undefined || /^[A-Za-z0-9-]+$/.test(value), {
     message: "must be a header name such as X-Forwarded-For or CF-Connecting-IP",
   }),
+  TOTP_REQUIRED_ROLES: optionalText.refine((value) => value === undefined || parseRoles(value) !== null, {
+    message: 'must be "none" or a comma-separated list of roles (operator, verifier, comms, admin)',
+  }),
   // Per worker process. 1/s is a long code's rate; a short code does 100/s, 10DLC depends on the
   // brand's trust score (see docs/architecture.md, "Fan-out").
   SMS_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(1),
@@ -248,7 +252,24 @@ export type OperatorSettings = {
   timeZone: string;
   /** Header the client's IP comes from behind a trusted proxy; unset: the socket's address. */
   clientIpHeader?: string;
+  /** Roles that must sign in with a second factor (TOTP); a user without one must enrol first. */
+  totpRequiredRoles: readonly Role[];
 };
+
+const ALL_ROLES: readonly Role[] = ["operator", "verifier", "comms", "admin"];
+/** Who must have a second factor when TOTP_REQUIRED_ROLES is unset in production: who can publish or administer. */
+export const DEFAULT_TOTP_REQUIRED_ROLES: readonly Role[] = ["verifier", "comms", "admin"];
+
+/** "verifier, comms" → the roles; "none" → none; null when an entry is not a role. */
+export function parseRoles(value: string): Role[] | null {
+  if (value.trim().toLowerCase() === "none") return [];
+  const roles = value
+    .split(",")
+    .map((part) => part.trim().toLowerCase())
+    .filter((part) => part !== "");
+  if (roles.length === 0 || roles.some((role) => !ALL_ROLES.includes(role as Role))) return null;
+  return [...new Set(roles as Role[])];
+}
 export type DrillAllowlist = { phones: string[]; emails: string[]; subscriberIds: string[] };
 
 /** "+15105550100, ops@example.org, <uuid>" → its parts; null when an entry is none of those. */
@@ -444,6 +465,11 @@ export function loadConfig(env: Env): Config {
       verifierMayCancelAlone: e.VERIFIER_MAY_CANCEL_ALONE,
       timeZone: e.ALERT_TIME_ZONE,
       clientIpHeader: e.CLIENT_IP_HEADER,
+      totpRequiredRoles: e.TOTP_REQUIRED_ROLES
+        ? parseRoles(e.TOTP_REQUIRED_ROLES)!
+        : e.NODE_ENV === "production"
+          ? DEFAULT_TOTP_REQUIRED_ROLES
+          : [],
     },
     delivery: {
       smsRatePerSecond: e.SMS_RATE_PER_SECOND,

@@ -27,6 +27,9 @@
  *   blind index, the parsed command and the reply given; never the body. Purged after 7 days.
  * - email confirmation: a pending email double opt-in; only the token's SHA-256 is stored.
  * - phone simulator message: local mode's /dev/phone transcript (fictional numbers only).
+ * - login attempt: one password or second-factor code checked, by blind indexes of the account and
+ *   the client network; totp factor: a user's sealed TOTP secret; recovery code: the hash of a
+ *   one-time code that stands in for a TOTP code (2026-12-05T0200-login-guessing-and-totp).
  */
 import type { ColumnType, Generated, Insertable, Selectable } from "kysely";
 import type { Language } from "../i18n/languages.ts";
@@ -242,6 +245,8 @@ export interface SessionsTable {
   last_seen_at: Timestamp;
   expires_at: Timestamp;
   ended_at: Timestamp | null;
+  /** `password`: the password was right and the second factor is still owed; opens nothing else. */
+  stage: Generated<"password" | "full">;
 }
 
 export interface ApiKeysTable {
@@ -261,8 +266,32 @@ export interface LoginAttemptsTable {
   id: Generated<string>;
   at: Timestamp;
   account_key: Buffer;
-  ip_key: Buffer;
-  succeeded: boolean;
+  /** The client network's blind index (an IPv4 address, or an IPv6 /64). */
+  client_key: Buffer;
+  /** `pending` while being checked (counted as a failure), `first_factor`: password right, code owed. */
+  outcome: "pending" | "failed" | "succeeded" | "first_factor";
+}
+
+export interface TotpFactorsTable {
+  id: Generated<string>;
+  user_id: string;
+  /** The TOTP secret, sealed under the purpose totpSecretPurpose(user_id). */
+  secret_ciphertext: Buffer;
+  secret_key_id: string;
+  created_at: Timestamp;
+  /** NULL until the user confirms it with a code; then it is the one sign-in asks for. */
+  confirmed_at: Timestamp | null;
+  /** The last time step a code was accepted for (int8, so a string): no code is used twice. */
+  last_used_step: ColumnType<string | null, string | number | null | undefined, string | number | null>;
+}
+
+export interface RecoveryCodesTable {
+  id: Generated<string>;
+  user_id: string;
+  /** SHA-256 of the user id and the code; the code itself is shown once. */
+  code_hash: Buffer;
+  created_at: Timestamp;
+  used_at: Timestamp | null;
 }
 
 export interface SightingsTable {
@@ -315,6 +344,8 @@ export interface Database {
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
   login_attempts: LoginAttemptsTable;
+  totp_factors: TotpFactorsTable;
+  recovery_codes: RecoveryCodesTable;
   sightings: SightingsTable;
   sighting_verifications: SightingVerificationsTable;
   consent_events: ConsentEventsTable;

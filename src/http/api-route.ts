@@ -38,6 +38,8 @@ type Common<P extends Obj, Q extends Obj, B extends Schema> = {
   params?: P;
   query?: Q;
   body?: B;
+  /** Open to a person who must set up a second factor before anything else (TOTP_REQUIRED_ROLES). */
+  enrolment?: boolean;
   /** The success responses; the error envelope's are added for every route. */
   responses: Record<number, ResponseSpec>;
 };
@@ -80,7 +82,7 @@ export function mountRoutes(app: Hono<ApiEnv>, routes: ApiRoute[]): void {
     app.on(spec.method.toUpperCase(), spec.path, async (c) => {
       let actor: Actor | undefined;
       if (spec.permission !== "public") {
-        actor = (await resolveActor(c)) ?? undefined;
+        actor = (await resolveActor(c, { enrolment: spec.enrolment })) ?? undefined;
         if (!actor)
           throw new ApiError("unauthorized", "Sign in, or send an API key as Authorization: Bearer");
         const decision = authorize(actor, spec.permission);

@@ -10,7 +10,7 @@ import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { AppEnv } from "../app.ts";
 import type { Actor } from "../auth/permissions.ts";
 import { isApiKeyShaped } from "../security/tokens.ts";
-import { authenticateApiKey, authenticateSession } from "../services/sessions/authenticate.ts";
+import { authenticateApiKey, findSession } from "../services/sessions/authenticate.ts";
 import { ApiError } from "./errors.ts";
 
 /** Sent as `__Host-aviso_session`: Secure, Path=/, no Domain, so no other host can set or read it. */
@@ -18,7 +18,14 @@ export const SESSION_COOKIE = "aviso_session";
 
 type AnyContext = Context<{ Variables: AppEnv["Variables"] }>;
 
-export async function resolveActor(c: AnyContext): Promise<Actor | null> {
+/**
+ * `enrolment`: the route is one a person who must first set up a second factor may use (setting
+ * it up, signing out); any other refuses them with 403 `enrolment_required`.
+ */
+export async function resolveActor(
+  c: AnyContext,
+  options: { enrolment?: boolean } = {},
+): Promise<Actor | null> {
   const ctx = c.get("ctx");
   const authorization = c.req.header("authorization");
   if (authorization !== undefined) {
@@ -28,7 +35,14 @@ export async function resolveActor(c: AnyContext): Promise<Actor | null> {
   }
   const token = getCookie(c, SESSION_COOKIE, "host");
   if (!token) return null;
-  const actor = await authenticateSession({ ctx, input: { token } });
+  const found = await findSession({ ctx, input: { token } });
+  if (found?.access === "enrol" && !options.enrolment) {
+    throw new ApiError(
+      "enrolment_required",
+      "Set up two-step sign-in first (POST /api/v1/me/second-factor/totp, then …/confirm); until then nothing else is open to you",
+    );
+  }
+  const actor = found?.actor ?? null;
   if (actor && !["GET", "HEAD", "OPTIONS"].includes(c.req.method)) {
     const origin = c.req.header("origin");
     if (origin && origin !== new URL(ctx.config.publicUrl).origin) {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 
@@ -22,7 +23,38 @@ describe("operator configuration", () => {
       verifierMayCancelAlone: true,
       timeZone: "America/Los_Angeles",
       clientIpHeader: undefined,
+      totpRequiredRoles: [],
     });
+  });
+
+  it("requires a second factor of verifiers, comms and admins in production, unless TOTP_REQUIRED_ROLES says otherwise", () => {
+    const production = {
+      NODE_ENV: "production",
+      TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000000",
+      TWILIO_AUTH_TOKEN: "token",
+      TWILIO_FROM: "+15105550100",
+      SMTP_URL: "smtps://mail.example.org",
+      MAIL_FROM: "alerts@example.org",
+      VAPID_PUBLIC_KEY: "public",
+      VAPID_PRIVATE_KEY: "private",
+      VAPID_SUBJECT: "mailto:ops@example.org",
+      PII_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString("base64")}`,
+      BLIND_INDEX_KEY: randomBytes(32).toString("base64"),
+      PUBLIC_URL: "https://aviso.example.org",
+      PROGRAM_HOTLINE: "(510) 555-0100",
+    };
+    expect(loadConfig(production).operators.totpRequiredRoles).toEqual(["verifier", "comms", "admin"]);
+    expect(loadConfig({ ...production, TOTP_REQUIRED_ROLES: "none" }).operators.totpRequiredRoles).toEqual(
+      [],
+    );
+    expect(loadConfig({ TOTP_REQUIRED_ROLES: "Operator, admin" }).operators.totpRequiredRoles).toEqual([
+      "operator",
+      "admin",
+    ]);
+    expect(loadConfig({ TOTP_REQUIRED_ROLES: "none" }).operators.totpRequiredRoles).toEqual([]);
+    expect(problems({ TOTP_REQUIRED_ROLES: "verifier,boss" })).toEqual([
+      expect.stringMatching(/^TOTP_REQUIRED_ROLES: /),
+    ]);
   });
 
   it("reads the drill allowlist: phones, lower-cased emails and subscriber ids", () => {

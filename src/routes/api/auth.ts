@@ -1,10 +1,49 @@
-/** Signing in and out, and one's own account. */
-import { route } from "../../http/api-route.ts";
-import { clearSessionCookie, clientIp, setSessionCookie } from "../../http/authenticate.ts";
+/** Signing in and out, one's own account and its second factor. */
+import { getCookie } from "hono/cookie";
+import { type ApiContext, route } from "../../http/api-route.ts";
+import { clearSessionCookie, clientIp, SESSION_COOKIE, setSessionCookie } from "../../http/authenticate.ts";
+import { ApiError } from "../../http/errors.ts";
+import { confirmTotpEnrolment, startTotpEnrolment } from "../../services/second-factor/enrol-totp.ts";
+import {
+  regenerateRecoveryCodes,
+  secondFactorStatus,
+} from "../../services/second-factor/manage-second-factor.ts";
+import { SECOND_FACTOR_MINUTES } from "../../services/sessions/create-session.ts";
 import { endSession } from "../../services/sessions/end-session.ts";
-import { LoginRateLimitedError, loginUser } from "../../services/sessions/login.ts";
+import {
+  LoginRateLimitedError,
+  type LoginResult,
+  loginUser,
+  verifyLoginCode,
+} from "../../services/sessions/login.ts";
 import { changePassword } from "../../services/users/change-password.ts";
-import { LoginAnswer, LoginBody, Me, PasswordBody } from "./schemas.ts";
+import {
+  ConfirmTotpBody,
+  LoginAnswer,
+  LoginBody,
+  LoginCodeBody,
+  Me,
+  PasswordBody,
+  RecoveryCodes,
+  SecondFactor,
+  TotpEnrolment,
+} from "./schemas.ts";
+
+/** Sets the cookie for a sign-in's session and answers with it; 429s keep their Retry-After. */
+async function answerSignIn(c: ApiContext, signIn: () => Promise<LoginResult>): Promise<Response> {
+  const ctx = c.get("ctx");
+  try {
+    const result = await signIn();
+    const seconds =
+      result.next === "code" ? SECOND_FACTOR_MINUTES * 60 : ctx.config.operators.sessionAbsoluteHours * 3600;
+    setSessionCookie(c, result.token, seconds);
+    c.header("Cache-Control", "no-store");
+    return c.json({ user: result.user, expiresAt: result.expiresAt.toISOString(), next: result.next });
+  } catch (error) {
+    if (error instanceof LoginRateLimitedError) c.header("Retry-After", String(error.retryAfterSeconds));
+    throw error;
+  }
+}
 
 export const authRoutes = [
   route({
@@ -13,24 +52,34 @@ export const authRoutes = [
     tag: "Accounts",
     summary: "Sign in",
     description:
-      "Checks the password (argon2id) and sets the session cookie `__Host-aviso_session` (Secure, HttpOnly, SameSite=Strict). Sessions end after SESSION_IDLE_MINUTES without use or SESSION_ABSOLUTE_HOURS in all. Failed sign-ins are limited per account and per IP address (429 with Retry-After).",
+      'Checks the password (argon2id) and sets the session cookie `__Host-aviso_session` (Secure, HttpOnly, SameSite=Strict). Sessions end after SESSION_IDLE_MINUTES without use or SESSION_ABSOLUTE_HOURS in all. For an account with a second factor, send `code` (or `recoveryCode`) too, or answer `next: "code"` at POST /auth/login/code within 5 minutes. Failed sign-ins and wrong codes are limited per account and client network, per client network, and slowed per account (429 with Retry-After; see docs/privacy.md).',
     permission: "public",
     body: LoginBody,
-    responses: { 200: { description: "Signed in; the cookie is set", schema: LoginAnswer } },
-    handler: async (c, { body }) => {
-      const ctx = c.get("ctx");
-      try {
-        const result = await loginUser({
-          ctx,
-          input: { email: body.email, password: body.password, ip: clientIp(c) },
-        });
-        setSessionCookie(c, result.token, ctx.config.operators.sessionAbsoluteHours * 3600);
-        c.header("Cache-Control", "no-store");
-        return c.json({ user: result.user, expiresAt: result.expiresAt.toISOString() });
-      } catch (error) {
-        if (error instanceof LoginRateLimitedError) c.header("Retry-After", String(error.retryAfterSeconds));
-        throw error;
-      }
+    responses: {
+      200: {
+        description: "Signed in, or the password accepted (see next); the cookie is set",
+        schema: LoginAnswer,
+      },
+    },
+    handler: (c, { body }) =>
+      answerSignIn(c, () => loginUser({ ctx: c.get("ctx"), input: { ...body, ip: clientIp(c) } })),
+  }),
+  route({
+    method: "post",
+    path: "/auth/login/code",
+    tag: "Accounts",
+    summary: "Second step of signing in",
+    description:
+      "With the cookie a password-only sign-in set: the authenticator app's `code`, or a `recoveryCode` (each works once). A code is accepted once (never again, even within its 30 seconds). Wrong codes count toward the same limits as wrong passwords. Sets a new session cookie.",
+    permission: "public",
+    body: LoginCodeBody,
+    responses: { 200: { description: "Signed in; a new cookie is set", schema: LoginAnswer } },
+    handler: (c, { body }) => {
+      const token = getCookie(c, SESSION_COOKIE, "host");
+      if (!token) throw new ApiError("unauthorized", "Sign in with your password first");
+      return answerSignIn(c, () =>
+        verifyLoginCode({ ctx: c.get("ctx"), input: { ...body, sessionToken: token, ip: clientIp(c) } }),
+      );
     },
   }),
   route({
@@ -40,6 +89,7 @@ export const authRoutes = [
     summary: "Sign out",
     description: "Ends the session on the server and clears the cookie.",
     permission: "account:self",
+    enrolment: true,
     responses: { 204: { description: "Signed out" } },
     handler: async (c, { actor }) => {
       if (actor.sessionId) {
@@ -73,21 +123,92 @@ export const authRoutes = [
     path: "/me/password",
     tag: "Accounts",
     summary: "Change one's password",
-    description: "Quotes the current password; ends one's other sessions.",
+    description:
+      "Quotes the current password; ends one's other sessions. A wrong current password counts toward the sign-in limits (429 with Retry-After).",
     permission: "account:self",
     body: PasswordBody,
     responses: { 204: { description: "Changed" } },
     handler: async (c, { body, actor }) => {
-      await changePassword({
-        ctx: c.get("ctx"),
-        input: {
-          userId: actor.subjectId,
-          sessionId: actor.sessionId,
-          currentPassword: body.currentPassword,
-          newPassword: body.newPassword,
-        },
-      });
+      try {
+        await changePassword({
+          ctx: c.get("ctx"),
+          input: {
+            userId: actor.subjectId,
+            sessionId: actor.sessionId,
+            currentPassword: body.currentPassword,
+            newPassword: body.newPassword,
+            ip: clientIp(c),
+          },
+        });
+      } catch (error) {
+        if (error instanceof LoginRateLimitedError) c.header("Retry-After", String(error.retryAfterSeconds));
+        throw error;
+      }
       return c.body(null, 204);
+    },
+  }),
+  route({
+    method: "get",
+    path: "/me/second-factor",
+    tag: "Accounts",
+    summary: "One's second factor",
+    description:
+      "Whether one's role must have one (TOTP_REQUIRED_ROLES), whether one has, and how many recovery codes are left.",
+    permission: "account:self",
+    enrolment: true,
+    responses: { 200: { description: "The second factor's status", schema: SecondFactor } },
+    handler: async (c, { actor }) =>
+      c.json(
+        await secondFactorStatus({ ctx: c.get("ctx"), input: { userId: actor.subjectId, role: actor.role } }),
+      ),
+  }),
+  route({
+    method: "post",
+    path: "/me/second-factor/totp",
+    tag: "Accounts",
+    summary: "Start setting up an authenticator app",
+    description:
+      "A new TOTP secret (RFC 6238: SHA-1, 6 digits, 30 s), shown this once with its otpauth:// URI. It takes effect only when confirmed with a code (POST /me/second-factor/totp/confirm); until then sign-in is unchanged.",
+    permission: "account:self",
+    enrolment: true,
+    responses: { 200: { description: "The secret and its URI", schema: TotpEnrolment } },
+    handler: async (c, { actor }) => {
+      c.header("Cache-Control", "no-store");
+      return c.json(await startTotpEnrolment({ ctx: c.get("ctx"), input: { userId: actor.subjectId } }));
+    },
+  }),
+  route({
+    method: "post",
+    path: "/me/second-factor/totp/confirm",
+    tag: "Accounts",
+    summary: "Confirm the authenticator app",
+    description:
+      "With a code the app shows: makes the new secret the one sign-in asks for (replacing any earlier one) and answers with ten recovery codes, shown this once.",
+    permission: "account:self",
+    enrolment: true,
+    body: ConfirmTotpBody,
+    responses: { 200: { description: "Active; the recovery codes", schema: RecoveryCodes } },
+    handler: async (c, { body, actor }) => {
+      c.header("Cache-Control", "no-store");
+      return c.json(
+        await confirmTotpEnrolment({
+          ctx: c.get("ctx"),
+          input: { userId: actor.subjectId, code: body.code },
+        }),
+      );
+    },
+  }),
+  route({
+    method: "post",
+    path: "/me/second-factor/recovery-codes",
+    tag: "Accounts",
+    summary: "New recovery codes",
+    description: "Ten new recovery codes, shown this once; the earlier ones stop working.",
+    permission: "account:self",
+    responses: { 200: { description: "The new recovery codes", schema: RecoveryCodes } },
+    handler: async (c, { actor }) => {
+      c.header("Cache-Control", "no-store");
+      return c.json(await regenerateRecoveryCodes({ ctx: c.get("ctx"), input: { userId: actor.subjectId } }));
     },
   }),
 ];

@@ -45,8 +45,57 @@ export const User = z.object({
   disabled: z.boolean(),
   createdAt: z.string(),
 });
-export const LoginBody = z.object({ email: Email, password: z.string().min(1).max(MAX_PASSWORD_LENGTH) });
-export const LoginAnswer = z.object({ user: User, expiresAt: z.string() });
+const TotpCode = z
+  .string()
+  .trim()
+  .regex(/^\d{3} ?\d{3}$/, "must be the 6 digits the authenticator app shows");
+const RecoveryCode = z
+  .string()
+  .trim()
+  .min(16)
+  .max(24)
+  .describe("One of the recovery codes, XXXX-XXXX-XXXX-XXXX");
+export const LoginBody = z.object({
+  email: Email,
+  password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+  code: TotpCode.optional().describe(
+    "For an account with a second factor: the app's code, to sign in in one step",
+  ),
+  recoveryCode: RecoveryCode.optional(),
+});
+export const LoginAnswer = z.object({
+  user: User,
+  expiresAt: z.string(),
+  next: z
+    .enum(["code", "enrol"])
+    .nullable()
+    .describe(
+      "`code`: the password was right; send the second factor to POST /auth/login/code (this session opens nothing else and ends at expiresAt). `enrol`: set up a second factor before anything else. null: signed in.",
+    ),
+});
+export const LoginCodeBody = z
+  .object({ code: TotpCode, recoveryCode: RecoveryCode })
+  .partial()
+  .refine((body) => (body.code === undefined) !== (body.recoveryCode === undefined), {
+    message: "send either code or recoveryCode",
+  });
+export const SecondFactor = z.object({
+  required: z.boolean().describe("Whether your role must sign in with a second factor (TOTP_REQUIRED_ROLES)"),
+  enrolled: z.boolean(),
+  recoveryCodesLeft: z.number().int(),
+});
+export const TotpEnrolment = z.object({
+  secret: z
+    .string()
+    .describe("The TOTP secret in base32, to type into an authenticator app; shown this once"),
+  uri: z.string().describe("The same as an otpauth:// URI (for a QR code)"),
+});
+export const ConfirmTotpBody = z.object({ code: TotpCode });
+export const RecoveryCodes = z.object({
+  recoveryCodes: z
+    .array(z.string())
+    .describe("Ten one-time codes, shown this once; each replaces a TOTP code once"),
+});
 export const Me = z.object({
   actor: z.string().describe('"user:<id>" or "key:<id>", as the audit log names them'),
   kind: z.enum(["user", "key"]),

@@ -1,6 +1,7 @@
 /** Accounts and API keys: admins only. */
 import { route } from "../../http/api-route.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys/manage-api-keys.ts";
+import { resetSecondFactor } from "../../services/second-factor/manage-second-factor.ts";
 import { createUser } from "../../services/users/create-user.ts";
 import { getUser, listUsers } from "../../services/users/list-users.ts";
 import { updateUser } from "../../services/users/update-user.ts";
@@ -60,6 +61,21 @@ export const userRoutes = [
     responses: { 200: { description: "The account", schema: User } },
     handler: async (c, { params, body, actor }) =>
       c.json(await updateUser({ ctx: c.get("ctx"), input: { ...body, userId: params.id, actor: actor.id } })),
+  }),
+  route({
+    method: "delete",
+    path: "/users/:id/second-factor",
+    tag: "Accounts",
+    summary: "Reset an account's second factor",
+    description:
+      "For someone who lost both their authenticator and their recovery codes: removes both and ends their sessions; they set up a new one at their next sign-in. Audited; another admin must do it for one's own account.",
+    permission: "users:manage",
+    params: IdParams,
+    responses: { 204: { description: "Reset" } },
+    handler: async (c, { params, actor }) => {
+      await resetSecondFactor({ ctx: c.get("ctx"), input: { userId: params.id, actor: actor.id } });
+      return c.body(null, 204);
+    },
   }),
   route({
     method: "get",

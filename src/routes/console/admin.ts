@@ -11,6 +11,7 @@ import {
 } from "../../pages/console/chrome.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys/manage-api-keys.ts";
 import { listAudit } from "../../services/audit/list-audit.ts";
+import { resetSecondFactor } from "../../services/second-factor/manage-second-factor.ts";
 import { createUser } from "../../services/users/create-user.ts";
 import { listUsers } from "../../services/users/list-users.ts";
 import { updateUser } from "../../services/users/update-user.ts";
@@ -69,6 +70,19 @@ export const adminRoutes = new Hono<ConsoleEnv>()
       await updateUser({
         ctx: c.get("ctx"),
         input: { userId: c.req.param("id"), disabled, actor: c.get("actor").id },
+      });
+      return c.redirect("/console/users", 303);
+    } catch (error) {
+      return usersPage(c, {}, errorsFrom(error), 409);
+    }
+  })
+  .post("/users/:id/second-factor/reset", async (c) => {
+    const no = denied(c, "users:manage");
+    if (no) return no;
+    try {
+      await resetSecondFactor({
+        ctx: c.get("ctx"),
+        input: { userId: c.req.param("id"), actor: c.get("actor").id },
       });
       return c.redirect("/console/users", 303);
     } catch (error) {
@@ -157,7 +171,9 @@ ${formErrors(errors)}
         ) => html`<tr><td>${u.name}</td><td>${u.email}</td><td>${u.role}</td><td>${u.organisation.name}</td><td>
 <form method="post" action="/console/users/${u.id}" class="inline-form">${csrfField(csrf)}
 <input type="hidden" name="disabled" value="${u.disabled ? "false" : "true"}">
-${u.disabled ? "disabled " : "active "}<button type="submit" class="secondary">${u.disabled ? "Enable" : "Disable"}<span class="visually-hidden"> ${u.name}</span></button></form></td></tr>`,
+${u.disabled ? "disabled " : "active "}<button type="submit" class="secondary">${u.disabled ? "Enable" : "Disable"}<span class="visually-hidden"> ${u.name}</span></button></form>
+<form method="post" action="/console/users/${u.id}/second-factor/reset" class="inline-form">${csrfField(csrf)}
+<button type="submit" class="secondary">Reset two-step sign-in<span class="visually-hidden"> of ${u.name}</span></button></form></td></tr>`,
       )}</tbody></table>
 <h2>New account</h2>
 <form method="post" action="/console/users">

@@ -19,9 +19,11 @@ import {
   sessionCsrfToken,
 } from "../../http/csrf.ts";
 import { consolePage, csrfField, formErrors, input } from "../../pages/console/chrome.ts";
-import { authenticateSession } from "../../services/sessions/authenticate.ts";
+import { findSession } from "../../services/sessions/authenticate.ts";
+import { SECOND_FACTOR_MINUTES } from "../../services/sessions/create-session.ts";
 import { endSession } from "../../services/sessions/end-session.ts";
-import { LoginRateLimitedError, loginUser } from "../../services/sessions/login.ts";
+import { LoginRateLimitedError, loginUser, verifyLoginCode } from "../../services/sessions/login.ts";
+import { accountRoutes, SECOND_FACTOR_PATH } from "./account.ts";
 import { adminRoutes } from "./admin.ts";
 import { alertConsoleRoutes } from "./alerts.ts";
 import { sightingConsoleRoutes } from "./sightings.ts";
@@ -60,8 +62,12 @@ const login = new Hono<AppEnv>()
     }
     try {
       const result = await loginUser({ ctx, input: { email, password, ip: clientIp(c) } });
+      if (result.next === "code") {
+        setSessionCookie(c, result.token, SECOND_FACTOR_MINUTES * 60);
+        return c.redirect("/console/login/code", 303);
+      }
       setSessionCookie(c, result.token, ctx.config.operators.sessionAbsoluteHours * 3600);
-      return c.redirect("/console", 303);
+      return c.redirect(result.next === "enrol" ? SECOND_FACTOR_PATH : "/console", 303);
     } catch (error) {
       if (error instanceof LoginRateLimitedError) c.header("Retry-After", String(error.retryAfterSeconds));
       const errors = errorsFrom(error);
@@ -77,6 +83,70 @@ const login = new Hono<AppEnv>()
       );
     }
   });
+
+// The second step of a sign-in whose password was right: the app's code or a recovery code.
+login
+  .get("/login/code", (c) => {
+    c.header("Cache-Control", "no-store");
+    if (!getCookie(c, SESSION_COOKIE, "host")) return c.redirect("/console/login", 303);
+    return c.html(codePage(c.get("ctx").config.localMode, loginCsrfToken(c), {}));
+  })
+  .post("/login/code", async (c) => {
+    c.header("Cache-Control", "no-store");
+    const ctx = c.get("ctx");
+    const form = await readForm(c);
+    if (crossSite(c, ctx.config.publicUrl) || !loginCsrfValid(c, form[CSRF_FIELD])) {
+      return c.html(forbiddenPage(ctx.config.localMode), 403);
+    }
+    const token = getCookie(c, SESSION_COOKIE, "host");
+    if (!token) return c.redirect("/console/login", 303);
+    const code = text(form, "code");
+    const recoveryCode = text(form, "recoveryCode");
+    if (!code && !recoveryCode) {
+      return c.html(
+        codePage(ctx.config.localMode, loginCsrfToken(c), { code: "Enter the code from your app" }),
+        400,
+      );
+    }
+    try {
+      const result = await verifyLoginCode({
+        ctx,
+        input: { sessionToken: token, ip: clientIp(c), ...(code ? { code } : { recoveryCode }) },
+      });
+      setSessionCookie(c, result.token, ctx.config.operators.sessionAbsoluteHours * 3600);
+      return c.redirect("/console", 303);
+    } catch (error) {
+      if (error instanceof LoginRateLimitedError) c.header("Retry-After", String(error.retryAfterSeconds));
+      const status = error instanceof LoginRateLimitedError ? 429 : 401;
+      const errors = errorsFrom(error);
+      return c.html(
+        codePage(
+          ctx.config.localMode,
+          loginCsrfToken(c),
+          status === 401 ? { code: errors.form ?? "Wrong code" } : errors,
+        ),
+        status,
+      );
+    }
+  });
+
+function codePage(localMode: boolean, csrf: string, errors: Record<string, string>) {
+  return consolePage(
+    { actor: null, csrf, localMode },
+    "Two-step sign-in",
+    html`<h1>Two-step sign-in</h1>
+${formErrors(errors.form ? { form: errors.form } : {})}
+<form method="post" action="/console/login/code">
+${csrfField(csrf)}
+${input({ name: "code", label: "Code from your authenticator app", errors, attrs: html` inputmode="numeric" autocomplete="one-time-code" autofocus` })}
+<details><summary>Lost your phone?</summary>
+${input({ name: "recoveryCode", label: "A recovery code", hint: "Each works once", errors, attrs: html` autocomplete="off"` })}
+</details>
+<button type="submit">Sign in</button>
+</form>
+<p><a href="/console/login">Start again</a></p>`,
+  );
+}
 
 function loginPage(localMode: boolean, csrf: string, email: string, errors: Record<string, string>) {
   return consolePage(
@@ -104,7 +174,8 @@ const signedIn = new Hono<ConsoleEnv>();
 signedIn.use(async (c, next) => {
   const ctx = c.get("ctx");
   const token = getCookie(c, SESSION_COOKIE, "host");
-  const actor = token ? await authenticateSession({ ctx, input: { token } }) : null;
+  const found = token ? await findSession({ ctx, input: { token } }) : null;
+  const actor = found?.actor;
   if (!actor?.sessionId) {
     if (c.req.method === "GET" && !c.req.path.endsWith("/progress")) return c.redirect("/console/login", 303);
     return c.html(forbiddenPage(ctx.config.localMode), 403);
@@ -118,6 +189,15 @@ signedIn.use(async (c, next) => {
     if (crossSite(c, ctx.config.publicUrl) || !sameToken(csrf, given)) {
       return c.html(forbiddenPage(ctx.config.localMode), 403);
     }
+  }
+  // Someone whose role must have a second factor and has none: setting one up, or signing out.
+  if (
+    found?.access === "enrol" &&
+    !c.req.path.startsWith(SECOND_FACTOR_PATH) &&
+    c.req.path !== "/console/logout"
+  ) {
+    if (c.req.method === "GET") return c.redirect(SECOND_FACTOR_PATH, 303);
+    return c.html(forbiddenPage(ctx.config.localMode), 403);
   }
   c.set("actor", actor);
   c.set("csrf", csrf);
@@ -144,6 +224,7 @@ signedIn.get("/", (c) => {
     tasks.push(["/console/keys", "API keys", "for integrations"]);
     tasks.push(["/console/audit", "Audit log", "who did what"]);
   }
+  tasks.push([SECOND_FACTOR_PATH, "Two-step sign-in", "your authenticator app and recovery codes"]);
   return c.html(
     consolePage(
       view(c),
@@ -173,6 +254,7 @@ for (const pattern of [
   "/alerts/:id",
   "/alerts/:id/*",
   "/users/:id",
+  "/users/:id/*",
   "/keys/:id/*",
 ]) {
   signedIn.use(pattern, async (c, next) => {
@@ -191,4 +273,5 @@ for (const pattern of [
 signedIn.route("/", sightingConsoleRoutes);
 signedIn.route("/", alertConsoleRoutes);
 signedIn.route("/", adminRoutes);
+signedIn.route("/", accountRoutes);
 consoleRoutes.route("/", signedIn);

@@ -3,7 +3,7 @@
  * every blind index under the current BLIND_INDEX_KEY, in batches, while the service runs.
  *
  * Sealed values: subscribers' addresses (with their blind index), the local outbox's recipients
- * (with theirs) and reporters' callback numbers (no index). Each batch is read, decrypted, sealed
+ * (with theirs), reporters' callback numbers and staff's TOTP secrets (no index). Each batch is read, decrypted, sealed
  * again and written back with one UPDATE that only touches rows still holding what was read, so a
  * row changed or erased meanwhile is left to the service (and counted as `raced`); rows the
  * service writes meanwhile are already under the new keys. Nothing is written for a row already
@@ -23,6 +23,7 @@ import { type Kysely, sql } from "kysely";
 import type { Channel, Database } from "../../db/database.ts";
 import { addressPurpose } from "../../security/addresses.ts";
 import type { PiiCipher } from "../../security/pii.ts";
+import { openTotpSecret, sealTotpSecret } from "../second-factor/totp-factor.ts";
 import { REPORTER_CALLBACK_PURPOSE } from "../sightings/shape.ts";
 
 export type TableRotation = {
@@ -40,7 +41,12 @@ export type TableRotation = {
   failed: number;
 };
 
-export type RotationReport = { subscribers: TableRotation; outbox: TableRotation; sightings: TableRotation };
+export type RotationReport = {
+  subscribers: TableRotation;
+  outbox: TableRotation;
+  sightings: TableRotation;
+  totpFactors: TableRotation;
+};
 
 type Ctx = { db: Kysely<Database>; pii: PiiCipher };
 type Options = {
@@ -70,6 +76,7 @@ export async function rotateKeys({
     subscribers: await rotateSubscribers(ctx, input),
     outbox: await rotateOutbox(ctx, input),
     sightings: await rotateCallbacks(ctx, input),
+    totpFactors: await rotateTotpSecrets(ctx, input),
   };
 }
 
@@ -282,6 +289,42 @@ async function rotateCallbacks(ctx: Ctx, options: Options): Promise<TableRotatio
         .set({ reporter_callback_ciphertext: sealed.ciphertext, reporter_callback_key_id: sealed.keyId })
         .where("id", "=", row.id)
         .where("reporter_callback_ciphertext", "=", row.reporter_callback_ciphertext!)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) report.reencrypted += 1;
+      else report.raced += 1;
+    }
+    return { read: rows.length, last: rows.at(-1)?.id };
+  });
+  return report;
+}
+
+/** Staff's TOTP secrets, sealed under a purpose per user (no index). */
+async function rotateTotpSecrets(ctx: Ctx, options: Options): Promise<TableRotation> {
+  const report = empty();
+  const { pii } = ctx;
+  await inBatches("totpFactors", options, report, async (after, limit) => {
+    const rows = await ctx.db
+      .selectFrom("totp_factors")
+      .select(["id", "user_id", "secret_ciphertext", "secret_key_id"])
+      .where("id", ">", after)
+      .where("secret_key_id", "<>", pii.activeKeyId)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    for (const row of rows) {
+      let secret: string;
+      try {
+        secret = openTotpSecret(pii, row.user_id, row);
+      } catch {
+        report.failed += 1;
+        continue;
+      }
+      // Only if it is still there: a reset or a new enrolment may have replaced it meanwhile.
+      const result = await ctx.db
+        .updateTable("totp_factors")
+        .set(sealTotpSecret(pii, row.user_id, secret))
+        .where("id", "=", row.id)
+        .where("secret_ciphertext", "=", row.secret_ciphertext)
         .executeTakeFirst();
       if (Number(result.numUpdatedRows) === 1) report.reencrypted += 1;
       else report.raced += 1;

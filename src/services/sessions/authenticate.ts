@@ -2,6 +2,11 @@
  * Who is calling: a session token from the cookie, or an API key from `Authorization: Bearer`.
  * A session ends when it has been idle too long or reached its absolute lifetime (both from
  * config), when its user is disabled, or at logout; an ended session never comes back.
+ *
+ * Only a session at the `full` stage is anyone: one that passed the password but still owes its
+ * second factor is nobody here (verifyLoginCode finds it itself). A full session of a user whose
+ * role must have a second factor (TOTP_REQUIRED_ROLES) and who has none has `enrol` access: it
+ * may set one up and nothing else (findSession says so; authenticateSession refuses it).
  */
 
 import type { Actor } from "../../auth/permissions.ts";
@@ -13,13 +18,16 @@ const TOUCH_EVERY_MS = 15_000;
 
 type Ctx = Pick<AppContext, "db" | "clock" | "config">;
 
-export async function authenticateSession({
+export type SessionAccess = "full" | "enrol";
+
+/** The signed-in person and what their session may do; null for no (or an ended) session. */
+export async function findSession({
   ctx,
   input,
 }: {
   ctx: Ctx;
   input: { token: string };
-}): Promise<Actor | null> {
+}): Promise<{ actor: Actor; access: SessionAccess } | null> {
   const now = ctx.clock.now();
   const row = await ctx.db
     .selectFrom("sessions")
@@ -35,9 +43,20 @@ export async function authenticateSession({
       "users.disabled_at",
       "organisations.id as organisation_id",
       "organisations.name as organisation_name",
+      (eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom("totp_factors")
+              .select("totp_factors.id")
+              .whereRef("totp_factors.user_id", "=", "users.id")
+              .where("totp_factors.confirmed_at", "is not", null),
+          )
+          .as("has_second_factor"),
     ])
     .where("sessions.token_hash", "=", tokenHash(input.token))
     .where("sessions.ended_at", "is", null)
+    .where("sessions.stage", "=", "full")
     .executeTakeFirst();
   if (!row) return null;
   const idleMs = ctx.config.operators.sessionIdleMinutes * 60_000;
@@ -56,7 +75,7 @@ export async function authenticateSession({
       .where("id", "=", row.session_id)
       .execute();
   }
-  return {
+  const actor: Actor = {
     id: `user:${row.user_id}`,
     kind: "user",
     subjectId: row.user_id,
@@ -66,6 +85,20 @@ export async function authenticateSession({
     organisationName: row.organisation_name,
     sessionId: row.session_id,
   };
+  const mustEnrol = ctx.config.operators.totpRequiredRoles.includes(row.role) && !row.has_second_factor;
+  return { actor, access: mustEnrol ? "enrol" : "full" };
+}
+
+/** The signed-in person, if their session is at the full stage and owes no enrolment. */
+export async function authenticateSession({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { token: string };
+}): Promise<Actor | null> {
+  const found = await findSession({ ctx, input });
+  return found?.access === "full" ? found.actor : null;
 }
 
 export async function authenticateApiKey({

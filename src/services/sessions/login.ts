@@ -1,8 +1,11 @@
 /**
- * loginUser: email + password → a new session. Rate-limited per account and per IP address,
- * counted in the database so every API process (and Worker) shares the count; both are kept as
- * blind indexes, never as the email or address. A locked-out attempt is refused before the
- * password is even checked, and is not itself counted, so the lock lifts on time.
+ * loginUser: email + password (and, for an account with a second factor, a TOTP or recovery code)
+ * → a new session. verifyLoginCode: the second step of a sign-in that gave only the password.
+ *
+ * Every check is an attempt under the guessing limits (login-attempts.ts): reserved before argon2
+ * or the code check, settled after. Wrong codes count like wrong passwords, against the same
+ * account and client. A right password for an account with a second factor, without its code,
+ * gives a session at the `password` stage: it opens nothing but the code form, for a few minutes.
  *
  * Unknown emails cost the same argon2 verification as wrong passwords, and get the same answer.
  */
@@ -11,17 +14,21 @@ import type { AppContext } from "../../context.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
 import { decoyHash, verifyPassword } from "../../security/passwords.ts";
-import { randomToken, tokenHash } from "../../security/tokens.ts";
+import { tokenHash } from "../../security/tokens.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import { useSecondFactor } from "../second-factor/totp-factor.ts";
 import { toUserView, type UserView, userQuery } from "../users/shape.ts";
+import { createSession, SECOND_FACTOR_MINUTES } from "./create-session.ts";
+import {
+  type AttemptKeys,
+  attemptKeys,
+  LOGIN_LIMITS,
+  LoginRateLimitedError,
+  reserveAttempt,
+  settleAttempt,
+} from "./login-attempts.ts";
 
-export const LOGIN_LIMITS = {
-  /** Failed logins to one account (since its last success) within the window. */
-  perAccount: 5,
-  /** Failed logins from one IP address within the window. */
-  perIp: 20,
-  windowMinutes: 15,
-} as const;
+export { LOGIN_LIMITS, LoginRateLimitedError };
 
 export type LoginResult = {
   /** The session token for the cookie; shown once, stored only as its hash. */
@@ -29,32 +36,36 @@ export type LoginResult = {
   sessionId: string;
   expiresAt: Date;
   user: UserView;
+  /**
+   * `code`: the password was right; the session opens only the second-factor step. `enrol`: signed
+   * in, but the role must have a second factor and the user has none: set one up first.
+   */
+  next: "code" | "enrol" | null;
 };
 
-export class LoginRateLimitedError extends ApiError {
-  readonly retryAfterSeconds: number;
-  constructor(retryAfterSeconds: number) {
-    super("rate_limited", "Too many failed sign-ins; wait and try again", { retryAfterSeconds });
-    this.retryAfterSeconds = retryAfterSeconds;
-  }
-}
-
 type Ctx = Pick<AppContext, "db" | "clock" | "pii" | "config">;
+type SecondFactorInput = { code?: string; recoveryCode?: string };
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Reserves an attempt (or throws 429) and, while the account's brake is on, waits. */
+async function attempt(ctx: Ctx, keys: AttemptKeys, now: Date): Promise<string> {
+  const { id, braked } = await reserveAttempt(ctx, keys, now);
+  if (braked) await sleep(LOGIN_LIMITS.brakeDelayMs);
+  return id;
+}
 
 export async function loginUser({
   ctx,
   input,
 }: {
   ctx: Ctx;
-  input: { email: string; password: string; ip: string };
+  input: { email: string; password: string; ip: string } & SecondFactorInput;
 }): Promise<LoginResult> {
   const email = input.email.trim().toLowerCase();
-  // Counted under every blind-index key in use, so a key rotation does not reset the limits.
-  const accountKeys = ctx.pii.blindIndexes(email, "login-account");
-  const ipKeys = ctx.pii.blindIndexes(input.ip, "login-ip");
-  const [accountKey, ipKey] = [accountKeys[0]!, ipKeys[0]!];
+  const keys = attemptKeys(ctx, email, input.ip);
   const now = ctx.clock.now();
-  const counted = await refuseWhenLimited(ctx, { accountKeys, ipKeys, now });
+  const attemptId = await attempt(ctx, keys, now);
 
   // Accounts are created with valid addresses only: anything else (a NUL byte, which Postgres text
   // cannot even hold, say) is an unknown email, answered the same way without a lookup.
@@ -66,14 +77,12 @@ export async function loginUser({
         .executeTakeFirst()
     : undefined;
   const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyHash()), input.password);
-  const succeeded = user !== undefined && passwordOk && user.disabled_at === null;
+  const passed = user !== undefined && passwordOk && user.disabled_at === null;
 
   return withTransaction(ctx.db, async (tx) => {
-    await tx
-      .insertInto("login_attempts")
-      .values({ at: now, account_key: accountKey, ip_key: ipKey, succeeded })
-      .execute();
-    if (!succeeded) {
+    const settle = (outcome: "failed" | "succeeded" | "first_factor") =>
+      settleAttempt(tx, { id: attemptId, keys, outcome, userId: user?.id, now });
+    if (!passed) {
       await recordAudit(tx, {
         actor: user ? `user:${user.id}` : "anonymous",
         action: "auth.login_failed",
@@ -81,107 +90,116 @@ export async function loginUser({
         details: { reason: !user ? "unknown_account" : !passwordOk ? "wrong_password" : "disabled" },
         at: now,
       });
-      await auditLocks(tx, { counted, userId: user?.id, now });
-      return null;
+      // After the failure's own entry, so the log reads failure, then the lock it caused.
+      await settle("failed");
+      return "Wrong email or password";
     }
-    const token = randomToken(32);
-    const expiresAt = new Date(now.getTime() + ctx.config.operators.sessionAbsoluteHours * 3_600_000);
-    const session = await tx
-      .insertInto("sessions")
-      .values({
-        token_hash: tokenHash(token),
-        user_id: user.id,
-        created_at: now,
-        last_seen_at: now,
-        expires_at: expiresAt,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    await recordAudit(tx, {
-      actor: `user:${user.id}`,
-      action: "auth.login",
-      target: { type: "user", id: user.id },
-      details: { session: session.id },
-      at: now,
-    });
-    const view = toUserView(await userQuery(tx).where("users.id", "=", user.id).executeTakeFirstOrThrow());
-    return { token, sessionId: session.id, expiresAt, user: view };
-  }).then((result) => {
-    // Thrown outside the transaction, so the failed attempt and its audit entry are kept.
-    if (!result) throw new ApiError("unauthorized", "Wrong email or password");
-    return result;
-  });
+    const hasFactor = await tx
+      .selectFrom("totp_factors")
+      .select("id")
+      .where("user_id", "=", user.id)
+      .where("confirmed_at", "is not", null)
+      .executeTakeFirst();
+    if (hasFactor && !input.code && !input.recoveryCode) {
+      await settle("first_factor");
+      const expiresAt = new Date(now.getTime() + SECOND_FACTOR_MINUTES * 60_000);
+      const session = await createSession(tx, { userId: user.id, stage: "password", now, expiresAt });
+      await recordAudit(tx, {
+        actor: `user:${user.id}`,
+        action: "auth.password_accepted",
+        target: { type: "user", id: user.id },
+        details: { session: session.sessionId, awaiting: "second_factor" },
+        at: now,
+      });
+      return { ...session, expiresAt, user: await view(tx, user.id), next: "code" as const };
+    }
+    const factor = hasFactor
+      ? await useSecondFactor(tx, ctx.pii, { userId: user.id, ...input, now })
+      : "none";
+    if (factor === null) return wrongCode(tx, settle, user.id, now);
+    await settle("succeeded");
+    return signIn(tx, ctx, user.id, factor, now);
+  }).then(orThrow);
 }
 
-async function refuseWhenLimited(
-  ctx: Ctx,
-  { accountKeys, ipKeys, now }: { accountKeys: Buffer[]; ipKeys: Buffer[]; now: Date },
-): Promise<{ account: number; ip: number }> {
-  const since = new Date(now.getTime() - LOGIN_LIMITS.windowMinutes * 60_000);
-  const lastSuccess = await ctx.db
-    .selectFrom("login_attempts")
-    .select((eb) => eb.fn.max("at").as("at"))
-    .where("account_key", "in", accountKeys)
-    .where("succeeded", "=", true)
-    .where("at", ">=", since)
+export async function verifyLoginCode({
+  ctx,
+  input,
+}: {
+  ctx: Ctx;
+  input: { sessionToken: string; ip: string } & SecondFactorInput;
+}): Promise<LoginResult> {
+  const now = ctx.clock.now();
+  const session = await ctx.db
+    .selectFrom("sessions")
+    .innerJoin("users", "users.id", "sessions.user_id")
+    .select(["sessions.id", "users.id as user_id", "users.email", "users.disabled_at"])
+    .where("sessions.token_hash", "=", tokenHash(input.sessionToken))
+    .where("sessions.stage", "=", "password")
+    .where("sessions.ended_at", "is", null)
+    .where("sessions.expires_at", ">", now)
     .executeTakeFirst();
-  const accountSince = lastSuccess?.at && new Date(lastSuccess.at) > since ? new Date(lastSuccess.at) : since;
-  const [account, ip] = await Promise.all([
-    failures(ctx, "account_key", accountKeys, accountSince),
-    failures(ctx, "ip_key", ipKeys, since),
-  ]);
-  const blocking = [
-    account.count >= LOGIN_LIMITS.perAccount ? account.oldest : null,
-    ip.count >= LOGIN_LIMITS.perIp ? ip.oldest : null,
-  ].filter((at): at is Date => at !== null);
-  if (blocking.length === 0) return { account: account.count, ip: ip.count };
-  // The lock lifts when the oldest counted failure leaves the window.
-  const liftsAt = Math.max(...blocking.map((at) => at.getTime() + LOGIN_LIMITS.windowMinutes * 60_000));
-  throw new LoginRateLimitedError(Math.max(1, Math.ceil((liftsAt - now.getTime()) / 1000)));
+  if (!session || session.disabled_at !== null) {
+    throw new ApiError("unauthorized", "This sign-in has ended; sign in again with your password");
+  }
+  const keys = attemptKeys(ctx, session.email, input.ip);
+  const attemptId = await attempt(ctx, keys, now);
+  return withTransaction(ctx.db, async (tx) => {
+    const settle = (outcome: "failed" | "succeeded") =>
+      settleAttempt(tx, { id: attemptId, keys, outcome, userId: session.user_id, now });
+    const factor = await useSecondFactor(tx, ctx.pii, { userId: session.user_id, ...input, now });
+    if (factor === null) return wrongCode(tx, settle, session.user_id, now);
+    await settle("succeeded");
+    // A new token for the signed-in session: the one that only passed the password ends here.
+    await tx.updateTable("sessions").set({ ended_at: now }).where("id", "=", session.id).execute();
+    return signIn(tx, ctx, session.user_id, factor, now);
+  }).then(orThrow);
 }
 
-/**
- * The failure that reaches a limit locks the account (or the address) until the oldest counted
- * failure leaves the window; that moment is audited, once. Attempts refused while locked are not
- * recorded at all (a flood of them must not fill the append-only log), and the address itself is
- * never written down.
- */
-async function auditLocks(
+async function wrongCode(
   tx: DbOrTx,
-  { counted, userId, now }: { counted: { account: number; ip: number }; userId?: string; now: Date },
-): Promise<void> {
-  const lock = { minutes: LOGIN_LIMITS.windowMinutes };
-  if (counted.account + 1 === LOGIN_LIMITS.perAccount) {
-    await recordAudit(tx, {
-      actor: "system",
-      action: "auth.account_locked",
-      ...(userId ? { target: { type: "user", id: userId } } : {}),
-      details: { ...lock, failures: LOGIN_LIMITS.perAccount, knownAccount: userId !== undefined },
-      at: now,
-    });
-  }
-  if (counted.ip + 1 === LOGIN_LIMITS.perIp) {
-    await recordAudit(tx, {
-      actor: "system",
-      action: "auth.address_locked",
-      details: { ...lock, failures: LOGIN_LIMITS.perIp },
-      at: now,
-    });
-  }
+  settle: (outcome: "failed") => Promise<void>,
+  userId: string,
+  now: Date,
+): Promise<string> {
+  await recordAudit(tx, {
+    actor: `user:${userId}`,
+    action: "auth.login_failed",
+    target: { type: "user", id: userId },
+    details: { reason: "wrong_code" },
+    at: now,
+  });
+  await settle("failed");
+  return "Wrong code";
 }
 
-async function failures(
+async function signIn(
+  tx: DbOrTx,
   ctx: Ctx,
-  column: "account_key" | "ip_key",
-  keys: Buffer[],
-  since: Date,
-): Promise<{ count: number; oldest: Date | null }> {
-  const row = await ctx.db
-    .selectFrom("login_attempts")
-    .select((eb) => [eb.fn.countAll<string>().as("n"), eb.fn.min("at").as("oldest")])
-    .where(column, "in", keys)
-    .where("succeeded", "=", false)
-    .where("at", ">", since)
-    .executeTakeFirstOrThrow();
-  return { count: Number(row.n), oldest: row.oldest ? new Date(row.oldest) : null };
+  userId: string,
+  secondFactor: "totp" | "recovery_code" | "none",
+  now: Date,
+): Promise<LoginResult> {
+  const expiresAt = new Date(now.getTime() + ctx.config.operators.sessionAbsoluteHours * 3_600_000);
+  const session = await createSession(tx, { userId, stage: "full", now, expiresAt });
+  await recordAudit(tx, {
+    actor: `user:${userId}`,
+    action: "auth.login",
+    target: { type: "user", id: userId },
+    details: { session: session.sessionId, secondFactor },
+    at: now,
+  });
+  const user = await view(tx, userId);
+  const mustEnrol = secondFactor === "none" && ctx.config.operators.totpRequiredRoles.includes(user.role);
+  return { ...session, expiresAt, user, next: mustEnrol ? "enrol" : null };
+}
+
+async function view(tx: DbOrTx, userId: string): Promise<UserView> {
+  return toUserView(await userQuery(tx).where("users.id", "=", userId).executeTakeFirstOrThrow());
+}
+
+// Thrown outside the transaction, so the failed attempt and its audit entry are kept.
+function orThrow(result: LoginResult | string): LoginResult {
+  if (typeof result === "string") throw new ApiError("unauthorized", result);
+  return result;
 }
