@@ -170,11 +170,12 @@ async function deliverOne(
   );
   const delivery = row.rows[0];
   if (!delivery) return;
-  const alert = await ctx.db
+  const row_ = await ctx.db
     .selectFrom("alerts")
-    .select(["id", "kind", "priority", "is_drill", "expires_at"])
+    .select(["id", "kind", "priority", "is_drill", "expires_at", "sighting_id"])
     .where("id", "=", delivery.alert_id)
     .executeTakeFirstOrThrow();
+  const alert = { ...row_, verifiedSighting: row_.sighting_id !== null };
   const texts = await ctx.db
     .selectFrom("alert_texts")
     .select(["language", "headline", "body", "sms_text"])

@@ -36,6 +36,7 @@
           priority: form.elements.priority?.value || form.dataset.priority || "alert",
           drill: form.elements.drill ? form.elements.drill.checked : form.dataset.drill === "true",
           cancelReason: form.dataset.cancelReason || undefined,
+          verifiedSighting: form.dataset.verifiedSighting === "true",
           alertId: form.dataset.alertId || undefined,
         }),
       });

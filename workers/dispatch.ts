@@ -172,7 +172,7 @@ function chunkSize(ctx: DispatchContext, channel: Channel): number {
 async function loadAlert(ctx: DispatchContext, alertId: string): Promise<LoadedAlert> {
   const alert = await ctx.db
     .selectFrom("alerts")
-    .select(["id", "kind", "priority", "is_drill", "status", "expires_at", "cancel_reason"])
+    .select(["id", "kind", "priority", "is_drill", "status", "expires_at", "cancel_reason", "sighting_id"])
     .where("id", "=", alertId)
     .executeTakeFirst();
   if (!alert) throw new Error(`alert ${alertId} not found`);
@@ -188,6 +188,8 @@ async function loadAlert(ctx: DispatchContext, alertId: string): Promise<LoadedA
     is_drill: alert.is_drill,
     // FALSE ALARM or ALL CLEAR on a cancel (2026-11-24T0300-operators).
     ...(alert.cancel_reason ? { cancelReason: alert.cancel_reason } : {}),
+    // VERIFIED or ADVISORY: publishing checked that the sighting was still verified.
+    verifiedSighting: alert.sighting_id !== null,
     status: alert.status,
     expiresAt: alert.expires_at,
     texts,

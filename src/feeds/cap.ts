@@ -93,7 +93,13 @@ function info(
   const severity = cancel
     ? "Minor"
     : { alert: "Severe", advisory: "Moderate", community: "Minor" }[alert.priority];
-  const certainty = alert.kind === "cancel" && alert.cancelReason === "false_alarm" ? "Unlikely" : "Observed";
+  // An alert from scratch (ADVISORY) is tied to no verified sighting: nobody recorded an observation.
+  const certainty =
+    alert.kind === "cancel" && alert.cancelReason === "false_alarm"
+      ? "Unlikely"
+      : alert.kind === "sighting" && !alert.verifiedSighting
+        ? "Unknown"
+        : "Observed";
   const label = alertLabel(asMessageAlert(alert), language);
   const instruction =
     family === "enforcement" && !cancel

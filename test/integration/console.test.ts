@@ -289,17 +289,20 @@ describe("from a hotline call to a published alert, by two people", () => {
     const preview = (await res.json()) as Preview;
     // A draft not saved yet has no id: its link is a stand-in of the same length.
     const standIn = shortAlertUrl("https://aviso.test", UNSAVED_ALERT_ID);
-    expect(preview.text).toBe(`SIMULACRO - VERIFICADO: Agentes en Fruitvale ${standIn}`);
-    // 88 characters, all GSM-7 (the labels are joined by " - ", not "·"): one segment with the link.
-    expect(preview).toMatchObject({ ...countSegments(preview.text), characters: 88, segments: 1 });
-    expect(preview.description).toBe("88 characters · 1 segment (GSM-7)");
+    // A new alert from scratch is an ADVISORY (AVISO); only one from a verified sighting says VERIFIED.
+    expect(preview.text).toBe(`SIMULACRO - AVISO: Agentes en Fruitvale ${standIn}`);
+    // 83 characters, all GSM-7 (the labels are joined by " - ", not "·"): one segment with the link.
+    expect(preview).toMatchObject({ ...countSegments(preview.text), characters: 83, segments: 1 });
+    expect(preview.description).toBe("83 characters · 1 segment (GSM-7)");
     // A saved draft's preview carries its own link, and counts the same.
     const id = crypto.randomUUID();
-    const saved = (await (await call({ "x-csrf-token": operator.csrf }, { alertId: id })).json()) as Preview;
+    const saved = (await (
+      await call({ "x-csrf-token": operator.csrf }, { alertId: id, verifiedSighting: true })
+    ).json()) as Preview;
     expect(saved.text).toBe(
       `SIMULACRO - VERIFICADO: Agentes en Fruitvale ${shortAlertUrl("https://aviso.test", id)}`,
     );
-    expect(saved.description).toBe(preview.description);
+    expect(saved.description).toBe("88 characters · 1 segment (GSM-7)");
     expect((await call({ "x-csrf-token": operator.csrf }, { alertId: "../etc" })).status).toBe(400);
   });
 });

@@ -66,15 +66,16 @@ describe("a published alert reaches every channel", () => {
     expect(rows.every((row) => row.status === "sent" && row.provider_id && row.attempts === 1)).toBe(true);
     expect(elapsed).toBeLessThan(5_000);
 
-    // Twilio: the label and text in each language, the callback naming the ledger row.
+    // Twilio: the label (ADVISORY: the fixture is an alert from scratch) and text in each language,
+    // the callback naming the ledger row.
     const sms = await rig.sms.waitFor(2);
     const byTo = new Map(sms.map((m) => [m.to, m]));
     // …and last the alert page's short link under PUBLIC_URL, which shows that very alert.
     const link = `https://aviso.test${shortAlertPath(alertId)}`;
     expect(byTo.get("+15105550123")!.body).toBe(
-      `VERIFIED: ${"Agents confirmed at 7th & Broadway, 9:40. You do not have to open the door."} ${link}`,
+      `ADVISORY: ${"Agents confirmed at 7th & Broadway, 9:40. You do not have to open the door."} ${link}`,
     );
-    expect(byTo.get("+15105550124")!.body).toMatch(/^VERIFICADO: Agentes confirmados/);
+    expect(byTo.get("+15105550124")!.body).toMatch(/^AVISO: Agentes confirmados/);
     expect(byTo.get("+15105550124")!.body.endsWith(` ${link}`)).toBe(true);
     const page = await createApp(rig.runtime).request(new URL(link).pathname);
     expect(page.status).toBe(200);
@@ -91,7 +92,7 @@ describe("a published alert reaches every channel", () => {
     // Email: parsed by the SMTP peer.
     const [mail] = await rig.smtp.waitFor(1);
     expect(mail!.to).toEqual(["lin@example.org"]);
-    expect(mail!.subject).toBe("已核实: 移民执法人员在第七街和百老汇");
+    expect(mail!.subject).toBe("提示: 移民执法人员在第七街和百老汇");
     expect(mail!.text).toContain("了解您的权利");
     expect(mail!.html).toContain('lang="zh"');
     const unsubscribe = /^<(https:\/\/aviso\.test\/unsubscribe\/[A-Za-z0-9_-]{43})>$/.exec(
@@ -107,7 +108,7 @@ describe("a published alert reaches every channel", () => {
     expect(push!.id).toBe(browser.id);
     expect(JSON.parse(push!.payload)).toEqual({
       alertId,
-      label: "ĐÃ XÁC MINH",
+      label: "KHUYẾN CÁO",
       headline: "Nhân viên di trú tại đường 7 và Broadway",
       url: `https://aviso.test/alerts/${alertId}`,
       priority: "alert",
@@ -153,7 +154,7 @@ describe("a published alert reaches every channel", () => {
     await publishAlert({ ctx: runtime, input: { alertId: statement } });
     await settled(runtime, statement);
     const bodies = rig.sms.messages.slice(sentBefore).map((m) => m.body.split(":")[0]);
-    expect(bodies).toEqual(["DRILL - VERIFIED", "OFFICIAL CITY STATEMENT"]);
+    expect(bodies).toEqual(["DRILL - ADVISORY", "OFFICIAL CITY STATEMENT"]);
     const pushes = rig.push.received.filter((p) => p.id === browser.id);
     expect(pushes.map((p) => p.urgency)).toEqual(["high", "normal"]);
   });

@@ -187,7 +187,7 @@ describe("Atom and JSON Feed", () => {
       ),
     ).toBe("0");
     expect(feed).not.toContain("Drill on Fruitvale");
-    expect(feed).toContain("VERIFIED: Agents &amp; &lt;vans&gt;");
+    expect(feed).toContain("ADVISORY: Agents &amp; &lt;vans&gt;");
     expect(feed).toContain("FALSE ALARM");
     expect(feed).toContain("OFFICIAL CITY STATEMENT: The city stands with immigrant families");
     const es = await (await app.request("/feeds/alerts.atom?lang=es")).text();

@@ -109,7 +109,7 @@ describe("home page", () => {
     const page = await (await get("/")).text();
     expect(page).toContain(TEXTS.en.headline);
     expect(page).toContain(`href="/alerts/${alertId}"`);
-    expect(page).toContain("VERIFIED");
+    expect(page).toContain("ADVISORY"); // the fixture is an alert from scratch
     expect(page).toContain("94607, 94612");
     expect(page).toMatch(/<time datetime="\d{4}-/);
     expect(page).not.toContain("Drill at the library");
@@ -155,7 +155,7 @@ describe("alert page", () => {
     expect(en).toContain('href="https://rights.example.org/en"');
     const es = await (await get(`/alerts/${alertId}?lang=es`)).text();
     expect(es).toContain(TEXTS.es.headline);
-    expect(es).toContain(LABELS.verified.es);
+    expect(es).toContain(LABELS.advisory.es);
     expect(es).toContain('href="https://rights.example.org/es"');
     const zh = await (await get(`/alerts/${alertId}?lang=zh`)).text();
     expect(zh).toContain(TEXTS.zh.headline);

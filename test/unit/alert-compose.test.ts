@@ -22,6 +22,7 @@ const base: MessageAlert = {
   kind: "sighting",
   priority: "alert",
   is_drill: false,
+  verifiedSighting: true,
 };
 const text = {
   language: "es" as const,
@@ -38,6 +39,20 @@ describe("labels", () => {
     ["cancel", "ALL CLEAR"],
   ] as const)("a %s says %s", (kind, label) => {
     expect(alertLabel({ ...base, kind }, "en")).toBe(label);
+  });
+
+  it("only an alert tied to a verified sighting says VERIFIED; one from scratch says ADVISORY", () => {
+    const scratch = { ...base, verifiedSighting: false };
+    expect(LANGUAGES.map((language) => alertLabel(scratch, language))).toEqual([
+      "ADVISORY",
+      "AVISO",
+      "提示",
+      "KHUYẾN CÁO",
+    ]);
+    expect(alertLabel({ ...scratch, is_drill: true }, "en")).toBe("DRILL · ADVISORY");
+    // Follow-ups and statements say what they are either way.
+    expect(alertLabel({ ...scratch, kind: "update" }, "en")).toBe("UPDATE");
+    expect(alertLabel({ ...scratch, kind: "statement" }, "en")).toBe("OFFICIAL CITY STATEMENT");
   });
 
   it("a cancel of a false report says FALSE ALARM; a drill says DRILL first", () => {
@@ -90,7 +105,7 @@ describe("messages", () => {
 
   it("SMS: the segment limit counts the label and the link", () => {
     const url = "https://aviso.test"; // the link is 43 characters, the space before it one more
-    const alert = { kind: "sighting", priority: "alert", is_drill: false } as const;
+    const alert = { kind: "sighting", priority: "alert", is_drill: false, verifiedSighting: true } as const;
     // GSM-7: 10 segments hold 1,530 characters; "VERIFIED: " takes 10 and " <link>" 45.
     expect(smsFits(alert, "en", "a".repeat(1530 - 10 - 44), url)).toMatchObject({
       fits: true,
@@ -105,7 +120,7 @@ describe("messages", () => {
     expect(smsFits(alert, "zh", "警".repeat(670 - 5 - 44), url).fits).toBe(true);
     expect(smsFits(alert, "zh", "警".repeat(670 - 5 - 43), url).fits).toBe(false);
     // A longer label leaves less room: the same text fits a sighting but not a drill statement.
-    const drill = { kind: "statement", priority: "alert", is_drill: true } as const;
+    const drill = { kind: "statement", priority: "alert", is_drill: true, verifiedSighting: false } as const;
     expect(smsFits(drill, "en", "a".repeat(1530 - 10 - 44), url).fits).toBe(false);
   });
 

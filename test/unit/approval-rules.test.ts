@@ -2,7 +2,7 @@
  * The two-person rule as a table: who may approve which draft, and when.
  */
 import { describe, expect, it } from "vitest";
-import type { AlertKind, AlertStatus, Role } from "../../src/db/database.ts";
+import type { AlertKind, AlertStatus, Role, SightingStatus } from "../../src/db/database.ts";
 import type { Family } from "../../src/services/alerts/alert-record.ts";
 import { decideApproval, mayDraft, mayPublish } from "../../src/services/alerts/approval-rules.ts";
 
@@ -21,6 +21,9 @@ type Row = {
   key?: boolean;
   quoted?: string;
   alone?: boolean;
+  /** A cancel exactly as pre-written (default: yes). */
+  prewritten?: boolean;
+  sighting?: SightingStatus | null;
   expect: "approve" | "approve alone" | "forbidden" | "conflict";
 };
 
@@ -134,6 +137,33 @@ const TABLE: Row[] = [
     expect: "approve alone",
   },
   {
+    case: "…but not a cancel with words, a link or settings of their own",
+    family: "alert",
+    kind: "cancel",
+    actor: AUTHOR,
+    role: "verifier",
+    prewritten: false,
+    expect: "forbidden",
+  },
+  {
+    case: "…nor one they edited after someone else drafted it with words of their own",
+    family: "alert",
+    kind: "cancel",
+    actor: EDITOR,
+    role: "verifier",
+    prewritten: false,
+    expect: "forbidden",
+  },
+  {
+    case: "another verifier approves a cancel with words of its own",
+    family: "alert",
+    kind: "cancel",
+    actor: OTHER,
+    role: "verifier",
+    prewritten: false,
+    expect: "approve",
+  },
+  {
     case: "…but not when that is switched off",
     family: "alert",
     kind: "cancel",
@@ -156,6 +186,33 @@ const TABLE: Row[] = [
     kind: "cancel",
     actor: OTHER,
     role: "verifier",
+    expect: "approve",
+  },
+  {
+    case: "an alert about a sighting still verified is approved",
+    family: "alert",
+    kind: "sighting",
+    actor: OTHER,
+    role: "verifier",
+    sighting: "verified",
+    expect: "approve",
+  },
+  {
+    case: "an alert about a sighting found to be a false alarm since is not",
+    family: "alert",
+    kind: "sighting",
+    actor: OTHER,
+    role: "verifier",
+    sighting: "false_alarm",
+    expect: "conflict",
+  },
+  {
+    case: "a cancel goes out whatever became of the sighting",
+    family: "alert",
+    kind: "cancel",
+    actor: OTHER,
+    role: "verifier",
+    sighting: "false_alarm",
     expect: "approve",
   },
   {
@@ -212,6 +269,8 @@ describe("approval rules", () => {
       quotedHash: row.quoted ?? HASH,
       currentHash: HASH,
       verifierMayCancelAlone: row.alone ?? true,
+      prewritten: row.prewritten ?? true,
+      sightingStatus: row.sighting ?? null,
     });
     const outcome = decision.ok ? (decision.alone ? "approve alone" : "approve") : decision.code;
     expect(outcome).toBe(row.expect);

@@ -45,7 +45,7 @@ export const alertRoutes = [
     tag: "Alerts",
     summary: "Draft an alert",
     description:
-      "From a verified sighting (texts from the template for its activity, in every language unless `templateLanguages` says otherwise; `texts` replace the template's), or from scratch with `texts` and `target`. Target: ZIPs, or a radius in miles around the sighting's ZIP or `aroundZip`. Expiry defaults to 4 hours.",
+      "From a verified sighting (texts from the template for its activity, in every language unless `templateLanguages` says otherwise; `texts` replace the template's), labelled VERIFIED; or from scratch with `texts` and `target`, labelled ADVISORY (AVISO, 提示, KHUYẾN CÁO). An alert about a sighting is approved and published only while the sighting is still verified (409 otherwise). Target: ZIPs, or a radius in miles around the sighting's ZIP or `aroundZip`. Expiry defaults to 4 hours.",
     permission: "alerts:draft",
     body: DraftAlertBody,
     responses: { 201: { description: "The draft", schema: Alert } },
@@ -109,7 +109,7 @@ export const alertRoutes = [
     tag: "Alerts",
     summary: "Approve (and publish)",
     description:
-      "By someone who neither wrote nor edited the draft: a verifier for alerts, comms for statements; a person, not an API key. Quote the preview's hash. Publishes at once unless `publishNow` is false.",
+      "By someone who neither wrote nor edited the draft: a verifier for alerts, comms for statements; a person, not an API key (the one exception: a verifier's own cancel that is exactly the pre-written one, when VERIFIER_MAY_CANCEL_ALONE is on). Quote the preview's hash, which covers everything residents can see or follow, the link included. Publishes at once unless `publishNow` is false.",
     permission: "drafts:approve",
     params: IdParams,
     body: ApproveBody,
@@ -127,7 +127,8 @@ export const alertRoutes = [
     path: "/alerts/:id/publish",
     tag: "Alerts",
     summary: "Publish an approved alert",
-    description: "Refused when the alert was edited after approval (it is a draft again).",
+    description:
+      "Refused when the alert was edited after approval (it is a draft again), when what would be sent no longer matches the approved hash, or when the sighting an alert is about is no longer verified.",
     permission: "drafts:publish",
     params: IdParams,
     responses: { 200: { description: "Published", schema: Published } },
@@ -153,7 +154,7 @@ export const alertRoutes = [
     tag: "Alerts",
     summary: "Cancel: false alarm or all clear",
     description:
-      "Drafts a cancel from the template in the original's languages; it reaches exactly the original's recipients on the same channels. With `publishNow`, a verifier approves and publishes it alone (when VERIFIER_MAY_CANCEL_ALONE is on); otherwise it needs approval like any draft.",
+      "Drafts a cancel from the template in the original's languages, built from the original's own facts (when it was sent; the place, if the original named it); it reaches exactly the original's recipients on the same channels. With `publishNow`, a verifier approves and publishes it alone (when VERIFIER_MAY_CANCEL_ALONE is on), and then it carries only that pre-written text: `texts` or `expiresAt` with `publishNow` are refused (400). Otherwise it is a draft that needs approval like any other; its own drafter may approve it alone only while it is still exactly the pre-written cancel (no edited text, link, priority or expiry).",
     permission: "drafts:edit",
     params: IdParams,
     body: CancelBody,

@@ -291,7 +291,9 @@ export const CancelBody = z.object({
   publishNow: z
     .boolean()
     .default(false)
-    .describe("Approve and publish at once: a verifier alone, when VERIFIER_MAY_CANCEL_ALONE is on"),
+    .describe(
+      "Approve and publish at once: a verifier alone, when VERIFIER_MAY_CANCEL_ALONE is on, and only with the pre-written text (no `texts`, no `expiresAt`)",
+    ),
 });
 export const ApproveBody = z.object({
   hash: z.string().regex(/^[0-9a-f]{64}$/, "must be the preview's hash"),
@@ -349,6 +351,7 @@ export const Preview = z.object({
   targetZips: z.array(Zip).nullable(),
   referencesAlertId: Id.nullable(),
   cancelReason: Alert.shape.cancelReason,
+  link: z.string().nullable().describe("The link the alert's page shows, if any"),
   channels: z.array(Channel),
   expiresAt: z.string(),
   languages: z.array(
@@ -369,7 +372,11 @@ export const Preview = z.object({
     }),
   ),
   recipients: z.object({ total: z.number(), byChannel: PerChannel, byZip: z.record(z.string(), PerChannel) }),
-  hash: z.string().describe("Quote it to approve: SHA-256 over everything above except the recipient counts"),
+  hash: z
+    .string()
+    .describe(
+      "Quote it to approve: SHA-256 over everything above except the recipient counts (and over the stored target ZIPs and channels, and the sighting the alert is about)",
+    ),
 });
 
 // --- audit ------------------------------------------------------------------------------------

@@ -185,7 +185,7 @@ export const alertConsoleRoutes = new Hono<ConsoleEnv>()
         view(c),
         "Alerts",
         html`<h1>Alerts</h1>
-${mayDraft("alert", c.get("actor").role) ? html`<p><a href="/console/alerts/new">Draft an alert from scratch</a> (or draft one from a verified sighting)</p>` : ""}
+${mayDraft("alert", c.get("actor").role) ? html`<p><a href="/console/alerts/new">Draft an alert from scratch</a>, labelled ADVISORY (or draft one from a verified sighting, labelled VERIFIED)</p>` : ""}
 <h2>Approval queue</h2>
 ${table("Drafts awaiting a second person", drafts)}
 ${table("Approved, not yet published", approved)}
@@ -276,6 +276,8 @@ ${table("Live", published)}`,
         priority: z.enum(["alert", "advisory", "community"]).default("alert"),
         drill: z.boolean().default(false),
         cancelReason: z.enum(["all_clear", "false_alarm"]).optional(),
+        /** Drafted from a verified sighting (VERIFIED); a new alert from scratch is an ADVISORY. */
+        verifiedSighting: z.boolean().default(false),
         /** A saved draft's id (its short link is shown); a new draft's preview uses a stand-in. */
         alertId: z.uuid().optional(),
       })
@@ -292,6 +294,7 @@ ${table("Live", published)}`,
         priority: b.priority,
         is_drill: b.drill,
         ...(b.cancelReason ? { cancelReason: b.cancelReason } : {}),
+        verifiedSighting: b.verifiedSighting,
         ...(b.alertId ? { id: b.alertId } : {}),
       },
       b.language,
@@ -325,8 +328,8 @@ ${table("Live", published)}`,
           alertId: current.id,
           changes: {
             texts: { ...texts, ...removed },
-            target,
-            channels,
+            // A follow-up goes to the original's recipients on its channels: not the form's to change.
+            ...(current.referencesAlertId ? {} : { target, channels }),
             priority,
             ...(expiresAt ? { expiresAt } : {}),
             ...(statement ? { link: text(form, "link") || null } : {}),
@@ -455,10 +458,11 @@ function newAlertPage(c: ConsoleContext, values: Values, errors: FieldErrors, ch
     view(c),
     "Draft an alert",
     html`<h1>Draft an alert</h1>
+<p>An alert drafted from scratch says ADVISORY (AVISO, 提示, KHUYẾN CÁO): only one drafted from a verified sighting says VERIFIED.</p>
 ${formErrors(errors)}
 <form method="post" action="/console/alerts" class="composer" data-csrf="${c.get("csrf")}" data-kind="sighting" data-priority="${values.priority ?? "alert"}">
 ${csrfField(c.get("csrf"))}
-${composerFields({ alert: { kind: "sighting", priority: "alert", is_drill: values.drill === "on" }, publicUrl: c.get("ctx").config.publicUrl, values, errors })}
+${composerFields({ alert: { kind: "sighting", priority: "alert", is_drill: values.drill === "on", verifiedSighting: false }, publicUrl: c.get("ctx").config.publicUrl, values, errors })}
 ${settingsFields(values, errors, { channels })}
 <div class="check"><input type="checkbox" id="f-drill" name="drill"${values.drill === "on" ? html` checked` : ""}> <label for="f-drill">Drill (reaches only the drill allowlist)</label></div>
 <button type="submit">Save the draft</button>
@@ -476,7 +480,7 @@ function statementPage(c: ConsoleContext, values: Values, errors: FieldErrors, c
 ${formErrors(errors)}
 <form method="post" action="/console/statements" class="composer" data-csrf="${c.get("csrf")}" data-kind="statement">
 ${csrfField(c.get("csrf"))}
-${composerFields({ alert: { kind: "statement", priority: "advisory", is_drill: false }, publicUrl: c.get("ctx").config.publicUrl, values, errors, smsOptional: true })}
+${composerFields({ alert: { kind: "statement", priority: "advisory", is_drill: false, verifiedSighting: false }, publicUrl: c.get("ctx").config.publicUrl, values, errors, smsOptional: true })}
 ${settingsFields(values, errors, { statement: true, channels })}
 <div class="check"><input type="checkbox" id="f-drill" name="drill"> <label for="f-drill">Drill (reaches only the drill allowlist)</label></div>
 <button type="submit">Save the draft</button>
@@ -507,6 +511,7 @@ async function alertPage(
     priority: alert.priority,
     is_drill: alert.drill,
     ...(alert.cancelReason ? { cancelReason: alert.cancelReason } : {}),
+    verifiedSighting: alert.sightingId !== null,
   };
   const body = html`<h1>${preview.languages[0]?.label ?? ""}: ${alert.texts.en?.headline ?? ""}</h1>
 ${formErrors(errors)}
@@ -532,7 +537,7 @@ ${
     ? html`<details${alert.authorId === actor.id || Object.keys(errors).length > 0 ? html` open` : ""}><summary><h2 class="inline-heading">Edit</h2></summary>
 ${alert.authorId !== actor.id ? html`<p class="notice">If you change this draft, someone else must approve it.</p>` : ""}
 ${alert.status === "approved" ? html`<p class="notice">Saving changes voids the approval: a second person must approve again.</p>` : ""}
-<form method="post" action="/console/alerts/${alert.id}" class="composer" data-csrf="${csrf}" data-alert-id="${alert.id}" data-kind="${alert.kind}" data-priority="${alert.priority}" data-drill="${alert.drill ? "true" : "false"}"${alert.cancelReason ? html` data-cancel-reason="${alert.cancelReason}"` : ""}>
+<form method="post" action="/console/alerts/${alert.id}" class="composer" data-csrf="${csrf}" data-alert-id="${alert.id}" data-kind="${alert.kind}" data-priority="${alert.priority}" data-drill="${alert.drill ? "true" : "false"}" data-verified-sighting="${alert.sightingId ? "true" : "false"}"${alert.cancelReason ? html` data-cancel-reason="${alert.cancelReason}"` : ""}>
 ${csrfField(csrf)}
 ${composerFields({ alert: { ...messageAlert, id: alert.id }, publicUrl: ctx.config.publicUrl, values, errors, smsOptional: alert.family === "statement" })}
 ${settingsFields(values, errors, { statement: alert.family === "statement", channels: alert.channels })}
@@ -550,6 +555,7 @@ function previewSection(preview: AlertPreview, tz: string) {
 <h2 id="what-is-sent">Exactly what will be sent</h2>
 <p>To ${preview.audience === "target" ? html`subscribers of ${preview.targetZips && preview.targetZips.length > 12 ? `${preview.targetZips.length} ZIPs` : (preview.targetZips ?? []).join(", ")}` : preview.audience === "drill_allowlist" ? "the drill allowlist only" : "exactly the original alert's recipients"},
 by ${preview.channels.join(", ")}; expires ${when(preview.expiresAt, tz)}.
+${preview.link ? html`The alert page links to <a href="${preview.link}" rel="noopener noreferrer">${preview.link}</a>.` : "The alert page has no link of its own."}
 Recipients now: ${preview.recipients.total} (SMS ${preview.recipients.byChannel.sms}, email ${preview.recipients.byChannel.email}, push ${preview.recipients.byChannel.push}).</p>
 ${preview.languages.map(
   (l) => html`<h3 lang="${l.language}">${LANGUAGE_NAMES[l.language]}</h3>
@@ -611,13 +617,13 @@ ${select({
   value: "all_clear",
   errors,
 })}
-${actor.role === "verifier" ? html`<div class="check"><input type="checkbox" id="f-cancelNow" name="publishNow"> <label for="f-cancelNow">Publish the cancel now, without a second person</label></div>` : ""}
+${actor.role === "verifier" ? html`<div class="check"><input type="checkbox" id="f-cancelNow" name="publishNow"> <label for="f-cancelNow">Publish the cancel now, without a second person (with its pre-written text only)</label></div>` : ""}
 <button type="submit" class="danger">Draft the cancel</button>
 </form>
 <h3>Draft an update</h3>
 <form method="post" action="/console/alerts/${alert.id}/updates" class="composer" data-csrf="${csrf}" data-kind="update" data-priority="${alert.priority}">
 ${csrfField(csrf)}
-${composerFields({ alert: { kind: "update", priority: alert.priority, is_drill: alert.drill }, publicUrl, values, errors })}
+${composerFields({ alert: { kind: "update", priority: alert.priority, is_drill: alert.drill, verifiedSighting: alert.sightingId !== null }, publicUrl, values, errors })}
 <button type="submit">Draft the update</button>
 </form></section>`;
 }

@@ -8,9 +8,13 @@
  * - The approver quotes the preview hash: what they saw is what is approved. A draft that changed
  *   since (or an approval that an edit voided) must be previewed again.
  * - One exception, so a false alarm can be withdrawn in seconds: a verifier may approve their own
- *   cancel of an alert, when VERIFIER_MAY_CANCEL_ALONE is on (the default).
+ *   cancel of an alert, when VERIFIER_MAY_CANCEL_ALONE is on (the default), if it is the
+ *   pre-written cancel and nothing more (prewritten-cancel.ts): one person's say-so publishes no
+ *   words, link or setting of their own.
+ * - VERIFIED must be true when it goes out: an alert tied to a sighting is approved and published
+ *   only while that sighting is verified.
  */
-import type { AlertKind, AlertStatus, Role } from "../../db/database.ts";
+import type { AlertKind, AlertStatus, Role, SightingStatus } from "../../db/database.ts";
 import type { Family } from "./alert-record.ts";
 
 export const DRAFTERS: Record<Family, readonly Role[]> = {
@@ -30,6 +34,10 @@ export type ApprovalCase = {
   quotedHash: string;
   currentHash: string;
   verifierMayCancelAlone: boolean;
+  /** A cancel that is exactly its reason's pre-written text, with nothing of its drafter's. */
+  prewritten: boolean;
+  /** For an alert about a sighting: that sighting's status now (null: drafted from scratch). */
+  sightingStatus: SightingStatus | null;
 };
 
 export type ApprovalDecision =
@@ -50,7 +58,16 @@ export function decideApproval(c: ApprovalCase): ApprovalDecision {
     return { ok: false, code: "conflict", reason: `Only a draft can be approved (this one is ${c.status})` };
   }
   const own = c.authorId === c.actor.id || c.editorIds.includes(c.actor.id);
-  const alone = own && c.kind === "cancel" && c.family === "alert" && c.verifierMayCancelAlone;
+  const mayCancelAlone = c.kind === "cancel" && c.family === "alert" && c.verifierMayCancelAlone;
+  if (own && mayCancelAlone && !c.prewritten) {
+    return {
+      ok: false,
+      code: "forbidden",
+      reason:
+        "A cancel goes out on one person's say-so only as pre-written; this one differs (its words, link, priority, expiry or sender), so another verifier must approve it",
+    };
+  }
+  const alone = own && mayCancelAlone;
   if (own && !alone) {
     return {
       ok: false,
@@ -58,6 +75,8 @@ export function decideApproval(c: ApprovalCase): ApprovalDecision {
       reason: "You wrote or edited this draft: someone else must approve it",
     };
   }
+  const untrue = unverifiedSighting(c.kind, c.sightingStatus);
+  if (untrue) return { ok: false, code: "conflict", reason: untrue };
   if (c.quotedHash !== c.currentHash) {
     return {
       ok: false,
@@ -66,6 +85,16 @@ export function decideApproval(c: ApprovalCase): ApprovalDecision {
     };
   }
   return { ok: true, alone };
+}
+
+/**
+ * Why an alert about a sighting may not go out now (its sighting is no longer verified, so it
+ * would say VERIFIED untruly), or null. Follow-ups go out whatever became of the sighting: a
+ * false alarm's cancel most of all.
+ */
+export function unverifiedSighting(kind: AlertKind, sightingStatus: SightingStatus | null): string | null {
+  if (kind !== "sighting" || sightingStatus === null || sightingStatus === "verified") return null;
+  return `The sighting this alert is about is now ${sightingStatus}, not verified: it cannot go out saying VERIFIED (if residents still need to know, draft an alert from scratch, which says ADVISORY)`;
 }
 
 export function mayDraft(family: Family, role: Role): boolean {

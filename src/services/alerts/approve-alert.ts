@@ -8,6 +8,7 @@ import { withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { type AlertView, alertView, loadAlertRecord } from "./alert-record.ts";
+import { approvalFacts } from "./approval-facts.ts";
 import { decideApproval } from "./approval-rules.ts";
 import { buildPreview } from "./preview-alert.ts";
 import { type PublishCtx, type PublishOutcome, publishApproved } from "./publish-approved.ts";
@@ -33,6 +34,7 @@ export async function approveAlert({
       quotedHash: input.hash,
       currentHash: preview.hash,
       verifierMayCancelAlone: ctx.config.operators.verifierMayCancelAlone,
+      ...(await approvalFacts(tx, ctx, record)),
     });
     if (!decision.ok) throw new ApiError(decision.code, decision.reason);
     await tx

@@ -1,6 +1,6 @@
 /**
  * What a resident sees for an alert, per channel and language: the label that says what the
- * message is (VERIFIED, OFFICIAL CITY STATEMENT, UPDATE, ALL CLEAR, FALSE ALARM, DRILL…), then the
+ * message is (VERIFIED, ADVISORY, OFFICIAL CITY STATEMENT, UPDATE, ALL CLEAR, FALSE ALARM, DRILL…), then the
  * operators' texts. Pure functions: the delivery workers build messages with them, and the
  * composer can show an approver exactly what will be sent.
  */
@@ -11,6 +11,7 @@ import { shortAlertUrl } from "./short-link.ts";
 
 export type LabelKey =
   | "verified"
+  | "advisory"
   | "unconfirmed"
   | "official"
   | "update"
@@ -20,6 +21,8 @@ export type LabelKey =
 
 export const LABELS: Record<LabelKey, Record<Language, string>> = {
   verified: { en: "VERIFIED", es: "VERIFICADO", zh: "已核实", vi: "ĐÃ XÁC MINH" },
+  /** An alert drafted from scratch: approved by a second person, but tied to no verified sighting. */
+  advisory: { en: "ADVISORY", es: "AVISO", zh: "提示", vi: "KHUYẾN CÁO" },
   unconfirmed: { en: "UNCONFIRMED", es: "SIN CONFIRMAR", zh: "未证实", vi: "CHƯA XÁC NHẬN" },
   official: {
     en: "OFFICIAL CITY STATEMENT",
@@ -56,6 +59,12 @@ export type MessageAlert = {
   is_drill: boolean;
   /** For a cancel: whether the activity ended or the report was false. Unknown → ALL CLEAR. */
   cancelReason?: "all_clear" | "false_alarm";
+  /**
+   * Whether the alert is tied to a sighting a verifier marked verified (its `sighting_id`: drafting
+   * takes only verified sightings, and approval and publishing refuse one that no longer is). Only
+   * then does a sighting alert say VERIFIED; one drafted from scratch says ADVISORY.
+   */
+  verifiedSighting: boolean;
 };
 
 export type MessageText = { language: Language; headline: string; body: string; sms_text: string };
@@ -63,7 +72,7 @@ export type MessageText = { language: Language; headline: string; body: string; 
 /** The labels a message carries, most important first: a drill says so before anything else. */
 export function labelKeys(alert: MessageAlert): LabelKey[] {
   const kind: Record<AlertKind, LabelKey> = {
-    sighting: "verified",
+    sighting: alert.verifiedSighting ? "verified" : "advisory",
     statement: "official",
     update: "update",
     cancel: alert.cancelReason ?? "all_clear",

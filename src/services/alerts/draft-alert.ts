@@ -76,7 +76,12 @@ export async function draftAlert({
     }
     if (!input.target && !ownZip) throw invalid("target", "name the ZIPs (or a radius around one)");
     checkTexts(texts, {
-      alert: { kind: "sighting", priority: input.priority, is_drill: input.drill },
+      alert: {
+        kind: "sighting",
+        priority: input.priority,
+        is_drill: input.drill,
+        verifiedSighting: input.sightingId !== undefined,
+      },
       publicUrl: ctx.config.publicUrl,
     });
     checkChannels(input.priority, input.channels, ctx.config);

@@ -2,24 +2,26 @@
  * Updates and cancels: a follow-up names the published alert or statement it follows and reaches
  * exactly that one's recipients on the same channels. An update's texts are written by the
  * drafter; a cancel's come from the false-alarm or all-clear template in the original's
- * languages unless given. Follow-ups follow originals, not other follow-ups, so "the original's
- * recipients" is always one ledger.
+ * languages (prewritten-cancel.ts) unless given. Follow-ups follow originals, not other
+ * follow-ups, so "the original's recipients" is always one ledger.
  *
  * cancelAlert can also approve and publish at once: a verifier alone may withdraw an alert when
- * VERIFIER_MAY_CANCEL_ALONE is on, so a false alarm is gone in seconds.
+ * VERIFIER_MAY_CANCEL_ALONE is on, so a false alarm is gone in seconds; but only with the
+ * pre-written text. Texts or an expiry of the drafter's own make it a draft for a second verifier.
  */
 import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
 import type { AlertPriority } from "../../db/database.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
-import { LANGUAGES } from "../../i18n/languages.ts";
+import { invalid } from "../../http/invalid.ts";
 import { type AlertRecord, type AlertView, alertView, loadAlertRecord, type Texts } from "./alert-record.ts";
 import { approveAlert } from "./approve-alert.ts";
 import { checkTexts, expiryFor, insertDraft, requireDrafter } from "./drafting.ts";
 import { buildPreview } from "./preview-alert.ts";
+import { prewrittenCancelTexts } from "./prewritten-cancel.ts";
 import type { PublishOutcome } from "./publish-approved.ts";
-import { type CancelReason, cancelTemplate } from "./templates.ts";
+import type { CancelReason } from "./templates.ts";
 
 type Ctx = Pick<AppContext, "db" | "clock" | "config" | "pii" | "boss" | "log">;
 
@@ -56,6 +58,7 @@ export async function draftUpdate({
         kind: "update",
         priority: input.priority ?? original.row.priority,
         is_drill: original.row.is_drill,
+        verifiedSighting: original.row.sighting_id !== null,
       },
       publicUrl: ctx.config.publicUrl,
     });
@@ -98,32 +101,23 @@ export async function cancelAlert({
   return withTransaction(ctx.db, async (tx) => {
     const original = await loadOriginal(tx, input.alertId);
     requireDrafter(original.family, input.actor);
-    const place = original.row.sighting_id
-      ? ((
-          await tx
-            .selectFrom("sightings")
-            .select("place")
-            .where("id", "=", original.row.sighting_id)
-            .executeTakeFirst()
-        )?.place ?? null)
-      : null;
-    const texts: Texts = {};
-    for (const language of LANGUAGES) {
-      if (!original.texts[language]) continue;
-      texts[language] = cancelTemplate(
-        input.reason,
-        { publishedAt: original.row.published_at ?? original.row.created_at, place },
-        language,
-        ctx.config.operators.timeZone,
+    if (input.publishNow && (input.texts || input.expiresAt)) {
+      throw invalid(
+        input.texts ? "texts" : "expiresAt",
+        "a cancel published at once (publishNow) carries only the pre-written text for its reason and the default expiry; leave this out, or draft the cancel without publishNow for another verifier to approve",
       );
     }
-    Object.assign(texts, input.texts);
+    const texts: Texts = {
+      ...(await prewrittenCancelTexts(tx, ctx, original, input.reason)),
+      ...input.texts,
+    };
     checkTexts(texts, {
       alert: {
         kind: "cancel",
         priority: original.row.priority,
         is_drill: original.row.is_drill,
         cancelReason: input.reason,
+        verifiedSighting: original.row.sighting_id !== null,
       },
       publicUrl: ctx.config.publicUrl,
     });

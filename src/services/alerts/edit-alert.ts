@@ -67,6 +67,7 @@ export async function editAlert({
         priority,
         is_drill: row.is_drill,
         ...(row.cancel_reason ? { cancelReason: row.cancel_reason } : {}),
+        verifiedSighting: row.sighting_id !== null,
       },
       publicUrl: ctx.config.publicUrl,
     });

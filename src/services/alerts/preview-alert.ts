@@ -3,9 +3,12 @@
  * sent (label first, the alert page's short link last) with its segment count, the email subject
  * and the push title; the channels; who it reaches, per channel and per ZIP; and an approval hash.
  *
- * The hash is SHA-256 over a canonical JSON of everything the approver decides on: kind, priority,
- * drill flag, sender, audience and target ZIPs, channels, expiry, the alert it follows, and every
- * language's texts and composed messages. Recipient counts are shown but not hashed: residents
+ * The hash is SHA-256 over a canonical JSON of everything the approver decides on, which is
+ * everything a resident can see or follow: kind and label, cancel reason, priority, drill flag,
+ * sender, audience, the target ZIPs and channels (as stored, which the alert page and CAP show,
+ * and as they will be used), expiry, the link on the alert page, the alert it follows and the
+ * sighting it is about, and every language's texts and composed messages (a property test,
+ * approval-hash.test.ts, holds it to that). Recipient counts are shown but not hashed: residents
  * subscribe and leave every minute, and an approval must not fail because someone texted a ZIP
  * in the seconds between preview and approval. A changed target or text does change the hash.
  */
@@ -50,6 +53,8 @@ export type AlertPreview = {
   targetZips: string[] | null;
   referencesAlertId: string | null;
   cancelReason: AlertRecord["row"]["cancel_reason"];
+  /** The link the alert page shows (statements); null for none. */
+  link: string | null;
   channels: Channel[];
   expiresAt: string;
   languages: LanguagePreview[];
@@ -66,6 +71,7 @@ export function messageAlert(record: AlertRecord): MessageAlert {
     priority: record.row.priority,
     is_drill: record.row.is_drill,
     ...(record.row.cancel_reason ? { cancelReason: record.row.cancel_reason } : {}),
+    verifiedSighting: record.row.sighting_id !== null,
   };
 }
 
@@ -114,11 +120,22 @@ export async function buildPreview(db: DbOrTx, ctx: Ctx, record: AlertRecord): P
     targetZips: audience === "target" ? row.target_zips : null,
     referencesAlertId: row.references_alert_id,
     cancelReason: row.cancel_reason,
+    link: row.link,
     channels,
     expiresAt: row.expires_at.toISOString(),
     languages,
   };
-  const hash = createHash("sha256").update(canonicalJson(decided)).digest("hex");
+  // Hashed but not shown as such: what the preview's fields already say in another form (a
+  // follow-up's or a drill's stored ZIPs, which pages and CAP show; channels as drafted; whether
+  // it is tied to a sighting, which decides VERIFIED).
+  const stored = {
+    targetZips: row.target_zips,
+    channels: row.channels,
+    sightingId: row.sighting_id,
+  };
+  const hash = createHash("sha256")
+    .update(canonicalJson({ ...decided, stored }))
+    .digest("hex");
   const recipients = await countRecipients(db, ctx, row);
   return { ...decided, status: row.status, recipients, hash };
 }

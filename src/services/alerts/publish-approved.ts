@@ -1,7 +1,8 @@
 /**
  * publishApproved: sends an approved alert, through fan-out's publishAlert for a live alert or
  * statement, or publishRestrictedAlert for a drill or a follow-up. First it checks that what is
- * about to go out is still what was approved (the preview hash); a cancel then marks the alert it
+ * about to go out is still what was approved (the preview hash) and that an alert about a sighting
+ * is still about a verified one (its VERIFIED must be true when sent); a cancel then marks the alert it
  * withdraws (and that alert's published updates) cancelled, which also stops their undelivered
  * messages.
  */
@@ -12,7 +13,8 @@ import { withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { loadAlertRecord } from "./alert-record.ts";
-import { mayPublish } from "./approval-rules.ts";
+import { sightingStatusOf } from "./approval-facts.ts";
+import { mayPublish, unverifiedSighting } from "./approval-rules.ts";
 import { buildPreview } from "./preview-alert.ts";
 import { PublishRefusedError, publishAlert } from "./publish.ts";
 import { publishRestrictedAlert } from "./publish-restricted.ts";
@@ -51,6 +53,8 @@ export async function publishApproved({
     }
     if (row.status !== "approved")
       throw new ApiError("conflict", `This alert is ${row.status}, not approved`);
+    const untrue = unverifiedSighting(row.kind, await sightingStatusOf(tx, record));
+    if (untrue) throw new ApiError("conflict", untrue);
     const preview = await buildPreview(tx, ctx, record);
     if (preview.hash !== row.approval_hash) {
       throw new ApiError(

@@ -27,6 +27,8 @@ export type PublicAlert = {
   cancelReason: "all_clear" | "false_alarm" | null;
   link: string | null;
   referencesAlertId: string | null;
+  /** Tied to a sighting that was verified when it was published: VERIFIED rather than ADVISORY. */
+  verifiedSighting: boolean;
   texts: MessageText[];
 };
 
@@ -52,6 +54,7 @@ function baseQuery(db: DbOrTx) {
       "cancel_reason",
       "link",
       "references_alert_id",
+      "sighting_id",
     ])
     .where("status", "in", PUBLIC_STATUSES)
     .where("published_at", "is not", null);
@@ -85,6 +88,7 @@ async function withTexts(db: DbOrTx, rows: Row[]): Promise<PublicAlert[]> {
     cancelReason: row.cancel_reason,
     link: row.link,
     referencesAlertId: row.references_alert_id,
+    verifiedSighting: row.sighting_id !== null,
     texts: texts
       .filter((text) => text.alert_id === row.id)
       .sort((a, b) => order.indexOf(a.language) - order.indexOf(b.language))
@@ -157,6 +161,7 @@ export function asMessageAlert(alert: PublicAlert): MessageAlert {
     priority: alert.priority,
     is_drill: alert.drill,
     ...(alert.cancelReason ? { cancelReason: alert.cancelReason } : {}),
+    verifiedSighting: alert.verifiedSighting,
   };
 }
 

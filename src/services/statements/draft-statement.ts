@@ -44,7 +44,7 @@ export async function draftStatement({
     };
   }
   checkTexts(texts, {
-    alert: { kind: "statement", priority: input.priority, is_drill: input.drill },
+    alert: { kind: "statement", priority: input.priority, is_drill: input.drill, verifiedSighting: false },
     publicUrl: ctx.config.publicUrl,
   });
   checkChannels(input.priority, input.channels, ctx.config);

@@ -1,0 +1,268 @@
+/**
+ * The approval hash covers everything a resident can see or follow. Properties, with fast-check:
+ * any edit an operator can make to a draft (any language's text, the link, priority, target ZIPs,
+ * channels, expiry), on a scratch alert, an alert from a sighting, a statement, an update, a
+ * cancel and a drill, either is refused and changes nothing, or changes the hash exactly when it
+ * changes what residents would get; and any change to what no request can edit (kind, cancel
+ * reason, sender, drill flag, the sighting it is tied to) changes the hash too.
+ */
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Alert, ApprovalAnswer, CreatedSighting, Preview, Sighting } from "../../src/routes/api/schemas.ts";
+import { loadAlertRecord } from "../../src/services/alerts/alert-record.ts";
+import { buildPreview, canonicalJson } from "../../src/services/alerts/preview-alert.ts";
+import { appFor, type Caller, ok, refused, signIn } from "../support/operators.ts";
+import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
+
+const LANGUAGES = ["en", "es", "zh", "vi"] as const;
+const ZIPS = ["94601", "94606", "94607", "94610", "94612"];
+const TEXTS = {
+  en: {
+    headline: "Checkpoint on Fruitvale",
+    body: "A checkpoint was confirmed.",
+    smsText: "Checkpoint on Fruitvale.",
+  },
+  es: { headline: "Retén en Fruitvale", body: "Se confirmó un retén.", smsText: "Retén en Fruitvale." },
+};
+
+let runtime: TestRuntime;
+let app: ReturnType<typeof appFor>;
+let operator: Caller;
+let verifier: Caller;
+let comms: Caller;
+let otherComms: Caller;
+/** The drafts the properties edit, each with who may edit it. */
+const drafts: Record<string, { id: string; editor: () => Caller }> = {};
+let spareSighting: string;
+
+async function verifiedSighting(place: string): Promise<string> {
+  const created = await ok(
+    operator.request("POST", "sightings", {
+      zip: "94607",
+      place,
+      observedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
+      agency: "cbp",
+      activity: "checkpoint",
+      source: "hotline_call",
+    }),
+    CreatedSighting,
+    201,
+  );
+  await ok(
+    verifier.request("POST", `sightings/${created.sighting.id}/resolve`, {
+      status: "verified",
+      verification: { method: "photo" },
+    }),
+    Sighting,
+  );
+  return created.sighting.id;
+}
+
+beforeAll(async () => {
+  runtime = await createTestRuntime();
+  app = appFor(runtime);
+  operator = await signIn(runtime, app, "operator");
+  verifier = await signIn(runtime, app, "verifier");
+  comms = await signIn(runtime, app, "comms");
+  otherComms = await signIn(runtime, app, "comms");
+  const draft = async (caller: Caller, path: string, body: unknown) =>
+    (await ok(caller.request("POST", path, body), Alert, 201)).id;
+  const sightingId = await verifiedSighting("Fruitvale Ave & E 12th St");
+  spareSighting = await verifiedSighting("Foothill Blvd");
+  drafts.scratch = {
+    id: await draft(operator, "alerts", { texts: TEXTS, target: { zips: ["94601"] } }),
+    editor: () => operator,
+  };
+  drafts.fromSighting = { id: await draft(operator, "alerts", { sightingId }), editor: () => operator };
+  drafts.drill = {
+    id: await draft(operator, "alerts", { texts: TEXTS, target: { zips: ["94601"] }, drill: true }),
+    editor: () => operator,
+  };
+  drafts.statement = {
+    id: await draft(comms, "statements", {
+      texts: TEXTS,
+      link: "https://city.example/a",
+      target: { zips: ["94612"] },
+    }),
+    editor: () => comms,
+  };
+  const published = await draft(operator, "alerts", { sightingId: spareSighting });
+  const preview = await ok(verifier.request("GET", `alerts/${published}/preview`), Preview);
+  await ok(verifier.request("POST", `alerts/${published}/approve`, { hash: preview.hash }), ApprovalAnswer);
+  drafts.update = {
+    id: await draft(operator, `alerts/${published}/updates`, { texts: TEXTS }),
+    editor: () => operator,
+  };
+  drafts.cancel = {
+    id: (
+      await ok(
+        operator.request("POST", `alerts/${published}/cancel`, { reason: "all_clear" }),
+        ApprovalAnswer,
+        201,
+      )
+    ).alert.id,
+    editor: () => operator,
+  };
+}, 60_000);
+afterAll(async () => {
+  await runtime?.close();
+});
+
+const hashOf = async (id: string) =>
+  (await ok(verifier.request("GET", `alerts/${id}/preview`), Preview)).hash;
+const alertOf = (id: string) => ok(verifier.request("GET", `alerts/${id}`), Alert);
+/** What residents get or can open, as the alert's own record says it. */
+const seen = (a: Awaited<ReturnType<typeof alertOf>>) =>
+  canonicalJson({
+    texts: a.texts,
+    link: a.link,
+    priority: a.priority,
+    targetZips: a.targetZips,
+    channels: a.channels,
+    expiresAt: a.expiresAt,
+    kind: a.kind,
+    cancelReason: a.cancelReason,
+    drill: a.drill,
+    senderOrg: a.senderOrg,
+  });
+
+const words = fc.string({ minLength: 1, maxLength: 60 }).filter((s) => s.trim().length > 0);
+const anyEdit = fc.oneof(
+  fc
+    .record({
+      language: fc.constantFrom(...LANGUAGES),
+      field: fc.constantFrom("headline", "body", "smsText"),
+      value: words,
+    })
+    .map(({ language, field, value }) => ({ texts: { [language]: { [field]: value } } })),
+  fc
+    .record({ language: fc.constantFrom(...LANGUAGES), headline: words, body: words, smsText: words })
+    .map(({ language, ...text }) => ({ texts: { [language]: text } })),
+  fc.constantFrom(...LANGUAGES).map((language) => ({ texts: { [language]: null } })),
+  fc
+    .oneof(fc.constant(null), fc.webUrl({ validSchemes: ["https", "http"], size: "small" }))
+    .map((link) => ({ link })),
+  fc.constantFrom("alert", "advisory", "community").map((priority) => ({ priority })),
+  fc.subarray(ZIPS, { minLength: 1 }).map((zips) => ({ target: { zips } })),
+  fc.subarray(["sms", "email", "push"], { minLength: 1 }).map((channels) => ({ channels })),
+  fc
+    .integer({ min: 5, max: 7 * 24 * 60 - 5 })
+    .map((minutes) => ({ expiresAt: new Date(Date.now() + minutes * 60_000).toISOString() })),
+);
+
+describe("the approval hash", () => {
+  it("moves with every accepted edit that changes what residents get, and with nothing else", async () => {
+    let changed = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(drafts)), anyEdit, async (name, edit) => {
+        const draft = drafts[name]!;
+        const before = await alertOf(draft.id);
+        const hashBefore = await hashOf(draft.id);
+        const answer = await draft.editor().request("PATCH", `alerts/${draft.id}`, edit);
+        const after = await alertOf(draft.id);
+        const hashAfter = await hashOf(draft.id);
+        if (answer.status >= 400) {
+          expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(500);
+          expect(seen(after)).toBe(seen(before));
+          expect(hashAfter).toBe(hashBefore);
+          return;
+        }
+        expect(answer.status).toBe(200);
+        if (seen(after) !== seen(before)) {
+          changed += 1;
+          expect(hashAfter, `${name} ${JSON.stringify(edit)}`).not.toBe(hashBefore);
+        } else {
+          expect(hashAfter, `${name} ${JSON.stringify(edit)}`).toBe(hashBefore);
+        }
+      }),
+      { numRuns: 120 },
+    );
+    // Most generated edits change something: the property is not passing vacuously.
+    expect(changed).toBeGreaterThan(40);
+  }, 120_000);
+
+  it("moves with every change no request can make: kind, cancel reason, sender, sighting", async () => {
+    const mutation = fc.oneof(
+      fc.constantFrom("sighting", "statement", "update", "cancel").map((kind) => ({ kind })),
+      fc.constantFrom(null, "all_clear", "false_alarm").map((cancel_reason) => ({ cancel_reason })),
+      words.map((sender_org) => ({ sender_org })),
+      fc.boolean().map((is_drill) => ({ is_drill })),
+      fc.constantFrom(null, "spare").map((s) => ({ sighting_id: s === "spare" ? spareSighting : null })),
+    );
+    class Rollback extends Error {}
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...Object.keys(drafts)), mutation, async (name, change) => {
+        const id = drafts[name]!.id;
+        await runtime.db
+          .transaction()
+          .execute(async (tx) => {
+            const before = await loadAlertRecord(tx, id);
+            const hashBefore = (await buildPreview(tx, runtime, before)).hash;
+            const [column, value] = Object.entries(change)[0]!;
+            const same = (before.row as Record<string, unknown>)[column] === value;
+            try {
+              await tx.updateTable("alerts").set(change).where("id", "=", id).execute();
+            } catch {
+              throw new Rollback(); // refused by the database (a drill stays a drill): nothing to hash
+            }
+            const after = await loadAlertRecord(tx, id);
+            const hashAfter = (await buildPreview(tx, runtime, after)).hash;
+            if (same) expect(hashAfter).toBe(hashBefore);
+            else expect(hashAfter, `${name} ${JSON.stringify(change)}`).not.toBe(hashBefore);
+            throw new Rollback();
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof Rollback)) throw error;
+          });
+      }),
+      { numRuns: 80 },
+    );
+  }, 120_000);
+});
+
+describe("the link", () => {
+  it("swapped after the verifier previewed, voids the approval; the preview shows it", async () => {
+    const draft = await ok(
+      comms.request("POST", "statements", {
+        texts: { en: { headline: "Know your rights clinic", body: "Free legal help on Saturday." } },
+        link: "https://city.example/clinic",
+        target: { zips: ["94612"] },
+      }),
+      Alert,
+      201,
+    );
+    const preview = await ok(otherComms.request("GET", `alerts/${draft.id}/preview`), Preview);
+    expect(preview.link).toBe("https://city.example/clinic");
+    await ok(comms.request("PATCH", `alerts/${draft.id}`, { link: "https://evil.example/clinic" }), Alert);
+    await refused(
+      otherComms.request("POST", `alerts/${draft.id}/approve`, { hash: preview.hash }),
+      409,
+      "conflict",
+    );
+    expect((await alertOf(draft.id)).status).toBe("draft");
+    const again = await ok(otherComms.request("GET", `alerts/${draft.id}/preview`), Preview);
+    expect(again.link).toBe("https://evil.example/clinic");
+    expect(again.hash).not.toBe(preview.hash);
+  });
+
+  it("is shown on the console's approval page", async () => {
+    const draft = await ok(
+      comms.request("POST", "statements", {
+        texts: { en: { headline: "Library hours", body: "Libraries stay open." } },
+        link: "https://city.example/libraries",
+        target: { zips: ["94612"] },
+      }),
+      Alert,
+      201,
+    );
+    const page = await app.request(`/console/alerts/${draft.id}`, {
+      headers: { cookie: otherComms.cookie! },
+    });
+    const body = await page.text();
+    const shown = body.slice(
+      body.indexOf('id="what-is-sent"'),
+      body.indexOf("</section>", body.indexOf('id="what-is-sent"')),
+    );
+    expect(shown).toContain('href="https://city.example/libraries"');
+  });
+});
