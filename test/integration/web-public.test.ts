@@ -349,6 +349,28 @@ describe("subscribe by email", () => {
     expect(statuses.slice(0, 6)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(statuses.slice(6)).toEqual([429, 429]);
   });
+
+  it("counts an IPv6 /64 as one address, and IPv4-mapped IPv6 as the IPv4 address", async () => {
+    const signUp = async (ip: string, i: number) =>
+      (
+        await postForm(
+          app,
+          "/subscribe",
+          { zips: "94607", language: "en", email: `v6-${i}@example.org` },
+          {
+            "x-forwarded-for": ip,
+          },
+        )
+      ).status;
+    const statuses: number[] = [];
+    for (let i = 1; i <= 7; i++) statuses.push(await signUp(`2001:db8:77:1::${i}`, i));
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
+    expect(await signUp("2001:db8:77:2::1", 8)).toBe(200);
+    const mapped: number[] = [];
+    for (let i = 0; i < 7; i++)
+      mapped.push(await signUp(i % 2 ? "::ffff:198.51.100.99" : "198.51.100.99", 10 + i));
+    expect(mapped).toEqual([200, 200, 200, 200, 200, 200, 429]);
+  });
 });
 
 describe("web push sign-up", () => {
