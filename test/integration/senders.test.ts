@@ -160,6 +160,25 @@ describe("email over pooled SMTP", () => {
       addressDead: false,
     });
   });
+
+  it("mails only a single addr-spec: a display name or a list stored before sign-up parsed addresses goes nowhere", async () => {
+    const before = peer.messages.length;
+    for (const to of [
+      "a<victim@x.example>",
+      "x,victim@x.example",
+      "victim@x.example, other@x.example",
+      "g: victim@x.example;",
+    ]) {
+      expect(await sendError(sender, to, { subject: "s" }), to).toMatchObject({
+        kind: "permanent",
+        code: "smtp address",
+        addressDead: true,
+      });
+    }
+    await sender.send({ channel: "email", to: "victim@x.example", subject: "s", text: "t" });
+    const mails = await peer.waitFor(before + 1);
+    expect(mails.slice(before).map((mail) => mail.to)).toEqual([["victim@x.example"]]);
+  });
 });
 
 describe("web push", () => {
