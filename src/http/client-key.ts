@@ -10,7 +10,11 @@
 const IPV4 = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?:\.(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 export function clientKey(address: string): string {
-  const trimmed = address.trim();
+  // Some proxies write the client's port too ("198.51.100.7:5123", "[2001:db8::1]:5123").
+  const trimmed = address
+    .trim()
+    .replace(/^(\d+\.\d+\.\d+\.\d+):\d{1,5}$/, "$1")
+    .replace(/^\[([^\]]+)\]:\d{1,5}$/, "$1");
   if (IPV4.test(trimmed)) return trimmed;
   const groups = ipv6Groups(trimmed);
   if (!groups) return trimmed;
