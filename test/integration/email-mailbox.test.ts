@@ -9,6 +9,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { emailConfirmationSentReply, invalidEmailReply } from "../../src/sms/replies.ts";
+import { runHousekeeping } from "../../workers/housekeeping.ts";
 import { type RunningWorkers, startWorkers } from "../../workers/index.ts";
 import { type SmtpPeer, startSmtpPeer } from "../peers/smtp-peer.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
@@ -146,5 +147,13 @@ describe("a texted address", () => {
     clock.offset += 11 * 60_000;
     await texter.send("later+2@z.example");
     expect(mailsTo(await delivered(), "later@z.example")).toBe(2);
+  });
+
+  it("keeps when a mailbox was mailed only while it limits anything", async () => {
+    const rows = () => runtime.db.selectFrom("confirmation_mailboxes").select("mailed_at").execute();
+    expect((await rows()).length).toBeGreaterThan(0);
+    clock.offset += 11 * 60_000;
+    await runHousekeeping(runtime, { task: "purge-text-a-zip" });
+    expect(await rows()).toEqual([]);
   });
 });
