@@ -9,6 +9,7 @@ import { detachDeliveries } from "../src/services/retention/detach-deliveries.ts
 import { eraseSightingTexts } from "../src/services/retention/erase-sighting-texts.ts";
 import { eraseStoppedSubscribers } from "../src/services/retention/erase-stopped-subscribers.ts";
 import { purgeReporterCallbacks } from "../src/services/sightings/reporter-callback.ts";
+import { RESEND_AFTER_MINUTES } from "../src/services/subscriptions/confirmation-mail-limit.ts";
 
 export const OUTBOX_RETENTION_DAYS = 7;
 
@@ -74,7 +75,8 @@ async function purgeOperators(ctx: AppContext): Promise<{ deleted: number }> {
 
 /**
  * What Text-a-ZIP need not keep: inbound-message records after INBOUND_MESSAGE_RETENTION_DAYS,
- * simulator transcripts after 7 days, rate counters after a day, email confirmations once expired
+ * simulator transcripts after 7 days, rate counters after a day, the times confirmation mails went
+ * to mailboxes once they limit nothing (RESEND_AFTER_MINUTES), email confirmations once expired
  * (used ones 7 days after use, so a second click still says "confirmed"), and email subscribers
  * who never confirmed (pending, with no confirmation still open).
  */
@@ -88,6 +90,10 @@ async function purgeTextAZip(ctx: AppContext): Promise<{ deleted: number }> {
     ctx.db
       .deleteFrom("sms_rate_counters")
       .where("window_start", "<", new Date(now - 86_400_000))
+      .executeTakeFirst(),
+    ctx.db
+      .deleteFrom("confirmation_mailboxes")
+      .where("mailed_at", "<=", new Date(now - RESEND_AFTER_MINUTES * 60_000))
       .executeTakeFirst(),
     ctx.db
       .deleteFrom("subscribers")

@@ -26,6 +26,8 @@
  * - inbound message: one texted message by its Twilio MessageSid, for idempotency: the sender's
  *   blind index, the parsed command and the reply given; never the body. Purged after 7 days.
  * - email confirmation: a pending email double opt-in; only the token's SHA-256 is stored.
+ * - confirmation mailbox: when a confirmation mail last went to a mailbox (by blind index of the
+ *   mailbox, src/security/email-address.ts), so each gets one per ten minutes at most.
  * - phone simulator message: local mode's /dev/phone transcript (fictional numbers only).
  * - login attempt: one password or second-factor code checked, by blind indexes of the account and
  *   the client network; totp factor: a user's sealed TOTP secret; recovery code: the hash of a
@@ -198,6 +200,11 @@ export interface SmsRateCountersTable {
   count: number;
 }
 
+export interface ConfirmationMailboxesTable {
+  mailbox_index: Buffer;
+  mailed_at: Timestamp;
+}
+
 export interface PhoneSimulatorMessagesTable {
   id: Generated<string>;
   number_index: Buffer;
@@ -352,6 +359,7 @@ export interface Database {
   inbound_messages: InboundMessagesTable;
   email_confirmations: EmailConfirmationsTable;
   sms_rate_counters: SmsRateCountersTable;
+  confirmation_mailboxes: ConfirmationMailboxesTable;
   phone_simulator_messages: PhoneSimulatorMessagesTable;
 }
 

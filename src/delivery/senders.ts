@@ -37,7 +37,11 @@ export function createSenders(
       : createLocalOutboxSender(db, pii, "sms"),
     email: config.email ? createSmtpSender(config.email) : createLocalOutboxSender(db, pii, "email"),
     push: config.push
-      ? createWebPushSender(config.push, { agent: options.pushAgent, timeoutMs: options.timeoutMs })
+      ? createWebPushSender(config.push, {
+          hosts: config.delivery.pushEndpointHosts,
+          agent: options.pushAgent,
+          timeoutMs: options.timeoutMs,
+        })
       : createLocalOutboxSender(db, pii, "push"),
   };
 }

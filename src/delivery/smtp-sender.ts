@@ -8,6 +8,7 @@
 import nodemailer from "nodemailer";
 import addressparser from "nodemailer/lib/addressparser";
 import type { EmailProvider } from "../config.ts";
+import { isSingleAddrSpec } from "../security/email-address.ts";
 import { buildMime, MimeHeaderError } from "./mime.ts";
 import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 
@@ -34,6 +35,12 @@ export function createSmtpSender(provider: EmailProvider, options: SmtpSenderOpt
     channel: "email",
     mode: "provider",
     async send(message: OutboundMessage) {
+      if (!isSingleAddrSpec(message.to)) {
+        // nodemailer would read a display name or a list out of it and mail whoever it names.
+        throw new SendError("permanent", "smtp address", "smtp address: not a single email address", {
+          addressDead: true,
+        });
+      }
       let mail: ReturnType<typeof buildMime>;
       try {
         mail = buildMime({

@@ -4,48 +4,105 @@
  * message by default; an ES256 signature per message is wasted work, so a JWT is signed once per
  * push-service origin and reused until an hour before it expires.
  *
+ * One URL: the endpoint is checked against PUSH_ENDPOINT_HOSTS here, by the same parse that yields
+ * the URL object the request is made to (node:https), so no second parser can read another host out
+ * of it (web-push's sendNotification re-parses with the legacy url.parse; only its
+ * generateRequestDetails is used, for the encrypted body and headers). Redirects are not followed:
+ * a 3xx is an answer like any other, and nothing is sent where it points.
+ *
  * Answers: 404/410 mean the browser unsubscribed (the subscriber is stopped); 429 and 5xx are
  * retried, honouring Retry-After. Error texts never contain the endpoint (it identifies a browser).
  */
-import type { Agent } from "node:https";
+import type { IncomingHttpHeaders } from "node:http";
+import https, { type Agent } from "node:https";
 import webpush from "web-push";
 import type { PushProvider } from "../config.ts";
+import { allowedPushEndpoint } from "../security/push-endpoints.ts";
 import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 
 export type WebPushSenderOptions = {
+  /** PUSH_ENDPOINT_HOSTS: the hosts this sender may request (src/security/push-endpoints.ts). */
+  hosts: readonly string[];
   /** An https.Agent (keep-alive; tests pass one trusting the loopback peer's certificate). */
   agent?: Agent;
   timeoutMs?: number;
-  /** false: let web-push sign a JWT per message (the naive way; the benchmark compares). */
+  /** false: sign a JWT per message (the naive way; the benchmark compares). */
   reuseVapid?: boolean;
 };
 
-export function createWebPushSender(provider: PushProvider, options: WebPushSenderOptions = {}): Sender {
+export function createWebPushSender(provider: PushProvider, options: WebPushSenderOptions): Sender {
   const vapid = createVapidSigner(provider);
   const reuse = options.reuseVapid ?? true;
+  const timeoutMs = options.timeoutMs ?? 15_000;
   return {
     channel: "push",
     mode: "provider",
     async send(message: OutboundMessage) {
       const subscription = parseSubscription(message.to);
-      const signing = reuse
-        ? { headers: { Authorization: vapid.authorization(new URL(subscription.endpoint).origin) } }
-        : { vapidDetails: provider };
+      const url = allowedPushEndpoint(subscription.endpoint, options.hosts);
+      if (!url) {
+        throw new SendError(
+          "permanent",
+          "push endpoint not allowed",
+          "push endpoint not allowed (PUSH_ENDPOINT_HOSTS)",
+        );
+      }
+      const authorization = reuse
+        ? vapid.authorization(url.origin)
+        : createVapidSigner(provider).authorization(url.origin);
+      let details: webpush.RequestDetails;
       try {
-        const response = await webpush.sendNotification(subscription, message.text, {
-          ...signing,
+        details = webpush.generateRequestDetails({ ...subscription, endpoint: url.href }, message.text, {
+          headers: { Authorization: authorization },
           TTL: Math.max(0, Math.floor(message.ttlSeconds ?? 3600)),
           urgency: message.urgency ?? "normal",
-          timeout: options.timeoutMs ?? 15_000,
-          ...(options.agent ? { agent: options.agent } : {}),
         });
-        const location = response.headers.location;
-        return { providerId: typeof location === "string" ? location.slice(-120) : undefined };
+      } catch {
+        // Keys of the wrong length or shape: this subscription can never be sent to.
+        throw invalidSubscription();
+      }
+      let answer: PushAnswer;
+      try {
+        answer = await postOnce(url, details, { agent: options.agent, timeoutMs });
       } catch (error) {
         throw webPushSendError(error);
       }
+      if (answer.status < 200 || answer.status > 299) throw answerError(answer);
+      const location = answer.headers.location;
+      return { providerId: typeof location === "string" ? location.slice(-120) : undefined };
     },
   };
+}
+
+type PushAnswer = { status: number; headers: IncomingHttpHeaders };
+
+/** One POST to exactly `url`; the answer's body is drained (keep-alive) and not read. */
+function postOnce(
+  url: URL,
+  details: webpush.RequestDetails,
+  options: { agent: Agent | undefined; timeoutMs: number },
+): Promise<PushAnswer> {
+  return new Promise((resolve, reject) => {
+    const request = https.request(
+      url,
+      {
+        method: details.method,
+        headers: details.headers as Record<string, string | number>,
+        timeout: options.timeoutMs,
+        ...(options.agent ? { agent: options.agent } : {}),
+      },
+      (response) => {
+        response.on("error", reject);
+        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+        response.resume();
+      },
+    );
+    request.on("timeout", () => {
+      request.destroy(Object.assign(new Error("push request timed out"), { code: "ETIMEDOUT" }));
+    });
+    request.on("error", reject);
+    request.end(details.body ?? undefined);
+  });
 }
 
 /** VAPID JWTs per push-service origin (the JWT's `aud`), reused until near expiry. */
@@ -99,39 +156,39 @@ function parseSubscription(json: string): Subscription {
   } catch {
     // fall through
   }
-  throw new SendError("permanent", "push invalid", "push invalid: not a usable push subscription", {
+  throw invalidSubscription();
+}
+
+function invalidSubscription(): SendError {
+  return new SendError("permanent", "push invalid", "push invalid: not a usable push subscription", {
     addressDead: true,
   });
 }
 
+/** A push service's answer other than 2xx. A redirect is refused like any other 4xx. */
+export function answerError({ status, headers }: PushAnswer): SendError {
+  const label = `push ${status}`;
+  if (status === 404 || status === 410) {
+    return new SendError("permanent", label, `${label}: subscription gone`, { addressDead: true });
+  }
+  if (status === 429 || status >= 500) {
+    return new SendError(
+      "retry",
+      label,
+      `${label}: ${status === 429 ? "rate limited" : "push service error"}`,
+      {
+        retryAfterMs: retryAfterMs(headers["retry-after"]),
+      },
+    );
+  }
+  return new SendError("permanent", label, `${label}: rejected`);
+}
+
 export function webPushSendError(error: unknown): SendError {
   if (error instanceof SendError) return error;
-  if (error instanceof webpush.WebPushError) {
-    const status = error.statusCode;
-    const label = `push ${status}`;
-    if (status === 404 || status === 410) {
-      return new SendError("permanent", label, `${label}: subscription gone`, { addressDead: true });
-    }
-    if (status === 429 || status >= 500) {
-      return new SendError(
-        "retry",
-        label,
-        `${label}: ${status === 429 ? "rate limited" : "push service error"}`,
-        {
-          retryAfterMs: retryAfterMs(error.headers["retry-after"]),
-        },
-      );
-    }
-    return new SendError("permanent", label, `${label}: rejected`);
-  }
   const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== "string" && !(error instanceof Error && /timeout/i.test(error.message))) {
-    // web-push refuses before sending anything: keys of the wrong length, a malformed endpoint.
-    return new SendError("permanent", "push invalid", "push invalid: not a usable push subscription", {
-      addressDead: true,
-    });
-  }
-  const name = typeof code === "string" ? code : "ETIMEDOUT";
+  const name = typeof code === "string" ? code : "error";
+  // Refused before anything was sent (no connection, no name): the push service never saw it.
   const ambiguous = !["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"].includes(name);
   return new SendError("retry", `push ${name}`, `push ${name}: no answer from the push service`, {
     ambiguous,

@@ -8,10 +8,13 @@
  * checked before any database work, and the reply ceilings bound what they cost) and requests of
  * signed-in staff (a hotline office shares one address; their routes authenticate first).
  *
- * Counted in this process's memory, against ctx.clock, in fixed one-minute windows: a flood costs
- * no database work, and the count resets with the process. The table of addresses is bounded: once
- * it holds MAX_TRACKED of them in a window, new ones share one overflow counter (a flood from many
- * addresses is then limited as one). Addresses are never stored or logged.
+ * Counted per client (src/http/client-key.ts: an IPv4 address, or an IPv6 /64, so one line or host
+ * cannot cycle through its addresses) in this process's memory, against ctx.clock, in fixed
+ * one-minute windows per client: a flood costs no database work, and the count resets with the
+ * process. The table is bounded at MAX_TRACKED clients and evicts the one least recently seen to
+ * make room, so a flood from many addresses can never make a fresh address share a full counter
+ * (an address that keeps sending stays recently seen and keeps its count; one evicted was idle
+ * for the last MAX_TRACKED clients' requests). Addresses are never stored or logged.
  *
  * LIMITATION: the count is per process, not per deployment. With N API processes (or Worker
  * isolates, which are many and short-lived) behind a load balancer, one address gets up to N times
@@ -29,14 +32,16 @@ import type { AppEnv } from "../app.ts";
 import type { AppContext } from "../context.ts";
 import type { ApiRoute } from "./api-route.ts";
 import { clientIp } from "./authenticate.ts";
+import { clientKey } from "./client-key.ts";
 import { errorBody } from "./errors.ts";
 
 const MAX_TRACKED = 50_000;
-const OVERFLOW = "\u0000overflow";
 const WINDOW_MS = 60_000;
 
-type Counter = { window: number; counts: Map<string, number> };
-const counters = new WeakMap<AppContext, Counter>();
+/** Per client: the window counted and the count in it. A Map iterates in insertion order, so
+ * re-inserting a client on every request keeps the least recently seen first. */
+type Counts = Map<string, { window: number; count: number }>;
+const counters = new WeakMap<AppContext, Counts>();
 
 /** The operator API's routes that need no sign-in and change something, as path patterns. */
 export function publicApiPatterns(routes: readonly ApiRoute[], base = "/api/v1"): RegExp[] {
@@ -57,18 +62,24 @@ export function isPublicPost(method: string, path: string, publicApi: readonly R
   return true;
 }
 
-/** Takes one request from `key`'s allowance; the seconds to wait when there is none left. */
-export function takePublicPost(ctx: AppContext, key: string): number | null {
+/** Takes one request from the client's allowance; the seconds to wait when there is none left. */
+export function takePublicPost(ctx: AppContext, address: string): number | null {
   const now = ctx.clock.now().getTime();
   const window = Math.floor(now / WINDOW_MS);
-  let counter = counters.get(ctx);
-  if (!counter || counter.window !== window) {
-    counter = { window, counts: new Map() };
-    counters.set(ctx, counter);
+  const key = clientKey(address);
+  let counts = counters.get(ctx);
+  if (!counts) {
+    counts = new Map();
+    counters.set(ctx, counts);
   }
-  const slot = counter.counts.has(key) || counter.counts.size < MAX_TRACKED ? key : OVERFLOW;
-  const count = (counter.counts.get(slot) ?? 0) + 1;
-  counter.counts.set(slot, count);
+  const previous = counts.get(key);
+  const count = previous && previous.window === window ? previous.count + 1 : 1;
+  counts.delete(key);
+  if (counts.size >= MAX_TRACKED) {
+    const oldest = counts.keys().next();
+    if (!oldest.done) counts.delete(oldest.value);
+  }
+  counts.set(key, { window, count });
   if (count <= ctx.config.publicPostsPerIpPerMinute) return null;
   return Math.max(1, Math.ceil(((window + 1) * WINDOW_MS - now) / 1000));
 }

@@ -160,6 +160,25 @@ describe("email over pooled SMTP", () => {
       addressDead: false,
     });
   });
+
+  it("mails only a single addr-spec: a display name or a list stored before sign-up parsed addresses goes nowhere", async () => {
+    const before = peer.messages.length;
+    for (const to of [
+      "a<victim@x.example>",
+      "x,victim@x.example",
+      "victim@x.example, other@x.example",
+      "g: victim@x.example;",
+    ]) {
+      expect(await sendError(sender, to, { subject: "s" }), to).toMatchObject({
+        kind: "permanent",
+        code: "smtp address",
+        addressDead: true,
+      });
+    }
+    await sender.send({ channel: "email", to: "victim@x.example", subject: "s", text: "t" });
+    const mails = await peer.waitFor(before + 1);
+    expect(mails.slice(before).map((mail) => mail.to)).toEqual([["victim@x.example"]]);
+  });
 });
 
 describe("web push", () => {
@@ -170,13 +189,15 @@ describe("web push", () => {
     privateKey: keys.privateKey,
     subject: "mailto:alerts@aviso.test",
   };
+  /** PUSH_ENDPOINT_HOSTS as the tests set it: the loopback peer, by its address and port. */
+  const peerHosts = () => [`127.0.0.1:${peer.port}`];
   beforeAll(async () => {
     peer = await startPushPeer();
   });
   afterAll(() => peer.close());
 
   it("signs one VAPID JWT per push service and reuses it; TTL and Urgency as asked", async () => {
-    const sender = createWebPushSender(provider, { agent: peer.agent });
+    const sender = createWebPushSender(provider, { agent: peer.agent, hosts: peerHosts() });
     const browsers = Array.from({ length: 20 }, () =>
       createBrowserSubscription(peer, { applicationServerKey: keys.publicKey }),
     );
@@ -200,7 +221,7 @@ describe("web push", () => {
   });
 
   it("the naive way signs a JWT per message", async () => {
-    const naive = createWebPushSender(provider, { agent: peer.agent, reuseVapid: false });
+    const naive = createWebPushSender(provider, { agent: peer.agent, hosts: peerHosts(), reuseVapid: false });
     const before = peer.distinctJwts;
     const browser = createBrowserSubscription(peer);
     for (let i = 0; i < 3; i++)
@@ -209,7 +230,7 @@ describe("web push", () => {
   });
 
   it("410 is a dead address; 429 is retried after Retry-After; a broken subscription is dead", async () => {
-    const sender = createWebPushSender(provider, { agent: peer.agent });
+    const sender = createWebPushSender(provider, { agent: peer.agent, hosts: peerHosts() });
     const browser = createBrowserSubscription(peer);
     const to = JSON.stringify(browser.subscription);
     peer.rateLimitNext(1, 7);
@@ -227,6 +248,48 @@ describe("web push", () => {
     expect(await sendError(sender, "not json")).toMatchObject({ kind: "permanent", addressDead: true });
     const badKeys = JSON.stringify({ ...browser.subscription, keys: { p256dh: "AAAA", auth: "AAAA" } });
     expect(await sendError(sender, badKeys)).toMatchObject({ kind: "permanent", code: "push invalid" });
+  });
+});
+
+describe("web push: one URL, checked and sent to", () => {
+  let peer: PushPeer;
+  let elsewhere: PushPeer;
+  const keys = webpush.generateVAPIDKeys();
+  const provider = { publicKey: keys.publicKey, privateKey: keys.privateKey, subject: "mailto:a@aviso.test" };
+  beforeAll(async () => {
+    [peer, elsewhere] = await Promise.all([startPushPeer(), startPushPeer()]);
+  });
+  afterAll(() => Promise.all([peer.close(), elsewhere.close()]));
+
+  it("checks the endpoint against PUSH_ENDPOINT_HOSTS itself, and sends nothing to one off the list", async () => {
+    const sender = createWebPushSender(provider, { agent: peer.agent, hosts: ["push.example.org"] });
+    const browser = createBrowserSubscription(peer);
+    const before = peer.connections;
+    expect(await sendError(sender, JSON.stringify(browser.subscription))).toMatchObject({
+      kind: "permanent",
+      code: "push endpoint not allowed",
+      addressDead: false,
+    });
+    expect(peer.connections).toBe(before);
+    expect(peer.received).toEqual([]);
+  });
+
+  it("never follows a push service's redirect", async () => {
+    const sender = createWebPushSender(provider, {
+      agent: peer.agent,
+      hosts: [`127.0.0.1:${peer.port}`, `127.0.0.1:${elsewhere.port}`],
+    });
+    const browser = createBrowserSubscription(peer);
+    const target = createBrowserSubscription(elsewhere);
+    for (const status of [301, 302, 307, 308]) {
+      peer.redirectNext(1, target.subscription.endpoint, status);
+      expect(await sendError(sender, JSON.stringify(browser.subscription))).toMatchObject({
+        kind: "permanent",
+        code: `push ${status}`,
+      });
+    }
+    expect(elsewhere.connections).toBe(0);
+    expect(elsewhere.received).toEqual([]);
   });
 });
 

@@ -10,7 +10,7 @@ import webpush from "web-push";
 import { CONTENT_SECURITY_POLICY } from "../../src/http/security-headers.ts";
 import { messages } from "../../src/i18n/catalog.ts";
 import { ApprovalAnswer } from "../../src/routes/api/schemas.ts";
-import { addressIndex } from "../../src/security/addresses.ts";
+import { addressIndex, openAddress } from "../../src/security/addresses.ts";
 import { LABELS } from "../../src/services/alerts/compose.ts";
 import { shortAlertPath } from "../../src/services/alerts/short-link.ts";
 import { TEXTS } from "../support/fanout.ts";
@@ -349,6 +349,28 @@ describe("subscribe by email", () => {
     expect(statuses.slice(0, 6)).toEqual([200, 200, 200, 200, 200, 200]);
     expect(statuses.slice(6)).toEqual([429, 429]);
   });
+
+  it("counts an IPv6 /64 as one address, and IPv4-mapped IPv6 as the IPv4 address", async () => {
+    const signUp = async (ip: string, i: number) =>
+      (
+        await postForm(
+          app,
+          "/subscribe",
+          { zips: "94607", language: "en", email: `v6-${i}@example.org` },
+          {
+            "x-forwarded-for": ip,
+          },
+        )
+      ).status;
+    const statuses: number[] = [];
+    for (let i = 1; i <= 7; i++) statuses.push(await signUp(`2001:db8:77:1::${i}`, i));
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429]);
+    expect(await signUp("2001:db8:77:2::1", 8)).toBe(200);
+    const mapped: number[] = [];
+    for (let i = 0; i < 7; i++)
+      mapped.push(await signUp(i % 2 ? "::ffff:198.51.100.99" : "198.51.100.99", 10 + i));
+    expect(mapped).toEqual([200, 200, 200, 200, 200, 200, 429]);
+  });
 });
 
 describe("web push sign-up", () => {
@@ -448,6 +470,10 @@ describe("web push sign-up", () => {
       "https://fcm.googleapis.com@evil.example/fcm/send/x",
       "https://fcm.googleapis.com:8443/fcm/send/x",
       "https://push.example.net:444/send/x",
+      // WHATWG reads a host ending in .push.apple.com, Node's url.parse 127.0.0.1.
+      "https://127.0.0.1;.push.apple.com/x",
+      "https://.push.apple.com/x",
+      "https://fcm%2Egoogleapis.com/fcm/send/x",
     ];
     for (const [i, endpoint] of refusedEndpoints.entries()) {
       const error = await refused(
@@ -486,6 +512,32 @@ describe("web push sign-up", () => {
     // A browser can always leave, whatever its endpoint.
     const gone = { ...subscription(), endpoint: "https://internal.example.net/push" };
     expect((await api("push-subscriptions/remove", { subscription: gone }, "192.0.2.130")).status).toBe(204);
+  });
+
+  it("stores the endpoint as the URL parser writes it, the one URL the worker sends to", async () => {
+    const sub = { ...subscription(), endpoint: "https://WEB.Push.Apple.com:443/QGvJ8YQnD2qcanonical" };
+    const res = await api(
+      "push-subscriptions",
+      { subscription: sub, zips: ["94607"], language: "en" },
+      "192.0.2.140",
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const canonical = { ...sub, endpoint: "https://web.push.apple.com/QGvJ8YQnD2qcanonical" };
+    const { pushAddress } = await import("../../src/services/subscriptions/web-push.ts");
+    const row = await runtime.db
+      .selectFrom("subscribers")
+      .select(["id", "status", "address_ciphertext", "address_key_id"])
+      .where("address_index", "=", addressIndex(runtime.pii, "push", pushAddress(canonical)))
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(openAddress(runtime.pii, "push", row)).endpoint).toBe(canonical.endpoint);
+    // The browser leaves with the subscription as it knows it.
+    expect((await api("push-subscriptions/remove", { subscription: sub }, "192.0.2.141")).status).toBe(204);
+    const stopped = await runtime.db
+      .selectFrom("subscribers")
+      .select("status")
+      .where("id", "=", row.id)
+      .executeTakeFirstOrThrow();
+    expect(stopped.status).toBe("stopped");
   });
 });
 

@@ -64,6 +64,8 @@ export interface PushPeer {
   gone(id: string): void;
   /** The next `n` requests get 429 Too Many Requests with `Retry-After: retryAfterSeconds`. */
   rateLimitNext(n: number, retryAfterSeconds?: number): void;
+  /** The next `n` requests get `status` (a 3xx) with `Location: location`, and are not accepted. */
+  redirectNext(n: number, location: string, status?: number): void;
   /** Used by createBrowserSubscription(); tests rarely need it. */
   register(id: string, keys: SubscriptionKeys): void;
   close(): Promise<void>;
@@ -98,6 +100,7 @@ export async function startPushPeer(opts: PushPeerOptions = {}): Promise<PushPee
   const goneIds = new Set<string>();
   const jwts = new Set<string>();
   let rateLimit = { remaining: 0, retryAfterSeconds: 1 };
+  let redirect = { remaining: 0, location: "", status: 307 };
   let connections = 0;
   let origin = "";
 
@@ -112,6 +115,11 @@ export async function startPushPeer(opts: PushPeerOptions = {}): Promise<PushPee
     if (req.method !== "POST" || id === undefined || !subscription)
       return refuse(404, "no such subscription");
     if (goneIds.has(id)) return refuse(410, "subscription is gone");
+    if (redirect.remaining > 0) {
+      redirect = { ...redirect, remaining: redirect.remaining - 1 };
+      res.setHeader("location", redirect.location);
+      return refuse(redirect.status, "redirected");
+    }
     if (rateLimit.remaining > 0) {
       rateLimit = { ...rateLimit, remaining: rateLimit.remaining - 1 };
       res.setHeader("retry-after", String(rateLimit.retryAfterSeconds));
@@ -189,6 +197,9 @@ export async function startPushPeer(opts: PushPeerOptions = {}): Promise<PushPee
     gone: (id) => void goneIds.add(id),
     rateLimitNext(n, retryAfterSeconds = 1) {
       rateLimit = { remaining: n, retryAfterSeconds };
+    },
+    redirectNext(n, location, status = 307) {
+      redirect = { remaining: n, location, status };
     },
     register: (id, keys) => void subscriptions.set(id, keys),
     async close() {

@@ -50,7 +50,7 @@ export const pushSubscriptionRoutes = [
     tag: "Residents",
     summary: "Subscribe a browser to web push",
     description:
-      "The browser's PushSubscription (`endpoint`, `keys.p256dh`, `keys.auth`), the ZIPs and the language. Sealed and blind-indexed like every address; active at once (the browser's permission is the opt-in). Sending the same subscription again replaces its ZIPs and language. The endpoint must be on a known push service (`PUSH_ENDPOINT_HOSTS`; by default FCM, Mozilla, Apple and Windows push), otherwise 400 and nothing is stored. Limited per IP address (429).",
+      "The browser's PushSubscription (`endpoint`, `keys.p256dh`, `keys.auth`), the ZIPs and the language. Sealed and blind-indexed like every address; active at once (the browser's permission is the opt-in). Sending the same subscription again replaces its ZIPs and language. The endpoint must be on a known push service (`PUSH_ENDPOINT_HOSTS`; by default FCM, Mozilla, Apple and Windows push) with its host written plainly (letters, digits, hyphens and dots, no percent-encoding), otherwise 400 and nothing is stored; it is stored, and pushed to, as the URL parser writes it. Limited per client address (an IPv4 address or an IPv6 /64; 429).",
     permission: "public",
     body: PushSignupBody,
     responses: { 201: { description: "Subscribed", schema: PushSignupAnswer } },

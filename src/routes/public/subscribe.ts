@@ -15,6 +15,7 @@ import { type Messages, messages } from "../../i18n/catalog.ts";
 import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { byTextSection } from "../../pages/public/by-text.ts";
 import { publicPage } from "../../pages/public/chrome.ts";
+import { canonicalEmail } from "../../security/email-address.ts";
 import { exampleZip } from "../../services/subscriptions/service-area.ts";
 import { startWebEmailOptIn } from "../../services/subscriptions/start-web-email-opt-in.ts";
 import { parseTypedZips } from "../../services/subscriptions/typed-zips.ts";
@@ -23,8 +24,6 @@ import { publicRequest } from "./request.ts";
 
 type Form = { zips: string; language: Language; email: string };
 type Errors = Partial<Record<"zips" | "email" | "form", string>>;
-
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 export const subscribeRoutes = new Hono<AppEnv>()
   .get("/subscribe", async (c) => {
@@ -51,7 +50,8 @@ export const subscribeRoutes = new Hono<AppEnv>()
       const zips = parseTypedZips(form.zips);
       const errors: Errors = { zips: typedZipsError(t, zips, ctx.config.inboundSms.maxZipsPerSubscriber) };
       if (form.email === "") errors.email = t.errors.emailMissing;
-      else if (!EMAIL.test(form.email)) errors.email = t.errors.emailInvalid;
+      // One addr-spec only: no display name, list or group (src/security/email-address.ts).
+      else if (!canonicalEmail(form.email)) errors.email = t.errors.emailInvalid;
       if (errors.zips || errors.email) return renderForm(c, form, errors, 400);
 
       const allowed = await takeWebSignupSlot(ctx, {
@@ -65,6 +65,8 @@ export const subscribeRoutes = new Hono<AppEnv>()
         ctx,
         input: { email: form.email, zips: zips.zips, language: form.language },
       });
+      if (!result.ok && "invalidEmail" in result)
+        return renderForm(c, form, { email: t.errors.emailInvalid }, 400);
       if (!result.ok)
         return renderForm(c, form, { zips: t.errors.zipsOutside(result.outside.join(", ")) }, 400);
       return c.html(sentPage(c, form, result.hours, pageLanguage, url));

@@ -4,8 +4,10 @@
  * reaches it until the link in that mail is followed (confirmEmail).
  *
  * Someone may text another person's address, so an existing email subscriber is never changed
- * here: what was asked for waits in the confirmation row and is applied only on confirmation. A
- * mail is sent at most once per RESEND_AFTER_MINUTES per address, so nobody can be mail-bombed by
+ * here: what was asked for waits in the confirmation row and is applied only on confirmation. The
+ * address is read as one addr-spec and lower-cased (src/security/email-address.ts), and a mailbox
+ * gets at most one confirmation mail per RESEND_AFTER_MINUTES however its address is written and
+ * whichever way it was asked for (confirmation-mail-limit.ts), so nobody can be mail-bombed by
  * text. The job carries the confirmation's id, never the address.
  */
 import { randomUUID } from "node:crypto";
@@ -14,13 +16,13 @@ import type { DbOrTx } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { QUEUES } from "../../jobs/queues.ts";
 import { addressIndexes, sealAddress } from "../../security/addresses.ts";
-import { emailConfirmationSentReply, nothingToStartReply } from "../../sms/replies.ts";
+import { canonicalEmail } from "../../security/email-address.ts";
+import { emailConfirmationSentReply, invalidEmailReply, nothingToStartReply } from "../../sms/replies.ts";
+import { takeConfirmationMailSlot } from "./confirmation-mail-limit.ts";
 import { confirmationToken, tokenHash } from "./email-token.ts";
 import { exampleZip } from "./service-area.ts";
 import { addZips, updateSubscriber } from "./sms-subscribers.ts";
 import type { SmsOutcome, SubscriberRef, SubscriptionsContext, Texter } from "./types.ts";
-
-export const RESEND_AFTER_MINUTES = 10;
 
 export async function startEmailOptIn({
   ctx,
@@ -42,25 +44,18 @@ export async function startEmailOptIn({
       ],
     };
   }
+  const address = canonicalEmail(input.email);
+  if (!address) return { reply: [invalidEmailReply(language)] };
   if (sms.language !== language) await updateSubscriber(db, sms.id, { language, now: ctx.clock.now() });
 
   const now = ctx.clock.now();
-  const address = input.email.toLowerCase();
   const subscriber = await lockOrCreateEmailSubscriber(db, pii, address, language, now);
   if (subscriber.status === "pending") {
     await addZips(db, subscriber.id, zips);
     if (subscriber.language !== language) await updateSubscriber(db, subscriber.id, { language, now });
   }
 
-  const recent = await db
-    .selectFrom("email_confirmations")
-    .select("id")
-    .where("subscriber_id", "=", subscriber.id)
-    .where("confirmed_at", "is", null)
-    .where("expires_at", ">", now)
-    .where("created_at", ">", new Date(now.getTime() - RESEND_AFTER_MINUTES * 60_000))
-    .executeTakeFirst();
-  if (!recent) {
+  if (await takeConfirmationMailSlot({ db, pii }, { address, now })) {
     const id = randomUUID();
     await db
       .insertInto("email_confirmations")

@@ -4,8 +4,11 @@
  * and a confirmation mail with an expiring link, and nothing else reaches it until the link is
  * followed (confirmEmail applies the ZIPs and language then). An existing subscriber is never
  * changed here, since anyone can type anyone's address; the answer is the same whether or not the
- * address is known, so the page cannot be used to find out who subscribed. A mail goes at most
- * once per RESEND_AFTER_MINUTES per address. The job carries the confirmation's id only.
+ * address is known, so the page cannot be used to find out who subscribed. The address is read as
+ * one addr-spec and lower-cased (src/security/email-address.ts; anything else is refused), and a
+ * mailbox gets at most one confirmation mail per RESEND_AFTER_MINUTES however its address is
+ * written and whichever way it was asked for (confirmation-mail-limit.ts). The job carries the
+ * confirmation's id only.
  */
 import { randomUUID } from "node:crypto";
 import { fromKysely } from "pg-boss";
@@ -13,12 +16,16 @@ import { withTransaction } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { QUEUES } from "../../jobs/queues.ts";
 import { addressIndexes, sealAddress } from "../../security/addresses.ts";
+import { canonicalEmail } from "../../security/email-address.ts";
+import { takeConfirmationMailSlot } from "./confirmation-mail-limit.ts";
 import { confirmationToken, tokenHash } from "./email-token.ts";
 import { resolveZips } from "./service-area.ts";
-import { RESEND_AFTER_MINUTES } from "./start-email-opt-in.ts";
 import type { SubscriptionsContext } from "./types.ts";
 
-export type WebEmailOptIn = { ok: true; hours: number } | { ok: false; outside: string[] };
+export type WebEmailOptIn =
+  | { ok: true; hours: number }
+  | { ok: false; outside: string[] }
+  | { ok: false; invalidEmail: true };
 
 export async function startWebEmailOptIn({
   ctx,
@@ -28,9 +35,10 @@ export async function startWebEmailOptIn({
   input: { email: string; zips: string[]; language: Language };
 }): Promise<WebEmailOptIn> {
   const { config, pii } = ctx;
+  const address = canonicalEmail(input.email);
+  if (!address) return { ok: false, invalidEmail: true };
   const { known, unknown } = await resolveZips(ctx.db, config.serviceArea, input.zips);
   if (unknown.length > 0 || known.length === 0) return { ok: false, outside: unknown };
-  const address = input.email.trim().toLowerCase();
   const hours = config.inboundSms.emailConfirmationTtlHours;
   await withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
@@ -62,15 +70,7 @@ export async function startWebEmailOptIn({
     }
     const subscriber = await lock();
     if (!subscriber) throw new Error("email subscriber vanished between insert and select");
-    const recent = await tx
-      .selectFrom("email_confirmations")
-      .select("id")
-      .where("subscriber_id", "=", subscriber.id)
-      .where("confirmed_at", "is", null)
-      .where("expires_at", ">", now)
-      .where("created_at", ">", new Date(now.getTime() - RESEND_AFTER_MINUTES * 60_000))
-      .executeTakeFirst();
-    if (recent) return;
+    if (!(await takeConfirmationMailSlot({ db: tx, pii }, { address, now }))) return;
     const id = randomUUID();
     await tx
       .insertInto("email_confirmations")

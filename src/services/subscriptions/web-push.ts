@@ -8,15 +8,16 @@
  *
  * The endpoint must be on a known push service (PUSH_ENDPOINT_HOSTS, see
  * src/security/push-endpoints.ts): the delivery worker POSTs to it, so any other URL would let a
- * stranger aim our server at hosts of their choosing. Stopping is allowed whatever the endpoint,
- * so a browser whose service was taken off the list can still leave.
+ * stranger aim our server at hosts of their choosing. It is stored as the URL parser writes it
+ * (`href`), the one URL the sender will request. Stopping is allowed whatever the endpoint, so a
+ * browser whose service was taken off the list can still leave.
  */
 import type { Channel, ConsentKind } from "../../db/database.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
 import { invalid } from "../../http/invalid.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { addressIndexes, sealAddress } from "../../security/addresses.ts";
-import { pushEndpointAllowed } from "../../security/push-endpoints.ts";
+import { allowedPushEndpoint } from "../../security/push-endpoints.ts";
 import { resolveZips } from "./service-area.ts";
 import type { SubscriptionsContext } from "./types.ts";
 
@@ -37,7 +38,8 @@ export async function subscribePush({
   ctx: SubscriptionsContext;
   input: { subscription: PushSubscriptionInput; zips: string[]; language: Language };
 }): Promise<{ ok: true; zips: string[] } | { ok: false; outside: string[] }> {
-  if (!pushEndpointAllowed(input.subscription.endpoint, ctx.config.delivery.pushEndpointHosts)) {
+  const endpoint = allowedPushEndpoint(input.subscription.endpoint, ctx.config.delivery.pushEndpointHosts);
+  if (!endpoint) {
     throw invalid(
       "subscription.endpoint",
       "is not on a known push service (Chrome, Firefox, Safari or Edge's)",
@@ -45,7 +47,7 @@ export async function subscribePush({
   }
   const { known, unknown } = await resolveZips(ctx.db, ctx.config.serviceArea, input.zips);
   if (unknown.length > 0 || known.length === 0) return { ok: false, outside: unknown };
-  const address = pushAddress(input.subscription);
+  const address = pushAddress({ ...input.subscription, endpoint: endpoint.href });
   const lookup = addressIndexes(ctx.pii, "push", address);
   const consent = { kind: "opt_in" as const, channel: "push" as const, keyword: "web_push" };
   await withTransaction(ctx.db, async (tx) => {
@@ -94,6 +96,10 @@ export async function unsubscribePush({
   input: { subscription: PushSubscriptionInput };
 }): Promise<boolean> {
   const lookup = addressIndexes(ctx.pii, "push", pushAddress(input.subscription));
+  // Stored as its canonical href since sign-up checks it; the browser may send it as it wrote it.
+  const href = canonicalHref(input.subscription.endpoint);
+  if (href && href !== input.subscription.endpoint)
+    lookup.push(...addressIndexes(ctx.pii, "push", pushAddress({ ...input.subscription, endpoint: href })));
   return withTransaction(ctx.db, async (tx) => {
     const existing = await tx
       .selectFrom("subscribers")
@@ -113,6 +119,14 @@ export async function unsubscribePush({
     await recordConsent(tx, existing.id, optOut, existing.language, now);
     return true;
   });
+}
+
+function canonicalHref(endpoint: string): string | undefined {
+  try {
+    return new URL(endpoint).href;
+  } catch {
+    return undefined;
+  }
 }
 
 async function replaceZips(db: DbOrTx, subscriberId: string, zips: string[]): Promise<void> {
