@@ -8,7 +8,7 @@
  * checked before any database work, and the reply ceilings bound what they cost) and requests of
  * signed-in staff (a hotline office shares one address; their routes authenticate first).
  *
- * Counted per client (src/http/client-key.ts: an IPv4 address, or an IPv6 /64, so one line or host
+ * Counted per client (src/security/client-key.ts: an IPv4 address, or an IPv6 /64, so one line or host
  * cannot cycle through its addresses) in this process's memory, against ctx.clock, in fixed
  * one-minute windows per client: a flood costs no database work, and the count resets with the
  * process. The table is bounded at MAX_TRACKED clients and evicts the one least recently seen to
@@ -30,9 +30,9 @@
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app.ts";
 import type { AppContext } from "../context.ts";
+import { clientKey } from "../security/client-key.ts";
 import type { ApiRoute } from "./api-route.ts";
 import { clientIp } from "./authenticate.ts";
-import { clientKey } from "./client-key.ts";
 import { errorBody } from "./errors.ts";
 
 const MAX_TRACKED = 50_000;

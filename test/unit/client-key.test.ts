@@ -5,7 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { clientKey } from "../../src/http/client-key.ts";
+import { clientKey } from "../../src/security/client-key.ts";
 
 describe("clientKey", () => {
   it.each([

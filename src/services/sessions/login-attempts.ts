@@ -1,6 +1,6 @@
 /**
  * The guessing limits on signing in: every password or second-factor code checked is an attempt,
- * counted per account and per client network (src/security/client-network.ts: an IPv4 address, or
+ * counted per account and per client network (src/security/client-key.ts: an IPv4 address, or
  * an IPv6 /64), both as blind indexes, in `login_attempts`, so every API process and Worker shares
  * the count and nothing stores the email or the address.
  *
@@ -26,7 +26,7 @@ import type { AppContext } from "../../context.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
-import { clientNetwork } from "../../security/client-network.ts";
+import { clientKey } from "../../security/client-key.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 
 export const LOGIN_LIMITS = {
@@ -66,7 +66,7 @@ type Ctx = Pick<AppContext, "db" | "pii">;
 export function attemptKeys(ctx: Pick<AppContext, "pii">, email: string, ip: string): AttemptKeys {
   return {
     account: ctx.pii.blindIndexes(email.trim().toLowerCase(), "login-account"),
-    client: ctx.pii.blindIndexes(clientNetwork(ip), "login-ip"),
+    client: ctx.pii.blindIndexes(clientKey(ip), "login-ip"),
   };
 }
 

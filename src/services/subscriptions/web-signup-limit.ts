@@ -2,12 +2,12 @@
  * A ceiling on web sign-ups (email and push) per client IP address per hour, so nobody can script
  * the subscribe form into a mail cannon or fill the table with junk. Counted in the same UNLOGGED
  * counter table as SMS replies (purged daily by housekeeping), keyed by a blind index of the
- * client's key under its own purpose (src/http/client-key.ts: an IPv4 address, or an IPv6 /64, so
+ * client's key under its own purpose (src/security/client-key.ts: an IPv4 address, or an IPv6 /64, so
  * one line cannot cycle through its addresses): the IP itself is never stored.
  */
 import { sql } from "kysely";
 import type { DbOrTx } from "../../db/transaction.ts";
-import { clientKey } from "../../http/client-key.ts";
+import { clientKey } from "../../security/client-key.ts";
 import type { PiiCipher } from "../../security/pii.ts";
 
 export async function takeWebSignupSlot(
