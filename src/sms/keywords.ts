@@ -422,13 +422,20 @@ function zipCommand(words: readonly string[]): InboundCommand | undefined {
 
 const STOP: InboundCommand = { kind: "stop_all" };
 
-/** The first word, after greetings and "please", is an opt-out word: whatever follows, it opts out. */
+/** The first word, after greetings and "please", is an opt-out word: whatever follows, it opts out.
+ * A word spelled out letter by letter ("S.T.O.P", "s t o p") counts as that word. */
 function firstWordOptOut(words: readonly string[]): InboundCommand | undefined {
   let at = 0;
   for (let polite = findAt(words, at, K.polite); polite; polite = findAt(words, at, K.polite)) {
     at += polite.words.length;
   }
-  const found = findOpening(words.slice(at, at + 8), K.optOutLeading);
+  let spelled = "";
+  for (let i = at; /^\p{L}$/u.test(words[i] ?? "") && !isHanWord(words[i]!) && spelled.length < 16; i += 1) {
+    spelled += words[i];
+  }
+  const found =
+    findOpening(words.slice(at, at + 8), K.optOutLeading) ??
+    (spelled.length >= 3 ? findOpening([spelled], K.optOutLeading) : undefined);
   return found ? hinted(STOP, found) : undefined;
 }
 

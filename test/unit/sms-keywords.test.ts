@@ -396,6 +396,11 @@ describe("opting out wherever it is written", () => {
     ["请停止发送短信", "stop_all"],
     ["停止这些短信", "stop_all"],
     ["STOPPING by later", "unknown"],
+    ["S.T.O.P", "stop_all"],
+    ["s t o p please", "stop_all"],
+    ["Q-U-I-T", "stop_all"],
+    ["S T O P P I N G", "unknown"],
+    ["A B C", "unknown"],
     ["STOPALL!!!", "stop_all"],
   ])("%j is %s", (body, kind) => {
     expect(parseInbound(body).kind).toBe(kind);
