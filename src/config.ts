@@ -172,6 +172,7 @@ const envSchema = z.object({
   SMS_REPLY_LIMIT_PER_NUMBER: z.coerce.number().int().min(1).max(1_000).default(10),
   SMS_REPLY_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(10).max(86_400).default(600),
   SMS_REPLY_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  SMS_REFUSAL_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(10),
   // The web (see docs/architecture.md, "Web").
   PROGRAM_SMS_NUMBER: optionalText.refine((value) => value === undefined || value.length <= 40, {
     message: "must be at most 40 characters (the number or short code residents text, as shown on pages)",
@@ -322,8 +323,11 @@ export type InboundSmsSettings = {
   maxZipsPerSubscriber: number;
   /** At most `limit` replies per number per `windowSeconds`; beyond it we process but stay silent. */
   perNumber: { limit: number; windowSeconds: number };
-  /** At most this many replies per minute in all. */
+  /** At most this many replies per minute in all to supported numbers. */
   globalPerMinute: number;
+  /** At most this many refusals per minute to numbers outside the supported countries (one per
+   * number per window), on a budget of their own so that they never take residents' replies. */
+  refusalsPerMinute: number;
   emailConfirmationTtlHours: number;
 };
 
@@ -493,6 +497,7 @@ export function loadConfig(env: Env): Config {
       maxZipsPerSubscriber: e.SMS_MAX_ZIPS_PER_SUBSCRIBER,
       perNumber: { limit: e.SMS_REPLY_LIMIT_PER_NUMBER, windowSeconds: e.SMS_REPLY_LIMIT_WINDOW_SECONDS },
       globalPerMinute: e.SMS_REPLY_LIMIT_PER_MINUTE,
+      refusalsPerMinute: e.SMS_REFUSAL_LIMIT_PER_MINUTE,
       emailConfirmationTtlHours: e.EMAIL_CONFIRMATION_TTL_HOURS,
     },
     web: {

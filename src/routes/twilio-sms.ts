@@ -1,7 +1,8 @@
 /**
  * POST /webhooks/twilio/sms: Twilio's inbound-message webhook. The twilioWebhook middleware has
  * already checked X-Twilio-Signature (403 and nothing written otherwise) and parsed the form; the
- * app's body limit answers oversized bodies with 413 before that. The reply is TwiML.
+ * app's body limit answers oversized bodies with 413 before that, and is the only limit on Body: a
+ * long message is still read for an opt-out ("STOP" and a page of emoji). The reply is TwiML.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -13,7 +14,7 @@ import { twimlResponse } from "../sms/twiml.ts";
 const inboundSms = z.object({
   MessageSid: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a message SID"),
   From: z.string().min(1).max(64),
-  Body: z.string().max(4_096).default(""),
+  Body: z.string().default(""),
 });
 
 export const twilioSmsRoutes = new Hono<TwilioWebhookEnv>().post("/sms", twilioWebhook, async (c) => {

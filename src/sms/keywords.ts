@@ -8,12 +8,16 @@
  * written the way people type them and folded once at start-up.
  *
  * Rules, tried in this order (the first that applies wins):
- *   1. Empty → unknown. Longer than MAX_BODY_LENGTH → stop_all if it opens with an opt-out word,
- *      otherwise unknown.
+ *   1. Empty → unknown. Longer than MAX_BODY_LENGTH (not a command, whatever its length) →
+ *      stop_all if its first word is an opt-out word or an opt-out word stands anywhere in it
+ *      (rule 4), otherwise unknown.
  *   2. An email address, alone or as "email: …" / "my email is …" → email.
  *   3. A ZIP command: an optional verb, then ZIPs, with nothing else but ZIP_WORDS, POLITE words
  *      and GREETINGS ("zip: 94607", "94607, 94601", "ADD 94606", "STOP 94601"). No verb → subscribe.
- *   4. An opt-out → stop_all (see OPT_OUT: a missed opt-out is never acceptable).
+ *   4. An opt-out → stop_all (see OPT_OUT: a missed opt-out is never acceptable). A message whose
+ *      first word (after greetings and "please") is an opt-out word opts out whatever follows (the
+ *      FCC's 2024 reasonable-means rule); elsewhere an opt-out word counts unless a negation stands
+ *      right before it ("don't stop", "不要退订").
  *   5. A help word anywhere ("I need help") → help; its reply carries the hotline.
  *   6. A whole-message keyword: START, LIST, or a language.
  *   7. A single "word" with an @ that is not a valid address → invalid_email.
@@ -29,7 +33,8 @@
 import { LANGUAGES, type Language } from "../i18n/languages.ts";
 import { isHanWord, isZipWord, normalizeEmail, tokenize } from "./normalize.ts";
 
-/** Messages longer than this are not commands (a carrier splits long texts; commands are short). */
+/** Messages longer than this are not commands (a carrier splits long texts; commands are short),
+ * but they are still read for an opt-out, whatever their length. */
 export const MAX_BODY_LENGTH = 320;
 /** ZIPs taken from one subscribe or add message; further ones are returned in ignoredZips. */
 export const MAX_ZIPS_PER_MESSAGE = 10;
@@ -95,6 +100,7 @@ export const OPT_OUT = {
       "TAKE ME OFF",
       "DON'T TEXT",
       "DONT TEXT",
+      "DO NOT TEXT",
       "NO MORE TEXTS",
       "NO MORE MESSAGES",
       "LEAVE ME ALONE",
@@ -115,8 +121,9 @@ export const OPT_OUT = {
   },
   /** First or last word: "cancel my alerts", "I want to cancel" (but "at the end of 5th St"). */
   edge: { en: ["CANCEL", "END", "QUIT"], es: ["CANCELAR"] },
-  /** First word: "Alto, ya no quiero mensajes" (but "un hombre alto", a tall man). */
-  leading: { es: ["ALTO", "PARAR", "BASTA", "DETENER"] },
+  /** First word: "Alto, ya no quiero mensajes" (but "un hombre alto", a tall man); a Chinese one
+   * opens the message ("停止这些短信"). Every word of the tiers above counts as a first word too. */
+  leading: { es: ["ALTO", "PARAR", "BASTA", "DETENER"], zh: ["停止", "取消"] },
   /** The whole message: elsewhere these are everyday words ("para" = for; "đúng", right, folds to
    * "dung"). */
   whole: {
@@ -128,6 +135,16 @@ export const OPT_OUT = {
 
 /** Places and events in a report, not opt-outs: "ICE at the bus stop on 14th". */
 const NOT_OPT_OUT: KeywordTable = { en: ["BUS STOP", "TRAFFIC STOP", "TRUCK STOP", "STOP SIGN"] };
+
+/**
+ * Right before an opt-out word, these say the opposite: "don't stop", "never cancel", "不要退订".
+ * Only unmistakable ones: Spanish "no" is not here ("No, alto", "no más mensajes" are opt-outs).
+ * Chinese ones are also matched as the end of the text before a Chinese keyword ("我不想退订").
+ */
+const NEGATIONS: KeywordTable = {
+  en: ["DON'T", "DONT", "DO NOT", "DOESN'T", "NEVER", "NOT"],
+  zh: ["不", "不要", "不想", "不用", "别", "勿"],
+};
 
 /** Verbs that may open a ZIP command. "STOP 94601" removes one ZIP; "STOP" alone removes all. */
 export const ZIP_VERBS = {
@@ -258,6 +275,7 @@ const K = {
   optOutLeading: compile(OPT_OUT.anywhere, OPT_OUT.edge, OPT_OUT.leading),
   optOutWhole: compile(OPT_OUT.whole),
   notOptOut: compile(NOT_OPT_OUT),
+  negations: compile(NEGATIONS),
   subscribe: compile(ZIP_VERBS.subscribe),
   add: compile(ZIP_VERBS.add_zip),
   remove: compile(ZIP_VERBS.remove_zip),
@@ -283,13 +301,55 @@ function findAt(words: readonly string[], at: number, keywords: Keyword[]): Keyw
   return keywords.find((keyword) => matchesAt(words, at, keyword));
 }
 
+/** A Chinese keyword: one word, matched inside words (Chinese is written without spaces). */
+function hanKeyword(keyword: Keyword): string | undefined {
+  const [only] = keyword.words;
+  return keyword.words.length === 1 && only !== undefined && isHanWord(only) ? only : undefined;
+}
+
 function findAnywhere(words: readonly string[], keywords: Keyword[]): Keyword | undefined {
   return keywords.find((keyword) => {
-    const [only] = keyword.words;
-    if (keyword.words.length === 1 && only !== undefined && isHanWord(only)) {
-      return words.some((word) => word.includes(only));
-    }
+    const han = hanKeyword(keyword);
+    if (han !== undefined) return words.some((word) => word.includes(han));
     return words.some((_, at) => matchesAt(words, at, keyword));
+  });
+}
+
+/** The keyword the words open with; a Chinese one may open the first word. */
+function findOpening(words: readonly string[], keywords: Keyword[]): Keyword | undefined {
+  return keywords.find((keyword) => {
+    const han = hanKeyword(keyword);
+    return han !== undefined ? (words[0]?.startsWith(han) ?? false) : matchesAt(words, 0, keyword);
+  });
+}
+
+/** Whether a negation ends right before position `at` ("don't" before "stop"). */
+function negatedAt(words: readonly string[], at: number): boolean {
+  return K.negations.some(
+    (negation) => negation.words.length <= at && matchesAt(words, at - negation.words.length, negation),
+  );
+}
+
+/** Whether `word` holds the Chinese keyword somewhere not right after a negation (不要退订). */
+function hanUnnegated(words: readonly string[], index: number, han: string): boolean {
+  const word = words[index] ?? "";
+  for (let at = word.indexOf(han); at !== -1; at = word.indexOf(han, at + 1)) {
+    const before = word.slice(0, at);
+    const negated =
+      before === ""
+        ? negatedAt(words, index)
+        : K.negations.some((negation) => negation.words.length === 1 && before.endsWith(negation.words[0]!));
+    if (!negated) return true;
+  }
+  return false;
+}
+
+/** Like findAnywhere, skipping occurrences right after a negation. */
+function findUnnegated(words: readonly string[], keywords: Keyword[]): Keyword | undefined {
+  return keywords.find((keyword) => {
+    const han = hanKeyword(keyword);
+    if (han !== undefined) return words.some((_, index) => hanUnnegated(words, index, han));
+    return words.some((_, at) => matchesAt(words, at, keyword) && !negatedAt(words, at));
   });
 }
 
@@ -360,16 +420,42 @@ function zipCommand(words: readonly string[]): InboundCommand | undefined {
   return { kind, zips: kept, ...(ignored.length > 0 ? { ignoredZips: ignored } : {}), ...hintField };
 }
 
-function optOut(allWords: readonly string[]): InboundCommand | undefined {
-  const words = without(allWords, K.notOptOut);
-  const stop: InboundCommand = { kind: "stop_all" };
-  const anywhere = findAnywhere(words, K.optOutAnywhere);
-  if (anywhere) return hinted(stop, anywhere);
-  const core = without(words, K.fillers);
-  if (core.length === 0) return undefined;
+const STOP: InboundCommand = { kind: "stop_all" };
+
+/** The first word, after greetings and "please", is an opt-out word: whatever follows, it opts out.
+ * A word spelled out letter by letter ("S.T.O.P", "s t o p") counts as that word. */
+function firstWordOptOut(words: readonly string[]): InboundCommand | undefined {
+  let at = 0;
+  for (let polite = findAt(words, at, K.polite); polite; polite = findAt(words, at, K.polite)) {
+    at += polite.words.length;
+  }
+  let spelled = "";
+  for (let i = at; /^\p{L}$/u.test(words[i] ?? "") && !isHanWord(words[i]!) && spelled.length < 16; i += 1) {
+    spelled += words[i];
+  }
   const found =
-    findAt(core, 0, K.optOutLeading) ?? findAtEnd(core, K.optOutEdge) ?? findWhole(core, K.optOutWhole);
-  return found ? hinted(stop, found) : undefined;
+    findOpening(words.slice(at, at + 8), K.optOutLeading) ??
+    (spelled.length >= 3 ? findOpening([spelled], K.optOutLeading) : undefined);
+  return found ? hinted(STOP, found) : undefined;
+}
+
+/** An opt-out word anywhere, not negated and not part of a place ("bus stop"). */
+function optOutAnywhere(allWords: readonly string[]): InboundCommand | undefined {
+  const found = findUnnegated(without(allWords, K.notOptOut), K.optOutAnywhere);
+  return found ? hinted(STOP, found) : undefined;
+}
+
+function optOut(allWords: readonly string[]): InboundCommand | undefined {
+  const first = firstWordOptOut(allWords) ?? optOutAnywhere(allWords);
+  if (first) return first;
+  const core = without(without(allWords, K.notOptOut), K.fillers);
+  if (core.length === 0) return undefined;
+  const last = findAtEnd(core, K.optOutEdge);
+  const found =
+    findOpening(core, K.optOutLeading) ??
+    (last && !negatedAt(core, core.length - last.words.length) ? last : undefined) ??
+    findWhole(core, K.optOutWhole);
+  return found ? hinted(STOP, found) : undefined;
 }
 
 function help(words: readonly string[]): InboundCommand | undefined {
@@ -404,14 +490,6 @@ function emailCommand(text: string): InboundCommand | undefined {
   return email ? { kind: "email", email } : { kind: "invalid_email" };
 }
 
-/** For a long message: does it open with an opt-out word ("STOP. I never signed up for …")? */
-function opensWithOptOut(text: string): InboundCommand | undefined {
-  // The last word of the slice may be cut in half, so it is dropped.
-  const words = tokenize(text.slice(0, 64)).slice(0, -1);
-  const found = findAt(without(words, K.polite), 0, K.optOutLeading);
-  return found ? hinted({ kind: "stop_all" }, found) : undefined;
-}
-
 const VIETNAMESE_LETTERS = /[ăđơưĂĐƠƯ\u1EA0-\u1EF9]/u;
 const SPANISH_LETTERS = /[ñÑ¿¡áíóúÁÍÓÚ]/u;
 const HAN = /\p{Script=Han}/u;
@@ -444,7 +522,11 @@ function wordsOf(text: string): string[] {
 export function parseInbound(body: string): InboundCommand {
   const text = typeof body === "string" ? body.trim() : "";
   if (text === "") return { kind: "unknown" };
-  if (text.length > MAX_BODY_LENGTH) return opensWithOptOut(text) ?? { kind: "unknown" };
+  if (text.length > MAX_BODY_LENGTH) {
+    // Not a command, but still an opt-out ("STOP" and a page of emoji, "…please unsubscribe me").
+    const words = wordsOf(text);
+    return firstWordOptOut(words) ?? optOutAnywhere(words) ?? { kind: "unknown" };
+  }
   const email = emailCommand(text);
   if (email?.kind === "email") return email;
   const words = wordsOf(text);

@@ -20,6 +20,9 @@ const ZIP_PLUS_FOUR = /(?<![0-9])([0-9]{5})[-\u2010-\u2015\u2212][0-9]{4}(?![0-9
 const NOT_LETTER_OR_DIGIT = /[^\p{L}\p{N}]+/gu;
 // "zip94607", "stop94601", "退订94601": people (and CJK writers especially) skip the space.
 const LETTER_DIGIT_BOUNDARY = /(?<=\p{L})(?=\p{N})|(?<=\p{N})(?=\p{L})/gu;
+// "STOP谢谢", "我要TD": a Chinese run and the Latin (or other) letters written against it are words
+// of their own, so "STOP" is still the first word.
+const HAN_BOUNDARY = /(?<=\p{Script=Han})(?=[^\p{Script=Han} ])|(?<=[^\p{Script=Han} ])(?=\p{Script=Han})/gu;
 const HAN = /\p{Script=Han}/u;
 
 /** Fold text for matching: NFKD, lower case, no combining marks, no invisible format characters. */
@@ -33,15 +36,18 @@ export function fold(text: string): string {
 }
 
 /**
- * Split a message into folded words. Punctuation, symbols and emoji separate words and are
- * otherwise ignored; a ZIP+4 becomes its 5-digit ZIP; letters and digits written together are
- * split ("zip94607" → ["zip", "94607"]).
+ * Split a message into folded words. Punctuation, symbols, emoji, control characters (NUL) and
+ * lone surrogates separate words and are otherwise ignored; invisible format characters (RTL marks,
+ * zero-width spaces) are dropped, even inside a word; a ZIP+4 becomes its 5-digit ZIP; letters and
+ * digits written together are split ("zip94607" → ["zip", "94607"]), and so are Chinese and other
+ * letters ("STOP谢谢" → ["stop", "谢谢"]).
  */
 export function tokenize(text: string): string[] {
   return fold(text)
     .replace(ZIP_PLUS_FOUR, "$1")
     .replace(NOT_LETTER_OR_DIGIT, " ")
     .replace(LETTER_DIGIT_BOUNDARY, " ")
+    .replace(HAN_BOUNDARY, " ")
     .split(" ")
     .filter((word) => word !== "");
 }

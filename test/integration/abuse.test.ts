@@ -3,9 +3,9 @@
  * read from the app's own route table, so a new public form is covered the day it is added), and
  * a refused request changes nothing; signed webhooks and signed-in staff are not limited by address.
  * 1,000 numbers texting within one minute get no more replies than the global ceiling, while
- * STOP still stops. Non-US numbers are refused and leave nothing behind. Repeated failed sign-ins
- * lock the account, and the lock is audited once. Oversized bodies get 413. A filled honeypot
- * skips the form's handler.
+ * STOP still stops. Non-US numbers are refused once per window and leave nothing behind but a
+ * count under a keyed hash. Repeated failed sign-ins lock the account, and the lock is audited
+ * once. Oversized bodies get 413. A filled honeypot skips the form's handler.
  */
 
 import { Hono } from "hono";
@@ -188,12 +188,20 @@ describe("a flood of texts", () => {
     }
   }, 180_000);
 
-  it("from a non-US number is refused, and nothing about the number is stored", async () => {
+  it("from a non-US number is refused once, and nothing about the number is stored but a keyed count", async () => {
     const before = await rowCounts();
-    const answer = await phone(app, runtime, "+442071234567").send("94607");
+    const uk = phone(app, runtime, "+442071234567");
+    const answer = await uk.send("94607");
     expect(answer.status).toBe(200);
     expect(answer.messages.join(" ")).toMatch(/US/);
+    for (let i = 0; i < 5; i += 1) expect((await uk.send("94607")).messages).toEqual([]);
     expect(await rowCounts()).toBe(before);
+    const counted = await runtime.db
+      .selectFrom("sms_rate_counters")
+      .select("count")
+      .where("key", "=", addressIndex(runtime.pii, "sms", "+442071234567"))
+      .executeTakeFirstOrThrow();
+    expect(counted.count).toBe(6);
   });
 });
 

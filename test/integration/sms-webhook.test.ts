@@ -358,8 +358,41 @@ describe("fuzzed bodies", () => {
   });
 });
 
+describe("opting out, however the message goes on", () => {
+  // Issue 14: "STOP" and a run of emoji was read as unknown and the number stayed subscribed.
+  it.each([
+    ["STOP and 200 emoji", `STOP ${"😀🙏".repeat(100)}`, "en"],
+    ["STOP and 5,000 emoji (close to the 64 KiB form limit)", `STOP${"😀".repeat(5000)}`, "en"],
+    [
+      "ＳＴＯＰ (full width) and a long complaint",
+      `ＳＴＯＰ！ ${"I never signed up for this. ".repeat(100)}`,
+      "en",
+    ],
+    ["Alto and a long tail", `Alto ${"ya no quiero mensajes ".repeat(60)}`, "es"],
+  ] as const)("%s: stops the number and confirms", async (_, body, lang) => {
+    const texter = phone(app, runtime, newNumber());
+    expect((await texter.send("94607")).messages).toHaveLength(1);
+    const answer = await texter.send(body);
+    expect(answer.status).toBe(200);
+    expect(answer.messages).toEqual([stoppedReply(lang, { program: "Aviso" })]);
+    expect(await subscriberState(runtime, texter.number)).toMatchObject({ status: "stopped" });
+  });
+
+  it('does not stop a number that writes "don\'t stop"', async () => {
+    const texter = phone(app, runtime, newNumber());
+    await texter.send("94607");
+    for (const body of ["don't stop", "Please don't stop the alerts 🙏", "never stop"]) {
+      expect((await texter.send(body)).status).toBe(200);
+      expect(await subscriberState(runtime, texter.number), body).toMatchObject({ status: "active" });
+    }
+  });
+});
+
 describe("rate limits", () => {
-  function limited(limits: { perNumber: number; windowSeconds?: number; global: number }, clock: Clock) {
+  function limited(
+    limits: { perNumber: number; windowSeconds?: number; global: number; refusals?: number },
+    clock: Clock,
+  ) {
     const ctx = {
       ...runtime,
       clock,
@@ -369,6 +402,7 @@ describe("rate limits", () => {
           ...runtime.config.inboundSms,
           perNumber: { limit: limits.perNumber, windowSeconds: limits.windowSeconds ?? 600 },
           globalPerMinute: limits.global,
+          refusalsPerMinute: limits.refusals ?? 10,
         },
       },
     };
@@ -410,17 +444,73 @@ describe("rate limits", () => {
     expect(replies).toEqual([1, 1, 1, 1, 0, 0]);
     for (const number of numbers)
       expect(await subscriberState(runtime, number)).toMatchObject({ zips: ["94607"] });
-    // Replies to non-US numbers count too; a reply of two messages is one reply.
+    // A reply of two messages is one reply.
     clock.set("2030-02-01T10:01:05Z");
     expect((await phone(scoped, ctx, newNumber()).send("94607 00000")).messages).toHaveLength(2);
     for (let i = 0; i < 3; i++) {
-      expect((await phone(scoped, ctx, "+442071234567").send("94607")).messages).toEqual([
-        usNumbersOnlyReply("en", { program: "Aviso" }),
-      ]);
+      expect((await phone(scoped, ctx, newNumber()).send("HELP")).messages).toHaveLength(1);
     }
-    expect((await phone(scoped, ctx, "+442071234568").send("94607")).messages).toEqual([]);
+    expect((await phone(scoped, ctx, newNumber()).send("HELP")).messages).toEqual([]);
     clock.set("2030-02-01T10:02:05Z");
     expect((await phone(scoped, ctx, newNumber()).send("94607")).messages).toHaveLength(1);
+  });
+
+  it("answer a number outside the supported countries once per window, however often it texts", async () => {
+    const clock = clockAt("2030-04-01T10:00:05Z");
+    const { ctx, app: scoped } = limited({ perNumber: 10, global: 1000, refusals: 100 }, clock);
+    const uk = phone(scoped, ctx, "+442071234567");
+    const refusal = usNumbersOnlyReply("en", { program: "Aviso" });
+    const replies: string[] = [];
+    for (let i = 0; i < 40; i++) replies.push(...(await uk.send(i % 2 ? "HELP" : "94607")).messages);
+    expect(replies).toEqual([refusal]);
+    // Another number gets its own refusal; a number written another way is the same number.
+    expect((await phone(scoped, ctx, "+442071234568").send("94607")).messages).toEqual([refusal]);
+    expect((await phone(scoped, ctx, "+44 20 7123 4567").send("94607")).messages).toEqual([]);
+    clock.set("2030-04-01T10:10:05Z"); // the next window
+    expect((await uk.send("94607")).messages).toEqual([refusal]);
+    expect((await uk.send("94607")).messages).toEqual([]);
+  });
+
+  it("never let refusals to unsupported numbers use up the replies residents need", async () => {
+    const clock = clockAt("2030-05-01T10:00:05Z");
+    const { ctx, app: scoped } = limited({ perNumber: 10, global: 4, refusals: 2 }, clock);
+    const refused: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const foreign = `+4420712345${String(10 + i)}`;
+      refused.push((await phone(scoped, ctx, foreign).send("94607")).messages.length);
+    }
+    expect(refused).toEqual([1, 1, 0, 0, 0, 0, 0, 0, 0, 0]);
+    const residents: number[] = [];
+    for (let i = 0; i < 5; i++)
+      residents.push((await phone(scoped, ctx, newNumber()).send("94607")).messages.length);
+    expect(residents).toEqual([1, 1, 1, 1, 0]);
+    clock.set("2030-05-01T10:01:05Z"); // the next minute: refusals again, one per number
+    expect((await phone(scoped, ctx, "+442071234599").send("94607")).messages).toHaveLength(1);
+  });
+
+  it("confirm a number's first STOP of a window always, and repeated ones not again", async () => {
+    const clock = clockAt("2030-06-01T10:00:05Z");
+    const { ctx, app: scoped } = limited({ perNumber: 3, global: 1000 }, clock);
+    const confirmation = stoppedReply("en", { program: "Aviso" });
+    const texter = phone(scoped, ctx, newNumber());
+    expect((await texter.send("94607")).messages).toHaveLength(1);
+    expect((await texter.send("STOP")).messages).toEqual([confirmation]);
+    // STOP, START, STOP…: every STOP and START is applied; the STOPs are not confirmed again.
+    for (let i = 0; i < 6; i++) {
+      await texter.send("START");
+      expect(await subscriberState(runtime, texter.number)).toMatchObject({ status: "active" });
+      expect((await texter.send("STOP")).messages).toEqual([]);
+      expect(await subscriberState(runtime, texter.number)).toMatchObject({ status: "stopped" });
+    }
+    clock.set("2030-06-01T10:10:05Z"); // the next window
+    await texter.send("START");
+    expect((await texter.send("STOP")).messages).toEqual([confirmation]);
+
+    // A number that never subscribed: one confirmation per window too.
+    const stranger = phone(scoped, ctx, newNumber());
+    const replies: string[] = [];
+    for (let i = 0; i < 10; i++) replies.push(...(await stranger.send(i % 2 ? "Stop" : "STOP")).messages);
+    expect(replies).toEqual([confirmation]);
   });
 
   it("do not let one noisy number use up everyone's replies", async () => {

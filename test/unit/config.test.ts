@@ -76,6 +76,7 @@ describe("configuration", () => {
       maxZipsPerSubscriber: 10,
       perNumber: { limit: 10, windowSeconds: 600 },
       globalPerMinute: 600,
+      refusalsPerMinute: 10,
       emailConfirmationTtlHours: 48,
     });
     const config = loadConfig({
@@ -87,6 +88,7 @@ describe("configuration", () => {
       SMS_REPLY_LIMIT_PER_NUMBER: "3",
       SMS_REPLY_LIMIT_WINDOW_SECONDS: "60",
       SMS_REPLY_LIMIT_PER_MINUTE: "100",
+      SMS_REFUSAL_LIMIT_PER_MINUTE: "0",
     });
     expect(config.program).toEqual({
       name: "Oakland Rapid Response",
@@ -96,6 +98,7 @@ describe("configuration", () => {
     });
     expect(config.inboundSms.perNumber).toEqual({ limit: 3, windowSeconds: 60 });
     expect(config.inboundSms.globalPerMinute).toBe(100);
+    expect(config.inboundSms.refusalsPerMinute).toBe(0);
     expect(problemsOf({ PROGRAM_EXAMPLE_ZIP: "946" })).toEqual([
       expect.stringMatching(/^PROGRAM_EXAMPLE_ZIP: /),
     ]);

@@ -2,7 +2,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LANGUAGES } from "../../src/i18n/languages.ts";
-import { type InboundCommand, MAX_ZIPS_PER_MESSAGE, parseInbound } from "../../src/sms/keywords.ts";
+import {
+  type InboundCommand,
+  MAX_BODY_LENGTH,
+  MAX_ZIPS_PER_MESSAGE,
+  OPT_OUT,
+  parseInbound,
+} from "../../src/sms/keywords.ts";
 import { REPLY_KEYWORDS } from "../../src/sms/replies.ts";
 
 const unknown: InboundCommand = { kind: "unknown" };
@@ -342,6 +348,145 @@ describe("parseInbound: properties", () => {
         const cased = [...w].map((c, i) => (upper[i] ? c.toUpperCase() : c)).join("");
         expect(parseInbound(`${before}${cased}${after}`).kind).toBe("stop_all");
         expect(parseInbound(`${before}${cased} please${after}`).kind).toBe("stop_all");
+      }),
+    );
+  });
+});
+
+// Issue 14, point 9: the FCC's 2024 "reasonable means" rule. A message whose first word is an
+// opt-out word opts out, whatever follows and however long it is; a word that merely comes later
+// under a negation ("don't stop") does not.
+describe("opting out wherever it is written", () => {
+  const EMOJI = "😀🙏🚫💔🇺🇸👍🏽";
+  const emojiTail = (length: number) =>
+    [...EMOJI.repeat(Math.ceil(length / EMOJI.length))].join("").slice(0, length);
+
+  it.each([
+    ["STOP followed by emoji past the long-message limit", `STOP ${emojiTail(2 * MAX_BODY_LENGTH)}`],
+    ["STOP glued to emoji", `STOP${emojiTail(4000)}`],
+    ["emoji before STOP", `${emojiTail(200)}STOP${emojiTail(600)}`],
+    ["whitespace before STOP", `${" \n\t".repeat(200)}stop ${"x ".repeat(500)}`],
+    ["full-width ＳＴＯＰ, long", `ＳＴＯＰ ${"あ".repeat(1000)}`],
+    ["ALTO, long", `Alto. ${"ya no quiero estos mensajes ".repeat(40)}`],
+    ["退订 then a long Chinese tail", `退订${"不要再给我发短信了".repeat(100)}`],
+    ["UNSUBSCRIBE then a 60,000-character body", `UNSUBSCRIBE ${"a".repeat(60_000)}`],
+    ["END with a report after it", `End, ${"agents at the end of 5th St ".repeat(20)}`],
+  ])("%s", (_, body) => {
+    expect(parseInbound(body).kind).toBe("stop_all");
+  });
+
+  // Odd bodies, decided: invisible characters (RTL marks, zero-width spaces) are ignored inside and
+  // around words, control characters (NUL) and lone surrogates separate words like punctuation,
+  // full-width letters are their ASCII selves, Latin and Han letters written together are two words.
+  it.each<[string, InboundCommand["kind"]]>([
+    ["STOP\u0000", "stop_all"],
+    ["\u0000STOP", "stop_all"],
+    ["\u0000\u0000\u0000", "unknown"],
+    ["ST\u0000OP", "unknown"],
+    ["\uD800STOP\uDC00", "stop_all"],
+    ["STOP\uD83D", "stop_all"],
+    ["\u200FSTOP\u200F", "stop_all"],
+    ["\u202ESTOP", "stop_all"],
+    ["\u202EPOTS", "unknown"],
+    ["S\u200BT\u200CO\u200DP", "stop_all"],
+    ["ＳＴＯＰ", "stop_all"],
+    ["ｓｔｏｐ！", "stop_all"],
+    ["Ｓｔｏｐ ９４６０１", "remove_zip"],
+    ["STOP谢谢", "stop_all"],
+    ["请停止发送短信", "stop_all"],
+    ["停止这些短信", "stop_all"],
+    ["STOPPING by later", "unknown"],
+    ["S.T.O.P", "stop_all"],
+    ["s t o p please", "stop_all"],
+    ["Q-U-I-T", "stop_all"],
+    ["S T O P P I N G", "unknown"],
+    ["A B C", "unknown"],
+    ["STOPALL!!!", "stop_all"],
+  ])("%j is %s", (body, kind) => {
+    expect(parseInbound(body).kind).toBe(kind);
+  });
+
+  it.each([
+    "don't stop",
+    "Don’t stop!",
+    "please don't stop the alerts",
+    "do not stop sending these",
+    "DONT STOP",
+    "never stop",
+    "Please don't cancel",
+    "do not unsubscribe me",
+    "不要退订",
+    "我不想退订",
+  ])("%j is not an opt-out", (body) => {
+    expect(parseInbound(body).kind).not.toBe("stop_all");
+  });
+
+  it("still opts out when a negation is not about the opt-out word", () => {
+    for (const body of ["Don't text me", "Stop, don't text me", "I don't want these, stop", "no, stop"]) {
+      expect(parseInbound(body).kind, body).toBe("stop_all");
+    }
+  });
+
+  // The first word: any opt-out word the grammar knows for the first word of a message (every
+  // language's, except the whole-message tier's everyday words like "para" and "đúng").
+  const firstWords = [
+    ...Object.values(OPT_OUT.anywhere).flat(),
+    ...Object.values(OPT_OUT.edge).flat(),
+    ...Object.values(OPT_OUT.leading).flat(),
+  ];
+  const casing = fc.array(fc.boolean(), { minLength: 20, maxLength: 20 });
+  const recase = (word: string, upper: boolean[]) =>
+    [...word].map((c, i) => (upper[i] ? c.toUpperCase() : c.toLowerCase())).join("");
+  // What may stand before the word and between it and the rest: nothing a word is made of.
+  const SPACING = [" ", "  ", "\n", "\t", "\u00A0", "\u3000", "\u200F", "\u202E", "\u0000", "\uD800"];
+  const PUNCTUATION = [".", "!", "?", ",", ":", ";", "…", "¡", "¿", "，", "。", "！", "(", '"', "'", "*"];
+  const dressing = fc
+    .array(fc.constantFrom(...SPACING, ...PUNCTUATION, ...[...EMOJI]), { maxLength: 5 })
+    .map((parts) => parts.join(""));
+  // Invisible characters join what they stand between ("STOP\u200Bme" is "STOPme"), and a lone
+  // high surrogate pairs with a low one after it, so the word ends at something visible.
+  const separator = fc
+    .tuple(dressing, fc.constantFrom(" ", "\n", ".", "!", ",", "。", "\u0000", "😀"))
+    .map(([d, visible]) => d + visible);
+  const before = fc.oneof(fc.constant(""), dressing);
+  const tail = fc.oneof(
+    fc.string({ maxLength: 200 }),
+    fc.string({ unit: "binary", maxLength: 400 }),
+    fc.string({ unit: "grapheme", maxLength: 400 }),
+    fc.string({ unit: "binary", minLength: MAX_BODY_LENGTH, maxLength: 5_000 }),
+    // Up to what the webhook accepts (64 KiB of form body; a character takes at least a byte).
+    fc.integer({ min: 1, max: 60_000 }).map((n) => emojiTail(n)),
+    fc.integer({ min: 1, max: 60_000 }).map((n) => "stop? not really. ".repeat(n / 18)),
+  );
+
+  it("fuzz: an opt-out first word, dressed any way, with any tail, opts out", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...firstWords), casing, before, separator, tail, (word, upper, b, s, t) => {
+        const body = `${b}${recase(word, upper)}${s}${t}`;
+        const command = parseInbound(body);
+        if (command.kind === "stop_all") return;
+        // The two things that may be read first, by design: a ZIP command ("STOP 94601" leaves that
+        // ZIP only) and a message that is one email address as a whole ("stop.me@example.org").
+        if (command.kind === "remove_zip") {
+          expect(body.length).toBeLessThanOrEqual(MAX_BODY_LENGTH);
+          return;
+        }
+        expect(command.kind, JSON.stringify(body.slice(0, 200))).toBe("email");
+        expect(body.trim()).not.toMatch(/\s/);
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("fuzz: an opt-out word later in a message, negated, is not an opt-out", () => {
+    const negation = fc.constantFrom("don't", "dont", "do not", "DON'T", "never", "Do NOT");
+    const lead = fc.constantFrom("", "Please ", "I ", "you can ", "Hi, ");
+    const word = fc.constantFrom("stop", "cancel", "unsubscribe", "quit", "end", "STOP", "Opt out");
+    const after = fc.constantFrom("", " the alerts", " sending these", " please", "!", " 🙏");
+    fc.assert(
+      fc.property(lead, negation, word, after, (l, n, w, a) => {
+        const body = `${l}${n} ${w}${a}`;
+        expect(parseInbound(body).kind, body).not.toBe("stop_all");
       }),
     );
   });

@@ -20,6 +20,7 @@ import type { AppContext } from "../../context.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { TEXTER_LOCK_CLASS } from "../subscriptions/inbound-messages.ts";
+import { stopConfirmationKey } from "../subscriptions/rate-limits.ts";
 
 /** Erasure runs this long before the deadline (the schedule is every 5 minutes). */
 export const ERASURE_SLACK_MS = 10 * 60_000;
@@ -69,7 +70,8 @@ export async function eraseStoppedSubscribers(ctx: Ctx): Promise<number> {
         .execute();
       if (smsIndexes.length > 0) {
         await tx.deleteFrom("inbound_messages").where("sender_index", "in", smsIndexes).execute();
-        await tx.deleteFrom("sms_rate_counters").where("key", "in", smsIndexes).execute();
+        const counterKeys = [...smsIndexes, ...smsIndexes.map(stopConfirmationKey)];
+        await tx.deleteFrom("sms_rate_counters").where("key", "in", counterKeys).execute();
         await tx.deleteFrom("phone_simulator_messages").where("number_index", "in", smsIndexes).execute();
       }
       // Subscriptions, consent events and email confirmations go with the row (ON DELETE CASCADE).

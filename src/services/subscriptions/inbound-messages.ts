@@ -11,7 +11,8 @@
  *   stored); reads the texter's subscriber row, their ZIPs and the reference rows of the ZIPs the
  *   message names (after the lock, so nothing another message does can be missed); and counts the
  *   reply against the rate limits (rate-limits.ts), only for a message claimed here and not for a
- *   stopped number's messages that are not an opt-in (those get no reply).
+ *   stopped number's messages that are not an opt-in (those get no reply), and for a STOP from a
+ *   number not stopped yet, whether it is the first of the window (always confirmed).
  */
 import { sql } from "kysely";
 import type { InboundSmsSettings } from "../../config.ts";
@@ -28,6 +29,8 @@ export type OpenedInbound = {
   zipRows: ZipRow[];
   /** Whether a reply may be sent (counted against the rate limits). */
   replyAllowed: boolean;
+  /** A STOP that is the number's first of the window: its confirmation goes whatever the limits. */
+  firstStop: boolean;
 };
 
 /** The advisory-lock class of texters (the two-key form: pg-boss's one-key locks never collide). */
@@ -52,6 +55,8 @@ export async function openInbound(
     command: string;
     /** An opt-in (ZIP, START) is answered even for a stopped number, so it is counted. */
     optIn: boolean;
+    /** An opt-out (STOP): its confirmations are counted on their own. */
+    stop: boolean;
     /** ZIPs the message names, whose reference rows to read. */
     zipLookup: readonly string[];
     now: Date;
@@ -62,6 +67,9 @@ export async function openInbound(
     numberKey: index,
     now: input.now,
     countIf: sql`EXISTS (SELECT 1 FROM claim) AND (${input.optIn} OR (SELECT status FROM texter) IS DISTINCT FROM 'stopped')`,
+    stopIf: input.stop
+      ? sql`EXISTS (SELECT 1 FROM claim) AND (SELECT status FROM texter) IS DISTINCT FROM 'stopped'`
+      : undefined,
   });
   const { rows } = await sql<{
     claimed: boolean;
@@ -71,6 +79,7 @@ export async function openInbound(
     zips: string[];
     zip_rows: ZipRow[] | string;
     reply_allowed: boolean;
+    first_stop: boolean;
   }>`
     WITH claim AS (
       INSERT INTO inbound_messages (message_sid, sender_index, command, received_at)
@@ -85,7 +94,7 @@ export async function openInbound(
       COALESCE((SELECT array_agg(zip ORDER BY zip) FROM subscriptions WHERE subscriber_id = t.id), '{}') AS zips,
       COALESCE((SELECT json_agg(json_build_object('zip', zip, 'state', state)) FROM zip_codes
                 WHERE zip = ANY(${[...input.zipLookup]}::text[])), '[]') AS zip_rows,
-      ${counters.allowed} AS reply_allowed
+      ${counters.allowed} AS reply_allowed, ${counters.firstStop} AS first_stop
     FROM (SELECT 1) AS one LEFT JOIN texter t ON true`.execute(db);
   const row = rows[0]!;
   const subscriber =
@@ -98,6 +107,7 @@ export async function openInbound(
     zips: row.zips,
     zipRows: typeof row.zip_rows === "string" ? JSON.parse(row.zip_rows) : row.zip_rows,
     replyAllowed: row.reply_allowed,
+    firstStop: row.first_stop,
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * Phone numbers as Aviso stores and looks them up: E.164, and only numbers of the US and its
  * territories. Everything else is refused before anything is stored, which also blunts SMS pumping
- * (traffic from premium international numbers that makes a service pay for its own replies).
+ * (traffic from premium international numbers that makes a service pay for its own replies); the
+ * refusal itself is rate-limited per sender (canonicalSender) and in all (rate-limits.ts).
  */
 import { parsePhoneNumberFromString } from "libphonenumber-js";
 
@@ -20,4 +21,15 @@ export function normalizeUsPhone(raw: string): string | undefined {
 /** NANP numbers 555-0100 to 555-0199 are reserved for fiction: the phone simulator uses only these. */
 export function isFictionalNumber(e164: string): boolean {
   return /^\+1[2-9]\d{2}55501\d{2}$/.test(e164);
+}
+
+/**
+ * One spelling per sender we refuse, for counting its refusals: E.164 for anything that parses as
+ * an international number, else the address as given, trimmed and lower-cased ("whatsapp:…", a
+ * short code).
+ */
+export function canonicalSender(raw: string): string {
+  const trimmed = raw.trim();
+  const parsed = /^\+[\d\s().-]{1,40}$/.test(trimmed) ? parsePhoneNumberFromString(trimmed) : undefined;
+  return parsed?.number ?? trimmed.toLowerCase();
 }

@@ -1,14 +1,17 @@
 /**
  * receiveSms: one texted message, as Twilio's webhook delivers it, applied once and answered.
  *
- *   1. The sender's number must be a US (or territory) number; otherwise a refusal, and nothing
- *      about them is stored.
+ *   1. The sender's number must be a US (or territory) number; otherwise a refusal, once per
+ *      number per window and on a budget of its own (rate-limits.ts), and nothing about them is
+ *      stored but that count.
  *   2. In one transaction: lock the sender's number; one statement claims the MessageSid (a retry
  *      gets the stored reply and changes nothing), reads their subscription and counts the reply
  *      against the rate limits (inbound-messages.ts); then the command is applied (the keyword
  *      table, keywords.ts) and the reply given is stored.
  *   3. A stopped number is answered only when it opts in again (START, a ZIP); anything else it
  *      sends is applied where that makes sense (a language, a ZIP removed) but not answered.
+ *   4. The reply goes if the rate limits allow it; a STOP's confirmation goes if it is the number's
+ *      first of the window, whatever the limits, and never for a repeated STOP in the window.
  *
  * Reply language: the language the message itself asks for (ES, 中文…), else the one its words
  * suggest (ALTO, AYUDA, Chinese script…), which also becomes the subscriber's language, else the
@@ -16,7 +19,7 @@
  */
 import { withTransaction } from "../../db/transaction.ts";
 import { DEFAULT_LANGUAGE, type Language } from "../../i18n/languages.ts";
-import { addressIndexes } from "../../security/addresses.ts";
+import { addressIndex, addressIndexes } from "../../security/addresses.ts";
 import { type InboundCommand, parseInbound } from "../../sms/keywords.ts";
 import {
   helpReply,
@@ -28,8 +31,8 @@ import {
 } from "../../sms/replies.ts";
 import { changeLanguage } from "./change-language.ts";
 import { lockTexter, openInbound, storedReply } from "./inbound-messages.ts";
-import { normalizeUsPhone } from "./phone-number.ts";
-import { saveReply, takeGlobalReplySlot } from "./rate-limits.ts";
+import { canonicalSender, normalizeUsPhone } from "./phone-number.ts";
+import { saveReply, takeRefusalSlot } from "./rate-limits.ts";
 import { removeZips } from "./remove-zips.ts";
 import { resumeSubscriber } from "./resume-subscriber.ts";
 import { exampleZip } from "./service-area.ts";
@@ -59,7 +62,8 @@ export async function receiveSms({
     const reply = [
       usNumbersOnlyReply(command.languageHint ?? DEFAULT_LANGUAGE, { program: ctx.config.program.name }),
     ];
-    const allowed = await takeGlobalReplySlot(ctx.db, ctx.config.inboundSms, now);
+    const numberKey = addressIndex(ctx.pii, "sms", canonicalSender(input.from));
+    const allowed = await takeRefusalSlot(ctx.db, ctx.config.inboundSms, { numberKey, now });
     return { reply: allowed ? reply : [], command: command.kind, duplicate: false };
   }
   const indexes = addressIndexes(ctx.pii, "sms", phone);
@@ -74,6 +78,7 @@ export async function receiveSms({
       senderIndexes: indexes,
       command: command.kind,
       optIn: OPT_IN_COMMANDS.has(command.kind),
+      stop: command.kind === "stop_all",
       zipLookup,
       now,
     });
@@ -90,7 +95,8 @@ export async function receiveSms({
       zipRows: opened.zipRows,
     };
     const outcome = await apply({ ...ctx, db: tx }, texter, command);
-    const reply = outcome.exemptFromLimits || opened.replyAllowed ? outcome.reply : [];
+    const allowed = outcome.optOutConfirmation ? opened.firstStop : opened.replyAllowed;
+    const reply = allowed ? outcome.reply : [];
     if (reply.length > 0) await saveReply(tx, input.messageSid, reply);
     return { reply, command: command.kind, duplicate: false };
   });

@@ -5,7 +5,8 @@
  * they opt in again. Their ZIPs are kept so that START can resume them.
  *
  * A number we do not know still gets the confirmation (carriers expect one) and nothing is stored.
- * A number already stopped gets nothing: the confirmation is sent once.
+ * A number already stopped gets nothing: the confirmation is sent once. Either way the confirmation
+ * goes only if it is the number's first of the rate-limit window (receive-sms.ts decides).
  */
 import type { Language } from "../../i18n/languages.ts";
 import { stoppedReply } from "../../sms/replies.ts";
@@ -22,7 +23,7 @@ export async function stopSubscriber({
   const { subscriber } = input.texter;
   const { language } = input;
   const reply = stoppedReply(language, { program: ctx.config.program.name });
-  if (!subscriber) return { reply: [reply] };
+  if (!subscriber) return { reply: [reply], optOutConfirmation: true };
   if (subscriber.status === "stopped") return silence;
   const now = ctx.clock.now();
   await updateSubscriber(ctx.db, subscriber.id, {
@@ -31,6 +32,5 @@ export async function stopSubscriber({
     consent: { kind: "opt_out", channel: "sms", keyword: "stop_all" },
     now,
   });
-  // The one message that must go out whatever the rate limits say.
-  return { reply: [reply], exemptFromLimits: true };
+  return { reply: [reply], optOutConfirmation: true };
 }

@@ -5,7 +5,8 @@
  * - texter: whoever sent an inbound SMS: their E.164 number, its blind index, the SMS subscriber
  *   with that index if there is one (locked for the rest of the transaction) and its ZIPs.
  * - outcome: what a verb did, as the replies to send (possibly none). The caller applies the rate
- *   limits; `exemptFromLimits` marks the one reply that must always go (the opt-out confirmation).
+ *   limits; `optOutConfirmation` marks the reply with rules of its own (rate-limits.ts): a number's
+ *   first of the window always goes, later ones in the window never do.
  */
 import type { AppContext } from "../../context.ts";
 import type { SubscriberStatus } from "../../db/database.ts";
@@ -34,6 +35,6 @@ export type Texter = {
   zipRows: ZipRow[];
 };
 
-export type SmsOutcome = { reply: string[]; exemptFromLimits?: boolean };
+export type SmsOutcome = { reply: string[]; optOutConfirmation?: boolean };
 
 export const silence: SmsOutcome = { reply: [] };
