@@ -58,7 +58,8 @@ export function isPublicPost(method: string, path: string, publicApi: readonly R
   if (method === "GET" || method === "HEAD" || method === "OPTIONS") return false;
   if (path.startsWith("/webhooks/twilio/")) return false;
   if (path.startsWith("/api/")) return publicApi.some((pattern) => pattern.test(path));
-  if (path === "/console" || path.startsWith("/console/")) return path === "/console/login";
+  if (path === "/console" || path.startsWith("/console/"))
+    return path === "/console/login" || path === "/console/login/code";
   return true;
 }
 
