@@ -4,7 +4,8 @@
  * server's pid (user create points to the setup link), and the server carries on; the first admin
  * comes from the one-time link the server printed; once the server stops, the lock is gone and the
  * database opens cleanly. A stale lock (its pid dead) is taken over; a signal releases the lock;
- * of several processes starting at once, exactly one gets it.
+ * of several processes starting at once, exactly one gets it, and they agree on one development
+ * key file.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
@@ -18,6 +19,8 @@ import { runAviso, startAviso } from "../support/process.ts";
 const provided = inject("testDatabase");
 const onPglite = provided.kind === "pglite";
 const LOCK_MODULE = fileURLToPath(new URL("../../src/db/data-dir-lock.ts", import.meta.url));
+const CONFIG_MODULE = fileURLToPath(new URL("../../src/config.ts", import.meta.url));
+const KEYS_MODULE = fileURLToPath(new URL("../../src/security/keys.ts", import.meta.url));
 const PASSWORD = "a long first password";
 const databases: TestDatabase[] = [];
 afterAll(async () => {
@@ -204,6 +207,32 @@ describe("one owner for DATA_DIR", { timeout: 240_000 }, () => {
       expect(outputs.filter((output) => output.startsWith("refused"))).toHaveLength(5);
       expect(existsSync(lockPath(dir))).toBe(false);
     }
+  });
+});
+
+describe("development keys in DATA_DIR", { timeout: 120_000 }, () => {
+  it("are generated once when several processes start at once on a fresh folder", async () => {
+    const dir = freshDir();
+    // Every process waits for the same instant, so their checks and writes overlap.
+    const at = Date.now() + 8_000;
+    const script = `
+      import { loadConfig } from ${JSON.stringify(CONFIG_MODULE)};
+      import { loadKeys } from ${JSON.stringify(KEYS_MODULE)};
+      const config = loadConfig({ DATA_DIR: ${JSON.stringify(dir)} });
+      while (Date.now() < ${at}) {}
+      const keys = loadKeys(config, () => {});
+      console.log("index " + keys.blindIndexKey.toString("base64"));`;
+    const outputs = await Promise.all(
+      Array.from({ length: 8 }, () => {
+        const child = spawn(process.execPath, ["--input-type=module", "-e", script]);
+        let output = "";
+        child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+        child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+        return new Promise<string>((resolve) => child.on("exit", () => resolve(output.trim())));
+      }),
+    );
+    const stored = JSON.parse(readFileSync(join(dir, "keys.json"), "utf8")) as { blindIndex: string };
+    expect(outputs).toEqual(Array(8).fill(`index ${stored.blindIndex}`));
   });
 });
 

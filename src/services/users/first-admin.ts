@@ -44,6 +44,6 @@ export async function createFirstAdmin({
   return withTransaction(ctx.db, async (tx) => {
     await sql`select pg_advisory_xact_lock(${FIRST_ADMIN_LOCK_CLASS}::int, 1)`.execute(tx);
     if (await adminExists(tx)) throw new AdminExistsError();
-    return createUser({ ctx: { ...ctx, db: tx }, input: { ...input, role: "admin", actor: "setup-link" } });
+    return createUser({ ctx: { ...ctx, db: tx }, input: { ...input, role: "admin", actor: "system" } });
   });
 }
