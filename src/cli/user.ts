@@ -1,11 +1,10 @@
 /**
  * `aviso user create --email … --name … --role … --org …`: creates an account, and so can bootstrap
  * the first admin (the server's one-time setup link, src/routes/setup.ts, is the other way, and the
- * only one while the server holds the embedded database). The password comes from AVISO_PASSWORD or standard input (typed hidden at a
- * terminal), never from the command line, where other users of the machine and shell history
- * would see it.
+ * only one while the server holds the embedded database). The password comes from AVISO_PASSWORD
+ * or standard input (typed hidden at a terminal), never from the command line, where other users
+ * of the machine and shell history would see it.
  */
-
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { systemClock } from "../context.ts";
