@@ -22,6 +22,7 @@ import { alertPageRoutes } from "./routes/public/alert.ts";
 import { homeRoutes } from "./routes/public/home.ts";
 import { manageRoutes } from "./routes/public/manage.ts";
 import { subscribeRoutes } from "./routes/public/subscribe.ts";
+import { setupRoutes } from "./routes/setup.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { twilioSmsRoutes } from "./routes/twilio-sms.ts";
 import { twilioStatusRoutes } from "./routes/twilio-status.ts";
@@ -71,6 +72,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", manageRoutes);
   app.route("/feeds", feedRoutes);
   app.route("/console", consoleRoutes);
+  app.route("/setup", setupRoutes);
   app.route("/api/v1", apiRoutes);
   app.route("/webhooks/twilio", twilioSmsRoutes);
   app.route("/email", emailConfirmRoutes);

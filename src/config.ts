@@ -5,6 +5,7 @@
 import { z } from "zod";
 import type { Role } from "./db/database.ts";
 import type { Language } from "./i18n/languages.ts";
+import { productionProblems } from "./production-settings.ts";
 import { DEFAULT_PUSH_ENDPOINT_HOSTS, parsePushEndpointHosts } from "./security/push-endpoints.ts";
 
 const optionalText = z
@@ -427,6 +428,12 @@ export function loadConfig(env: Env): Config {
     if (!e.PUBLIC_URL)
       problems.push("PUBLIC_URL: required in production (webhook signatures are checked against it)");
     if (!e.PROGRAM_HOTLINE) problems.push("PROGRAM_HOTLINE: required in production (HELP replies give it)");
+    problems.push(
+      ...productionProblems(e, {
+        keyring: e.PII_ENCRYPTION_KEYS ? parseKeyring(e.PII_ENCRYPTION_KEYS) : null,
+        blindIndexKey: e.BLIND_INDEX_KEY ? Buffer.from(e.BLIND_INDEX_KEY, "base64") : undefined,
+      }),
+    );
   }
   if (
     e.BLIND_INDEX_KEY_PREVIOUS &&

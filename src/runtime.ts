@@ -5,7 +5,7 @@
  */
 import type { Config } from "./config.ts";
 import { type AppContext, type Clock, systemClock } from "./context.ts";
-import { connectDatabase, type DatabaseHandle } from "./db/connect.ts";
+import { connectDatabase, type DatabaseHandle, DataDirLockedError } from "./db/connect.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import { loadZipCodes } from "./db/zip-codes.ts";
 import { createSenders, type SenderOptions } from "./delivery/senders.ts";
@@ -66,11 +66,14 @@ export async function createRuntime(
 
 async function openDatabase(config: Config): Promise<DatabaseHandle> {
   const kind = config.databaseUrl ? "Postgres" : "embedded (PGlite)";
+  let handle: DatabaseHandle | undefined;
   try {
-    const handle = await connectDatabase(config);
+    handle = await connectDatabase(config);
     await handle.db.selectNoFrom((eb) => eb.val(1).as("one")).execute();
     return handle;
   } catch (error) {
+    await handle?.close().catch(() => {});
+    if (error instanceof DataDirLockedError) throw error; // not unavailable: someone else's
     throw new DatabaseUnavailableError(kind, error);
   }
 }

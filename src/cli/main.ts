@@ -3,6 +3,7 @@
  * .env.example); a bad value stops the command with exit code 1 and names the variable.
  */
 import { parseArgs } from "node:util";
+import { DataDirLockedError, EXIT_DATA_DIR_LOCKED } from "../db/data-dir-lock.ts";
 import { createLogger } from "../log.ts";
 import { runKeys } from "./keys.ts";
 import { loadConfigOrSay } from "./load-config.ts";
@@ -24,7 +25,8 @@ Commands:
                          BLIND_INDEX_KEY, in batches, while the service runs (docs/privacy.md)
   help                   Show this help
 
-Configuration is read from the environment; see .env.example.`;
+Configuration is read from the environment; see .env.example. On the embedded database only one
+command at a time may open DATA_DIR; another one exits with code 75 and says which process has it.`;
 
 const COMMANDS = { serve: runServe, worker: runWorker, migrate: runMigrate } as const;
 
@@ -57,6 +59,7 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     console.error(`aviso: ${error instanceof Error ? error.message : String(error)}`);
-    process.exitCode = 1;
+    // A distinct code: nothing is wrong but the timing, so a script or service manager can tell.
+    process.exitCode = error instanceof DataDirLockedError ? EXIT_DATA_DIR_LOCKED : 1;
   },
 );

@@ -1,7 +1,9 @@
 import type { Config } from "../config.ts";
 import { startServer } from "../entry/node.ts";
 import type { Logger } from "../log.ts";
+import { openSetupLink } from "../routes/setup.ts";
 import { createRuntime } from "../runtime.ts";
+import { adminExists } from "../services/users/first-admin.ts";
 import { untilSignal } from "./signals.ts";
 
 export async function runServe(config: Config, log: Logger, options: { workers: boolean }): Promise<number> {
@@ -16,6 +18,14 @@ export async function runServe(config: Config, log: Logger, options: { workers: 
     );
   }
   console.log(`\n  Aviso is running at ${server.url}  (health: ${server.url}/healthz)\n`);
+  if (!(await adminExists(runtime.db))) {
+    // A secret, so stdout only, never the structured log (which may be shipped elsewhere).
+    const base = config.env === "production" ? config.publicUrl : server.url;
+    console.log(
+      "  No admin account exists yet. Create the first one here (this link works once, and only\n" +
+        `  until this process stops):\n\n  ${base}/setup?token=${openSetupLink(runtime)}\n`,
+    );
+  }
   await untilSignal();
   await server.close();
   await runtime.close();

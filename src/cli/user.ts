@@ -1,12 +1,15 @@
 /**
- * `aviso user create --email … --name … --role … --org …`: creates an account, and so bootstraps
- * the first admin. The password comes from AVISO_PASSWORD or standard input (typed hidden at a
- * terminal), never from the command line, where other users of the machine and shell history
- * would see it.
+ * `aviso user create --email … --name … --role … --org …`: creates an account, and so can bootstrap
+ * the first admin (the server's one-time setup link, src/routes/setup.ts, is the other way, and the
+ * only one while the server holds the embedded database). The password comes from AVISO_PASSWORD
+ * or standard input (typed hidden at a terminal), never from the command line, where other users
+ * of the machine and shell history would see it.
  */
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { systemClock } from "../context.ts";
 import { connectDatabase } from "../db/connect.ts";
+import { DataDirLockedError, dataDirLockHolder, EXIT_DATA_DIR_LOCKED } from "../db/data-dir-lock.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { loadZipCodes } from "../db/zip-codes.ts";
 import { ApiError } from "../http/errors.ts";
@@ -50,6 +53,11 @@ export async function runUser(args: string[], env: Env): Promise<number> {
     );
     return 1;
   }
+  const config = loadConfigOrSay(env);
+  if (!config) return 1;
+  // Before asking for a password: a server holding the embedded database makes this pointless.
+  const holder = config.databaseUrl ? null : dataDirLockHolder(config.dataDir);
+  if (holder) return sayLocked(new DataDirLockedError(resolve(config.dataDir), holder));
   const password = env.AVISO_PASSWORD ?? (await readPassword());
   const parsed = CreateUserBody.safeParse({
     email: values.email,
@@ -69,9 +77,13 @@ export async function runUser(args: string[], env: Env): Promise<number> {
     console.error(`\n${USER_USAGE}`);
     return 1;
   }
-  const config = loadConfigOrSay(env);
-  if (!config) return 1;
-  const handle = await connectDatabase(config);
+  let handle: Awaited<ReturnType<typeof connectDatabase>>;
+  try {
+    handle = await connectDatabase(config);
+  } catch (error) {
+    if (error instanceof DataDirLockedError) return sayLocked(error);
+    throw error;
+  }
   try {
     await migrateToLatest(handle.db);
     await loadZipCodes(handle.db);
@@ -90,6 +102,20 @@ export async function runUser(args: string[], env: Env): Promise<number> {
   } finally {
     await handle.close();
   }
+}
+
+/** Refused because another process has the embedded database: say how to get an account anyway. */
+function sayLocked(error: DataDirLockedError): number {
+  console.error(`aviso: ${error.message}`);
+  if (error.holder?.command.includes("serve")) {
+    console.error(
+      "\nThe server is running on this DATA_DIR, so create accounts through it instead:\n" +
+        "  - the first admin: open the one-time setup link the server printed when it started\n" +
+        "    (…/setup?token=…; restart the server to get a new one while no admin exists);\n" +
+        "  - everyone else: sign in to the console as an admin and add them under Users (/console/users).",
+    );
+  }
+  return EXIT_DATA_DIR_LOCKED;
 }
 
 async function readPassword(): Promise<string> {

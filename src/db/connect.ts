@@ -8,7 +8,10 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
 import pg from "pg";
+import { lockDataDir } from "./data-dir-lock.ts";
 import type { Database } from "./database.ts";
+
+export { DataDirLockedError } from "./data-dir-lock.ts";
 
 export type DatabaseHandle =
   | {
@@ -44,18 +47,39 @@ export async function connectPostgres(
   return { kind: "postgres", db, pool, connectionString, close: once(() => db.destroy()) };
 }
 
-/** `dataDir` undefined means in memory (tests); `loadDataDir` starts from a dump (test templates). */
+/**
+ * `dataDir` undefined means in memory (tests); `loadDataDir` starts from a dump (test templates).
+ * A data folder is locked for as long as the handle is open (src/db/data-dir-lock.ts): a second
+ * process, or a second open in this one, gets DataDirLockedError before PGlite touches a file.
+ */
 export async function connectPglite(
   options: { dataDir?: string; loadDataDir?: Blob } = {},
 ): Promise<DatabaseHandle> {
-  let path: string | undefined;
-  if (options.dataDir) {
-    mkdirSync(options.dataDir, { recursive: true });
-    path = join(options.dataDir, "pglite");
+  if (!options.dataDir) {
+    const pglite = await PGlite.create({ loadDataDir: options.loadDataDir });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    return { kind: "pglite", db, pglite, close: once(() => db.destroy()) };
   }
-  const pglite = await PGlite.create({ dataDir: path, loadDataDir: options.loadDataDir });
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { kind: "pglite", db, pglite, close: once(() => db.destroy()) };
+  mkdirSync(options.dataDir, { recursive: true });
+  const lock = lockDataDir(options.dataDir);
+  try {
+    const pglite = await PGlite.create({
+      dataDir: join(options.dataDir, "pglite"),
+      loadDataDir: options.loadDataDir,
+    });
+    const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+    const close = async () => {
+      try {
+        await db.destroy();
+      } finally {
+        lock.release();
+      }
+    };
+    return { kind: "pglite", db, pglite, close: once(close) };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
 }
 
 /** Closing twice (a test's teardown after the runtime's) must not throw. */

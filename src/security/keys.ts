@@ -4,7 +4,7 @@
  * the environment keys (see config.ts), so a generated key never protects real residents' data.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config.ts";
 import type { Keyring } from "./pii.ts";
@@ -38,7 +38,18 @@ export function loadKeys(config: Config, warn: (message: string) => void): KeyMa
       blindIndex: randomBytes(32).toString("base64"),
       createdAt: new Date().toISOString(),
     };
-    writeFileSync(path, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+    // Written whole under a name of its own, then linked into place: two processes starting at
+    // once on a fresh DATA_DIR agree on one key file (the loser reads the winner's), and nobody
+    // reads a half-written one. Overwriting would make what the other already sealed unreadable.
+    const draft = `${path}.${process.pid}.${randomBytes(6).toString("hex")}`;
+    writeFileSync(draft, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: "wx" });
+    try {
+      linkSync(draft, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      unlinkSync(draft);
+    }
   }
   const file = JSON.parse(readFileSync(path, "utf8")) as KeyFile;
   warn(

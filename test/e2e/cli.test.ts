@@ -68,6 +68,34 @@ describe("aviso serve", { timeout: 120_000 }, () => {
     expect(output).toMatch(/production refuses local mode/);
   });
 
+  it("refuses weak settings in production, naming each variable and printing no secret", async () => {
+    const weakKey = Buffer.alloc(32, 7).toString("base64");
+    const { code, output } = await runAviso(
+      ["serve"],
+      freshEnv({
+        NODE_ENV: "production",
+        PUBLIC_URL: "http://alerts.example.org",
+        PROGRAM_HOTLINE: "(510) 555-0123",
+        PII_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString("base64")}`,
+        BLIND_INDEX_KEY: weakKey,
+        TWILIO_ACCOUNT_SID: "AC0123",
+        TWILIO_AUTH_TOKEN: "token",
+        TWILIO_FROM: "+15105550100",
+        SMTP_URL: "smtp://mailer:s3cret-pass@smtp.example.org:587",
+        MAIL_FROM: "alerts@example.org",
+        VAPID_PUBLIC_KEY: "BPublicKey",
+        VAPID_PRIVATE_KEY: randomBytes(32).toString("base64url"),
+        VAPID_SUBJECT: "mailto:ops@example.org",
+      }),
+    );
+    expect(code).toBe(1);
+    expect(output).toMatch(/BLIND_INDEX_KEY: is one byte repeated/);
+    expect(output).toMatch(/PUBLIC_URL: must be an https:\/\/ URL in production/);
+    expect(output).toMatch(/SMTP_URL: smtp:\/\/ may send mail/);
+    expect(output).not.toContain(weakKey.slice(0, 20));
+    expect(output).not.toContain("s3cret");
+  });
+
   it("says clearly when the database cannot be reached", async () => {
     const { code, output } = await runAviso(
       ["serve"],

@@ -97,6 +97,7 @@ describe("per-address limits on public POSTs", () => {
       "/dev/phone/send",
       "/email/confirm",
       "/manage",
+      "/setup",
       "/subscribe",
       "/unsubscribe/:token",
     ]);

@@ -1,4 +1,7 @@
+import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import webpush from "web-push";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 
 const key = Buffer.alloc(32, 1).toString("base64");
@@ -105,5 +108,146 @@ describe("configuration", () => {
     expect(problemsOf({ SMS_REPLY_LIMIT_PER_NUMBER: "0" })).toEqual([
       expect.stringMatching(/^SMS_REPLY_LIMIT_PER_NUMBER: /),
     ]);
+  });
+});
+
+describe("production refuses weak settings", () => {
+  const strong = () => randomBytes(32).toString("base64");
+  const vapid = webpush.generateVAPIDKeys();
+  /** A production configuration that starts; each case below weakens one thing. */
+  const good = (): Record<string, string> => ({
+    NODE_ENV: "production",
+    PUBLIC_URL: "https://alerts.example.org",
+    PROGRAM_HOTLINE: "(510) 555-0123",
+    PII_ENCRYPTION_KEYS: `k2:${strong()}`,
+    BLIND_INDEX_KEY: strong(),
+    TWILIO_ACCOUNT_SID: "AC0123",
+    TWILIO_AUTH_TOKEN: "token",
+    TWILIO_FROM: "+15105550100",
+    TWILIO_API_URL: "https://api.twilio.com",
+    SMTP_URL: "smtps://mailer:s3cret-pass@smtp.example.org:465",
+    MAIL_FROM: "Alerts <alerts@example.org>",
+    VAPID_PUBLIC_KEY: vapid.publicKey,
+    VAPID_PRIVATE_KEY: vapid.privateKey,
+    VAPID_SUBJECT: "mailto:ops@example.org",
+    KNOW_YOUR_RIGHTS_LINKS: "Rights|https://rights.example.org",
+  });
+  const b64 = (bytes: number[] | Uint8Array) => Buffer.from(bytes).toString("base64");
+  const pattern = (unit: number[]) => b64(Array.from({ length: 32 }, (_, i) => unit[i % unit.length]!));
+  const weakKeys: [string, string][] = [
+    ["all one byte", b64(Buffer.alloc(32, 7))],
+    ["all zero", b64(Buffer.alloc(32))],
+    ["a 2-byte pattern", pattern([0xa5, 0x5a])],
+    ["a 16-byte pattern", b64(Buffer.concat([randomBytes(16)].flatMap((half) => [half, half])))],
+    ["a counting sequence", pattern(Array.from({ length: 32 }, (_, i) => i))],
+    ["ten distinct bytes", b64(randomBytes(32).map((byte) => byte % 10))],
+    ["a passphrase", Buffer.from("correct horse battery staple 123").toString("base64")],
+    ["hand-typed base64", "replacemereplacemereplacemereplacemereplace="],
+    ["a placeholder", "CHANGEMECHANGEMECHANGEMECHANGEMECHANGEMEabc="],
+  ];
+
+  it("starts with strong keys, https everywhere and SMTP over TLS", () => {
+    expect(problemsOf(good())).toEqual([]);
+    expect(problemsOf({ ...good(), SMTP_URL: "smtp://u:p@smtp.example.org:587?requireTLS=true" })).toEqual(
+      [],
+    );
+    // A relay on this machine (Postfix, stunnel) does TLS onward; nothing leaves the machine.
+    expect(
+      problemsOf({
+        ...good(),
+        SMTP_URL: "smtp://127.0.0.1:25",
+        TWILIO_API_URL: "http://localhost:8025/twilio",
+      }),
+    ).toEqual([]);
+    // Outside production, test fixtures' simple keys and plain URLs stay usable.
+    expect(
+      problemsOf({ BLIND_INDEX_KEY: b64(Buffer.alloc(32, 7)), PUBLIC_URL: "http://localhost:8787" }),
+    ).toEqual([]);
+  });
+
+  it.each(weakKeys)("refuses a PII key that is %s, naming the variable but not the key", (_, weak) => {
+    const problems = problemsOf({ ...good(), PII_ENCRYPTION_KEYS: `k2:${weak},k1:${strong()}` });
+    expect(problems).toEqual([
+      expect.stringMatching(/^PII_ENCRYPTION_KEYS: the first key \("k2"\) .*openssl rand/),
+    ]);
+    expect(problems.join("\n")).not.toContain(weak.replace(/=+$/, ""));
+  });
+
+  it.each(weakKeys)("refuses a blind-index key that is %s", (_, weak) => {
+    const problems = problemsOf({ ...good(), BLIND_INDEX_KEY: weak });
+    expect(problems).toEqual([expect.stringMatching(/^BLIND_INDEX_KEY: /)]);
+    expect(problems.join("\n")).not.toContain(weak.replace(/=+$/, ""));
+  });
+
+  it("lets a weak key stay behind the first while it is rotated away from", () => {
+    const old = b64(Buffer.alloc(32, 7));
+    expect(problemsOf({ ...good(), PII_ENCRYPTION_KEYS: `k2:${strong()},k1:${old}` })).toEqual([]);
+    expect(problemsOf({ ...good(), BLIND_INDEX_KEY_PREVIOUS: old })).toEqual([]);
+  });
+
+  it("refuses a blind-index key that is also a PII key, and a weak VAPID key", () => {
+    const shared = strong();
+    expect(problemsOf({ ...good(), PII_ENCRYPTION_KEYS: `k1:${shared}`, BLIND_INDEX_KEY: shared })).toEqual([
+      "BLIND_INDEX_KEY: must differ from every key in PII_ENCRYPTION_KEYS",
+    ]);
+    const weakVapid = Buffer.alloc(32, 1).toString("base64url");
+    const problems = problemsOf({ ...good(), VAPID_PRIVATE_KEY: weakVapid });
+    expect(problems).toEqual([expect.stringMatching(/^VAPID_PRIVATE_KEY: /)]);
+    expect(problems.join()).not.toContain(weakVapid);
+  });
+
+  it("refuses every key published in .env.example and the docs", () => {
+    const root = new URL("../../", import.meta.url);
+    const files = [
+      ".env.example",
+      "README.md",
+      ...readdirSync(new URL("docs/", root)).map((f) => `docs/${f}`),
+    ];
+    const published = files.flatMap((file) =>
+      [...readFileSync(new URL(file, root), "utf8").matchAll(/[A-Za-z0-9+/]{43}=/g)].map((m) => m[0]),
+    );
+    expect(published.length).toBeGreaterThan(0);
+    for (const example of published) {
+      expect(problemsOf({ ...good(), BLIND_INDEX_KEY: example })).toEqual([
+        expect.stringMatching(/^BLIND_INDEX_KEY: /),
+      ]);
+      expect(problemsOf({ ...good(), PII_ENCRYPTION_KEYS: `k1:${example}` })).toEqual([
+        expect.stringMatching(/^PII_ENCRYPTION_KEYS: /),
+      ]);
+    }
+  });
+
+  it.each([
+    ["PUBLIC_URL", "http://alerts.example.org"],
+    ["TWILIO_API_URL", "http://twilio-compatible.example.org"],
+    ["TWILIO_API_URL", "http://localhost.example.org"],
+    ["KNOW_YOUR_RIGHTS_LINKS", "Rights|https://a.example.org;Help|http://b.example.org"],
+    ["KNOW_YOUR_RIGHTS_LINKS_ES", "Derechos|http://b.example.org"],
+  ])("refuses %s over plain http", (name, value) => {
+    expect(problemsOf({ ...good(), [name]: value })).toEqual([
+      expect.stringMatching(new RegExp(`^${name}: .*https`)),
+    ]);
+  });
+
+  it.each([
+    ["plain smtp://", "smtp://mailer:s3cret-pass@smtp.example.org:587"],
+    ["STARTTLS only if offered", "smtp://mailer:s3cret-pass@smtp.example.org:587?requireTLS=false"],
+    ["requireTLS twice", "smtp://mailer:s3cret-pass@smtp.example.org:587?requireTLS=true&requireTLS=false"],
+    ["ignoreTLS", "smtp://mailer:s3cret-pass@smtp.example.org:25?ignoreTLS=true"],
+    [
+      "unchecked certificates",
+      "smtps://mailer:s3cret-pass@smtp.example.org:465?tls.rejectUnauthorized=false",
+    ],
+    ["a loopback lookalike", "smtp://u:s3cret-pass@127.0.0.1@smtp.example.org:25"],
+    ["a loopback lookalike, backslash", "smtp://u:s3cret-pass@smtp.example.org\\@127.0.0.1:25"],
+    ["loopback as a subdomain", "smtp://u:s3cret-pass@127.0.0.1.example.org:25"],
+    [
+      "certificates off with 0",
+      "smtp://mailer:s3cret-pass@smtp.example.org:587?requireTLS=true&tls.rejectUnauthorized=0",
+    ],
+  ])("refuses SMTP without TLS: %s, without printing the password", (_, url) => {
+    const problems = problemsOf({ ...good(), SMTP_URL: url });
+    expect(problems).toEqual([expect.stringMatching(/^SMTP_URL: /)]);
+    expect(problems.join()).not.toContain("s3cret");
   });
 });
