@@ -88,6 +88,7 @@ const ROUTES: Record<string, Placement> = {
   "POST /api/v1/me/password": not("one's own password"),
   "POST /api/v1/auth/login/code": not("signs in (second factor)"),
   "POST /console/login/code": not("signs in (second factor)"),
+  "POST /setup": not("creates the first admin, once, while none exists"),
   "POST /api/v1/me/second-factor/totp": not("one's own second factor"),
   "POST /api/v1/me/second-factor/totp/confirm": not("one's own second factor"),
   "POST /api/v1/me/second-factor/recovery-codes": not("one's own recovery codes"),
