@@ -10,6 +10,7 @@ import * as operators from "./2026-11-24T0300-operators.ts";
 import * as inboundMessagesUnlogged from "./2026-11-24T2230-inbound-messages-unlogged.ts";
 import * as sightingTextRetention from "./2026-11-24T2330-sighting-text-retention.ts";
 import * as dropSightingTextIndex from "./2026-11-25T0010-drop-sighting-text-index.ts";
+import * as organisationScope from "./2026-12-05T0500-organisation-scope.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-24T0000-core-schema": coreSchema,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-24T2230-inbound-messages-unlogged": inboundMessagesUnlogged,
   "2026-11-24T2330-sighting-text-retention": sightingTextRetention,
   "2026-11-25T0010-drop-sighting-text-index": dropSightingTextIndex,
+  "2026-12-05T0500-organisation-scope": organisationScope,
 };

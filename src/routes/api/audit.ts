@@ -13,6 +13,7 @@ export const auditRoutes = [
     permission: "audit:read",
     query: AuditQuery,
     responses: { 200: { description: "Entries", schema: list(AuditEntry) } },
-    handler: async (c, { query }) => c.json({ items: await listAudit({ ctx: c.get("ctx"), input: query }) }),
+    handler: async (c, { query, actor }) =>
+      c.json({ items: await listAudit({ ctx: c.get("ctx"), input: { ...query, scope: actor } }) }),
   }),
 ];

@@ -11,7 +11,7 @@ import type { Channel } from "../../db/database.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
-import { loadAlertRecord } from "./alert-record.ts";
+import { loadAlertFor } from "./alert-access.ts";
 import { mayPublish } from "./approval-rules.ts";
 import { buildPreview } from "./preview-alert.ts";
 import { PublishRefusedError, publishAlert } from "./publish.ts";
@@ -35,7 +35,7 @@ export async function publishApproved({
   input: { alertId: string; actor: Actor };
 }): Promise<PublishOutcome> {
   return withTransaction(ctx.db, async (tx) => {
-    const record = await loadAlertRecord(tx, input.alertId, true);
+    const record = await loadAlertFor(tx, input.alertId, input.actor, { act: true, lock: true });
     const { row } = record;
     if (!mayPublish(record.family, input.actor.role)) {
       throw new ApiError(
