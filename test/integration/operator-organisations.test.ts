@@ -31,6 +31,7 @@ import {
   Sighting,
   User,
 } from "../../src/routes/api/schemas.ts";
+import { recordAudit } from "../../src/services/audit/record-audit.ts";
 import { ConsoleClient } from "../support/console.ts";
 import { type Answer, apiClient, appFor, type Caller, ok, PASSWORD, signIn } from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
@@ -477,6 +478,28 @@ describe("the organisation matrix (API)", () => {
       expect(error(answer)).toBe(error(nothing));
     }
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("the audit log: system entries about our objects are ours; service-wide ones every admin reads", async () => {
+    await recordAudit(runtime.db, {
+      actor: "system",
+      action: "sighting.callback_purged",
+      target: { type: "sighting", id: f.sighting },
+    });
+    await recordAudit(runtime.db, {
+      actor: "system",
+      action: "retention.subscribers_erased",
+      details: { count: 1 },
+    });
+    const read = async (org: Org) =>
+      (await ok(org.people.get("admin")!.request("GET", "audit?actor=system"), list(AuditEntry))).items.map(
+        (e) => e.action,
+      );
+    expect(await read(ours)).toEqual(
+      expect.arrayContaining(["retention.subscribers_erased", "sighting.callback_purged"]),
+    );
+    expect(await read(theirs)).toContain("retention.subscribers_erased");
+    expect(await read(theirs)).not.toContain("sighting.callback_purged");
   });
 
   it("likely duplicates never name another organisation's sightings", async () => {
