@@ -12,6 +12,7 @@ import * as sightingTextRetention from "./2026-11-24T2330-sighting-text-retentio
 import * as dropSightingTextIndex from "./2026-11-25T0010-drop-sighting-text-index.ts";
 import * as loginGuessingAndTotp from "./2026-12-05T0200-login-guessing-and-totp.ts";
 import * as confirmationMailboxes from "./2026-12-05T0300-confirmation-mailboxes.ts";
+import * as organisationScope from "./2026-12-05T0500-organisation-scope.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-24T0000-core-schema": coreSchema,
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-25T0010-drop-sighting-text-index": dropSightingTextIndex,
   "2026-12-05T0200-login-guessing-and-totp": loginGuessingAndTotp,
   "2026-12-05T0300-confirmation-mailboxes": confirmationMailboxes,
+  "2026-12-05T0500-organisation-scope": organisationScope,
 };

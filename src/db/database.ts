@@ -108,6 +108,11 @@ export interface AlertsTable {
   /** The preview hash the approver quoted; cleared by any edit. */
   approval_hash: string | null;
   approved_at: Timestamp | null;
+  /**
+   * The drafting organisation (2026-12-05T0500-organisation-scope): its staff alone see and act on
+   * the alert until it is published. NULL for alerts made outside the operator services.
+   */
+  organisation_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface AlertTextsTable {
@@ -147,6 +152,8 @@ export interface AuditLogTable {
   target_type: string | null;
   target_id: string | null;
   details: ColumnType<Record<string, unknown>, string | undefined, never>;
+  /** Whose entry it is; a trigger fills it from the actor or the object. NULL: service-wide. */
+  organisation_id: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface OutboxTable {

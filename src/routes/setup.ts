@@ -41,7 +41,8 @@ function linkFor(ctx: AppContext, given: unknown): SetupLink | undefined {
   return link && sameToken(link.token, given) ? link : undefined;
 }
 
-const SetupForm = CreateUserBody.omit({ role: true });
+// The first admin names the organisation: there is no admin yet whose own it could default to.
+const SetupForm = CreateUserBody.omit({ role: true }).required({ organisation: true });
 const NOT_VALID = "It was used already, never existed, or the server restarted since it was printed.";
 const ADMIN_EXISTS = "An admin account exists already.";
 

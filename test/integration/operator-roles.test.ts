@@ -2,7 +2,8 @@
  * The role matrix: every operator API endpoint, called by every role, by API keys, and by nobody.
  * The table below is the specification; the test checks that it lists every route and that the
  * server answers accordingly (denied → 403, nobody → 401, allowed → anything else: a 400 for the
- * empty body, a 404 for the made-up id — the point is that it got past the gate).
+ * empty body, a 404 for the made-up id — the point is that it got past the gate). The same
+ * endpoints called by another organisation's staff are in operator-organisations.test.ts.
  */
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -71,7 +72,7 @@ beforeAll(async () => {
   for (const role of ROLES) people.set(role, await signIn(runtime, app, role));
   for (const role of ["operator", "verifier", "comms"] as const) {
     const created = await ok(
-      people.get("admin")!.request("POST", "keys", { name: `${role} key`, role, organisation: "Hotline" }),
+      people.get("admin")!.request("POST", "keys", { name: `${role} key`, role }),
       CreatedKey,
       201,
     );

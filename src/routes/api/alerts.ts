@@ -2,7 +2,7 @@
  * Alerts and statements: draft, preview, approve (the second person), publish, follow up.
  */
 import { route } from "../../http/api-route.ts";
-import { alertView } from "../../services/alerts/alert-record.ts";
+import { alertViewForActor } from "../../services/alerts/alert-access.ts";
 import { approveAlert } from "../../services/alerts/approve-alert.ts";
 import { draftAlert } from "../../services/alerts/draft-alert.ts";
 import { cancelAlert, draftUpdate } from "../../services/alerts/draft-follow-up.ts";
@@ -37,7 +37,8 @@ export const alertRoutes = [
     permission: "alerts:read",
     query: AlertQuery,
     responses: { 200: { description: "Newest first", schema: list(Alert) } },
-    handler: async (c, { query }) => c.json({ items: await listAlerts({ ctx: c.get("ctx"), input: query }) }),
+    handler: async (c, { query, actor }) =>
+      c.json({ items: await listAlerts({ ctx: c.get("ctx"), input: { ...query, scope: actor } }) }),
   }),
   route({
     method: "post",
@@ -73,7 +74,8 @@ export const alertRoutes = [
     permission: "alerts:read",
     params: IdParams,
     responses: { 200: { description: "The alert", schema: Alert } },
-    handler: async (c, { params }) => c.json(await alertView(c.get("ctx").db, params.id)),
+    handler: async (c, { params, actor }) =>
+      c.json(await alertViewForActor(c.get("ctx").db, params.id, actor)),
   }),
   route({
     method: "patch",
@@ -98,9 +100,12 @@ export const alertRoutes = [
     params: IdParams,
     query: PreviewQuery,
     responses: { 200: { description: "The preview", schema: Preview } },
-    handler: async (c, { params, query }) =>
+    handler: async (c, { params, query, actor }) =>
       c.json(
-        await previewAlert({ ctx: c.get("ctx"), input: { alertId: params.id, language: query.language } }),
+        await previewAlert({
+          ctx: c.get("ctx"),
+          input: { alertId: params.id, language: query.language, actor },
+        }),
       ),
   }),
   route({

@@ -9,10 +9,11 @@ export const auditRoutes = [
     tag: "Audit",
     summary: "Read the audit log",
     description:
-      "Newest first. Sign-ins, sighting changes, drafts, approvals, publishes, cancels and account changes: who, when, which object. Never subscriber data. Page with `before` (the last id seen).",
+      "Newest first. Sign-ins, sighting changes, drafts, approvals, publishes, cancels and account changes: who, when, which object. Never subscriber data. The admin's own organisation's entries and the service-wide ones (retention counts, locks). Page with `before` (the last id seen).",
     permission: "audit:read",
     query: AuditQuery,
     responses: { 200: { description: "Entries", schema: list(AuditEntry) } },
-    handler: async (c, { query }) => c.json({ items: await listAudit({ ctx: c.get("ctx"), input: query }) }),
+    handler: async (c, { query, actor }) =>
+      c.json({ items: await listAudit({ ctx: c.get("ctx"), input: { ...query, scope: actor } }) }),
   }),
 ];

@@ -111,7 +111,7 @@ export const CreateUserBody = z.object({
   email: Email,
   name: text(200),
   role: Role,
-  organisation: text(200),
+  organisation: text(200).optional().describe("The admin's own organisation (the default)"),
   password: Password,
 });
 export const UpdateUserBody = z
@@ -134,7 +134,11 @@ export const ApiKey = z.object({
   lastUsedAt: z.string().nullable(),
   revoked: z.boolean(),
 });
-export const CreateKeyBody = z.object({ name: text(200), role: KeyRole, organisation: text(200) });
+export const CreateKeyBody = z.object({
+  name: text(200),
+  role: KeyRole,
+  organisation: text(200).optional().describe("The admin's own organisation (the default)"),
+});
 export const CreatedKey = z.object({
   key: z.string().describe("The key itself: shown this once, stored only as a hash"),
   apiKey: ApiKey,

@@ -31,8 +31,8 @@ export const sightingRoutes = [
     permission: "sightings:read",
     query: SightingQuery,
     responses: { 200: { description: "Newest observed first", schema: list(Sighting) } },
-    handler: async (c, { query }) =>
-      c.json({ items: await listSightings({ ctx: c.get("ctx"), input: query }) }),
+    handler: async (c, { query, actor }) =>
+      c.json({ items: await listSightings({ ctx: c.get("ctx"), input: { ...query, scope: actor } }) }),
   }),
   route({
     method: "post",
@@ -55,7 +55,7 @@ export const sightingRoutes = [
     permission: "sightings:read",
     params: IdParams,
     responses: { 200: { description: "The sighting", schema: Sighting } },
-    handler: async (c, { params }) => c.json(await sightingView(c.get("ctx").db, params.id)),
+    handler: async (c, { params, actor }) => c.json(await sightingView(c.get("ctx").db, params.id, actor)),
   }),
   route({
     method: "patch",
@@ -132,9 +132,12 @@ export const sightingRoutes = [
     permission: "sightings:read",
     params: IdParams,
     responses: { 200: { description: "Same ZIP, close in time, another incident", schema: list(Sighting) } },
-    handler: async (c, { params }) =>
+    handler: async (c, { params, actor }) =>
       c.json({
-        items: await findDuplicateSightings({ ctx: c.get("ctx"), input: { sightingId: params.id } }),
+        items: await findDuplicateSightings({
+          ctx: c.get("ctx"),
+          input: { sightingId: params.id, scope: actor },
+        }),
       }),
   }),
   route({

@@ -23,7 +23,9 @@ import {
   denied,
   errorsFrom,
   type Form,
+  type PageStatus,
   readForm,
+  statusOf,
   text,
   view,
   when,
@@ -55,10 +57,11 @@ export const adminRoutes = new Hono<ConsoleEnv>()
     });
     if (!parsed.ok) return usersPage(c, form, parsed.errors, 400);
     try {
-      await createUser({ ctx: c.get("ctx"), input: { ...parsed.value, actor: c.get("actor").id } });
+      const actor = c.get("actor");
+      await createUser({ ctx: c.get("ctx"), input: { ...parsed.value, actor: actor.id, scope: actor } });
       return c.redirect("/console/users", 303);
     } catch (error) {
-      return usersPage(c, form, errorsFrom(error), 409);
+      return usersPage(c, form, errorsFrom(error), statusOf(error));
     }
   })
   .post("/users/:id", async (c) => {
@@ -69,11 +72,11 @@ export const adminRoutes = new Hono<ConsoleEnv>()
     try {
       await updateUser({
         ctx: c.get("ctx"),
-        input: { userId: c.req.param("id"), disabled, actor: c.get("actor").id },
+        input: { userId: c.req.param("id"), disabled, actor: c.get("actor").id, scope: c.get("actor") },
       });
       return c.redirect("/console/users", 303);
     } catch (error) {
-      return usersPage(c, {}, errorsFrom(error), 409);
+      return usersPage(c, {}, errorsFrom(error), statusOf(error));
     }
   })
   .post("/users/:id/second-factor/reset", async (c) => {
@@ -82,11 +85,11 @@ export const adminRoutes = new Hono<ConsoleEnv>()
     try {
       await resetSecondFactor({
         ctx: c.get("ctx"),
-        input: { userId: c.req.param("id"), actor: c.get("actor").id },
+        input: { userId: c.req.param("id"), actor: c.get("actor").id, scope: c.get("actor") },
       });
       return c.redirect("/console/users", 303);
     } catch (error) {
-      return usersPage(c, {}, errorsFrom(error), 409);
+      return usersPage(c, {}, errorsFrom(error), statusOf(error));
     }
   })
   .get("/keys", async (c) => {
@@ -108,11 +111,11 @@ export const adminRoutes = new Hono<ConsoleEnv>()
       const actor = c.get("actor");
       const created = await createApiKey({
         ctx: c.get("ctx"),
-        input: { ...parsed.value, createdBy: actor.subjectId, actor: actor.id },
+        input: { ...parsed.value, createdBy: actor.subjectId, actor: actor.id, scope: actor },
       });
       return keysPage(c, {}, {}, created.key);
     } catch (error) {
-      return keysPage(c, form, errorsFrom(error), undefined, 409);
+      return keysPage(c, form, errorsFrom(error), undefined, statusOf(error));
     }
   })
   .post("/keys/:id/revoke", async (c) => {
@@ -121,11 +124,11 @@ export const adminRoutes = new Hono<ConsoleEnv>()
     try {
       await revokeApiKey({
         ctx: c.get("ctx"),
-        input: { keyId: c.req.param("id"), actor: c.get("actor").id },
+        input: { keyId: c.req.param("id"), actor: c.get("actor").id, scope: c.get("actor") },
       });
       return c.redirect("/console/keys", 303);
     } catch (error) {
-      return keysPage(c, {}, errorsFrom(error), undefined, 409);
+      return keysPage(c, {}, errorsFrom(error), undefined, statusOf(error));
     }
   })
   .get("/audit", async (c) => {
@@ -136,7 +139,11 @@ export const adminRoutes = new Hono<ConsoleEnv>()
     const before = c.req.query("before");
     const entries = await listAudit({
       ctx,
-      input: { limit: 100, ...(before && /^\d{1,18}$/.test(before) ? { before } : {}) },
+      input: {
+        limit: 100,
+        scope: c.get("actor"),
+        ...(before && /^\d{1,18}$/.test(before) ? { before } : {}),
+      },
     });
     const last = entries.at(-1);
     return c.html(
@@ -154,8 +161,8 @@ ${entries.length === 100 && last ? html`<p><a href="/console/audit?before=${last
     );
   });
 
-async function usersPage(c: ConsoleContext, form: Form, errors: FieldErrors, status: 200 | 400 | 409 = 200) {
-  const users = await listUsers({ ctx: c.get("ctx") });
+async function usersPage(c: ConsoleContext, form: Form, errors: FieldErrors, status: PageStatus = 200) {
+  const users = await listUsers({ ctx: c.get("ctx"), input: { scope: c.get("actor") } });
   const csrf = c.get("csrf");
   const v = (name: string) => text(form, name);
   return c.html(
@@ -181,7 +188,7 @@ ${csrfField(csrf)}
 ${input({ name: "name", label: "Name", value: v("name"), errors, required: true })}
 ${input({ name: "email", label: "Email", type: "email", value: v("email"), errors, required: true })}
 ${select({ name: "role", label: "Role", options: ROLES, value: v("role") || "operator", errors })}
-${input({ name: "organisation", label: "Organisation", hint: "The sender every alert names", value: v("organisation"), errors, required: true })}
+${input({ name: "organisation", label: "Organisation", hint: `Yours (${c.get("actor").organisationName}); the sender every alert names`, value: v("organisation") || c.get("actor").organisationName, errors, attrs: html` readonly` })}
 ${input({ name: "password", label: "First password", type: "password", hint: "At least 12 characters; they can change it", errors, required: true, attrs: html` autocomplete="new-password"` })}
 <button type="submit">Create the account</button>
 </form>`,
@@ -195,9 +202,9 @@ async function keysPage(
   form: Form,
   errors: FieldErrors,
   shown?: string,
-  status: 200 | 400 | 409 = 200,
+  status: PageStatus = 200,
 ) {
-  const keys = await listApiKeys({ ctx: c.get("ctx") });
+  const keys = await listApiKeys({ ctx: c.get("ctx"), input: { scope: c.get("actor") } });
   const csrf = c.get("csrf");
   const tz = c.get("ctx").config.operators.timeZone;
   return c.html(
@@ -221,7 +228,7 @@ ${formErrors(errors)}
 ${csrfField(csrf)}
 ${input({ name: "name", label: "What it is for", value: text(form, "name"), errors, required: true })}
 ${select({ name: "role", label: "Role", options: ROLES.slice(0, 3), value: text(form, "role") || "operator", errors })}
-${input({ name: "organisation", label: "Organisation", value: text(form, "organisation"), errors, required: true })}
+${input({ name: "organisation", label: "Organisation", hint: "Yours: a key does only its organisation's work", value: text(form, "organisation") || c.get("actor").organisationName, errors, attrs: html` readonly` })}
 <button type="submit">Issue the key</button>
 </form>`,
     ),

@@ -24,7 +24,8 @@ import {
   textarea,
 } from "../../pages/console/chrome.ts";
 import { composerFields, describeCount, smsPreview } from "../../pages/console/composer.ts";
-import { type AlertView, alertView, type Texts } from "../../services/alerts/alert-record.ts";
+import { alertViewForActor } from "../../services/alerts/alert-access.ts";
+import type { AlertView, Texts } from "../../services/alerts/alert-record.ts";
 import { mayDraft } from "../../services/alerts/approval-rules.ts";
 import { approveAlert } from "../../services/alerts/approve-alert.ts";
 import { deliveryFigures } from "../../services/alerts/delivery-figures.ts";
@@ -44,7 +45,9 @@ import {
   type Form,
   fromLocalInput,
   list,
+  type PageStatus,
   readForm,
+  statusOf,
   text,
   toLocalInput,
   view,
@@ -171,9 +174,9 @@ export const alertConsoleRoutes = new Hono<ConsoleEnv>()
     const ctx = c.get("ctx");
     const tz = ctx.config.operators.timeZone;
     const [drafts, approved, published] = await Promise.all([
-      listAlerts({ ctx, input: { status: "draft", limit: 100 } }),
-      listAlerts({ ctx, input: { status: "approved", limit: 100 } }),
-      listAlerts({ ctx, input: { status: "published", limit: 100 } }),
+      listAlerts({ ctx, input: { status: "draft", limit: 100, scope: c.get("actor") } }),
+      listAlerts({ ctx, input: { status: "approved", limit: 100, scope: c.get("actor") } }),
+      listAlerts({ ctx, input: { status: "published", limit: 100, scope: c.get("actor") } }),
     ]);
     const row = (a: AlertView) =>
       html`<tr><td><a href="/console/alerts/${a.id}">${a.texts.en?.headline ?? a.id}</a></td><td>${a.kind}${a.drill ? " (drill)" : ""}</td><td>${a.priority}</td><td>${a.targetZips.length <= 5 ? a.targetZips.join(", ") : `${a.targetZips.length} ZIPs`}</td><td>${when(a.updatedAt, tz)}</td></tr>`;
@@ -339,7 +342,7 @@ ${table("Live", published)}`,
       });
       return c.redirect(`/console/alerts/${current.id}`, 303);
     } catch (error) {
-      return alertPage(c, errorsFrom(error), valuesOf(form), 409);
+      return alertPage(c, errorsFrom(error), valuesOf(form), statusOf(error));
     }
   })
   .post("/alerts/:id/approve", async (c) => {
@@ -358,7 +361,7 @@ ${table("Live", published)}`,
       });
       return c.redirect(`/console/alerts/${c.req.param("id")}`, 303);
     } catch (error) {
-      return alertPage(c, errorsFrom(error), undefined, 409);
+      return alertPage(c, errorsFrom(error), undefined, statusOf(error));
     }
   })
   .post("/alerts/:id/publish", async (c) => {
@@ -371,7 +374,7 @@ ${table("Live", published)}`,
       });
       return c.redirect(`/console/alerts/${c.req.param("id")}`, 303);
     } catch (error) {
-      return alertPage(c, errorsFrom(error), undefined, 409);
+      return alertPage(c, errorsFrom(error), undefined, statusOf(error));
     }
   })
   .post("/alerts/:id/cancel", async (c) => {
@@ -393,7 +396,7 @@ ${table("Live", published)}`,
       });
       return c.redirect(`/console/alerts/${result.alert.id}`, 303);
     } catch (error) {
-      return alertPage(c, errorsFrom(error), undefined, 409);
+      return alertPage(c, errorsFrom(error), undefined, statusOf(error));
     }
   })
   .post("/alerts/:id/updates", async (c) => {
@@ -409,12 +412,14 @@ ${table("Live", published)}`,
       });
       return c.redirect(`/console/alerts/${draft.id}`, 303);
     } catch (error) {
-      return alertPage(c, errorsFrom(error), valuesOf(form), 409);
+      return alertPage(c, errorsFrom(error), valuesOf(form), statusOf(error));
     }
   })
-  .get("/alerts/:id/progress", (c) => {
+  .get("/alerts/:id/progress", async (c) => {
     const ctx = c.get("ctx");
     const alertId = c.req.param("id");
+    const alert = await loadOr404(c);
+    if (alert instanceof Response) return alert;
     c.header("Cache-Control", "no-store");
     return streamSSE(c, async (stream) => {
       const until = Date.now() + 120_000;
@@ -438,7 +443,7 @@ ${table("Live", published)}`,
 
 async function loadOr404(c: ConsoleContext): Promise<AlertView | Response> {
   try {
-    return await alertView(c.get("ctx").db, c.req.param("id") ?? "");
+    return await alertViewForActor(c.get("ctx").db, c.req.param("id") ?? "", c.get("actor"));
   } catch (error) {
     if (error instanceof ApiError || error instanceof Error)
       return c.html(
@@ -489,22 +494,19 @@ ${settingsFields(values, errors, { statement: true, channels })}
   );
 }
 
-async function alertPage(
-  c: ConsoleContext,
-  errors: FieldErrors,
-  typed?: Values,
-  status: 200 | 400 | 409 = 200,
-) {
+async function alertPage(c: ConsoleContext, errors: FieldErrors, typed?: Values, status: PageStatus = 200) {
   const no = denied(c, "alerts:read");
   if (no) return no;
   const ctx = c.get("ctx");
   const alert = await loadOr404(c);
   if (alert instanceof Response) return alert;
-  const preview = await previewAlert({ ctx, input: { alertId: alert.id } });
+  const preview = await previewAlert({ ctx, input: { alertId: alert.id, actor: c.get("actor") } });
   const actor = c.get("actor");
   const tz = ctx.config.operators.timeZone;
   const csrf = c.get("csrf");
   const editable = ["draft", "approved"].includes(alert.status) && mayDraft(alert.family, actor.role);
+  // Another organisation's alert is shown here only once published; it follows up its own.
+  const ownAlert = alert.senderOrg === actor.organisationName;
   const values = typed ?? valuesOfAlert(alert, tz);
   const messageAlert = {
     kind: alert.kind,
@@ -545,7 +547,7 @@ ${settingsFields(values, errors, { statement: alert.family === "statement", chan
 </form></details>`
     : ""
 }
-${alert.status === "published" && mayDraft(alert.family, actor.role) && !["update", "cancel"].includes(alert.kind) ? followUpSection(alert, actor, csrf, typed ?? {}, errors, ctx.config.publicUrl) : ""}
+${alert.status === "published" && ownAlert && mayDraft(alert.family, actor.role) && !["update", "cancel"].includes(alert.kind) ? followUpSection(alert, actor, csrf, typed ?? {}, errors, ctx.config.publicUrl) : ""}
 <p><a href="/console/alerts">Back to alerts</a></p>`;
   return c.html(consolePage(view(c), "Alert", body, ["composer.js"]), status);
 }

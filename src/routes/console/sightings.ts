@@ -81,7 +81,7 @@ export const sightingConsoleRoutes = new Hono<ConsoleEnv>()
     const no = denied(c, "sightings:read");
     if (no) return no;
     const ctx = c.get("ctx");
-    const sightings = await listSightings({ ctx, input: { limit: 200 } });
+    const sightings = await listSightings({ ctx, input: { limit: 200, scope: c.get("actor") } });
     const tz = ctx.config.operators.timeZone;
     return c.html(
       consolePage(
@@ -301,7 +301,7 @@ async function sightingPage(
 ) {
   let sighting: SightingView;
   try {
-    sighting = await sightingView(c.get("ctx").db, id);
+    sighting = await sightingView(c.get("ctx").db, id, c.get("actor"));
   } catch {
     return c.html(
       consolePage(
@@ -316,7 +316,10 @@ async function sightingPage(
   const tz = c.get("ctx").config.operators.timeZone;
   const csrf = c.get("csrf");
   const s = sighting;
-  const duplicates = await findDuplicateSightings({ ctx: c.get("ctx"), input: { sightingId: s.id } });
+  const duplicates = await findDuplicateSightings({
+    ctx: c.get("ctx"),
+    input: { sightingId: s.id, scope: actor },
+  });
   return c.html(
     consolePage(
       view(c),

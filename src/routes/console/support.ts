@@ -53,6 +53,17 @@ export function errorsFrom(error: unknown): FieldErrors {
   return { form: error.message };
 }
 
+export type PageStatus = 200 | 400 | 403 | 404 | 409;
+
+/** The status of a page that shows a service's refusal: what the API would answer for it. */
+export function statusOf(error: unknown): PageStatus {
+  if (!(error instanceof ApiError)) return 409;
+  if (error.code === "not_found") return 404;
+  if (error.code === "forbidden") return 403;
+  if (error.code === "validation_failed") return 400;
+  return 409;
+}
+
 /** A zod schema's verdict on a form, as field errors (paths joined with dots) or the value. */
 export function check<S extends z.ZodType>(
   schema: S,

@@ -7,7 +7,8 @@ import type { Actor } from "../../auth/permissions.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
-import { type AlertView, alertView, loadAlertRecord } from "./alert-record.ts";
+import { loadAlertFor } from "./alert-access.ts";
+import { type AlertView, alertView } from "./alert-record.ts";
 import { approvalFacts } from "./approval-facts.ts";
 import { decideApproval } from "./approval-rules.ts";
 import { buildPreview } from "./preview-alert.ts";
@@ -22,7 +23,7 @@ export async function approveAlert({
 }): Promise<{ alert: AlertView; published: PublishOutcome | null }> {
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
-    const record = await loadAlertRecord(tx, input.alertId, true);
+    const record = await loadAlertFor(tx, input.alertId, input.actor, { act: true, lock: true });
     const preview = await buildPreview(tx, ctx, record);
     const decision = decideApproval({
       family: record.family,

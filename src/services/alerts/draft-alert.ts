@@ -44,7 +44,7 @@ export async function draftAlert({
     let texts: Texts = { ...input.texts };
     let ownZip: string | undefined;
     if (input.sightingId) {
-      const sighting = await loadSightingRow(tx, input.sightingId).catch(() => {
+      const sighting = await loadSightingRow(tx, input.sightingId, input.actor).catch(() => {
         throw invalid("sightingId", "no such sighting");
       });
       if (sighting.status !== "verified") {

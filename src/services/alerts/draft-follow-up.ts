@@ -15,6 +15,7 @@ import type { AlertPriority } from "../../db/database.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
 import { invalid } from "../../http/invalid.ts";
+import { loadAlertFor } from "./alert-access.ts";
 import { type AlertRecord, type AlertView, alertView, loadAlertRecord, type Texts } from "./alert-record.ts";
 import { approveAlert } from "./approve-alert.ts";
 import { checkTexts, expiryFor, insertDraft, requireDrafter } from "./drafting.ts";
@@ -25,8 +26,8 @@ import type { CancelReason } from "./templates.ts";
 
 type Ctx = Pick<AppContext, "db" | "clock" | "config" | "pii" | "boss" | "log">;
 
-async function loadOriginal(db: Ctx["db"], alertId: string): Promise<AlertRecord> {
-  const original = await loadAlertRecord(db, alertId);
+async function loadOriginal(db: Ctx["db"], alertId: string, actor: Actor): Promise<AlertRecord> {
+  const original = await loadAlertFor(db, alertId, actor, { act: true });
   if (original.row.references_alert_id) {
     throw new ApiError(
       "conflict",
@@ -51,7 +52,7 @@ export async function draftUpdate({
 }): Promise<AlertView> {
   const now = ctx.clock.now();
   return withTransaction(ctx.db, async (tx) => {
-    const original = await loadOriginal(tx, input.alertId);
+    const original = await loadOriginal(tx, input.alertId, input.actor);
     requireDrafter(original.family, input.actor);
     checkTexts(input.texts, {
       alert: {
@@ -99,7 +100,7 @@ export async function cancelAlert({
 }): Promise<{ alert: AlertView; published: PublishOutcome | null }> {
   const now = ctx.clock.now();
   return withTransaction(ctx.db, async (tx) => {
-    const original = await loadOriginal(tx, input.alertId);
+    const original = await loadOriginal(tx, input.alertId, input.actor);
     requireDrafter(original.family, input.actor);
     if (input.publishNow && (input.texts || input.expiresAt)) {
       throw invalid(

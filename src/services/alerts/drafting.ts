@@ -109,6 +109,7 @@ export async function insertDraft(
       channels: values.channels,
       is_drill: values.drill,
       sender_org: actor.organisationName,
+      organisation_id: actor.organisationId,
       author_id: actor.id,
       approver_id: null,
       references_alert_id: values.referencesAlertId ?? null,

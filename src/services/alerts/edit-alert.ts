@@ -12,14 +12,8 @@ import { ApiError } from "../../http/errors.ts";
 import { invalid } from "../../http/invalid.ts";
 import { LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { recordAudit } from "../audit/record-audit.ts";
-import {
-  type AlertView,
-  alertView,
-  loadAlertRecord,
-  type TextInput,
-  type Texts,
-  writeTexts,
-} from "./alert-record.ts";
+import { loadAlertFor } from "./alert-access.ts";
+import { type AlertView, alertView, type TextInput, type Texts, writeTexts } from "./alert-record.ts";
 import { checkChannels, checkTexts, expiryFor, requireDrafter } from "./drafting.ts";
 import { resolveTarget, type TargetInput } from "./targets.ts";
 
@@ -42,7 +36,7 @@ export async function editAlert({
 }): Promise<AlertView> {
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
-    const record = await loadAlertRecord(tx, input.alertId, true);
+    const record = await loadAlertFor(tx, input.alertId, input.actor, { act: true, lock: true });
     const { row } = record;
     requireDrafter(record.family, input.actor);
     if (row.status !== "draft" && row.status !== "approved") {

@@ -13,14 +13,15 @@
  * in the seconds between preview and approval. A changed target or text does change the hash.
  */
 import { createHash } from "node:crypto";
+import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
 import type { Channel } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import { invalid } from "../../http/invalid.ts";
 import { LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { countSegments, type SegmentCount } from "../../sms/segments.ts";
+import { loadAlertFor } from "./alert-access.ts";
 import type { AlertRecord } from "./alert-record.ts";
-import { loadAlertRecord } from "./alert-record.ts";
 import { alertLabel, composeSms, type MessageAlert } from "./compose.ts";
 import {
   type Audience,
@@ -145,9 +146,9 @@ export async function previewAlert({
   input,
 }: {
   ctx: Ctx;
-  input: { alertId: string; language?: Language };
+  input: { alertId: string; language?: Language; actor: Pick<Actor, "organisationId"> };
 }): Promise<AlertPreview> {
-  const record = await loadAlertRecord(ctx.db, input.alertId);
+  const record = await loadAlertFor(ctx.db, input.alertId, input.actor);
   const preview = await buildPreview(ctx.db, ctx, record);
   if (!input.language) return preview;
   const only = preview.languages.filter((l) => l.language === input.language);

@@ -12,7 +12,7 @@ import type { Channel } from "../../db/database.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
-import { loadAlertRecord } from "./alert-record.ts";
+import { loadAlertFor } from "./alert-access.ts";
 import { sightingStatusOf } from "./approval-facts.ts";
 import { mayPublish, unverifiedSighting } from "./approval-rules.ts";
 import { buildPreview } from "./preview-alert.ts";
@@ -37,7 +37,7 @@ export async function publishApproved({
   input: { alertId: string; actor: Actor };
 }): Promise<PublishOutcome> {
   return withTransaction(ctx.db, async (tx) => {
-    const record = await loadAlertRecord(tx, input.alertId, true);
+    const record = await loadAlertFor(tx, input.alertId, input.actor, { act: true, lock: true });
     const { row } = record;
     if (!mayPublish(record.family, input.actor.role)) {
       throw new ApiError(

@@ -1,7 +1,8 @@
 /**
  * API keys for integrations (a hotline's call system logging sightings, a city site reading
- * alerts): created by an admin, scoped to one role (never admin) and an organisation, shown once,
- * stored as a SHA-256 hash, revocable. Keys cannot approve or publish: those need a person.
+ * alerts): created by an admin, scoped to one role (never admin) and the admin's own organisation,
+ * shown once, stored as a SHA-256 hash, revocable. Keys cannot approve or publish: those need a
+ * person. An admin sees and revokes their organisation's keys only.
  */
 import type { AppContext } from "../../context.ts";
 import type { Role } from "../../db/database.ts";
@@ -9,6 +10,7 @@ import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
 import { newApiKey, tokenHash } from "../../security/tokens.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import { type OrganisationScope, ownOrganisation } from "../organisations/scope.ts";
 import { ensureOrganisation } from "../users/shape.ts";
 
 export type ApiKeyView = {
@@ -32,14 +34,18 @@ export async function createApiKey({
   input: {
     name: string;
     role: Exclude<Role, "admin">;
-    organisation: string;
+    /** The admin's own organisation (the default); the CLI and tests may name any. */
+    organisation?: string;
     createdBy: string;
     actor: string;
+    /** The admin's organisation; without one (the CLI), `organisation` is required. */
+    scope?: OrganisationScope;
   };
 }): Promise<{ key: string; apiKey: ApiKeyView }> {
+  const organisation = ownOrganisation(input.scope, input.organisation);
   const { key, prefix } = newApiKey();
   return withTransaction(ctx.db, async (tx) => {
-    const organisationId = await ensureOrganisation(tx, input.organisation.trim());
+    const organisationId = await ensureOrganisation(tx, organisation);
     const now = ctx.clock.now();
     const { id } = await tx
       .insertInto("api_keys")
@@ -61,7 +67,7 @@ export async function createApiKey({
       details: { role: input.role, prefix, organisationId },
       at: now,
     });
-    const [view] = await keyViews(tx, id);
+    const [view] = await keyViews(tx, { organisationId }, id);
     return { key, apiKey: view! };
   });
 }
@@ -71,7 +77,7 @@ export async function revokeApiKey({
   input,
 }: {
   ctx: Ctx;
-  input: { keyId: string; actor: string };
+  input: { keyId: string; actor: string; scope: OrganisationScope };
 }): Promise<ApiKeyView> {
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
@@ -79,9 +85,10 @@ export async function revokeApiKey({
       .updateTable("api_keys")
       .set({ revoked_at: now })
       .where("id", "=", input.keyId)
+      .where("organisation_id", "=", input.scope.organisationId)
       .where("revoked_at", "is", null)
       .executeTakeFirst();
-    const [view] = await keyViews(tx, input.keyId);
+    const [view] = await keyViews(tx, input.scope, input.keyId);
     if (!view) throw new ApiError("not_found", "No such API key");
     if (Number(result.numUpdatedRows) > 0) {
       await recordAudit(tx, {
@@ -95,11 +102,17 @@ export async function revokeApiKey({
   });
 }
 
-export async function listApiKeys({ ctx }: { ctx: Pick<AppContext, "db"> }): Promise<ApiKeyView[]> {
-  return keyViews(ctx.db);
+export async function listApiKeys({
+  ctx,
+  input,
+}: {
+  ctx: Pick<AppContext, "db">;
+  input: { scope: OrganisationScope };
+}): Promise<ApiKeyView[]> {
+  return keyViews(ctx.db, input.scope);
 }
 
-async function keyViews(db: DbOrTx, id?: string) {
+async function keyViews(db: DbOrTx, scope: Pick<OrganisationScope, "organisationId">, id?: string) {
   let query = db
     .selectFrom("api_keys")
     .innerJoin("organisations", "organisations.id", "api_keys.organisation_id")
@@ -114,6 +127,7 @@ async function keyViews(db: DbOrTx, id?: string) {
       "organisations.id as organisation_id",
       "organisations.name as organisation_name",
     ])
+    .where("api_keys.organisation_id", "=", scope.organisationId)
     .orderBy("api_keys.created_at");
   if (id) query = query.where("api_keys.id", "=", id);
   const rows = await query.execute();

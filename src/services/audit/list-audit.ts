@@ -1,5 +1,11 @@
-/** Reads the audit log, newest first, for admins: filter by actor, action prefix or object. */
+/**
+ * Reads the audit log, newest first, for admins: filter by actor, action prefix or object. An
+ * admin reads their organisation's entries (whose actor or object is its own; see the
+ * 2026-12-05T0500 migration's trigger) and the service-wide ones, which name no organisation's
+ * objects (retention counts, locks, sign-ins to unknown accounts).
+ */
 import type { AppContext } from "../../context.ts";
+import type { OrganisationScope } from "../organisations/scope.ts";
 
 export type AuditQuery = {
   actor?: string;
@@ -9,6 +15,7 @@ export type AuditQuery = {
   /** Only entries with an id below this (the previous page's last id). */
   before?: string;
   limit: number;
+  scope: OrganisationScope;
 };
 
 export type AuditRecord = {
@@ -27,7 +34,14 @@ export async function listAudit({
   ctx: Pick<AppContext, "db">;
   input: AuditQuery;
 }): Promise<AuditRecord[]> {
-  let query = ctx.db.selectFrom("audit_log").selectAll().orderBy("id", "desc").limit(input.limit);
+  let query = ctx.db
+    .selectFrom("audit_log")
+    .selectAll()
+    .where((eb) =>
+      eb.or([eb("organisation_id", "=", input.scope.organisationId), eb("organisation_id", "is", null)]),
+    )
+    .orderBy("id", "desc")
+    .limit(input.limit);
   if (input.actor) query = query.where("actor", "=", input.actor);
   if (input.action) query = query.where("action", "like", `${input.action.replace(/[%_\\]/g, "\\$&")}%`);
   if (input.targetType) query = query.where("target_type", "=", input.targetType);

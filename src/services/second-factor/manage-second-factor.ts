@@ -9,6 +9,7 @@ import type { Role } from "../../db/database.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import type { OrganisationScope } from "../organisations/scope.ts";
 import { endUserSessions } from "../sessions/end-session.ts";
 import { replaceRecoveryCodes } from "./recovery-codes.ts";
 import { hasConfirmedTotp } from "./totp-factor.ts";
@@ -68,7 +69,7 @@ export async function resetSecondFactor({
   input,
 }: {
   ctx: Pick<AppContext, "db" | "clock">;
-  input: { userId: string; actor: string };
+  input: { userId: string; actor: string; scope: OrganisationScope };
 }): Promise<void> {
   if (input.actor === `user:${input.userId}`) {
     throw new ApiError("conflict", "Another admin must reset your second factor");
@@ -79,6 +80,8 @@ export async function resetSecondFactor({
       .selectFrom("users")
       .select("id")
       .where("id", "=", input.userId)
+      // An admin resets their own organisation's staff; another's answer as for no such user.
+      .where("organisation_id", "=", input.scope.organisationId)
       .forUpdate()
       .executeTakeFirst();
     if (!user) throw new ApiError("not_found", "No such user");

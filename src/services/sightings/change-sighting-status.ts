@@ -31,7 +31,7 @@ export async function changeSightingStatus({
 }): Promise<SightingView> {
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
-    const row = await loadSightingRow(tx, input.sightingId, true);
+    const row = await loadSightingRow(tx, input.sightingId, input.actor, true);
     if (!SIGHTING_TRANSITIONS[row.status].includes(input.status)) {
       throw new ApiError("conflict", `A ${row.status} sighting cannot become ${input.status}`);
     }
@@ -61,7 +61,7 @@ export async function changeSightingStatus({
       details: { from: row.status, to: input.status, method: input.verification?.method ?? null },
       at: now,
     });
-    return sightingView(tx, row.id);
+    return sightingView(tx, row.id, input.actor);
   });
 }
 
@@ -74,7 +74,7 @@ export async function addVerification({
 }): Promise<SightingView> {
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
-    const row = await loadSightingRow(tx, input.sightingId, true);
+    const row = await loadSightingRow(tx, input.sightingId, input.actor, true);
     await insertVerification(tx, row.id, input.actor, input.verification, now);
     await tx.updateTable("sightings").set({ updated_at: now }).where("id", "=", row.id).execute();
     await recordAudit(tx, {
@@ -84,7 +84,7 @@ export async function addVerification({
       details: { method: input.verification.method },
       at: now,
     });
-    return sightingView(tx, row.id);
+    return sightingView(tx, row.id, input.actor);
   });
 }
 

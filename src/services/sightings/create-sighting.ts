@@ -79,10 +79,16 @@ export async function createSighting({
       },
       at: now,
     });
-    const sighting = await sightingView(tx, id);
+    const sighting = await sightingView(tx, id, input.actor);
     const duplicates = await findDuplicateRows(
       tx,
-      { id, zip: input.zip, observed_at: input.observedAt, incident_id: null },
+      {
+        id,
+        zip: input.zip,
+        observed_at: input.observedAt,
+        incident_id: null,
+        organisation_id: input.actor.organisationId,
+      },
       ctx.config.operators.sightingDuplicateWindowMinutes,
     );
     return { sighting, likelyDuplicates: await sightingViews(tx, duplicates) };

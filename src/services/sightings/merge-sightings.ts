@@ -1,7 +1,8 @@
 /**
  * mergeSightings: reports of one event become one incident. The incident is named by the target
  * sighting's incident (its own id when alone); every sighting of the merged incidents joins it, so
- * merging is transitive and an incident never points at another incident.
+ * merging is transitive and an incident never points at another incident. Only sightings of the
+ * caller's organisation merge: another's are "No such sighting".
  */
 import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
@@ -24,12 +25,14 @@ export async function mergeSightings({
   }
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
-    const target = await loadSightingRow(tx, input.sightingId, true);
+    const target = await loadSightingRow(tx, input.sightingId, input.actor, true);
+    const organisationId = input.actor.organisationId;
     const incident = target.incident_id ?? target.id;
     const duplicates = await tx
       .selectFrom("sightings")
       .select(["id", "incident_id"])
       .where("id", "in", input.duplicateIds)
+      .where("organisation_id", "=", organisationId)
       .forUpdate()
       .execute();
     if (duplicates.length !== new Set(input.duplicateIds).size)
@@ -41,6 +44,7 @@ export async function mergeSightings({
       await tx
         .updateTable("sightings")
         .set({ incident_id: incident, updated_at: now })
+        .where("organisation_id", "=", organisationId)
         .where((eb) => eb.or([eb("id", "in", absorbed), eb("incident_id", "in", absorbed)]))
         .execute();
     }
@@ -58,6 +62,7 @@ export async function mergeSightings({
       .selectFrom("sightings")
       .selectAll()
       .where("incident_id", "=", incident)
+      .where("organisation_id", "=", organisationId)
       .orderBy("observed_at")
       .execute();
     return sightingViews(tx, members);

@@ -17,7 +17,7 @@ export async function revealReporterCallback({
   input: { sightingId: string; actor: Actor };
 }): Promise<{ phone: string; purgeAfter: string }> {
   const now = ctx.clock.now();
-  const row = await loadSightingRow(ctx.db, input.sightingId);
+  const row = await loadSightingRow(ctx.db, input.sightingId, input.actor);
   const { reporter_callback_ciphertext: ciphertext, reporter_callback_key_id: keyId } = row;
   const purgeAfter = row.reporter_callback_purge_after;
   if (!ciphertext || !keyId || !purgeAfter || purgeAfter.getTime() <= now.getTime()) {

@@ -1,4 +1,8 @@
-/** How a sighting is shown: everything but the reporter's number, which has its own audited read. */
+/**
+ * How a sighting is shown: everything but the reporter's number, which has its own audited read.
+ * A sighting is its organisation's (src/services/organisations/scope.ts): it is loaded only within
+ * the caller's, and one of another organisation is "No such sighting", like one that never was.
+ */
 
 import type { Selectable } from "kysely";
 import type {
@@ -11,6 +15,7 @@ import type {
 } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
+import type { OrganisationScope } from "../organisations/scope.ts";
 
 export type VerificationView = {
   id: string;
@@ -50,8 +55,17 @@ export type SightingView = {
 
 export type SightingRow = Selectable<SightingsTable>;
 
-export async function loadSightingRow(db: DbOrTx, id: string, lock = false): Promise<SightingRow> {
-  let query = db.selectFrom("sightings").selectAll().where("id", "=", id);
+export async function loadSightingRow(
+  db: DbOrTx,
+  id: string,
+  scope: Pick<OrganisationScope, "organisationId">,
+  lock = false,
+): Promise<SightingRow> {
+  let query = db
+    .selectFrom("sightings")
+    .selectAll()
+    .where("id", "=", id)
+    .where("organisation_id", "=", scope.organisationId);
   if (lock) query = query.forUpdate();
   const row = await query.executeTakeFirst();
   if (!row) throw new ApiError("not_found", "No such sighting");
@@ -109,8 +123,12 @@ export async function sightingViews(db: DbOrTx, rows: SightingRow[]): Promise<Si
   }));
 }
 
-export async function sightingView(db: DbOrTx, id: string): Promise<SightingView> {
-  const [view] = await sightingViews(db, [await loadSightingRow(db, id)]);
+export async function sightingView(
+  db: DbOrTx,
+  id: string,
+  scope: Pick<OrganisationScope, "organisationId">,
+): Promise<SightingView> {
+  const [view] = await sightingViews(db, [await loadSightingRow(db, id, scope)]);
   return view!;
 }
 

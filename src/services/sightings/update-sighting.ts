@@ -17,7 +17,7 @@ export async function updateSighting({
   const c = input.changes;
   await checkSightingFields(ctx.db, ctx.config, c, now);
   return withTransaction(ctx.db, async (tx) => {
-    const row = await loadSightingRow(tx, input.sightingId, true);
+    const row = await loadSightingRow(tx, input.sightingId, input.actor, true);
     await tx
       .updateTable("sightings")
       .set({
@@ -42,6 +42,6 @@ export async function updateSighting({
       details: { changed: Object.keys(c).filter((key) => c[key as keyof SightingFields] !== undefined) },
       at: now,
     });
-    return sightingView(tx, row.id);
+    return sightingView(tx, row.id, input.actor);
   });
 }

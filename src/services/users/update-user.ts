@@ -1,7 +1,8 @@
 /**
  * updateUser: an admin changes an account's name, role, organisation or password, or disables or
  * re-enables it. Disabling, a role change and a new password end the account's sessions: whoever
- * holds one must sign in again under the new terms.
+ * holds one must sign in again under the new terms. An admin changes accounts of their own
+ * organisation only, and cannot move one to another.
  */
 import type { AppContext } from "../../context.ts";
 import type { Role } from "../../db/database.ts";
@@ -9,6 +10,7 @@ import { withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
 import { hashPassword } from "../../security/passwords.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import { type OrganisationScope, ownOrganisation } from "../organisations/scope.ts";
 import { endUserSessions } from "../sessions/end-session.ts";
 import { ensureOrganisation, toUserView, type UserView, userQuery } from "./shape.ts";
 
@@ -20,6 +22,7 @@ export type UpdateUserInput = {
   password?: string;
   disabled?: boolean;
   actor: string;
+  scope: OrganisationScope;
 };
 
 export async function updateUser({
@@ -29,12 +32,14 @@ export async function updateUser({
   ctx: Pick<AppContext, "db" | "clock">;
   input: UpdateUserInput;
 }): Promise<UserView> {
+  if (input.organisation !== undefined) ownOrganisation(input.scope, input.organisation);
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
   return withTransaction(ctx.db, async (tx) => {
     const user = await tx
       .selectFrom("users")
       .select(["id", "role", "disabled_at"])
       .where("id", "=", input.userId)
+      .where("organisation_id", "=", input.scope.organisationId)
       .forUpdate()
       .executeTakeFirst();
     if (!user) throw new ApiError("not_found", "No such user");
