@@ -14,7 +14,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { z } from "zod";
-import { Alert, ApprovalAnswer, Preview } from "../../src/routes/api/schemas.ts";
+import { Alert, ApprovalAnswer, Preview, TotpEnrolment } from "../../src/routes/api/schemas.ts";
+import { totpCode } from "../../src/security/totp.ts";
 import { createApiKey } from "../../src/services/api-keys/manage-api-keys.ts";
 import { createUser } from "../../src/services/users/create-user.ts";
 import { twimlMessages } from "../../src/sms/twiml.ts";
@@ -183,6 +184,12 @@ describe.skipIf(!onPostgres)(
       const cookie = /(__Host-aviso_session=[^;]*)/.exec(login.headers.get("set-cookie") ?? "")?.[1];
       expect(cookie).toBeDefined();
       const verifier = client({ cookie: cookie! });
+      // Production asks a verifier for a second factor: enrolled here through the Worker, which
+      // also shows TOTP running on workerd; confirming it opens the session.
+      const { secret } = TotpEnrolment.parse(await verifier.expect(200, "POST", "me/second-factor/totp"));
+      await verifier.expect(200, "POST", "me/second-factor/totp/confirm", {
+        code: totpCode(secret, new Date()),
+      });
       const preview = Preview.parse(await verifier.expect(200, "GET", `alerts/${draft.id}/preview`));
       expect(preview.recipients.byChannel).toMatchObject({ sms: 1 });
       const approved = ApprovalAnswer.parse(

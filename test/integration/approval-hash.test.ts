@@ -108,9 +108,10 @@ afterAll(async () => {
   await runtime?.close();
 });
 
-const hashOf = async (id: string) =>
-  (await ok(verifier.request("GET", `alerts/${id}/preview`), Preview)).hash;
-const alertOf = (id: string) => ok(verifier.request("GET", `alerts/${id}`), Alert);
+// Read as someone of the draft's own organisation: another organisation's staff get 404.
+const hashOf = async (id: string, reader: Caller) =>
+  (await ok(reader.request("GET", `alerts/${id}/preview`), Preview)).hash;
+const alertOf = (id: string, reader: Caller) => ok(reader.request("GET", `alerts/${id}`), Alert);
 /** What residents get or can open, as the alert's own record says it. */
 const seen = (a: Awaited<ReturnType<typeof alertOf>>) =>
   canonicalJson({
@@ -156,11 +157,11 @@ describe("the approval hash", () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...Object.keys(drafts)), anyEdit, async (name, edit) => {
         const draft = drafts[name]!;
-        const before = await alertOf(draft.id);
-        const hashBefore = await hashOf(draft.id);
+        const before = await alertOf(draft.id, draft.editor());
+        const hashBefore = await hashOf(draft.id, draft.editor());
         const answer = await draft.editor().request("PATCH", `alerts/${draft.id}`, edit);
-        const after = await alertOf(draft.id);
-        const hashAfter = await hashOf(draft.id);
+        const after = await alertOf(draft.id, draft.editor());
+        const hashAfter = await hashOf(draft.id, draft.editor());
         if (answer.status >= 400) {
           expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(500);
           expect(seen(after)).toBe(seen(before));
@@ -239,7 +240,7 @@ describe("the link", () => {
       409,
       "conflict",
     );
-    expect((await alertOf(draft.id)).status).toBe("draft");
+    expect((await alertOf(draft.id, otherComms)).status).toBe("draft");
     const again = await ok(otherComms.request("GET", `alerts/${draft.id}/preview`), Preview);
     expect(again.link).toBe("https://evil.example/clinic");
     expect(again.hash).not.toBe(preview.hash);

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import webpush from "web-push";
 import { ConfigError, loadConfig } from "../../src/config.ts";
 
 function problems(env: Record<string, string>): string[] {
@@ -28,6 +29,7 @@ describe("operator configuration", () => {
   });
 
   it("requires a second factor of verifiers, comms and admins in production, unless TOTP_REQUIRED_ROLES says otherwise", () => {
+    const vapid = webpush.generateVAPIDKeys();
     const production = {
       NODE_ENV: "production",
       TWILIO_ACCOUNT_SID: "AC00000000000000000000000000000000",
@@ -35,8 +37,8 @@ describe("operator configuration", () => {
       TWILIO_FROM: "+15105550100",
       SMTP_URL: "smtps://mail.example.org",
       MAIL_FROM: "alerts@example.org",
-      VAPID_PUBLIC_KEY: "public",
-      VAPID_PRIVATE_KEY: "private",
+      VAPID_PUBLIC_KEY: vapid.publicKey,
+      VAPID_PRIVATE_KEY: vapid.privateKey,
       VAPID_SUBJECT: "mailto:ops@example.org",
       PII_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString("base64")}`,
       BLIND_INDEX_KEY: randomBytes(32).toString("base64"),
