@@ -4,7 +4,7 @@
  */
 import type { Language } from "../../i18n/languages.ts";
 import { notSubscribedToZipReply, removedZipReply } from "../../sms/replies.ts";
-import { removeZips as deleteSubscriptions, updateSubscriber } from "./sms-subscribers.ts";
+import { deleteSubscriptions, updateSubscriber } from "./sms-subscribers.ts";
 import type { SmsOutcome, SubscriptionsContext, Texter } from "./types.ts";
 
 export async function removeZips({

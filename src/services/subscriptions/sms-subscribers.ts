@@ -98,17 +98,6 @@ export async function updateSubscriber(
     FROM updated WHERE ${consent !== undefined}`.execute(db);
 }
 
-/** The subscriber's ZIPs, sorted. */
-export async function zipsOf(db: DbOrTx, subscriberId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom("subscriptions")
-    .select("zip")
-    .where("subscriber_id", "=", subscriberId)
-    .orderBy("zip")
-    .execute();
-  return rows.map((row) => row.zip);
-}
-
 /** Adds `add` and, with `keepOnly`, drops every ZIP not in it: one statement. */
 export async function changeZips(
   db: DbOrTx,
@@ -131,7 +120,12 @@ export async function addZips(db: DbOrTx, subscriberId: string, zips: readonly s
   await changeZips(db, subscriberId, { add: zips });
 }
 
-export async function removeZips(db: DbOrTx, subscriberId: string, zips: readonly string[]): Promise<void> {
+/** Deletes the subscriber's subscriptions to these ZIPs. */
+export async function deleteSubscriptions(
+  db: DbOrTx,
+  subscriberId: string,
+  zips: readonly string[],
+): Promise<void> {
   if (zips.length === 0) return;
   await db
     .deleteFrom("subscriptions")
