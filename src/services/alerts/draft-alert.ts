@@ -14,7 +14,8 @@ import { invalid } from "../../http/invalid.ts";
 import { LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { loadSightingRow } from "../sightings/shape.ts";
 import { type AlertView, alertView, type Texts } from "./alert-record.ts";
-import { checkChannels, checkTexts, expiryFor, insertDraft, requireDrafter } from "./drafting.ts";
+import { checkChannels, checkTexts, expiryFor, requireDrafter } from "./draft-rules.ts";
+import { insertDraft } from "./insert-draft.ts";
 import { resolveTarget, type TargetInput } from "./targets.ts";
 import { sightingTemplate } from "./templates.ts";
 

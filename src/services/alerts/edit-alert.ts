@@ -14,7 +14,7 @@ import { LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { loadAlertFor } from "./alert-access.ts";
 import { type AlertView, alertView, type TextInput, type Texts, writeTexts } from "./alert-record.ts";
-import { checkChannels, checkTexts, expiryFor, requireDrafter } from "./drafting.ts";
+import { checkChannels, checkTexts, expiryFor, requireDrafter } from "./draft-rules.ts";
 import { resolveTarget, type TargetInput } from "./targets.ts";
 
 export type AlertChanges = {

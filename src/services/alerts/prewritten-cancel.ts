@@ -13,7 +13,7 @@ import type { AppContext } from "../../context.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import { LANGUAGES } from "../../i18n/languages.ts";
 import type { AlertRecord, AlertRow, Texts } from "./alert-record.ts";
-import { DEFAULT_EXPIRY_HOURS } from "./drafting.ts";
+import { DEFAULT_EXPIRY_HOURS } from "./draft-rules.ts";
 import { canonicalJson } from "./preview-alert.ts";
 import { type CancelReason, cancelTemplate } from "./templates.ts";
 

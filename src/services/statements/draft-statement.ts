@@ -10,7 +10,8 @@ import type { AlertPriority, Channel } from "../../db/database.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { type AlertView, alertView, type Texts } from "../alerts/alert-record.ts";
-import { checkChannels, checkTexts, expiryFor, insertDraft, requireDrafter } from "../alerts/drafting.ts";
+import { checkChannels, checkTexts, expiryFor, requireDrafter } from "../alerts/draft-rules.ts";
+import { insertDraft } from "../alerts/insert-draft.ts";
 import { resolveTarget, type TargetInput } from "../alerts/targets.ts";
 
 export type StatementText = { headline: string; body: string; smsText?: string };

@@ -1,16 +1,16 @@
 /**
- * What every draft shares: checks on texts and expiry, the insert, and its audit entry.
+ * The rules every draft and every edit of one must meet: who may draft, the texts (English
+ * required, each SMS within MAX_SMS_SEGMENTS), the channels the priority allows, the expiry. They
+ * throw the error the caller answers with; insert-draft.ts writes a draft that passed them.
  */
 
-import type { Transaction } from "kysely";
 import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
-import type { AlertKind, AlertPriority, Channel, Database } from "../../db/database.ts";
+import type { AlertKind, AlertPriority, Channel } from "../../db/database.ts";
 import { ApiError } from "../../http/errors.ts";
 import { invalid } from "../../http/invalid.ts";
 import { DEFAULT_LANGUAGE, LANGUAGES } from "../../i18n/languages.ts";
-import { recordAudit } from "../audit/record-audit.ts";
-import { type Family, type Texts, writeTexts } from "./alert-record.ts";
+import type { Family, Texts } from "./alert-record.ts";
 import { mayDraft } from "./approval-rules.ts";
 import { MAX_SMS_SEGMENTS, type MessageAlert, smsFits } from "./compose.ts";
 import { channelsFor } from "./publish.ts";
@@ -77,67 +77,4 @@ export function requireDrafter(family: Family, actor: Actor): void {
         : "Alerts are drafted by operators and verifiers",
     );
   }
-}
-
-export type DraftValues = {
-  kind: AlertKind;
-  priority: AlertPriority;
-  targetZips: string[];
-  channels: Channel[];
-  drill: boolean;
-  expiresAt: Date;
-  sightingId?: string | null;
-  referencesAlertId?: string | null;
-  cancelReason?: "all_clear" | "false_alarm" | null;
-  link?: string | null;
-  texts: Texts;
-};
-
-export async function insertDraft(
-  tx: Transaction<Database>,
-  actor: Actor,
-  values: DraftValues,
-  now: Date,
-  details: Record<string, unknown> = {},
-): Promise<string> {
-  const { id } = await tx
-    .insertInto("alerts")
-    .values({
-      kind: values.kind,
-      priority: values.priority,
-      target_zips: values.targetZips,
-      channels: values.channels,
-      is_drill: values.drill,
-      sender_org: actor.organisationName,
-      organisation_id: actor.organisationId,
-      author_id: actor.id,
-      approver_id: null,
-      references_alert_id: values.referencesAlertId ?? null,
-      sighting_id: values.sightingId ?? null,
-      cancel_reason: values.cancelReason ?? null,
-      link: values.link ?? null,
-      expires_at: values.expiresAt,
-      created_at: now,
-      updated_at: now,
-      published_at: null,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  await writeTexts(tx, id, values.texts);
-  await recordAudit(tx, {
-    actor: actor.id,
-    action: "alert.drafted",
-    target: { type: "alert", id },
-    details: {
-      kind: values.kind,
-      priority: values.priority,
-      drill: values.drill,
-      languages: Object.keys(values.texts),
-      ...(values.sightingId ? { sighting: values.sightingId } : {}),
-      ...(values.referencesAlertId ? { references: values.referencesAlertId } : {}),
-      ...details,
-    },
-    at: now,
-  });
-  return id;
 }
