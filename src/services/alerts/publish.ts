@@ -15,6 +15,7 @@ import type { AppContext } from "../../context.ts";
 import type { AlertPriority, Channel } from "../../db/database.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
 import { DELIVERY_QUEUES } from "../../jobs/queues.ts";
+import { recordAudit } from "../audit/record-audit.ts";
 
 /** Ledger rows per delivery job: big enough to amortise a job, small enough to spread over workers. */
 export const DELIVERY_BATCH_SIZE = 500;
@@ -208,17 +209,13 @@ export async function auditPublished(
   tx: DbOrTx,
   input: { alertId: string; actor: string | undefined; now: Date; details: object },
 ): Promise<void> {
-  await tx
-    .insertInto("audit_log")
-    .values({
-      actor: input.actor ?? "system",
-      action: "alert.published",
-      target_type: "alert",
-      target_id: input.alertId,
-      details: JSON.stringify(input.details),
-      at: input.now,
-    })
-    .execute();
+  await recordAudit(tx, {
+    actor: input.actor ?? "system",
+    action: "alert.published",
+    target: { type: "alert", id: input.alertId },
+    details: input.details,
+    at: input.now,
+  });
 }
 
 export function logPublished(ctx: Pick<PublishContext, "log">, result: PublishResult): void {

@@ -48,20 +48,14 @@ export async function purgeReporterCallbacks(ctx: Pick<AppContext, "db" | "clock
     .where("reporter_callback_purge_after", "<=", now)
     .returning("id")
     .execute();
-  if (purged.length > 0) {
-    await ctx.db
-      .insertInto("audit_log")
-      .values(
-        purged.map(({ id }) => ({
-          actor: "system",
-          action: "sighting.callback_purged",
-          target_type: "sighting",
-          target_id: id,
-          details: "{}",
-          at: now,
-        })),
-      )
-      .execute();
-  }
+  await recordAudit(
+    ctx.db,
+    purged.map(({ id }) => ({
+      actor: "system",
+      action: "sighting.callback_purged",
+      target: { type: "sighting", id },
+      at: now,
+    })),
+  );
   return purged.length;
 }
