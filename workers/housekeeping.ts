@@ -1,10 +1,11 @@
 /**
  * Housekeeping: periodic deletion of what need not be kept: the local outbox, Text-a-ZIP's
  * records, operators' leftovers, stopped subscribers (erased), old ledger rows (detached from
- * people) and decided sightings' free text (erased). docs/privacy.md lists every window; workers/index.ts schedules the tasks.
+ * people) and decided sightings' free text (erased). docs/privacy.md lists every window; src/jobs/housekeeping-schedule.ts says when each task runs.
  */
 import { z } from "zod";
 import type { AppContext } from "../src/context.ts";
+import { HOUSEKEEPING_TASKS } from "../src/jobs/housekeeping-schedule.ts";
 import { detachDeliveries } from "../src/services/retention/detach-deliveries.ts";
 import { eraseSightingTexts } from "../src/services/retention/erase-sighting-texts.ts";
 import { eraseStoppedSubscribers } from "../src/services/retention/erase-stopped-subscribers.ts";
@@ -17,14 +18,7 @@ export const OUTBOX_RETENTION_DAYS = 7;
 export const INBOUND_RETENTION_DAYS = 7;
 
 export const housekeepingPayload = z.object({
-  task: z.enum([
-    "purge-outbox",
-    "purge-text-a-zip",
-    "purge-operators",
-    "erase-stopped-subscribers",
-    "detach-deliveries",
-    "erase-sighting-texts",
-  ]),
+  task: z.enum(HOUSEKEEPING_TASKS),
 });
 export type HousekeepingPayload = z.infer<typeof housekeepingPayload>;
 

@@ -4,6 +4,11 @@
  * one Postgres: pg-boss hands each job to exactly one of them.
  */
 import type { AppContext } from "../src/context.ts";
+import {
+  HOUSEKEEPING_SCHEDULE,
+  HOUSEKEEPING_TASKS,
+  scheduleOptions,
+} from "../src/jobs/housekeeping-schedule.ts";
 import { QUEUES } from "../src/jobs/queues.ts";
 import { startDeliveryWorkers } from "./deliveries.ts";
 import { sendEmailConfirmation } from "./email-confirmation.ts";
@@ -27,41 +32,14 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
       },
     ),
   );
-  await ctx.boss.schedule(QUEUES.housekeeping, "17 * * * *", { task: "purge-outbox" });
-  await ctx.boss.schedule(
-    QUEUES.housekeeping,
-    "37 * * * *",
-    { task: "purge-text-a-zip" },
-    { key: "purge-text-a-zip" },
-  );
-  // Reporters' callback numbers must not outlive their window by more than a few minutes.
-  await ctx.boss.schedule(
-    QUEUES.housekeeping,
-    "*/5 * * * *",
-    { task: "purge-operators" },
-    { key: "purge-operators" },
-  );
-  // A stopped subscriber must be gone by STOPPED_SUBSCRIBER_ERASURE_HOURS (erasure runs with 10
-  // minutes to spare); old ledger rows are detached from people once an hour.
-  await ctx.boss.schedule(
-    QUEUES.housekeeping,
-    "*/5 * * * *",
-    { task: "erase-stopped-subscribers" },
-    { key: "erase-stopped-subscribers" },
-  );
-  await ctx.boss.schedule(
-    QUEUES.housekeeping,
-    "53 * * * *",
-    { task: "detach-deliveries" },
-    { key: "detach-deliveries" },
-  );
-  // What staff typed about a decided sighting goes SIGHTING_TEXT_RETENTION_DAYS after its last change.
-  await ctx.boss.schedule(
-    QUEUES.housekeeping,
-    "43 * * * *",
-    { task: "erase-sighting-texts" },
-    { key: "erase-sighting-texts" },
-  );
+  for (const task of HOUSEKEEPING_TASKS) {
+    await ctx.boss.schedule(
+      QUEUES.housekeeping,
+      HOUSEKEEPING_SCHEDULE[task],
+      { task },
+      scheduleOptions(task),
+    );
+  }
   // A resident waits for this mail, so poll every second too (NOTIFY wake-ups are coalesced).
   const emailConfirmations = await ctx.boss.work(
     QUEUES.emailConfirmation,

@@ -23,7 +23,6 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { PgBoss } from "pg-boss";
-import type { HousekeepingPayload } from "../../workers/housekeeping.ts";
 import { createApp } from "../app.ts";
 import { type Config, ConfigError, loadConfig } from "../config.ts";
 import type { AppContext } from "../context.ts";
@@ -32,6 +31,7 @@ import type { DatabaseHandle } from "../db/connect.ts";
 import type { Channel, Database } from "../db/database.ts";
 import type { Sender } from "../delivery/sender.ts";
 import { BOSS_SCHEMA } from "../jobs/boss.ts";
+import { cronTriggers } from "../jobs/housekeeping-schedule.ts";
 import { QUEUES } from "../jobs/queues.ts";
 import { createLogger, type Logger } from "../log.ts";
 import { createPiiCipher, type PiiCipher } from "../security/pii.ts";
@@ -47,14 +47,8 @@ export type WorkerEnv = {
   ASSETS: Fetcher;
 } & Record<string, unknown>;
 
-/** The housekeeping tasks each cron trigger in wrangler.toml enqueues (workers/index.ts's schedule). */
-export const HOUSEKEEPING_CRONS: Record<string, HousekeepingPayload["task"][]> = {
-  "*/5 * * * *": ["purge-operators", "erase-stopped-subscribers"],
-  "17 * * * *": ["purge-outbox"],
-  "37 * * * *": ["purge-text-a-zip"],
-  "43 * * * *": ["erase-sighting-texts"],
-  "53 * * * *": ["detach-deliveries"],
-};
+/** The housekeeping tasks each cron trigger in wrangler.toml enqueues (the one schedule's). */
+export const HOUSEKEEPING_CRONS = cronTriggers();
 
 type Isolate = { config: Config; log: Logger; pii: PiiCipher; app: ReturnType<typeof createApp> };
 let isolate: Isolate | undefined;
