@@ -5,6 +5,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { listOutbox } from "../../src/delivery/local-outbox.ts";
+import { confirmationToken } from "../../src/services/subscriptions/email-token.ts";
 import { emailConfirmationSentReply, nothingToStartReply } from "../../src/sms/replies.ts";
 import { runHousekeeping } from "../../workers/housekeeping.ts";
 import { type RunningWorkers, startWorkers } from "../../workers/index.ts";
@@ -12,6 +13,7 @@ import { addressForms, dumpEverything } from "../support/privacy.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 import { phone } from "../support/sms-webhook.ts";
 import { subscriberState } from "../support/subscribers.ts";
+import { postForm } from "../support/web.ts";
 
 const NUMBERS = ["+15105550160", "+15105550161", "+15105550162", "+15105550163"];
 const EMAILS = ["Mi.Correo@Example.org", "other.person@example.net"];
@@ -60,7 +62,7 @@ describe("email double opt-in by text", () => {
     expect(await subscriberState(runtime, address, "email")).toMatchObject({
       status: "pending",
       language: "es",
-      zips: ["94601", "94607"],
+      zips: [], // the ZIPs wait in the confirmation, as for the subscribe form
     });
     const [confirmation] = await runtime.db.selectFrom("email_confirmations").selectAll().execute();
     expect(confirmation).toMatchObject({ zips: ["94601", "94607"], language: "es", confirmed_at: null });
@@ -170,5 +172,30 @@ describe("email double opt-in by text", () => {
         expect(runtime.logs.text, `logs contain ${form}`).not.toContain(form);
       }
     }
+  });
+});
+
+describe("an address texted by someone else while its owner's link is open", () => {
+  it("adds nothing to the pending subscriber: the owner's link subscribes it to what the owner asked for", async () => {
+    const owner = "owner@example.org";
+    const signUp = await postForm(app, "/subscribe", { zips: "94607", language: "en", email: owner });
+    expect(signUp.status).toBe(200);
+    const stranger = phone(app, runtime, "+15105550164");
+    await stranger.send("94601");
+    expect((await stranger.send(owner)).messages).toEqual([emailConfirmationSentReply("en")]);
+    const pending = await subscriberState(runtime, owner, "email");
+    expect(pending).toMatchObject({ status: "pending", zips: [] });
+
+    const [confirmation] = await runtime.db
+      .selectFrom("email_confirmations")
+      .select("id")
+      .where("subscriber_id", "=", pending!.id)
+      .execute();
+    const token = confirmationToken(runtime.pii, confirmation!.id);
+    expect((await postForm(app, "/email/confirm", { token })).status).toBe(200);
+    expect(await subscriberState(runtime, owner, "email")).toMatchObject({
+      status: "active",
+      zips: ["94607"],
+    });
   });
 });

@@ -543,11 +543,11 @@ describe("web push sign-up", () => {
 
 describe("email confirmation links", () => {
   it("an expired link says it expired and how to get a new one, in the subscriber's language, changing nothing", async () => {
-    const { startWebEmailOptIn } = await import("../../src/services/subscriptions/start-web-email-opt-in.ts");
+    const { startEmailOptIn } = await import("../../src/services/subscriptions/start-email-opt-in.ts");
     const { confirmationToken } = await import("../../src/services/subscriptions/email-token.ts");
-    await startWebEmailOptIn({
+    await startEmailOptIn({
       ctx: runtime,
-      input: { email: "late@example.org", zips: ["94607"], language: "es" },
+      input: { via: "web", email: "late@example.org", zips: ["94607"], language: "es" },
     });
     const row = await runtime.db
       .selectFrom("email_confirmations")

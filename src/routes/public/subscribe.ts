@@ -17,7 +17,7 @@ import { byTextSection } from "../../pages/public/by-text.ts";
 import { publicPage } from "../../pages/public/chrome.ts";
 import { canonicalEmail } from "../../security/email-address.ts";
 import { exampleZip } from "../../services/subscriptions/service-area.ts";
-import { startWebEmailOptIn } from "../../services/subscriptions/start-web-email-opt-in.ts";
+import { startEmailOptIn } from "../../services/subscriptions/start-email-opt-in.ts";
 import { parseTypedZips } from "../../services/subscriptions/typed-zips.ts";
 import { takeWebSignupSlot } from "../../services/subscriptions/web-signup-limit.ts";
 import { publicRequest } from "./request.ts";
@@ -61,9 +61,9 @@ export const subscribeRoutes = new Hono<AppEnv>()
       });
       if (!allowed) return renderForm(c, form, { form: t.errors.rateLimited }, 429);
 
-      const result = await startWebEmailOptIn({
+      const result = await startEmailOptIn({
         ctx,
-        input: { email: form.email, zips: zips.zips, language: form.language },
+        input: { via: "web", email: form.email, zips: zips.zips, language: form.language },
       });
       if (!result.ok && "invalidEmail" in result)
         return renderForm(c, form, { email: t.errors.emailInvalid }, 400);

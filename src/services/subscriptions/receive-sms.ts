@@ -22,6 +22,7 @@ import { DEFAULT_LANGUAGE, type Language } from "../../i18n/languages.ts";
 import { addressIndex, addressIndexes } from "../../security/addresses.ts";
 import { type InboundCommand, parseInbound } from "../../sms/keywords.ts";
 import {
+  emailConfirmationSentReply,
   helpReply,
   invalidEmailReply,
   listReply,
@@ -141,7 +142,7 @@ async function apply(
     case "language":
       return changeLanguage({ ctx, input: { texter, language } });
     case "email":
-      return startEmailOptIn({ ctx, input: { texter, email: command.email, language } });
+      return optInByText(ctx, texter, command.email, language);
     case "help":
       await keepLanguage(ctx, texter, language);
       return { reply: [helpReply(language, { program, hotline: config.program.hotline })] };
@@ -166,6 +167,23 @@ async function apply(
         ],
       };
   }
+}
+
+/** A texted address: email double opt-in with the ZIPs the texter follows (start-email-opt-in.ts). */
+async function optInByText(
+  ctx: SubscriptionsContext,
+  texter: Texter,
+  email: string,
+  language: Language,
+): Promise<SmsOutcome> {
+  const started = await startEmailOptIn({ ctx, input: { via: "text", email, zips: texter.zips, language } });
+  if (started.ok) {
+    await keepLanguage(ctx, texter, language);
+    return { reply: [emailConfirmationSentReply(language)] };
+  }
+  if ("invalidEmail" in started) return { reply: [invalidEmailReply(language)] };
+  const example = await exampleZip(ctx.db, ctx.config);
+  return { reply: [nothingToStartReply(language, { program: ctx.config.program.name, example })] };
 }
 
 /** A message written in another language (AYUDA, 帮助…) moves the subscriber to it. */
