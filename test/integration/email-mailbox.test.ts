@@ -53,15 +53,13 @@ const signUp = (email: string) =>
 
 /** Waits until every confirmation job has run, then the mailboxes the SMTP server was asked to deliver to. */
 async function delivered(): Promise<string[]> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
+  const open = async () => {
     const { rows } = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM pgboss.job
       WHERE name = 'email-confirmation' AND state IN ('created', 'retry', 'active')`.execute(runtime.db);
-    if (rows[0]?.n === 0) break;
-    if (Date.now() > deadline) throw new Error("confirmation jobs still open after 20 s");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return rows[0]?.n;
+  };
+  await expect.poll(open, { timeout: 20_000, message: "confirmation jobs still open" }).toBe(0);
   return smtp.messages.flatMap((mail) => mail.to);
 }
 

@@ -33,17 +33,10 @@ afterAll(async () => {
 
 /** The confirmation mail, once the worker has sent it (polled: the outbox is a table). */
 async function mailTo(address: string) {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const [mail] = await listOutbox(runtime.db, runtime.pii, {
-      channel: "email",
-      recipient: address,
-      limit: 1,
-    });
-    if (mail) return mail;
-    if (Date.now() > deadline) throw new Error("no confirmation mail within 15 s");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const first = async () =>
+    (await listOutbox(runtime.db, runtime.pii, { channel: "email", recipient: address, limit: 1 }))[0];
+  await expect.poll(first, { timeout: 15_000, message: "no confirmation mail" }).toBeDefined();
+  return (await first())!;
 }
 
 function linkIn(text: string): URL {

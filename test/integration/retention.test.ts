@@ -451,13 +451,9 @@ describe("scheduling", () => {
       expect(erase?.cron).toBe("*/5 * * * *");
 
       const id = await runtime.boss.send("housekeeping", { task: "erase-stopped-subscribers" });
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const job = await runtime.boss.getJobById("housekeeping", id!);
-        if (job?.state === "completed") break;
-        if (Date.now() > deadline) throw new Error(`job still ${job?.state}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await expect
+        .poll(async () => (await runtime.boss.getJobById("housekeeping", id!))?.state, { timeout: 15_000 })
+        .toBe("completed");
     } finally {
       await workers.stop();
     }

@@ -73,13 +73,13 @@ function traces(): string[] {
 
 async function housekeepingThroughTheQueue(task: string) {
   const id = await runtime.boss.send(QUEUES.housekeeping, { task });
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const job = await runtime.boss.getJobById(QUEUES.housekeeping, id!);
-    if (job?.state === "completed") return job.output;
-    if (job?.state === "failed" || Date.now() > deadline) throw new Error(`${task}: ${job?.state}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const job = () => runtime.boss.getJobById(QUEUES.housekeeping, id!);
+  await expect
+    .poll(async () => (await job())?.state, { timeout: 20_000, message: task })
+    .toMatch(/^(completed|failed)$/);
+  const done = await job();
+  if (done?.state !== "completed") throw new Error(`${task}: ${done?.state}`);
+  return done.output;
 }
 
 describe("the subpoena drill", () => {

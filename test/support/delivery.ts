@@ -4,6 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import webpush from "web-push";
+import type { Clock } from "../../src/context.ts";
 import { createBrowserSubscription, type PushPeer, startPushPeer } from "../peers/push-peer.ts";
 import { type SmtpPeer, startSmtpPeer } from "../peers/smtp-peer.ts";
 import { startTwilioPeer, type TwilioPeer } from "../peers/twilio-peer.ts";
@@ -23,7 +24,7 @@ export type DeliveryRig = {
 
 export async function startDeliveryRig(
   extraEnv: Record<string, string> = {},
-  options: { timeoutMs?: number } = {},
+  options: { timeoutMs?: number; clock?: Clock } = {},
 ): Promise<DeliveryRig> {
   const [sms, smtp, push] = await Promise.all([startTwilioPeer(), startSmtpPeer(), startPushPeer()]);
   const vapid = webpush.generateVAPIDKeys();
@@ -48,6 +49,7 @@ export async function startDeliveryRig(
   const runtime = await createTestRuntime({
     env,
     senders: { pushAgent: push.agent, timeoutMs: options.timeoutMs },
+    clock: options.clock,
   });
   return {
     runtime,

@@ -3,6 +3,7 @@
  * with texts, and a reader for the ledger.
  */
 import { sql } from "kysely";
+import { vi } from "vitest";
 import type { AppContext } from "../../src/context.ts";
 import type { AlertKind, AlertPriority, Channel, SubscriberStatus } from "../../src/db/database.ts";
 import type { Language } from "../../src/i18n/languages.ts";
@@ -126,21 +127,19 @@ export async function ledger(ctx: Ctx, alertId: string): Promise<LedgerRow[]> {
 
 /** Resolves when no row of the alert is queued or sending (or throws after `timeoutMs`). */
 export async function settled(ctx: Ctx, alertId: string, timeoutMs = 20_000): Promise<LedgerRow[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    // A dropped connection (a fault test) fails a poll or two; the pool reconnects.
-    const rows = await ledger(ctx, alertId).catch(() => null);
-    if (rows === null) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      continue;
-    }
-    if (rows.every((row) => row.status !== "queued" && row.status !== "sending")) return rows;
-    if (Date.now() > deadline) {
+  // Retried until it returns: a dropped connection (a fault test) fails a poll or two and the pool
+  // reconnects; the last error is the one reported at the timeout.
+  return vi.waitFor(
+    async () => {
+      const rows = await ledger(ctx, alertId);
       const open = rows.filter((row) => row.status === "queued" || row.status === "sending");
-      throw new Error(
-        `${open.length} deliveries still open after ${timeoutMs} ms: ${JSON.stringify(open.slice(0, 3))}`,
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+      if (open.length > 0) {
+        throw new Error(
+          `${open.length} deliveries still open after ${timeoutMs} ms: ${JSON.stringify(open.slice(0, 3))}`,
+        );
+      }
+      return rows;
+    },
+    { timeout: timeoutMs, interval: 50 },
+  );
 }
