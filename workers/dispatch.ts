@@ -18,6 +18,8 @@
  * Retryable errors (rate limits, outages, timeouts) put the row back to `queued` and the job throws
  * at the end, so pg-boss retries it with backoff; on the last attempt they fail instead. Permanent
  * errors fail the row at once and, when the address is dead, stop the subscriber.
+ *
+ * The claim and record statements and the job payload are the ledger's (src/ledger/).
  */
 import type { AppContext } from "../src/context.ts";
 import type { AlertKind, AlertPriority, AlertStatus, Channel } from "../src/db/database.ts";
