@@ -18,14 +18,16 @@
  * Retryable errors (rate limits, outages, timeouts) put the row back to `queued` and the job throws
  * at the end, so pg-boss retries it with backoff; on the last attempt they fail instead. Permanent
  * errors fail the row at once and, when the address is dead, stop the subscriber.
+ *
+ * The claim and record statements and the job payload are the ledger's (src/ledger/).
  */
-import { sql } from "kysely";
-import { z } from "zod";
 import type { AppContext } from "../src/context.ts";
-import type { AlertKind, AlertPriority, AlertStatus, Channel, DeliveryStatus } from "../src/db/database.ts";
+import type { AlertKind, AlertPriority, AlertStatus, Channel } from "../src/db/database.ts";
 import type { OutboundMessage } from "../src/delivery/sender.ts";
 import { SendError } from "../src/delivery/sender.ts";
-import type { Language } from "../src/i18n/languages.ts";
+import { type ClaimedRow, claimRows, type RowOutcome, recordOutcomes } from "../src/ledger/claim.ts";
+import { deliveryJobPayload } from "../src/ledger/jobs.ts";
+import { stopDeadAddresses } from "../src/ledger/rows.ts";
 import { openAddress } from "../src/security/addresses.ts";
 import { pushEndpointAllowed } from "../src/security/push-endpoints.ts";
 import { unsubscribeToken, unsubscribeUrl } from "../src/security/unsubscribe-token.ts";
@@ -37,13 +39,6 @@ import {
   type MessageText,
   pickText,
 } from "../src/services/alerts/compose.ts";
-
-export const deliveryJobPayload = z.object({
-  alertId: z.uuid(),
-  channel: z.enum(["sms", "email", "push"]),
-  firstId: z.string().regex(/^\d{1,18}$/),
-  lastId: z.string().regex(/^\d{1,18}$/),
-});
 
 /** Rows claimed at a time: the most that can be in `sending` for one job at once. */
 export const MAX_CHUNK = 50;
@@ -89,26 +84,7 @@ type LoadedAlert = MessageAlert & {
   texts: MessageText[];
 };
 
-type ClaimedRow = {
-  id: string;
-  subscriber_id: string | null;
-  previous_status: DeliveryStatus;
-  was_duplicate: boolean;
-  subscriber_status: string | null;
-  language: Language | null;
-  address_ciphertext: Buffer | null;
-  address_key_id: string | null;
-};
-
-type Outcome = {
-  id: string;
-  status: "sent" | "queued" | "failed" | "skipped";
-  providerId: string | null;
-  error: string | null;
-  ambiguous: boolean;
-  stopSubscriber: string | null;
-  retryCode?: string;
-};
+type Outcome = RowOutcome & { stopSubscriber: string | null; retryCode?: string };
 
 export async function dispatchBatch(
   ctx: DispatchContext,
@@ -146,7 +122,7 @@ export async function dispatchBatch(
       );
     }
     const outcomes = await Promise.all(rows.map((row) => deliver(ctx, alert, job.channel, row, lastAttempt)));
-    await recordOutcomes(ctx, token, outcomes);
+    await recordChunk(ctx, token, outcomes);
     for (const outcome of outcomes) {
       if (outcome.status === "queued") {
         summary.retry += 1;
@@ -194,44 +170,6 @@ async function loadAlert(ctx: DispatchContext, alertId: string): Promise<LoadedA
     expiresAt: alert.expires_at,
     texts,
   };
-}
-
-/**
- * Takes up to `limit` rows of the batch for this attempt: queued ones, and `sending` ones held by
- * another attempt of this job — pg-boss only starts a new attempt once the previous one is over,
- * so those were left by an attempt that died. SKIP LOCKED keeps two claimers from waiting on
- * each other.
- */
-export async function claimRows(
-  db: DispatchContext["db"],
-  job: { alertId: string; channel: Channel; firstId: string; lastId: string },
-  token: string,
-  limit: number,
-  now: Date,
-): Promise<ClaimedRow[]> {
-  const { rows } = await sql<ClaimedRow>`
-    WITH picked AS (
-      SELECT d.id, d.subscriber_id, d.status AS previous_status, d.possible_duplicate AS was_duplicate,
-             s.status AS subscriber_status, s.language, s.address_ciphertext, s.address_key_id
-      FROM deliveries d
-      LEFT JOIN subscribers s ON s.id = d.subscriber_id
-      WHERE d.alert_id = ${job.alertId} AND d.channel = ${job.channel}
-        AND d.id BETWEEN ${job.firstId}::bigint AND ${job.lastId}::bigint
-        AND (d.status = 'queued' OR (d.status = 'sending' AND d.claim IS DISTINCT FROM ${token}))
-      ORDER BY d.id
-      LIMIT ${limit}
-      FOR UPDATE OF d SKIP LOCKED
-    )
-    UPDATE deliveries d
-    SET status = 'sending', attempts = d.attempts + 1, claim = ${token}, claimed_at = ${now},
-        possible_duplicate = d.possible_duplicate OR d.status = 'sending', updated_at = ${now}
-    FROM picked
-    WHERE d.id = picked.id
-    RETURNING d.id::text AS id, picked.subscriber_id, picked.previous_status, picked.was_duplicate,
-              picked.subscriber_status, picked.language, picked.address_ciphertext, picked.address_key_id`.execute(
-    db,
-  );
-  return rows;
 }
 
 async function deliver(
@@ -354,36 +292,13 @@ function pushEndpointOf(address: string): string | undefined {
   }
 }
 
-/** One UPDATE per chunk, only for rows this attempt still holds; then stop dead addresses. */
-async function recordOutcomes(ctx: DispatchContext, token: string, outcomes: Outcome[]): Promise<void> {
-  if (outcomes.length === 0) return;
+/** The chunk's outcomes into the ledger (fenced by the claim); then stop dead addresses. */
+async function recordChunk(ctx: DispatchContext, token: string, outcomes: Outcome[]): Promise<void> {
   const now = ctx.clock.now();
-  await sql`
-    UPDATE deliveries d
-    SET status = v.status,
-        provider_id = COALESCE(v.provider_id, d.provider_id),
-        last_error = v.last_error,
-        sent_at = CASE WHEN v.status = 'sent' THEN ${now}::timestamptz ELSE d.sent_at END,
-        possible_duplicate = d.possible_duplicate OR v.ambiguous,
-        claim = CASE WHEN v.status = 'queued' THEN NULL ELSE d.claim END,
-        updated_at = ${now}
-    FROM unnest(
-      ${outcomes.map((o) => o.id)}::bigint[],
-      ${outcomes.map((o) => o.status)}::text[],
-      ${outcomes.map((o) => o.providerId)}::text[],
-      ${outcomes.map((o) => o.error)}::text[],
-      ${outcomes.map((o) => o.ambiguous)}::boolean[]
-    ) AS v(id, status, provider_id, last_error, ambiguous)
-    WHERE d.id = v.id AND d.claim = ${token} AND d.status = 'sending'`.execute(ctx.db);
-
+  await recordOutcomes(ctx.db, token, outcomes, now);
   const dead = [...new Set(outcomes.flatMap((o) => (o.stopSubscriber ? [o.stopSubscriber] : [])))];
   if (dead.length > 0) {
-    await ctx.db
-      .updateTable("subscribers")
-      .set({ status: "stopped", stopped_at: now, updated_at: now })
-      .where("id", "in", dead)
-      .where("status", "<>", "stopped")
-      .execute();
+    await stopDeadAddresses(ctx.db, dead, now);
     ctx.log.info(
       { subscribers: dead.length },
       "subscribers stopped: their provider says the address is gone",

@@ -11,6 +11,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vites
 import { loadConfig } from "../../src/config.ts";
 import { connectPostgres } from "../../src/db/connect.ts";
 import { DELIVERY_QUEUES } from "../../src/jobs/queues.ts";
+import { claimRows } from "../../src/ledger/claim.ts";
+import { deliveryJobPayload } from "../../src/ledger/jobs.ts";
 import { createLogger } from "../../src/log.ts";
 import { createRuntime } from "../../src/runtime.ts";
 import { sealAddress } from "../../src/security/addresses.ts";
@@ -18,7 +20,6 @@ import { deliveryFigures } from "../../src/services/alerts/delivery-figures.ts";
 import { publishAlert } from "../../src/services/alerts/publish.ts";
 import { sweepDeliveries } from "../../src/services/deliveries/sweep.ts";
 import { startDeliveryWorkers } from "../../workers/deliveries.ts";
-import { claimRows, deliveryJobPayload } from "../../workers/dispatch.ts";
 import { TWILIO_ERRORS } from "../peers/twilio-peer.ts";
 import { backend } from "../support/db.ts";
 import { type DeliveryRig, receivedCounts, startDeliveryRig } from "../support/delivery.ts";

@@ -4,8 +4,9 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DELIVERY_BATCH_SIZE } from "../../src/ledger/batches.ts";
 import { sealAddress } from "../../src/security/addresses.ts";
-import { DELIVERY_BATCH_SIZE, PublishRefusedError, publishAlert } from "../../src/services/alerts/publish.ts";
+import { PublishRefusedError, publishAlert } from "../../src/services/alerts/publish.ts";
 import { addAlert, addSubscriber, ledger } from "../support/fanout.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 

@@ -1,24 +1,26 @@
 /**
  * approveAlert: the second person's act. The approver quotes the preview hash; the rules in
  * approval-rules.ts decide; the approval is recorded and, unless asked to wait, the alert is
- * published in the same transaction, so an approval never half-happens.
+ * published in the same transaction, so an approval never half-happens. The alert is loaded once,
+ * locked, and that record is what is checked, approved, published and returned.
  */
 import type { Actor } from "../../auth/permissions.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../http/errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { loadAlertFor } from "./alert-access.ts";
-import { type AlertView, alertView } from "./alert-record.ts";
+import { type AlertView, toAlertView } from "./alert-record.ts";
 import { approvalFacts } from "./approval-facts.ts";
 import { decideApproval } from "./approval-rules.ts";
 import { buildPreview } from "./preview-alert.ts";
-import { type PublishCtx, type PublishOutcome, publishApproved } from "./publish-approved.ts";
+import type { PublishContext } from "./publish.ts";
+import { type PublishOutcome, publishLocked } from "./publish-approved.ts";
 
 export async function approveAlert({
   ctx,
   input,
 }: {
-  ctx: PublishCtx;
+  ctx: PublishContext;
   input: { alertId: string; hash: string; publishNow: boolean; actor: Actor };
 }): Promise<{ alert: AlertView; published: PublishOutcome | null }> {
   return withTransaction(ctx.db, async (tx) => {
@@ -38,7 +40,7 @@ export async function approveAlert({
       ...(await approvalFacts(tx, ctx, record)),
     });
     if (!decision.ok) throw new ApiError(decision.code, decision.reason);
-    await tx
+    const approved = await tx
       .updateTable("alerts")
       .set({
         status: "approved",
@@ -48,7 +50,10 @@ export async function approveAlert({
         updated_at: now,
       })
       .where("id", "=", record.row.id)
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    // The locked record, as approved: what publishing checks and sends, and what is returned.
+    const locked = { ...record, row: approved };
     await recordAudit(tx, {
       actor: input.actor.id,
       action: "alert.approved",
@@ -56,12 +61,11 @@ export async function approveAlert({
       details: { hash: preview.hash, alone: decision.alone, recipients: preview.recipients.total },
       at: now,
     });
-    const published = input.publishNow
-      ? await publishApproved({
-          ctx: { ...ctx, db: tx },
-          input: { alertId: record.row.id, actor: input.actor },
-        })
-      : null;
-    return { alert: await alertView(tx, record.row.id), published };
+    if (!input.publishNow) return { alert: toAlertView(locked), published: null };
+    const published = await publishLocked({
+      ctx: { ...ctx, db: tx },
+      input: { record: locked, actor: input.actor, preview },
+    });
+    return { alert: toAlertView({ ...locked, row: published.row }), published: published.outcome };
   });
 }

@@ -5,13 +5,14 @@
  * published, writes its ledger rows and enqueues the delivery jobs (the same batching and
  * priorities), or writes nothing.
  */
-import type { AppContext } from "../../context.ts";
 import { withTransaction } from "../../db/transaction.ts";
+import { enqueueDeliveries } from "../../ledger/jobs.ts";
+import { insertRecipientRows } from "../../ledger/rows.ts";
 import {
   auditPublished,
-  enqueueDeliveries,
   logPublished,
   type PublishContext,
+  type PublishInput,
   type PublishResult,
   refuseUnpublishable,
   refuseWithoutTexts,
@@ -22,52 +23,42 @@ export async function publishRestrictedAlert({
   ctx,
   input,
 }: {
-  ctx: PublishContext & Pick<AppContext, "pii">;
-  input: { alertId: string; actor?: string };
+  ctx: PublishContext;
+  input: PublishInput;
 }): Promise<PublishResult> {
   const now = ctx.clock.now();
   const result = await withTransaction(ctx.db, async (tx) => {
-    const alert = await tx
-      .selectFrom("alerts")
-      .selectAll()
-      .where("id", "=", input.alertId)
-      .forUpdate()
-      .executeTakeFirst();
+    const alert =
+      "locked" in input
+        ? input.locked.row
+        : await tx
+            .selectFrom("alerts")
+            .selectAll()
+            .where("id", "=", input.alertId)
+            .forUpdate()
+            .executeTakeFirst();
     refuseUnpublishable(alert, now);
     if (audienceOf(alert) === "target")
       throw new Error("publishRestrictedAlert is for drills and follow-ups");
-    await refuseWithoutTexts(tx, alert.id);
+    await refuseWithoutTexts(tx, "locked" in input ? input.locked : alert.id);
 
-    await tx
+    const published = await tx
       .updateTable("alerts")
       .set({ status: "published", published_at: now, updated_at: now })
       .where("id", "=", alert.id)
-      .execute();
+      .returningAll()
+      .executeTakeFirstOrThrow();
     const recipients = await restrictedRecipients(tx, ctx, alert);
-    for (let i = 0; i < recipients.length; i += 5_000) {
-      await tx
-        .insertInto("deliveries")
-        .values(
-          recipients.slice(i, i + 5_000).map((r) => ({
-            alert_id: alert.id,
-            subscriber_id: r.subscriber_id,
-            channel: r.channel,
-            zip: r.zip,
-            updated_at: now,
-          })),
-        )
-        .onConflict((oc) => oc.columns(["alert_id", "subscriber_id", "channel"]).doNothing())
-        .execute();
-    }
+    await insertRecipientRows(tx, alert.id, recipients, now);
 
-    const enqueued = await enqueueDeliveries(tx, ctx, alert);
+    const enqueued = await enqueueDeliveries(tx, ctx.boss, alert);
     await auditPublished(tx, {
       alertId: alert.id,
       actor: input.actor,
       now,
       details: { ...enqueued, audience: audienceOf(alert) },
     });
-    return { alertId: alert.id, publishedAt: now, ...enqueued };
+    return { alertId: alert.id, publishedAt: now, ...enqueued, row: published };
   });
   logPublished(ctx, result);
   return result;

@@ -12,8 +12,9 @@ import { sql } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { Channel } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
+import { targetFollowers } from "../../ledger/rows.ts";
 import { addressIndexes } from "../../security/addresses.ts";
-import { channelsFor, targetFollowers } from "./publish.ts";
+import { channelsFor } from "./publish.ts";
 
 export type Audience = "target" | "drill_allowlist" | "original_recipients";
 

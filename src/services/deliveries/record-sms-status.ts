@@ -12,6 +12,7 @@ import type { AppContext } from "../../context.ts";
 import type { DeliveryStatus } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import { TWILIO_ADDRESS_DEAD } from "../../delivery/twilio-codes.ts";
+import { stopDeadAddresses } from "../../ledger/rows.ts";
 
 const TARGET: Record<string, DeliveryStatus> = {
   sent: "sent",
@@ -81,12 +82,7 @@ export async function recordSmsStatus({
     return known ? "unchanged" : "unknown";
   }
   if (code !== undefined && TWILIO_ADDRESS_DEAD[code] && row.subscriber_id) {
-    await ctx.db
-      .updateTable("subscribers")
-      .set({ status: "stopped", stopped_at: now, updated_at: now })
-      .where("id", "=", row.subscriber_id)
-      .where("status", "<>", "stopped")
-      .execute();
+    await stopDeadAddresses(ctx.db, [row.subscriber_id], now);
   }
   return "updated";
 }

@@ -1,0 +1,96 @@
+/**
+ * The ledger's rows: one per (alert, subscriber, channel), UNIQUE, written when an alert is
+ * published and closed by the sweep when its alert expires with rows still open.
+ */
+import { sql } from "kysely";
+import type { Channel } from "../db/database.ts";
+import type { DbOrTx } from "../db/transaction.ts";
+
+/**
+ * The subscribers following any of the target ZIPs, each once (subscriber_id, zip): under their
+ * subscription to the alert's own ZIP (the first target ZIP) when they have one. Publishing and
+ * the approval preview's counts both use it, so the preview counts whom publishing will reach.
+ */
+export function targetFollowers(targetZips: readonly string[]) {
+  return sql`(
+    SELECT DISTINCT ON (subscriber_id) subscriber_id, zip
+    FROM subscriptions
+    WHERE zip = ANY(${[...targetZips]}::text[])
+    ORDER BY subscriber_id, (zip = ${targetZips[0]!}) DESC, zip
+  )`;
+}
+
+/**
+ * A live alert's rows: its target's active subscribers on `channels`, set-based (one INSERT …
+ * SELECT). One row per subscriber and channel even when they follow several target ZIPs. Ordered
+ * so ids run channel by channel, own ZIP first: batches are then id ranges, and the first ones
+ * hold the sighting's ZIP.
+ */
+export async function insertTargetRows(
+  tx: DbOrTx,
+  alert: { id: string; targetZips: readonly string[] },
+  channels: Channel[],
+  now: Date,
+): Promise<void> {
+  await sql`
+    INSERT INTO deliveries (alert_id, subscriber_id, channel, zip, updated_at)
+    SELECT ${alert.id}::uuid, s.id, s.channel, m.zip, ${now}
+    FROM ${targetFollowers(alert.targetZips)} m
+    JOIN subscribers s ON s.id = m.subscriber_id
+    WHERE s.status = 'active' AND s.channel = ANY(${channels}::text[])
+    ORDER BY s.channel, (m.zip = ${alert.targetZips[0]!}) DESC, m.zip, s.id
+    ON CONFLICT (alert_id, subscriber_id, channel) DO NOTHING`.execute(tx);
+}
+
+/** A drill's or follow-up's rows: exactly these recipients, in the order given. */
+export async function insertRecipientRows(
+  tx: DbOrTx,
+  alertId: string,
+  recipients: { subscriber_id: string; channel: Channel; zip: string | null }[],
+  now: Date,
+): Promise<void> {
+  for (let i = 0; i < recipients.length; i += 5_000) {
+    await tx
+      .insertInto("deliveries")
+      .values(
+        recipients.slice(i, i + 5_000).map((r) => ({
+          alert_id: alertId,
+          subscriber_id: r.subscriber_id,
+          channel: r.channel,
+          zip: r.zip,
+          updated_at: now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(["alert_id", "subscriber_id", "channel"]).doNothing())
+      .execute();
+  }
+}
+
+/**
+ * Rows still open for an alert that has expired, untouched for `graceBefore`: `queued` → skipped
+ * ("expired"); `sending` → failed ("unknown outcome"), since the dead attempt may have handed it
+ * over. Returns how many were closed.
+ */
+export async function closeExpiredRows(db: DbOrTx, now: Date, graceBefore: Date): Promise<number> {
+  const closed = await sql`
+    UPDATE deliveries d
+    SET status = CASE WHEN d.status = 'queued' THEN 'skipped' ELSE 'failed' END,
+        last_error = CASE WHEN d.status = 'queued' THEN 'expired'
+                          ELSE 'unknown outcome: the worker was lost and the alert expired' END,
+        claim = NULL, updated_at = ${now}
+    FROM alerts a
+    WHERE a.id = d.alert_id AND a.expires_at <= ${now}
+      AND d.status IN ('queued', 'sending') AND d.updated_at < ${graceBefore}`.execute(db);
+  return Number(closed.numAffectedRows ?? 0);
+}
+
+/** Subscribers whose provider says the address is gone: stopped, once. */
+export async function stopDeadAddresses(db: DbOrTx, subscriberIds: string[], now: Date): Promise<void> {
+  if (subscriberIds.length === 0) return;
+  await db
+    .updateTable("subscribers")
+    .set({ status: "stopped", stopped_at: now, updated_at: now })
+    .where("id", "in", subscriberIds)
+    .where("status", "<>", "stopped")
+    .execute();
+}
