@@ -28,8 +28,7 @@
  * local Postgres, measured); docs/privacy.md#floods says what to do.
  */
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app.ts";
-import type { AppContext } from "../context.ts";
+import type { AppContext, AppEnv } from "../context.ts";
 import { clientKey } from "../security/client-key.ts";
 import type { ApiRoute } from "./api-route.ts";
 import { clientIp } from "./authenticate.ts";

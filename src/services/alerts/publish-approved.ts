@@ -10,7 +10,7 @@ import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
 import type { Channel } from "../../db/database.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { loadAlertFor } from "./alert-access.ts";
 import { sightingStatusOf } from "./approval-facts.ts";
