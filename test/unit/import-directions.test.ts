@@ -71,10 +71,24 @@ describe("import directions", () => {
     expect(unresolved, "imports of files that do not exist").toEqual([]);
   });
 
-  it("services never import http/ or routes/ (they raise domain errors from src/errors.ts)", () => {
-    expect(
-      offending(under("src/services"), (to) => under("src/http")(to) || under("src/routes")(to)),
-    ).toEqual([]);
+  it("services and workers never import http/ or routes/ (they raise domain errors from src/errors.ts)", () => {
+    const httpSide = (to: string) => under("src/http")(to) || under("src/routes")(to);
+    expect(offending((from) => under("src/services")(from) || under("workers")(from), httpSide)).toEqual([]);
+  });
+
+  it("what services stand on (db, security, auth, delivery, sms, jobs, i18n) imports no layer above", () => {
+    const foundations = [
+      "src/db",
+      "src/security",
+      "src/auth",
+      "src/delivery",
+      "src/sms",
+      "src/jobs",
+      "src/i18n",
+    ];
+    const upward = (to: string) =>
+      ["src/services", "src/http", "src/routes"].some((folder) => under(folder)(to)) || to === "src/app.ts";
+    expect(offending((from) => foundations.some((folder) => under(folder)(from)), upward)).toEqual([]);
   });
 
   it("http/ never imports routes/, services/ or app.ts", () => {
