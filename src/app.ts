@@ -6,8 +6,9 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import { requestId } from "hono/request-id";
-import type { AppContext } from "./context.ts";
-import { ApiError, errorBody } from "./http/errors.ts";
+import type { AppContext, AppEnv } from "./context.ts";
+import { ApiError } from "./errors.ts";
+import { ERROR_STATUS, errorBody } from "./http/errors.ts";
 import { unreadableForms } from "./http/form-body.ts";
 import { publicPostLimit } from "./http/public-post-limit.ts";
 import { securityHeaders } from "./http/security-headers.ts";
@@ -27,8 +28,6 @@ import { staticRoutes } from "./routes/static.ts";
 import { twilioSmsRoutes } from "./routes/twilio-sms.ts";
 import { twilioStatusRoutes } from "./routes/twilio-status.ts";
 import { unsubscribeRoutes } from "./routes/unsubscribe.ts";
-
-export type AppEnv = { Variables: { ctx: AppContext; requestId: string } };
 
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -85,7 +84,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.onError((error, c) => {
     const id = c.get("requestId");
     if (error instanceof ApiError)
-      return c.json(errorBody(error.code, error.message, id, error.details), error.status);
+      return c.json(errorBody(error.code, error.message, id, error.details), ERROR_STATUS[error.code]);
     if (error instanceof HTTPException && error.status < 500) {
       return c.json(errorBody("bad_request", error.message || "Bad request", id), error.status);
     }

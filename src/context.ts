@@ -24,3 +24,6 @@ export type AppContext = {
   senders: Record<Channel, Sender>;
   clock: Clock;
 };
+
+/** What a request handler finds on Hono's `c.var`: this context and the request's id. */
+export type AppEnv = { Variables: { ctx: AppContext; requestId: string } };

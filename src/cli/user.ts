@@ -12,7 +12,7 @@ import { connectDatabase } from "../db/connect.ts";
 import { DataDirLockedError, dataDirLockHolder, EXIT_DATA_DIR_LOCKED } from "../db/data-dir-lock.ts";
 import { migrateToLatest } from "../db/migrate.ts";
 import { loadZipCodes } from "../db/zip-codes.ts";
-import { ApiError } from "../http/errors.ts";
+import { ApiError } from "../errors.ts";
 import { CreateUserBody } from "../routes/api/schemas.ts";
 import { createUser } from "../services/users/create-user.ts";
 import { loadConfigOrSay } from "./load-config.ts";

@@ -1,9 +1,9 @@
 /**
  * Builds an alert email as a raw RFC 5322 / MIME message: multipart/alternative, text and HTML as
  * base64 UTF-8, the subject as RFC 2047 encoded words. nodemailer's composer does the same through
- * a tree of streams and costs ~0.6 ms a message; at a hundred thousand mails that is a minute of
- * CPU, so alert mail is built here in a few string operations and handed to nodemailer's pooled
- * SMTP transport raw. Header values never carry CR or LF (no header injection).
+ * a tree of streams, which was most of an alert mail's CPU (docs/architecture.md#fan-out,
+ * "Senders"), so alert mail is built here in a few string operations and handed to nodemailer's
+ * pooled SMTP transport raw. Header values never carry CR or LF (no header injection).
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { encodeWords } from "nodemailer/lib/mime-funcs";

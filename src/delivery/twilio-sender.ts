@@ -43,8 +43,9 @@ export function createTwilioSender(provider: SmsProvider, options: TwilioSenderO
     timeoutMs: options.timeoutMs ?? 15_000,
     nodeHttp: true,
   });
-  // The library loads its REST API modules the first time `messages` is read (about 170 ms here):
-  // read it now, at start-up, so that the first alert's first text does not wait for it.
+  // The library loads its REST API modules the first time `messages` is read (slow enough to show
+  // in the first hand-off: docs/benchmarks.md#fan-out): read it now, at start-up, so that the
+  // first alert's first text does not wait for it.
   const messages = client.messages;
   const bucket = createTokenBucket(options.ratePerSecond);
   const callbackBase = `${options.publicUrl}${TWILIO_STATUS_PATH}`;

@@ -6,11 +6,11 @@
  */
 import type { Context, Hono } from "hono";
 import { z } from "zod";
-import type { AppEnv } from "../app.ts";
 import { type Actor, authorize, type Permission } from "../auth/permissions.ts";
+import type { AppEnv } from "../context.ts";
+import type { ValidationIssue } from "../errors.ts";
+import { ApiError } from "../errors.ts";
 import { resolveActor } from "./authenticate.ts";
-import { ApiError } from "./errors.ts";
-import type { ValidationIssue } from "./invalid.ts";
 
 export type ApiEnv = { Variables: AppEnv["Variables"] & { actor?: Actor } };
 export type ApiContext = Context<ApiEnv>;

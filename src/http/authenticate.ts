@@ -7,11 +7,11 @@
  */
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import type { AppEnv } from "../app.ts";
+import { authenticateApiKey, findSession } from "../auth/caller.ts";
 import type { Actor } from "../auth/permissions.ts";
+import type { AppEnv } from "../context.ts";
+import { ApiError } from "../errors.ts";
 import { isApiKeyShaped } from "../security/tokens.ts";
-import { authenticateApiKey, findSession } from "../services/sessions/authenticate.ts";
-import { ApiError } from "./errors.ts";
 
 /** Sent as `__Host-aviso_session`: Secure, Path=/, no Domain, so no other host can set or read it. */
 export const SESSION_COOKIE = "aviso_session";

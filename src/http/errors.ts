@@ -1,8 +1,9 @@
 /**
- * One error envelope for every JSON error: { error: { code, message, requestId } }. Codes are
- * stable (clients and tests match on them); messages are for people and never carry an address.
+ * One error envelope for every JSON error: { error: { code, message, requestId } }, and the one
+ * place an error's code (src/errors.ts) becomes an HTTP status.
  */
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { ErrorCode } from "../errors.ts";
 
 export const ERROR_STATUS = {
   bad_request: 400,
@@ -18,23 +19,7 @@ export const ERROR_STATUS = {
   rate_limited: 429,
   internal_error: 500,
   database_unavailable: 503,
-} as const satisfies Record<string, ContentfulStatusCode>;
-
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-export class ApiError extends Error {
-  readonly code: ErrorCode;
-  readonly details?: unknown;
-  constructor(code: ErrorCode, message: string, details?: unknown) {
-    super(message);
-    this.name = "ApiError";
-    this.code = code;
-    this.details = details;
-  }
-  get status(): ContentfulStatusCode {
-    return ERROR_STATUS[this.code];
-  }
-}
+} as const satisfies Record<ErrorCode, ContentfulStatusCode>;
 
 export function errorBody(code: ErrorCode, message: string, requestId: string, details?: unknown) {
   return { error: { code, message, requestId, ...(details === undefined ? {} : { details }) } };

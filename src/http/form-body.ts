@@ -5,7 +5,7 @@
  * so handlers read it again for free. URL-encoded bodies always parse and are left alone.
  */
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "../context.ts";
 import { errorBody } from "./errors.ts";
 
 export const unreadableForms: MiddlewareHandler<AppEnv> = async (c, next) => {

@@ -10,7 +10,7 @@
  * Only form bodies (urlencoded or multipart) are looked at; anything else passes through.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "../context.ts";
 
 /** The field name the public forms use for their honeypot. */
 export const HONEYPOT_FIELD = "website";

@@ -1,35 +1,21 @@
 /**
- * Per-IP limits on every POST that needs no sign-in: the subscribe form, email confirmations,
- * unsubscribe clicks, the console's and the API's login, push sign-ups, the phone simulator. At
- * most PUBLIC_POSTS_PER_IP_PER_MINUTE per client address per minute; beyond it, 429 with
- * Retry-After, before the body is read or the database touched.
+ * Per-IP limits on every POST that needs no sign-in (the subscribe form, email confirmations,
+ * unsubscribe clicks, the console's and the API's login, push sign-ups, the phone simulator): at
+ * most PUBLIC_POSTS_PER_IP_PER_MINUTE per client a minute, else 429 with Retry-After, before the
+ * body is read or the database touched. Not limited here: Twilio's signed webhooks (Twilio sends
+ * from shared addresses; the signature and the reply ceilings bound their cost) and signed-in
+ * staff (a hotline office shares one address; their routes authenticate first).
  *
- * Not limited here: Twilio's signed webhooks (Twilio sends from shared addresses; the signature,
- * checked before any database work, and the reply ceilings bound what they cost) and requests of
- * signed-in staff (a hotline office shares one address; their routes authenticate first).
- *
- * Counted per client (src/security/client-key.ts: an IPv4 address, or an IPv6 /64, so one line or host
- * cannot cycle through its addresses) in this process's memory, against ctx.clock, in fixed
- * one-minute windows per client: a flood costs no database work, and the count resets with the
- * process. The table is bounded at MAX_TRACKED clients and evicts the one least recently seen to
- * make room, so a flood from many addresses can never make a fresh address share a full counter
- * (an address that keeps sending stays recently seen and keeps its count; one evicted was idle
- * for the last MAX_TRACKED clients' requests). Addresses are never stored or logged.
- *
- * LIMITATION: the count is per process, not per deployment. With N API processes (or Worker
- * isolates, which are many and short-lived) behind a load balancer, one address gets up to N times
- * PUBLIC_POSTS_PER_IP_PER_MINUTE, and a restart forgets every count. A deployment with more than one
- * API process should limit at the edge, where every request passes (Cloudflare WAF rate limiting
- * rules keyed on the client IP for POSTs to the public paths, or nginx `limit_req`), and keep this
- * as a per-process backstop; or, failing an edge, divide the setting by N. The limits that must
- * hold across processes are already shared, in Postgres: web sign-ups per IP per hour
- * (sms_rate_counters), failed logins per account and per IP (login_attempts), SMS reply ceilings.
- * A shared counter here would be one UNLOGGED upsert per public POST (about 0.15 ms median on a
- * local Postgres, measured); docs/privacy.md#floods says what to do.
+ * Counted per client (src/security/client-key.ts: an IPv4 address or an IPv6 /64, so one host
+ * cannot cycle through its addresses) in fixed one-minute windows in this process's memory, so a
+ * flood costs no database work. The table keeps at most MAX_TRACKED clients and evicts the least
+ * recently seen, so a flood from many addresses never makes a fresh one share a full counter.
+ * Addresses are never stored or logged. The limit is per process, not per deployment: what to do
+ * with several API processes, or at the edge, is in
+ * docs/privacy.md#several-api-processes-the-per-ip-limit-on-public-posts-is-per-process.
  */
 import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../app.ts";
-import type { AppContext } from "../context.ts";
+import type { AppContext, AppEnv } from "../context.ts";
 import { clientKey } from "../security/client-key.ts";
 import type { ApiRoute } from "./api-route.ts";
 import { clientIp } from "./authenticate.ts";

@@ -9,10 +9,9 @@
  */
 import { createHmac } from "node:crypto";
 import { createMiddleware } from "hono/factory";
-import type { AppEnv } from "../app.ts";
-import type { AppContext } from "../context.ts";
+import type { AppContext, AppEnv } from "../context.ts";
+import { ApiError } from "../errors.ts";
 import { type FormParams, isValidTwilioSignature } from "../security/twilio-signature.ts";
-import { ApiError } from "./errors.ts";
 
 export type TwilioWebhookEnv = AppEnv & { Variables: { twilioParams: Record<string, string> } };
 

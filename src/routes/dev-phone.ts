@@ -12,8 +12,7 @@
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../app.ts";
-import type { AppContext } from "../context.ts";
+import type { AppContext, AppEnv } from "../context.ts";
 import { listOutbox } from "../delivery/local-outbox.ts";
 import { webhookAuthToken } from "../http/twilio-webhook.ts";
 import { layout } from "../pages/layout.ts";

@@ -4,7 +4,7 @@
  */
 import { Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "../context.ts";
 import { listOutbox } from "../delivery/local-outbox.ts";
 import { layout } from "../pages/layout.ts";
 

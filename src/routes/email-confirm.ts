@@ -6,7 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "../context.ts";
 import { DEFAULT_LANGUAGE, type Language } from "../i18n/languages.ts";
 import { negotiateLanguage } from "../i18n/negotiate.ts";
 import { layout } from "../pages/layout.ts";

@@ -8,7 +8,7 @@
  * Cached briefly by anyone (a minute), and readable from other origins' scripts.
  */
 import { type Context, Hono } from "hono";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "../context.ts";
 import { atomFeed, jsonFeed } from "../feeds/atom.ts";
 import { capDocument, capIndex } from "../feeds/cap.ts";
 import { DEFAULT_LANGUAGE, isLanguage } from "../i18n/languages.ts";

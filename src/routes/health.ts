@@ -1,7 +1,7 @@
 /** GET /healthz: 200 when the database answers within a second, 503 when it does not. */
 import { Hono } from "hono";
 import { sql } from "kysely";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "../context.ts";
 import { errorBody } from "../http/errors.ts";
 
 const TIMEOUT_MS = 1_000;

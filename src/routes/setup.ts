@@ -13,8 +13,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
-import type { AppEnv } from "../app.ts";
-import type { AppContext } from "../context.ts";
+import type { AppContext, AppEnv } from "../context.ts";
 import { CSRF_FIELD, crossSite, loginCsrfToken, loginCsrfValid, sameToken } from "../http/csrf.ts";
 import { setupClosedPage, setupPage } from "../pages/console/setup.ts";
 import { AdminExistsError, adminExists, createFirstAdmin } from "../services/users/first-admin.ts";

@@ -3,7 +3,7 @@
  * /static/<name> revalidated, and the service worker at /sw.js so that it may control every page.
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "../context.ts";
 import { type Asset, findAsset } from "../web/assets.ts";
 
 export const staticRoutes = new Hono<AppEnv>()

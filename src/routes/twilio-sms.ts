@@ -6,7 +6,7 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { ApiError } from "../http/errors.ts";
+import { ApiError } from "../errors.ts";
 import { type TwilioWebhookEnv, twilioWebhook } from "../http/twilio-webhook.ts";
 import { receiveSms } from "../services/subscriptions/receive-sms.ts";
 import { twimlResponse } from "../sms/twiml.ts";

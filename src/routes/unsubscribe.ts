@@ -8,7 +8,7 @@
  */
 import { Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../app.ts";
+import type { AppEnv } from "../context.ts";
 import { DEFAULT_LANGUAGE, type Language } from "../i18n/languages.ts";
 import { layout } from "../pages/layout.ts";
 import {

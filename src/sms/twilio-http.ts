@@ -1,10 +1,10 @@
 /**
  * An HTTP client for the `twilio` package built on node:http(s) with keep-alive agents, passed
  * through the package's documented `httpClient` option. The package's own RequestClient goes
- * through axios, which costs ~0.3 ms of CPU per message: at fan-out volume that is most of what
- * sending an SMS costs us. The twilio package still builds every request and maps every answer
- * (RestException); this only carries the bytes. Like RebasedRequestClient it can swap the origin
- * for TWILIO_API_URL.
+ * through axios, which at fan-out volume was most of the CPU an SMS cost us (figures in
+ * docs/architecture.md#fan-out, "Senders"). The twilio package still builds every request and
+ * maps every answer (RestException); this only carries the bytes. Like RebasedRequestClient it
+ * can swap the origin for TWILIO_API_URL.
  *
  * Errors without an HTTP answer keep Node's codes (ECONNREFUSED, ECONNRESET, ETIMEDOUT), which
  * the sender uses to tell "never reached Twilio" from "may have reached Twilio".

@@ -11,7 +11,8 @@
 import { Hono } from "hono";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AppEnv, createApp } from "../../src/app.ts";
+import { createApp } from "../../src/app.ts";
+import type { AppEnv } from "../../src/context.ts";
 import { honeypot } from "../../src/http/honeypot.ts";
 import { isPublicPost, publicApiPatterns } from "../../src/http/public-post-limit.ts";
 import { API_ROUTES } from "../../src/routes/api/index.ts";

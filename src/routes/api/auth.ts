@@ -1,8 +1,8 @@
 /** Signing in and out, one's own account and its second factor. */
 import { getCookie } from "hono/cookie";
+import { ApiError } from "../../errors.ts";
 import { type ApiContext, route } from "../../http/api-route.ts";
 import { clearSessionCookie, clientIp, SESSION_COOKIE, setSessionCookie } from "../../http/authenticate.ts";
-import { ApiError } from "../../http/errors.ts";
 import { confirmTotpEnrolment, startTotpEnrolment } from "../../services/second-factor/enrol-totp.ts";
 import {
   regenerateRecoveryCodes,

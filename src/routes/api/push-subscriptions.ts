@@ -4,10 +4,9 @@
  * address per hour (WEB_SIGNUPS_PER_IP_PER_HOUR).
  */
 import { z } from "zod";
+import { ApiError, invalid } from "../../errors.ts";
 import { route } from "../../http/api-route.ts";
 import { clientIp } from "../../http/authenticate.ts";
-import { ApiError } from "../../http/errors.ts";
-import { invalid } from "../../http/invalid.ts";
 import { subscribePush, unsubscribePush } from "../../services/subscriptions/web-push.ts";
 import { takeWebSignupSlot } from "../../services/subscriptions/web-signup-limit.ts";
 import { Language, Zip } from "./schemas.ts";

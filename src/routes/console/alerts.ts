@@ -11,7 +11,8 @@ import { streamSSE } from "hono/streaming";
 import { z } from "zod";
 import type { Actor } from "../../auth/permissions.ts";
 import type { AlertPriority, Channel } from "../../db/database.ts";
-import { ApiError, errorBody } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
+import { errorBody } from "../../http/errors.ts";
 import { isLanguage, LANGUAGE_NAMES, LANGUAGES } from "../../i18n/languages.ts";
 import {
   checkboxes,

@@ -7,7 +7,8 @@
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { html } from "hono/html";
-import type { AppEnv } from "../../app.ts";
+import { findSession } from "../../auth/caller.ts";
+import type { AppEnv } from "../../context.ts";
 import { clearSessionCookie, clientIp, SESSION_COOKIE, setSessionCookie } from "../../http/authenticate.ts";
 import {
   CSRF_FIELD,
@@ -19,7 +20,6 @@ import {
   sessionCsrfToken,
 } from "../../http/csrf.ts";
 import { consolePage, csrfField, formErrors, input } from "../../pages/console/chrome.ts";
-import { findSession } from "../../services/sessions/authenticate.ts";
 import { SECOND_FACTOR_MINUTES } from "../../services/sessions/create-session.ts";
 import { endSession } from "../../services/sessions/end-session.ts";
 import { LoginRateLimitedError, loginUser, verifyLoginCode } from "../../services/sessions/login.ts";

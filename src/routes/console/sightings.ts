@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import { html } from "hono/html";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import {
   consolePage,
   csrfField,

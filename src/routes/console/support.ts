@@ -6,10 +6,10 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { z } from "zod";
-import type { AppEnv } from "../../app.ts";
 import { type Actor, authorize, type Permission } from "../../auth/permissions.ts";
-import { ApiError } from "../../http/errors.ts";
-import type { ValidationIssue } from "../../http/invalid.ts";
+import type { AppEnv } from "../../context.ts";
+import type { ValidationIssue } from "../../errors.ts";
+import { ApiError } from "../../errors.ts";
 import { type ConsoleView, consolePage, type FieldErrors } from "../../pages/console/chrome.ts";
 
 export type ConsoleEnv = { Variables: AppEnv["Variables"] & { actor: Actor; csrf: string } };

@@ -4,7 +4,7 @@
  */
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../../app.ts";
+import type { AppEnv } from "../../context.ts";
 import { messages } from "../../i18n/catalog.ts";
 import { alertPageBody } from "../../pages/public/alerts.ts";
 import { publicPage } from "../../pages/public/chrome.ts";

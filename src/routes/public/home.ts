@@ -1,7 +1,7 @@
 /** GET / : the alerts live now (optionally for one ZIP), and how to subscribe by text. */
 import { Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../../app.ts";
+import type { AppEnv } from "../../context.ts";
 import { messages } from "../../i18n/catalog.ts";
 import { alertCard } from "../../pages/public/alerts.ts";
 import { byTextSection } from "../../pages/public/by-text.ts";

@@ -7,7 +7,7 @@
  */
 import { Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../../app.ts";
+import type { AppEnv } from "../../context.ts";
 import { messages } from "../../i18n/catalog.ts";
 import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { smsKeywords } from "../../pages/public/by-text.ts";

@@ -3,7 +3,7 @@
  * request's URL, and caching that fits pages that differ by language and change every minute.
  */
 import type { Context } from "hono";
-import type { AppEnv } from "../../app.ts";
+import type { AppEnv } from "../../context.ts";
 import { negotiateLanguage } from "../../i18n/negotiate.ts";
 
 export function publicRequest(c: Context<AppEnv>) {

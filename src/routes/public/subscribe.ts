@@ -8,7 +8,7 @@
  */
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
-import type { AppEnv } from "../../app.ts";
+import type { AppEnv } from "../../context.ts";
 import { clientIp } from "../../http/authenticate.ts";
 import { HONEYPOT_FIELD, honeypot } from "../../http/honeypot.ts";
 import { type Messages, messages } from "../../i18n/catalog.ts";

@@ -9,7 +9,7 @@
  */
 import type { Actor } from "../../auth/permissions.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import type { OrganisationScope } from "../organisations/scope.ts";
 import {
   type AlertRecord,

@@ -6,7 +6,7 @@
 import type { Selectable } from "kysely";
 import type { AlertsTable, AlertTextsTable } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { LANGUAGES, type Language } from "../../i18n/languages.ts";
 
 export type Family = "alert" | "statement";

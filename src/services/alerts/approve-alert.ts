@@ -6,7 +6,7 @@
  */
 import type { Actor } from "../../auth/permissions.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { loadAlertFor } from "./alert-access.ts";
 import { type AlertView, toAlertView } from "./alert-record.ts";

@@ -7,8 +7,7 @@
 import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
 import type { AlertKind, AlertPriority, Channel } from "../../db/database.ts";
-import { ApiError } from "../../http/errors.ts";
-import { invalid } from "../../http/invalid.ts";
+import { ApiError, invalid } from "../../errors.ts";
 import { DEFAULT_LANGUAGE, LANGUAGES } from "../../i18n/languages.ts";
 import type { Family, Texts } from "./alert-record.ts";
 import { mayDraft } from "./approval-rules.ts";

@@ -17,7 +17,7 @@ import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
 import type { Channel } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
-import { invalid } from "../../http/invalid.ts";
+import { invalid } from "../../errors.ts";
 import { LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { countSegments, type SegmentCount } from "../../sms/segments.ts";
 import { loadAlertFor } from "./alert-access.ts";

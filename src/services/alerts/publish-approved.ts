@@ -9,7 +9,7 @@
 import type { Actor } from "../../auth/permissions.ts";
 import type { Channel } from "../../db/database.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { loadAlertFor } from "./alert-access.ts";
 import type { AlertRecord, AlertRow } from "./alert-record.ts";

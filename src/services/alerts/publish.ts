@@ -95,7 +95,8 @@ export async function publishAlert({
 
     // Marked published after the ledger insert, and without SELECT … FOR UPDATE before it: each
     // ledger row's foreign-key check locks the alert row FOR KEY SHARE, and doing that on a row this
-    // transaction already locked or updated costs ~0.2 ms a row (10x the insert). The conditional
+    // transaction already locked or updated costs more than the insert itself
+    // (docs/benchmarks.md#publishing-and-the-alert-rows-lock). The conditional
     // UPDATE is the guard instead: of two concurrent publishes, the second waits on the first's
     // ledger rows, then finds the alert published, and rolls back everything it wrote.
     const marked = await tx

@@ -7,7 +7,7 @@
 import { sql } from "kysely";
 import type { ServiceArea } from "../../config.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
-import { invalid } from "../../http/invalid.ts";
+import { invalid } from "../../errors.ts";
 import { inServiceArea, resolveZips } from "../subscriptions/service-area.ts";
 
 export const MAX_RADIUS_MILES = 25;

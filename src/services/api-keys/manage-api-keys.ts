@@ -7,7 +7,7 @@
 import type { AppContext } from "../../context.ts";
 import type { Role } from "../../db/database.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { newApiKey, tokenHash } from "../../security/tokens.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { type OrganisationScope, ownOrganisation } from "../organisations/scope.ts";

@@ -10,8 +10,7 @@
  * accounts and keys services share.
  */
 import type { Actor } from "../../auth/permissions.ts";
-import { ApiError } from "../../http/errors.ts";
-import { invalid } from "../../http/invalid.ts";
+import { ApiError, invalid } from "../../errors.ts";
 
 /** Whose work a caller may see: their organisation. An actor is one. */
 export type OrganisationScope = Pick<Actor, "organisationId" | "organisationName">;

@@ -6,7 +6,7 @@
  */
 import type { AppContext } from "../../context.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { newTotpSecret, totpUri } from "../../security/totp.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { replaceRecoveryCodes } from "./recovery-codes.ts";

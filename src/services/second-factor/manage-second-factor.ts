@@ -7,7 +7,7 @@
 import type { AppContext } from "../../context.ts";
 import type { Role } from "../../db/database.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { OrganisationScope } from "../organisations/scope.ts";
 import { endUserSessions } from "../sessions/end-session.ts";

@@ -25,7 +25,7 @@ import { sql } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { clientKey } from "../../security/client-key.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 

@@ -12,7 +12,7 @@
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { decoyHash, verifyPassword } from "../../security/passwords.ts";
 import { tokenHash } from "../../security/tokens.ts";
 import { recordAudit } from "../audit/record-audit.ts";

@@ -9,7 +9,7 @@ import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
 import type { SightingActivity, SightingAgency, SightingSource } from "../../db/database.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
-import { invalid } from "../../http/invalid.ts";
+import { invalid } from "../../errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { resolveZips } from "../subscriptions/service-area.ts";
 import { findDuplicateRows } from "./find-duplicates.ts";

@@ -7,7 +7,7 @@
 import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { loadSightingRow, type SightingView, sightingViews } from "./shape.ts";
 

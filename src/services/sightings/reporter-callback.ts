@@ -5,7 +5,7 @@
  */
 import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { loadSightingRow, REPORTER_CALLBACK_PURPOSE } from "./shape.ts";
 

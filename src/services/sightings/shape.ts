@@ -14,7 +14,7 @@ import type {
   VerificationMethod,
 } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import type { OrganisationScope } from "../organisations/scope.ts";
 
 export type VerificationView = {

@@ -14,7 +14,7 @@
  */
 import type { Channel, ConsentKind } from "../../db/database.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
-import { invalid } from "../../http/invalid.ts";
+import { invalid } from "../../errors.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { addressIndexes, sealAddress } from "../../security/addresses.ts";
 import { allowedPushEndpoint } from "../../security/push-endpoints.ts";

@@ -6,7 +6,7 @@
  */
 import type { AppContext } from "../../context.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { hashPassword, verifyPassword } from "../../security/passwords.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { attemptKeys, reserveAttempt, settleAttempt } from "../sessions/login-attempts.ts";

@@ -9,7 +9,7 @@ import { sql } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { createUser } from "./create-user.ts";
 import type { UserView } from "./shape.ts";
 

@@ -1,5 +1,5 @@
 import type { AppContext } from "../../context.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import type { OrganisationScope } from "../organisations/scope.ts";
 import { toUserView, type UserView, userQuery } from "./shape.ts";
 

@@ -7,7 +7,7 @@
 import type { AppContext } from "../../context.ts";
 import type { Role } from "../../db/database.ts";
 import { withTransaction } from "../../db/transaction.ts";
-import { ApiError } from "../../http/errors.ts";
+import { ApiError } from "../../errors.ts";
 import { hashPassword } from "../../security/passwords.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { type OrganisationScope, ownOrganisation } from "../organisations/scope.ts";

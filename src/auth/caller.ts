@@ -9,9 +9,9 @@
  * may set one up and nothing else (findSession says so; authenticateSession refuses it).
  */
 
-import type { Actor } from "../../auth/permissions.ts";
-import type { AppContext } from "../../context.ts";
-import { tokenHash } from "../../security/tokens.ts";
+import type { AppContext } from "../context.ts";
+import { tokenHash } from "../security/tokens.ts";
+import type { Actor } from "./permissions.ts";
 
 /** last_seen_at is written at most this often, so reads do not all become writes. */
 const TOUCH_EVERY_MS = 15_000;
