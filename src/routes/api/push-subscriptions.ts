@@ -8,9 +8,9 @@ import { route } from "../../http/api-route.ts";
 import { clientIp } from "../../http/authenticate.ts";
 import { ApiError } from "../../http/errors.ts";
 import { invalid } from "../../http/invalid.ts";
+import { Language, Zip } from "../../schemas/common.ts";
 import { subscribePush, unsubscribePush } from "../../services/subscriptions/web-push.ts";
 import { takeWebSignupSlot } from "../../services/subscriptions/web-signup-limit.ts";
-import { Language, Zip } from "./schemas.ts";
 
 /** base64url (padding tolerated) that decodes to exactly `bytes` bytes. */
 const base64urlBytes = (bytes: number) =>

@@ -9,13 +9,13 @@ import {
   input,
   select,
 } from "../../pages/console/chrome.ts";
+import { CreateKeyBody, CreateUserBody } from "../../schemas/accounts.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys/manage-api-keys.ts";
 import { listAudit } from "../../services/audit/list-audit.ts";
 import { resetSecondFactor } from "../../services/second-factor/manage-second-factor.ts";
 import { createUser } from "../../services/users/create-user.ts";
 import { listUsers } from "../../services/users/list-users.ts";
 import { updateUser } from "../../services/users/update-user.ts";
-import { CreateKeyBody, CreateUserBody } from "../api/schemas.ts";
 import {
   type ConsoleContext,
   type ConsoleEnv,

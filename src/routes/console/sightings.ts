@@ -15,6 +15,7 @@ import {
   select,
   textarea,
 } from "../../pages/console/chrome.ts";
+import { CreateSightingBody, MergeBody, ResolveBody, VerificationBody } from "../../schemas/sightings.ts";
 import { draftAlert } from "../../services/alerts/draft-alert.ts";
 import { addVerification, changeSightingStatus } from "../../services/sightings/change-sighting-status.ts";
 import { createSighting } from "../../services/sightings/create-sighting.ts";
@@ -23,7 +24,6 @@ import { listSightings } from "../../services/sightings/list-sightings.ts";
 import { mergeSightings } from "../../services/sightings/merge-sightings.ts";
 import { revealReporterCallback } from "../../services/sightings/reporter-callback.ts";
 import { type SightingView, sightingView } from "../../services/sightings/shape.ts";
-import { CreateSightingBody, MergeBody, ResolveBody, VerificationBody } from "../api/schemas.ts";
 import {
   type ConsoleContext,
   type ConsoleEnv,
