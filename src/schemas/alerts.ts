@@ -3,8 +3,18 @@ import { z } from "zod";
 import { MAX_RADIUS_MILES } from "../services/alerts/targets.ts";
 import { Channel, Channels, Id, Language, Limit, Priority, Timestamp, text, Zip } from "./common.ts";
 
-export const Text = z.object({ headline: text(200), body: text(4000), smsText: text(600) });
+/** How long each text may be, in characters (the SMS text is also held to MAX_SMS_SEGMENTS once composed). */
+export const TEXT_LIMITS = { headline: 200, body: 4000, smsText: 600 } as const;
+export const Text = z.object({
+  headline: text(TEXT_LIMITS.headline),
+  body: text(TEXT_LIMITS.body),
+  smsText: text(TEXT_LIMITS.smsText),
+});
 export const Texts = z.partialRecord(Language, Text);
+/** A statement's link, shown on its page. */
+export const Link = z.url({ protocol: /^https?$/ }).max(500);
+export const AlertKind = z.enum(["sighting", "statement", "update", "cancel"]);
+export const CancelReason = z.enum(["false_alarm", "all_clear"]);
 export const Target = z.union([
   z.object({ zips: z.array(Zip).min(1).max(2000) }).strict(),
   z.object({ radiusMiles: z.number().positive().max(MAX_RADIUS_MILES), aroundZip: Zip.optional() }).strict(),
@@ -24,12 +34,13 @@ export const DraftAlertBody = z.object({
 export const DraftStatementBody = z.object({
   texts: z.partialRecord(
     Language,
-    z.object({ headline: text(200), body: text(4000), smsText: text(600).optional() }),
+    z.object({
+      headline: Text.shape.headline,
+      body: Text.shape.body,
+      smsText: Text.shape.smsText.optional(),
+    }),
   ),
-  link: z
-    .url({ protocol: /^https?$/ })
-    .max(500)
-    .optional(),
+  link: Link.optional(),
   priority: Priority.default("advisory"),
   target: StatementTarget,
   channels: Channels.default(["sms", "email", "push"]),
@@ -43,10 +54,7 @@ export const EditAlertBody = z
     target: StatementTarget,
     channels: Channels,
     expiresAt: Timestamp,
-    link: z
-      .url({ protocol: /^https?$/ })
-      .max(500)
-      .nullable(),
+    link: Link.nullable(),
   })
   .partial()
   .refine((body) => Object.keys(body).length > 0, { message: "change at least one field" });
