@@ -82,7 +82,7 @@ for (const verifierMayCancelAlone of [true, false]) {
     let f: Fixture;
     beforeAll(async () => {
       f = await fixture(verifierMayCancelAlone, String(verifierMayCancelAlone));
-    }, 60_000);
+    }, 180_000);
     afterAll(async () => {
       await f?.runtime.close();
     });

@@ -71,6 +71,16 @@ export function textsOf(
   return { texts, errors, empty };
 }
 
+/** The whole composer: texts and settings, with every field's error (none: ready to draft). */
+export function composerFormOf(form: Form, o: { statement: boolean; timeZone: string }) {
+  const { texts, errors, empty } = textsOf(form, { smsOptional: o.statement });
+  const target = targetOf(form, errors, o.statement);
+  const channels = channelsOf(form, errors);
+  const priority = priorityOf(form, errors);
+  const expiresAt = expiryOf(form, errors, o.timeZone);
+  return { texts, empty, target, channels, priority, expiresAt, errors };
+}
+
 export function targetOf(form: Form, errors: FieldErrors, allowCityWide: boolean) {
   if (allowCityWide && text(form, "cityWide") === "on") return { cityWide: true as const };
   const zips = parseTypedZips(text(form, "zips"));

@@ -30,16 +30,7 @@ import { listAlerts } from "../../services/alerts/list-alerts.ts";
 import { previewAlert } from "../../services/alerts/preview-alert.ts";
 import { publishApproved } from "../../services/alerts/publish-approved.ts";
 import { draftStatement } from "../../services/statements/draft-statement.ts";
-import {
-  channelsOf,
-  expiryOf,
-  linkOf,
-  priorityOf,
-  targetOf,
-  textsOf,
-  valuesOf,
-  valuesOfAlert,
-} from "./alert-form.ts";
+import { composerFormOf, linkOf, textsOf, valuesOf, valuesOfAlert } from "./alert-form.ts";
 import {
   type ConsoleContext,
   type ConsoleEnv,
@@ -97,11 +88,10 @@ export const alertConsoleRoutes = new Hono<ConsoleEnv>()
     if (no) return no;
     const ctx = c.get("ctx");
     const form = await readForm(c);
-    const { texts, errors } = textsOf(form, {});
-    const target = targetOf(form, errors, false);
-    const channels = channelsOf(form, errors);
-    const priority = priorityOf(form, errors);
-    const expiresAt = expiryOf(form, errors, ctx.config.operators.timeZone);
+    const { texts, target, channels, priority, expiresAt, errors } = composerFormOf(form, {
+      statement: false,
+      timeZone: ctx.config.operators.timeZone,
+    });
     if (Object.keys(errors).length > 0)
       return c.html(newAlertPage(view(c), composer(c, valuesOf(form), errors, channels)), 400);
     try {
@@ -134,11 +124,10 @@ export const alertConsoleRoutes = new Hono<ConsoleEnv>()
     if (no) return no;
     const ctx = c.get("ctx");
     const form = await readForm(c);
-    const { texts, errors } = textsOf(form, { smsOptional: true });
-    const target = targetOf(form, errors, true);
-    const channels = channelsOf(form, errors);
-    const priority = priorityOf(form, errors);
-    const expiresAt = expiryOf(form, errors, ctx.config.operators.timeZone);
+    const { texts, target, channels, priority, expiresAt, errors } = composerFormOf(form, {
+      statement: true,
+      timeZone: ctx.config.operators.timeZone,
+    });
     const link = linkOf(form, errors);
     if (Object.keys(errors).length > 0)
       return c.html(statementPage(view(c), composer(c, valuesOf(form), errors, channels)), 400);
@@ -191,11 +180,10 @@ export const alertConsoleRoutes = new Hono<ConsoleEnv>()
     const current = await loadOr404(c);
     if (current instanceof Response) return current;
     const statement = current.family === "statement";
-    const { texts, errors, empty } = textsOf(form, { smsOptional: statement });
-    const target = targetOf(form, errors, statement);
-    const channels = channelsOf(form, errors);
-    const priority = priorityOf(form, errors);
-    const expiresAt = expiryOf(form, errors, ctx.config.operators.timeZone);
+    const { texts, empty, target, channels, priority, expiresAt, errors } = composerFormOf(form, {
+      statement,
+      timeZone: ctx.config.operators.timeZone,
+    });
     if (Object.keys(errors).length > 0) return alertPage(c, errors, valuesOf(form), 400);
     const removed = Object.fromEntries(
       empty.filter((l) => l !== "en" && current.texts[l as keyof Texts]).map((l) => [l, null]),
@@ -257,15 +245,14 @@ export const alertConsoleRoutes = new Hono<ConsoleEnv>()
     const no = denied(c, "drafts:edit");
     if (no) return no;
     const form = await readForm(c);
-    const reason = text(form, "reason");
-    if (reason !== "false_alarm" && reason !== "all_clear")
-      return alertPage(c, { reason: "Choose why" }, undefined, 400);
+    const reason = CancelReason.safeParse(text(form, "reason"));
+    if (!reason.success) return alertPage(c, { reason: "Choose why" }, undefined, 400);
     try {
       const result = await cancelAlert({
         ctx: c.get("ctx"),
         input: {
           alertId: c.req.param("id"),
-          reason,
+          reason: reason.data,
           publishNow: text(form, "publishNow") === "on",
           actor: c.get("actor"),
         },
