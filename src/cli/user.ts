@@ -13,7 +13,7 @@ import { DataDirLockedError, dataDirLockHolder, EXIT_DATA_DIR_LOCKED } from "../
 import { migrateToLatest } from "../db/migrate.ts";
 import { loadZipCodes } from "../db/zip-codes.ts";
 import { ApiError } from "../errors.ts";
-import { CreateUserBody } from "../routes/api/schemas.ts";
+import { CreateUserBody } from "../schemas/accounts.ts";
 import { createUser } from "../services/users/create-user.ts";
 import { loadConfigOrSay } from "./load-config.ts";
 

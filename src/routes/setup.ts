@@ -16,8 +16,8 @@ import { Hono } from "hono";
 import type { AppContext, AppEnv } from "../context.ts";
 import { CSRF_FIELD, crossSite, loginCsrfToken, loginCsrfValid, sameToken } from "../http/csrf.ts";
 import { setupClosedPage, setupPage } from "../pages/console/setup.ts";
+import { CreateUserBody } from "../schemas/accounts.ts";
 import { AdminExistsError, adminExists, createFirstAdmin } from "../services/users/first-admin.ts";
-import { CreateUserBody } from "./api/schemas.ts";
 import { check, errorsFrom, readForm, text } from "./console/support.ts";
 
 type SetupLink = { token: string; busy: boolean };

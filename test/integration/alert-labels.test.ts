@@ -5,7 +5,8 @@
  * verified between drafting and publishing, the alert is refused, with nothing sent.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Alert, ApprovalAnswer, CreatedSighting, Preview, Sighting } from "../../src/routes/api/schemas.ts";
+import { Alert, ApprovalAnswer, Preview } from "../../src/schemas/alerts.ts";
+import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";
 import { addSubscriber } from "../support/fanout.ts";
 import { apiClient, appFor, type Caller, ok, refused, signIn } from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";

@@ -8,7 +8,8 @@
  */
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Alert, ApprovalAnswer, CreatedSighting, Preview, Sighting } from "../../src/routes/api/schemas.ts";
+import { Alert, ApprovalAnswer, Preview } from "../../src/schemas/alerts.ts";
+import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";
 import { loadAlertRecord } from "../../src/services/alerts/alert-record.ts";
 import { buildPreview, canonicalJson } from "../../src/services/alerts/preview-alert.ts";
 import { appFor, type Caller, ok, refused, signIn } from "../support/operators.ts";

@@ -15,7 +15,7 @@ import {
   type UnknownRow,
 } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Alert, ApprovalAnswer, Preview, Published } from "../../src/routes/api/schemas.ts";
+import { Alert, ApprovalAnswer, Preview, Published } from "../../src/schemas/alerts.ts";
 import { addSubscriber } from "../support/fanout.ts";
 import { apiClient, appFor, type Caller, ok, signIn } from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";

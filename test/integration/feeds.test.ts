@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Alert, ApprovalAnswer } from "../../src/routes/api/schemas.ts";
+import { Alert, ApprovalAnswer } from "../../src/schemas/alerts.ts";
 import { addSubscriber } from "../support/fanout.ts";
 import { appFor, ok } from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";

@@ -6,7 +6,7 @@
  * their own, signs in while the attack goes on.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LoginAnswer } from "../../src/routes/api/schemas.ts";
+import { LoginAnswer } from "../../src/schemas/accounts.ts";
 import { LOGIN_LIMITS } from "../../src/services/sessions/login.ts";
 import { createUser } from "../../src/services/users/create-user.ts";
 import { apiClient, appFor, ok, PASSWORD, sessionCookie } from "../support/operators.ts";

@@ -20,17 +20,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Actor, authorize, type Permission, ROLES } from "../../src/auth/permissions.ts";
 import type { Role } from "../../src/db/database.ts";
 import { API_ROUTES } from "../../src/routes/api/index.ts";
-import {
-  Alert,
-  ApprovalAnswer,
-  AuditEntry,
-  CreatedKey,
-  CreatedSighting,
-  list,
-  Preview,
-  Sighting,
-  User,
-} from "../../src/routes/api/schemas.ts";
+import { CreatedKey, User } from "../../src/schemas/accounts.ts";
+import { Alert, ApprovalAnswer, Preview } from "../../src/schemas/alerts.ts";
+import { AuditEntry } from "../../src/schemas/audit.ts";
+import { list } from "../../src/schemas/common.ts";
+import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";
 import { recordAudit } from "../../src/services/audit/record-audit.ts";
 import { ConsoleClient } from "../support/console.ts";
 import { type Answer, apiClient, appFor, type Caller, ok, PASSWORD, signIn } from "../support/operators.ts";

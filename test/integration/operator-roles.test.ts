@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PERMISSIONS, ROLES } from "../../src/auth/permissions.ts";
 import type { Role } from "../../src/db/database.ts";
 import { API_ROUTES } from "../../src/routes/api/index.ts";
-import { CreatedKey } from "../../src/routes/api/schemas.ts";
+import { CreatedKey } from "../../src/schemas/accounts.ts";
 import { apiClient, appFor, type Caller, ok, signIn } from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 

@@ -6,7 +6,7 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CreatedKey, LoginAnswer, Me, User } from "../../src/routes/api/schemas.ts";
+import { CreatedKey, LoginAnswer, Me, User } from "../../src/schemas/accounts.ts";
 import { LOGIN_LIMITS } from "../../src/services/sessions/login.ts";
 import { createUser } from "../../src/services/users/create-user.ts";
 import { apiClient, appFor, ok, PASSWORD, refused, sessionCookie, signIn } from "../support/operators.ts";

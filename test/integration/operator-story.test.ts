@@ -7,15 +7,9 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  Alert,
-  ApprovalAnswer,
-  CreatedSighting,
-  list,
-  Preview,
-  Published,
-  Sighting,
-} from "../../src/routes/api/schemas.ts";
+import { Alert, ApprovalAnswer, Preview, Published } from "../../src/schemas/alerts.ts";
+import { list } from "../../src/schemas/common.ts";
+import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";
 import { shortAlertPath } from "../../src/services/alerts/short-link.ts";
 import { startDeliveryWorkers } from "../../workers/deliveries.ts";
 import { runHousekeeping } from "../../workers/housekeeping.ts";

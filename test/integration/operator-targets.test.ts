@@ -5,7 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { Alert, AuditEntry, CreatedSighting, list, Sighting } from "../../src/routes/api/schemas.ts";
+import { Alert } from "../../src/schemas/alerts.ts";
+import { AuditEntry } from "../../src/schemas/audit.ts";
+import { list } from "../../src/schemas/common.ts";
+import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";
 import { appFor, type Caller, ok, refused, signIn } from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 

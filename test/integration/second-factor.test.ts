@@ -6,7 +6,7 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LoginAnswer, Me, RecoveryCodes, SecondFactor, TotpEnrolment } from "../../src/routes/api/schemas.ts";
+import { LoginAnswer, Me, RecoveryCodes, SecondFactor, TotpEnrolment } from "../../src/schemas/accounts.ts";
 import { totpCode } from "../../src/security/totp.ts";
 import { LOGIN_LIMITS } from "../../src/services/sessions/login.ts";
 import { createUser } from "../../src/services/users/create-user.ts";

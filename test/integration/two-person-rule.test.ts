@@ -11,14 +11,9 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  Alert,
-  ApprovalAnswer,
-  CreatedKey,
-  CreatedSighting,
-  Preview,
-  Sighting,
-} from "../../src/routes/api/schemas.ts";
+import { CreatedKey } from "../../src/schemas/accounts.ts";
+import { Alert, ApprovalAnswer, Preview } from "../../src/schemas/alerts.ts";
+import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";
 import { createUser } from "../../src/services/users/create-user.ts";
 import { ConsoleClient } from "../support/console.ts";
 import { addSubscriber } from "../support/fanout.ts";

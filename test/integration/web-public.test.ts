@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webpush from "web-push";
 import { CONTENT_SECURITY_POLICY } from "../../src/http/security-headers.ts";
 import { messages } from "../../src/i18n/catalog.ts";
-import { ApprovalAnswer } from "../../src/routes/api/schemas.ts";
+import { ApprovalAnswer } from "../../src/schemas/alerts.ts";
 import { addressIndex, openAddress } from "../../src/security/addresses.ts";
 import { LABELS } from "../../src/services/alerts/compose.ts";
 import { shortAlertPath } from "../../src/services/alerts/short-link.ts";
@@ -184,7 +184,7 @@ describe("alert page", () => {
         texts: { en: { headline: "Secret draft", body: "Not yet", smsText: "Not yet" } },
         target: { zips: ["94607"] },
       }),
-      (await import("../../src/routes/api/schemas.ts")).Alert,
+      (await import("../../src/schemas/alerts.ts")).Alert,
       201,
     );
     for (const path of [
@@ -207,7 +207,7 @@ describe("alert page", () => {
           en: { headline: "Checkpoint moved to 23rd Ave", body: "Moved.", smsText: "Moved to 23rd Ave." },
         },
       }),
-      (await import("../../src/routes/api/schemas.ts")).Alert,
+      (await import("../../src/schemas/alerts.ts")).Alert,
       201,
     );
     const { approve } = await import("../support/web.ts");

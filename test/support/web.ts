@@ -3,7 +3,7 @@
  * make them (draft, preview, approve with the hash by a second person), and a form poster.
  */
 import type { AppContext } from "../../src/context.ts";
-import { Alert, ApprovalAnswer, Preview } from "../../src/routes/api/schemas.ts";
+import { Alert, ApprovalAnswer, Preview } from "../../src/schemas/alerts.ts";
 import { TEXTS } from "./fanout.ts";
 import { type appFor, type Caller, ok, signIn } from "./operators.ts";
 

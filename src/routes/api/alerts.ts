@@ -2,15 +2,6 @@
  * Alerts and statements: draft, preview, approve (the second person), publish, follow up.
  */
 import { route } from "../../http/api-route.ts";
-import { alertViewForActor } from "../../services/alerts/alert-access.ts";
-import { approveAlert } from "../../services/alerts/approve-alert.ts";
-import { draftAlert } from "../../services/alerts/draft-alert.ts";
-import { cancelAlert, draftUpdate } from "../../services/alerts/draft-follow-up.ts";
-import { editAlert } from "../../services/alerts/edit-alert.ts";
-import { listAlerts } from "../../services/alerts/list-alerts.ts";
-import { previewAlert } from "../../services/alerts/preview-alert.ts";
-import { publishApproved } from "../../services/alerts/publish-approved.ts";
-import { draftStatement } from "../../services/statements/draft-statement.ts";
 import {
   Alert,
   AlertQuery,
@@ -20,13 +11,21 @@ import {
   DraftAlertBody,
   DraftStatementBody,
   EditAlertBody,
-  IdParams,
-  list,
   Preview,
   PreviewQuery,
   Published,
   UpdateBody,
-} from "./schemas.ts";
+} from "../../schemas/alerts.ts";
+import { IdParams, list } from "../../schemas/common.ts";
+import { alertViewForActor } from "../../services/alerts/alert-access.ts";
+import { approveAlert } from "../../services/alerts/approve-alert.ts";
+import { draftAlert } from "../../services/alerts/draft-alert.ts";
+import { cancelAlert, draftUpdate } from "../../services/alerts/draft-follow-up.ts";
+import { editAlert } from "../../services/alerts/edit-alert.ts";
+import { listAlerts } from "../../services/alerts/list-alerts.ts";
+import { previewAlert } from "../../services/alerts/preview-alert.ts";
+import { publishApproved } from "../../services/alerts/publish-approved.ts";
+import { draftStatement } from "../../services/statements/draft-statement.ts";
 
 export const alertRoutes = [
   route({

@@ -1,6 +1,7 @@
 import { route } from "../../http/api-route.ts";
+import { AuditEntry, AuditQuery } from "../../schemas/audit.ts";
+import { list } from "../../schemas/common.ts";
 import { listAudit } from "../../services/audit/list-audit.ts";
-import { AuditEntry, AuditQuery, list } from "./schemas.ts";
 
 export const auditRoutes = [
   route({

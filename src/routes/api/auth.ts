@@ -3,6 +3,17 @@ import { getCookie } from "hono/cookie";
 import { ApiError } from "../../errors.ts";
 import { type ApiContext, route } from "../../http/api-route.ts";
 import { clearSessionCookie, clientIp, SESSION_COOKIE, setSessionCookie } from "../../http/authenticate.ts";
+import {
+  ConfirmTotpBody,
+  LoginAnswer,
+  LoginBody,
+  LoginCodeBody,
+  Me,
+  PasswordBody,
+  RecoveryCodes,
+  SecondFactor,
+  TotpEnrolment,
+} from "../../schemas/accounts.ts";
 import { confirmTotpEnrolment, startTotpEnrolment } from "../../services/second-factor/enrol-totp.ts";
 import {
   regenerateRecoveryCodes,
@@ -17,17 +28,6 @@ import {
   verifyLoginCode,
 } from "../../services/sessions/login.ts";
 import { changePassword } from "../../services/users/change-password.ts";
-import {
-  ConfirmTotpBody,
-  LoginAnswer,
-  LoginBody,
-  LoginCodeBody,
-  Me,
-  PasswordBody,
-  RecoveryCodes,
-  SecondFactor,
-  TotpEnrolment,
-} from "./schemas.ts";
 
 /** Sets the cookie for a sign-in's session and answers with it; 429s keep their Retry-After. */
 async function answerSignIn(c: ApiContext, signIn: () => Promise<LoginResult>): Promise<Response> {

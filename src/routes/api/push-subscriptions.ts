@@ -7,9 +7,9 @@ import { z } from "zod";
 import { ApiError, invalid } from "../../errors.ts";
 import { route } from "../../http/api-route.ts";
 import { clientIp } from "../../http/authenticate.ts";
+import { Language, Zip } from "../../schemas/common.ts";
 import { subscribePush, unsubscribePush } from "../../services/subscriptions/web-push.ts";
 import { takeWebSignupSlot } from "../../services/subscriptions/web-signup-limit.ts";
-import { Language, Zip } from "./schemas.ts";
 
 /** base64url (padding tolerated) that decodes to exactly `bytes` bytes. */
 const base64urlBytes = (bytes: number) =>

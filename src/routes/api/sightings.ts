@@ -1,6 +1,17 @@
 /** Sightings: logged by operators, dispatched, verified by verifiers, clustered into incidents. */
 import { z } from "zod";
 import { route } from "../../http/api-route.ts";
+import { IdParams, list } from "../../schemas/common.ts";
+import {
+  CreatedSighting,
+  CreateSightingBody,
+  MergeBody,
+  ResolveBody,
+  Sighting,
+  SightingQuery,
+  UpdateSightingBody,
+  VerificationBody,
+} from "../../schemas/sightings.ts";
 import { addVerification, changeSightingStatus } from "../../services/sightings/change-sighting-status.ts";
 import { createSighting } from "../../services/sightings/create-sighting.ts";
 import { findDuplicateSightings } from "../../services/sightings/find-duplicates.ts";
@@ -9,18 +20,6 @@ import { mergeSightings } from "../../services/sightings/merge-sightings.ts";
 import { revealReporterCallback } from "../../services/sightings/reporter-callback.ts";
 import { sightingView } from "../../services/sightings/shape.ts";
 import { updateSighting } from "../../services/sightings/update-sighting.ts";
-import {
-  CreatedSighting,
-  CreateSightingBody,
-  IdParams,
-  list,
-  MergeBody,
-  ResolveBody,
-  Sighting,
-  SightingQuery,
-  UpdateSightingBody,
-  VerificationBody,
-} from "./schemas.ts";
 
 export const sightingRoutes = [
   route({

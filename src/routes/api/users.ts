@@ -1,20 +1,19 @@
 /** Accounts and API keys: admins only, each of their own organisation. */
 import { route } from "../../http/api-route.ts";
-import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys/manage-api-keys.ts";
-import { resetSecondFactor } from "../../services/second-factor/manage-second-factor.ts";
-import { createUser } from "../../services/users/create-user.ts";
-import { getUser, listUsers } from "../../services/users/list-users.ts";
-import { updateUser } from "../../services/users/update-user.ts";
 import {
   ApiKey,
   CreatedKey,
   CreateKeyBody,
   CreateUserBody,
-  IdParams,
-  list,
   UpdateUserBody,
   User,
-} from "./schemas.ts";
+} from "../../schemas/accounts.ts";
+import { IdParams, list } from "../../schemas/common.ts";
+import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys/manage-api-keys.ts";
+import { resetSecondFactor } from "../../services/second-factor/manage-second-factor.ts";
+import { createUser } from "../../services/users/create-user.ts";
+import { getUser, listUsers } from "../../services/users/list-users.ts";
+import { updateUser } from "../../services/users/update-user.ts";
 
 export const userRoutes = [
   route({

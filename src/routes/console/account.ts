@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { consolePage, csrfField, type FieldErrors, formErrors, input } from "../../pages/console/chrome.ts";
+import { SECOND_FACTOR_PATH } from "../../pages/console/paths.ts";
 import {
   confirmTotpEnrolment,
   pendingTotpEnrolment,
@@ -17,8 +18,6 @@ import {
   secondFactorStatus,
 } from "../../services/second-factor/manage-second-factor.ts";
 import { type ConsoleContext, type ConsoleEnv, errorsFrom, readForm, text, view } from "./support.ts";
-
-export const SECOND_FACTOR_PATH = "/console/account/second-factor";
 
 export const accountRoutes = new Hono<ConsoleEnv>()
   .get("/account/second-factor", async (c) => statusPage(c, {}))

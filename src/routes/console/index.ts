@@ -19,24 +19,18 @@ import {
   sameToken,
   sessionCsrfToken,
 } from "../../http/csrf.ts";
-import { consolePage, csrfField, formErrors, input } from "../../pages/console/chrome.ts";
+import { consolePage } from "../../pages/console/chrome.ts";
+import { homePage } from "../../pages/console/home.ts";
+import { SECOND_FACTOR_PATH } from "../../pages/console/paths.ts";
+import { codePage, forbiddenPage, loginPage } from "../../pages/console/sign-in.ts";
 import { SECOND_FACTOR_MINUTES } from "../../services/sessions/create-session.ts";
 import { endSession } from "../../services/sessions/end-session.ts";
 import { LoginRateLimitedError, loginUser, verifyLoginCode } from "../../services/sessions/login.ts";
-import { accountRoutes, SECOND_FACTOR_PATH } from "./account.ts";
+import { accountRoutes } from "./account.ts";
 import { adminRoutes } from "./admin.ts";
 import { alertConsoleRoutes } from "./alerts.ts";
 import { sightingConsoleRoutes } from "./sightings.ts";
 import { type ConsoleEnv, errorsFrom, readForm, text, view } from "./support.ts";
-
-const forbiddenPage = (localMode: boolean) =>
-  consolePage(
-    { actor: null, csrf: "", localMode },
-    "Refused",
-    html`<h1>This form was refused</h1>
-<p role="alert">It did not carry a valid security token: it may have come from another site, or from a page
-opened before you last signed in. Nothing was changed. <a href="/console">Go back to the console</a>, reload the page and try again.</p>`,
-  );
 
 const login = new Hono<AppEnv>()
   .get("/login", (c) => {
@@ -130,39 +124,6 @@ login
     }
   });
 
-function codePage(localMode: boolean, csrf: string, errors: Record<string, string>) {
-  return consolePage(
-    { actor: null, csrf, localMode },
-    "Two-step sign-in",
-    html`<h1>Two-step sign-in</h1>
-${formErrors(errors.form ? { form: errors.form } : {})}
-<form method="post" action="/console/login/code">
-${csrfField(csrf)}
-${input({ name: "code", label: "Code from your authenticator app", errors, attrs: html` inputmode="numeric" autocomplete="one-time-code" autofocus` })}
-<details><summary>Lost your phone?</summary>
-${input({ name: "recoveryCode", label: "A recovery code", hint: "Each works once", errors, attrs: html` autocomplete="off"` })}
-</details>
-<button type="submit">Sign in</button>
-</form>
-<p><a href="/console/login">Start again</a></p>`,
-  );
-}
-
-function loginPage(localMode: boolean, csrf: string, email: string, errors: Record<string, string>) {
-  return consolePage(
-    { actor: null, csrf, localMode },
-    "Sign in",
-    html`<h1>Sign in to the Aviso console</h1>
-${formErrors(errors.form ? { form: errors.form } : {})}
-<form method="post" action="/console/login">
-${csrfField(csrf)}
-${input({ name: "email", label: "Email", type: "email", value: email, errors, required: true, attrs: html` autocomplete="username"` })}
-${input({ name: "password", label: "Password", type: "password", errors, required: true, attrs: html` autocomplete="current-password"` })}
-<button type="submit">Sign in</button>
-</form>`,
-  );
-}
-
 export const consoleRoutes = new Hono<AppEnv>();
 consoleRoutes.use(async (c, next) => {
   await next();
@@ -203,42 +164,9 @@ signedIn.use(async (c, next) => {
   c.set("csrf", csrf);
   await next();
 });
-signedIn.get("/", (c) => {
-  const actor = c.get("actor");
-  const { config } = c.get("ctx");
-  const tasks: [string, string, string][] = [];
-  if (["operator", "verifier"].includes(actor.role)) {
-    tasks.push(["/console/sightings/new", "Log a sighting", "from a hotline call"]);
-    tasks.push(["/console/sightings", "Sightings board", "dispatch, verify, resolve"]);
-    tasks.push(["/console/alerts/new", "Draft an alert", "from scratch"]);
-  }
-  tasks.push([
-    "/console/alerts",
-    "Alerts and the approval queue",
-    "review what will be sent, approve, publish, follow up",
-  ]);
-  if (actor.role === "comms")
-    tasks.push(["/console/statements/new", "Draft an official statement", "city-wide or by ZIP"]);
-  if (actor.role === "admin") {
-    tasks.push(["/console/users", "Users", "accounts and roles"]);
-    tasks.push(["/console/keys", "API keys", "for integrations"]);
-    tasks.push(["/console/audit", "Audit log", "who did what"]);
-  }
-  tasks.push([SECOND_FACTOR_PATH, "Two-step sign-in", "your authenticator app and recovery codes"]);
-  return c.html(
-    consolePage(
-      view(c),
-      "Console",
-      html`<h1>Hello, ${actor.name}</h1>
-<ul>${tasks.map(([href, label, what]) => html`<li><a href="${href}">${label}</a>: ${what}</li>`)}</ul>
-${
-  config.localMode
-    ? html`<h2>Local mode</h2><p>Messages go nowhere: read them in the <a href="/dev/outbox">dev outbox</a>, and text Aviso from the <a href="/dev/phone">phone simulator</a>.</p>`
-    : ""
-}`,
-    ),
-  );
-});
+signedIn.get("/", (c) =>
+  c.html(homePage(view(c), { actor: c.get("actor"), localMode: c.get("ctx").config.localMode })),
+);
 signedIn.post("/logout", async (c) => {
   const actor = c.get("actor");
   await endSession({ ctx: c.get("ctx"), input: { sessionId: actor.sessionId!, userId: actor.subjectId } });

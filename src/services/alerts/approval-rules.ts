@@ -47,7 +47,7 @@ export type ApprovalDecision =
 export function decideApproval(c: ApprovalCase): ApprovalDecision {
   if (c.actor.kind !== "user") return { ok: false, code: "forbidden", reason: "Only a person can approve" };
   const approver = APPROVERS[c.family];
-  if (c.actor.role !== approver) {
+  if (!mayApprove(c.family, c.actor.role)) {
     return {
       ok: false,
       code: "forbidden",
@@ -57,9 +57,9 @@ export function decideApproval(c: ApprovalCase): ApprovalDecision {
   if (c.status !== "draft") {
     return { ok: false, code: "conflict", reason: `Only a draft can be approved (this one is ${c.status})` };
   }
-  const own = c.authorId === c.actor.id || c.editorIds.includes(c.actor.id);
-  const mayCancelAlone = c.kind === "cancel" && c.family === "alert" && c.verifierMayCancelAlone;
-  if (own && mayCancelAlone && !c.prewritten) {
+  const own = draftedOrEditedBy(c, c.actor.id);
+  const loneCancel = c.kind === "cancel" && mayCancelAlone(c.family, c.actor.role, c.verifierMayCancelAlone);
+  if (own && loneCancel && !c.prewritten) {
     return {
       ok: false,
       code: "forbidden",
@@ -67,7 +67,7 @@ export function decideApproval(c: ApprovalCase): ApprovalDecision {
         "A cancel goes out on one person's say-so only as pre-written; this one differs (its words, link, priority, expiry or sender), so another verifier must approve it",
     };
   }
-  const alone = own && mayCancelAlone;
+  const alone = own && loneCancel;
   if (own && !alone) {
     return {
       ok: false,
@@ -95,6 +95,27 @@ export function decideApproval(c: ApprovalCase): ApprovalDecision {
 export function unverifiedSighting(kind: AlertKind, sightingStatus: SightingStatus | null): string | null {
   if (kind !== "sighting" || sightingStatus === null || sightingStatus === "verified") return null;
   return `The sighting this alert is about is now ${sightingStatus}, not verified: it cannot go out saying VERIFIED (if residents still need to know, draft an alert from scratch, which says ADVISORY)`;
+}
+
+/** Whose role approves drafts of this family (the author and editors aside: draftedOrEditedBy). */
+export function mayApprove(family: Family, role: Role): boolean {
+  return APPROVERS[family] === role;
+}
+
+/** Whether this person wrote or edited the draft, and so may not approve it (but for the lone cancel). */
+export function draftedOrEditedBy(
+  draft: { authorId: string | null; editorIds: readonly string[] },
+  userId: string,
+) {
+  return draft.authorId === userId || draft.editorIds.includes(userId);
+}
+
+/**
+ * Whether this role may publish a cancel of an alert on its own say-so (with the pre-written text
+ * only): the alert family's approver, when VERIFIER_MAY_CANCEL_ALONE is on.
+ */
+export function mayCancelAlone(family: Family, role: Role, verifierMayCancelAlone: boolean): boolean {
+  return family === "alert" && verifierMayCancelAlone && mayApprove(family, role);
 }
 
 export function mayDraft(family: Family, role: Role): boolean {

@@ -1,0 +1,110 @@
+/**
+ * A sighting's console page: its facts, the reporter's callback (shown once asked, and audited),
+ * likely duplicates to merge, verifications, the verifier's decision, and drafting the alert once
+ * it is verified.
+ */
+import { html } from "hono/html";
+import type { SightingView } from "../../services/sightings/shape.ts";
+import {
+  type ConsoleView,
+  consolePage,
+  csrfField,
+  type FieldErrors,
+  formErrors,
+  select,
+  textarea,
+} from "./chrome.ts";
+import { ACTIVITIES, AGENCIES, label, METHODS, placeOf, STATUSES } from "./sighting-labels.ts";
+import { when } from "./time.ts";
+
+export type SightingPageInput = {
+  sighting: SightingView;
+  duplicates: SightingView[];
+  errors: FieldErrors;
+  /** What was typed in the page's forms, shown again after a refusal. */
+  typed: (name: string) => string;
+  /** The person may decide the outcome (permission sightings:resolve). */
+  mayResolve: boolean;
+  /** The reporter's number, once revealed (an audited read). */
+  callback: string | undefined;
+  timeZone: string;
+};
+
+export function sightingPage(view: ConsoleView, o: SightingPageInput) {
+  const { sighting: s, duplicates, errors, callback, timeZone: tz } = o;
+  const csrf = view.csrf;
+  return consolePage(
+    view,
+    `Sighting ${placeOf(s)}`,
+    html`<h1>${label(AGENCIES, s.agency)} ${label(ACTIVITIES, s.activity).toLowerCase()} near ${placeOf(s)}</h1>
+${formErrors(errors)}
+<dl class="facts">
+<dt>Status</dt><dd><strong>${label(STATUSES, s.status)}</strong></dd>
+<dt>Where</dt><dd>${s.place ?? ""}${s.crossStreets ? ` (${s.crossStreets})` : ""}${s.place ? ", " : ""}ZIP ${s.zip}</dd>
+${s.textErasedAt ? html`<dt>Free text</dt><dd>erased ${when(s.textErasedAt, tz)} (retention rule)</dd>` : ""}
+<dt>Seen at</dt><dd>${when(s.observedAt, tz)}</dd>
+<dt>Vehicles / agents</dt><dd>${s.vehicles ?? "?"} / ${s.agents ?? "?"}</dd>
+<dt>What was seen</dt><dd>${s.description ?? ""}</dd>
+<dt>Callback number</dt><dd>${
+      callback
+        ? html`<strong>${callback}</strong> (this view was recorded in the audit log)`
+        : s.reporterCallback === "held"
+          ? html`held until ${when(s.reporterCallbackPurgeAfter, tz)}
+<form method="post" action="/console/sightings/${s.id}/callback" class="inline-form">${csrfField(csrf)}<button type="submit" class="secondary">Show the number</button></form>`
+          : s.reporterCallback
+    }</dd>
+</dl>
+${
+  duplicates.length > 0
+    ? html`<h2>Likely duplicates</h2>
+<form method="post" action="/console/sightings/${s.id}/merge">
+${csrfField(csrf)}
+<fieldset><legend>Reports in the same ZIP close in time: merge them into this incident</legend>
+${errors.duplicateIds ? html`<p class="error">${errors.duplicateIds}</p>` : ""}
+${duplicates.map(
+  (d) =>
+    html`<div class="check"><input type="checkbox" id="dup-${d.id}" name="duplicateIds" value="${d.id}"> <label for="dup-${d.id}">${label(ACTIVITIES, d.activity)} near ${placeOf(d)}, ${when(d.observedAt, tz)} (${label(STATUSES, d.status)})</label></div>`,
+)}
+</fieldset>
+<button type="submit" class="secondary">Merge the chosen reports</button>
+</form>`
+    : ""
+}
+<h2>Verifications</h2>
+${s.verifications.length === 0 ? html`<p>None yet.</p>` : html`<ul>${s.verifications.map((v) => html`<li>${label(METHODS, v.method)} by ${v.actor} at ${when(v.at, tz)}${v.notes ? html`: ${v.notes}` : ""}</li>`)}</ul>`}
+${
+  ["reported"].includes(s.status)
+    ? html`<form method="post" action="/console/sightings/${s.id}/dispatch">${csrfField(csrf)}<button type="submit">Mark responders dispatched</button></form>`
+    : ""
+}
+<h3>Record a verification</h3>
+<form method="post" action="/console/sightings/${s.id}/verifications">
+${csrfField(csrf)}
+${select({ name: "method", label: "How it was confirmed", options: METHODS, value: o.typed("method") || "responder_on_scene", errors })}
+${textarea({ name: "notes", label: "Notes", value: o.typed("notes"), errors, rows: 2 })}
+<button type="submit">Record verification</button>
+</form>
+${
+  o.mayResolve && ["reported", "dispatched"].includes(s.status)
+    ? html`<h3>Decide</h3>
+<form method="post" action="/console/sightings/${s.id}/resolve">
+${csrfField(csrf)}
+${select({ name: "status", label: "Outcome", options: STATUSES.slice(2), value: o.typed("status") || "verified", errors })}
+<button type="submit">Save the decision</button>
+</form>`
+    : ""
+}
+${
+  s.status === "verified"
+    ? html`<h3>Alert</h3>
+<form method="post" action="/console/sightings/${s.id}/alert">
+${csrfField(csrf)}
+<p>Drafts the alert from the template for this activity in English, Spanish, Chinese and Vietnamese; you can edit it before a second person approves it.</p>
+<input type="checkbox" id="drill" name="drill"> <label for="drill">This is a drill (reaches only the drill allowlist)</label>
+<p><button type="submit">Draft the alert</button></p>
+</form>`
+    : ""
+}
+<p><a href="/console/sightings">Back to the board</a></p>`,
+  );
+}

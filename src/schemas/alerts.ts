@@ -1,0 +1,159 @@
+/** Alerts and statements: request bodies (API and console forms), answers and the preview. */
+import { z } from "zod";
+import { MAX_RADIUS_MILES } from "../services/alerts/targets.ts";
+import { Channel, Channels, Id, Language, Limit, Priority, Timestamp, text, Zip } from "./common.ts";
+
+/** How long each text may be, in characters (the SMS text is also held to MAX_SMS_SEGMENTS once composed). */
+export const TEXT_LIMITS = { headline: 200, body: 4000, smsText: 600 } as const;
+export const Text = z.object({
+  headline: text(TEXT_LIMITS.headline),
+  body: text(TEXT_LIMITS.body),
+  smsText: text(TEXT_LIMITS.smsText),
+});
+export const Texts = z.partialRecord(Language, Text);
+/** A statement's link, shown on its page. */
+export const Link = z.url({ protocol: /^https?$/ }).max(500);
+export const AlertKind = z.enum(["sighting", "statement", "update", "cancel"]);
+export const CancelReason = z.enum(["false_alarm", "all_clear"]);
+export const Target = z.union([
+  z.object({ zips: z.array(Zip).min(1).max(2000) }).strict(),
+  z.object({ radiusMiles: z.number().positive().max(MAX_RADIUS_MILES), aroundZip: Zip.optional() }).strict(),
+]);
+export const StatementTarget = z.union([Target, z.object({ cityWide: z.literal(true) }).strict()]);
+
+export const DraftAlertBody = z.object({
+  sightingId: Id.optional(),
+  templateLanguages: z.array(Language).min(1).optional(),
+  texts: Texts.optional(),
+  priority: Priority.default("alert"),
+  target: Target.optional(),
+  channels: Channels.default(["sms", "email", "push"]),
+  expiresAt: Timestamp.optional(),
+  drill: z.boolean().default(false),
+});
+export const DraftStatementBody = z.object({
+  texts: z.partialRecord(
+    Language,
+    z.object({
+      headline: Text.shape.headline,
+      body: Text.shape.body,
+      smsText: Text.shape.smsText.optional(),
+    }),
+  ),
+  link: Link.optional(),
+  priority: Priority.default("advisory"),
+  target: StatementTarget,
+  channels: Channels.default(["sms", "email", "push"]),
+  expiresAt: Timestamp.optional(),
+  drill: z.boolean().default(false),
+});
+export const EditAlertBody = z
+  .object({
+    texts: z.partialRecord(Language, Text.partial().nullable()),
+    priority: Priority,
+    target: StatementTarget,
+    channels: Channels,
+    expiresAt: Timestamp,
+    link: Link.nullable(),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: "change at least one field" });
+export const UpdateBody = z.object({
+  texts: Texts,
+  priority: Priority.optional(),
+  expiresAt: Timestamp.optional(),
+});
+export const CancelBody = z.object({
+  reason: z.enum(["false_alarm", "all_clear"]),
+  texts: Texts.optional(),
+  expiresAt: Timestamp.optional(),
+  publishNow: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Approve and publish at once: a verifier alone, when VERIFIER_MAY_CANCEL_ALONE is on, and only with the pre-written text (no `texts`, no `expiresAt`)",
+    ),
+});
+export const ApproveBody = z.object({
+  hash: z.string().regex(/^[0-9a-f]{64}$/, "must be the preview's hash"),
+  publishNow: z.boolean().default(true),
+});
+export const AlertQuery = z.object({
+  status: z.enum(["draft", "approved", "published", "expired", "cancelled"]).optional(),
+  kind: z.enum(["sighting", "statement", "update", "cancel"]).optional(),
+  limit: Limit,
+});
+export const PreviewQuery = z.object({ language: Language.optional() });
+
+const TextOut = z.object({ headline: z.string(), body: z.string(), smsText: z.string() });
+export const Alert = z.object({
+  id: Id,
+  kind: z.enum(["sighting", "statement", "update", "cancel"]),
+  family: z.enum(["alert", "statement"]),
+  priority: Priority,
+  status: z.enum(["draft", "approved", "published", "expired", "cancelled"]),
+  drill: z.boolean(),
+  senderOrg: z.string(),
+  authorId: z.string().nullable(),
+  editorIds: z.array(z.string()),
+  approverId: z.string().nullable(),
+  referencesAlertId: Id.nullable(),
+  sightingId: Id.nullable(),
+  cancelReason: z.enum(["false_alarm", "all_clear"]).nullable(),
+  link: z.string().nullable(),
+  channels: z.array(Channel),
+  targetZips: z.array(Zip),
+  expiresAt: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  approvedAt: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  texts: z.partialRecord(Language, TextOut),
+});
+const PerChannel = z.object({ sms: z.number(), email: z.number(), push: z.number() });
+export const Published = z.object({
+  publishedAt: z.string(),
+  audience: z.enum(["target", "drill_allowlist", "original_recipients"]),
+  deliveries: PerChannel,
+  jobs: z.number(),
+});
+export const ApprovalAnswer = z.object({ alert: Alert, published: Published.nullable() });
+export const Preview = z.object({
+  alertId: Id,
+  kind: Alert.shape.kind,
+  family: Alert.shape.family,
+  status: Alert.shape.status,
+  priority: Priority,
+  drill: z.boolean(),
+  senderOrg: z.string(),
+  audience: Published.shape.audience,
+  targetZips: z.array(Zip).nullable(),
+  referencesAlertId: Id.nullable(),
+  cancelReason: Alert.shape.cancelReason,
+  link: z.string().nullable().describe("The link the alert's page shows, if any"),
+  channels: z.array(Channel),
+  expiresAt: z.string(),
+  languages: z.array(
+    z.object({
+      language: Language,
+      label: z.string(),
+      headline: z.string(),
+      body: z.string(),
+      sms: z.object({
+        text: z.string().describe("Exactly what residents receive, label first"),
+        encoding: z.enum(["GSM-7", "UCS-2"]),
+        segments: z.number(),
+        characters: z.number(),
+        unicodeCharacters: z.array(z.string()),
+      }),
+      emailSubject: z.string(),
+      pushTitle: z.string(),
+    }),
+  ),
+  recipients: z.object({ total: z.number(), byChannel: PerChannel, byZip: z.record(z.string(), PerChannel) }),
+  hash: z
+    .string()
+    .describe(
+      "Quote it to approve: SHA-256 over everything above except the recipient counts (and over the stored target ZIPs and channels, and the sighting the alert is about)",
+    ),
+});
