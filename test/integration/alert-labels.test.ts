@@ -6,9 +6,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Alert, ApprovalAnswer, Preview } from "../../src/schemas/alerts.ts";
-import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";
+import { Sighting } from "../../src/schemas/sightings.ts";
 import { addSubscriber } from "../support/fanout.ts";
-import { apiClient, appFor, type Caller, ok, refused, signIn } from "../support/operators.ts";
+import {
+  apiClient,
+  appFor,
+  type Caller,
+  ok,
+  refused,
+  verifiedSighting as sightingVerified,
+  signIn,
+} from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 
 let runtime: TestRuntime;
@@ -39,28 +47,11 @@ afterAll(async () => {
   await runtime?.close();
 });
 
-async function verifiedSighting(place: string): Promise<string> {
-  const created = await ok(
-    operator.request("POST", "sightings", {
-      zip: "94610",
-      place,
-      observedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
-      agency: "ice",
-      activity: "sweep",
-      source: "hotline_call",
-    }),
-    CreatedSighting,
-    201,
+const verifiedSighting = (place: string) =>
+  sightingVerified(
+    { operator, verifier },
+    { place, zip: "94610", observedAt: new Date(Date.now() - 5 * 60_000).toISOString(), activity: "sweep" },
   );
-  await ok(
-    verifier.request("POST", `sightings/${created.sighting.id}/resolve`, {
-      status: "verified",
-      verification: { method: "responder_on_scene" },
-    }),
-    Sighting,
-  );
-  return created.sighting.id;
-}
 
 const deliveriesOf = async (alertId: string) =>
   (await runtime.db.selectFrom("deliveries").select("id").where("alert_id", "=", alertId).execute()).length;

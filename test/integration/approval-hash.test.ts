@@ -9,10 +9,16 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Alert, ApprovalAnswer, Preview } from "../../src/schemas/alerts.ts";
-import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";
 import { loadAlertRecord } from "../../src/services/alerts/alert-record.ts";
 import { buildPreview, canonicalJson } from "../../src/services/alerts/preview-alert.ts";
-import { appFor, type Caller, ok, refused, signIn } from "../support/operators.ts";
+import {
+  appFor,
+  type Caller,
+  ok,
+  refused,
+  verifiedSighting as sightingVerified,
+  signIn,
+} from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 
 const LANGUAGES = ["en", "es", "zh", "vi"] as const;
@@ -36,28 +42,17 @@ let otherComms: Caller;
 const drafts: Record<string, { id: string; editor: () => Caller }> = {};
 let spareSighting: string;
 
-async function verifiedSighting(place: string): Promise<string> {
-  const created = await ok(
-    operator.request("POST", "sightings", {
-      zip: "94607",
+const verifiedSighting = (place: string) =>
+  sightingVerified(
+    { operator, verifier },
+    {
       place,
       observedAt: new Date(Date.now() - 5 * 60_000).toISOString(),
       agency: "cbp",
       activity: "checkpoint",
-      source: "hotline_call",
-    }),
-    CreatedSighting,
-    201,
+    },
+    "photo",
   );
-  await ok(
-    verifier.request("POST", `sightings/${created.sighting.id}/resolve`, {
-      status: "verified",
-      verification: { method: "photo" },
-    }),
-    Sighting,
-  );
-  return created.sighting.id;
-}
 
 beforeAll(async () => {
   runtime = await createTestRuntime();

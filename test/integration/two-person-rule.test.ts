@@ -13,11 +13,19 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CreatedKey } from "../../src/schemas/accounts.ts";
 import { Alert, ApprovalAnswer, Preview } from "../../src/schemas/alerts.ts";
-import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";
+import { Sighting } from "../../src/schemas/sightings.ts";
 import { createUser } from "../../src/services/users/create-user.ts";
 import { ConsoleClient } from "../support/console.ts";
 import { addSubscriber } from "../support/fanout.ts";
-import { apiClient, appFor, type Caller, ok, PASSWORD, signIn } from "../support/operators.ts";
+import {
+  apiClient,
+  appFor,
+  type Caller,
+  ok,
+  PASSWORD,
+  verifiedSighting as sightingVerified,
+  signIn,
+} from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 
 /** What an attacker wants residents to read or follow. */
@@ -176,28 +184,8 @@ async function consoleAs(role: keyof typeof consoleAccounts): Promise<ConsoleCli
   return client;
 }
 
-async function verifiedSighting(place = "7th St & Broadway"): Promise<string> {
-  const created = await ok(
-    operator.request("POST", "sightings", {
-      zip: "94607",
-      place,
-      observedAt: new Date(Date.now() - 10 * 60_000).toISOString(),
-      agency: "ice",
-      activity: "targeted_arrest",
-      source: "hotline_call",
-    }),
-    CreatedSighting,
-    201,
-  );
-  await ok(
-    secondVerifier.request("POST", `sightings/${created.sighting.id}/resolve`, {
-      status: "verified",
-      verification: { method: "responder_on_scene" },
-    }),
-    Sighting,
-  );
-  return created.sighting.id;
-}
+const verifiedSighting = (place = "7th St & Broadway") =>
+  sightingVerified({ operator, verifier: secondVerifier }, { place });
 
 /** A live alert, drafted by the operator and approved by the second verifier: what attackers follow up. */
 async function publishedAlert(): Promise<string> {

@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { createApp } from "../../src/app.ts";
 import type { AppContext } from "../../src/context.ts";
 import type { Role } from "../../src/db/database.ts";
+import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";
 import { createUser } from "../../src/services/users/create-user.ts";
 
 export const PASSWORD = "correct horse battery staple";
@@ -122,4 +123,35 @@ export async function refused(
   });
   if (code) expect(error.code).toBe(code);
   return error;
+}
+
+/**
+ * A sighting an operator logs and a verifier marks verified, through the API, as a caller's report
+ * becomes the source of a VERIFIED alert; its id. `facts` override the report's fields.
+ */
+export async function verifiedSighting(
+  by: { operator: Caller; verifier: Caller },
+  facts: { place: string } & Record<string, unknown>,
+  method = "responder_on_scene",
+): Promise<string> {
+  const created = await ok(
+    by.operator.request("POST", "sightings", {
+      zip: "94607",
+      observedAt: new Date(Date.now() - 10 * 60_000).toISOString(),
+      agency: "ice",
+      activity: "targeted_arrest",
+      source: "hotline_call",
+      ...facts,
+    }),
+    CreatedSighting,
+    201,
+  );
+  await ok(
+    by.verifier.request("POST", `sightings/${created.sighting.id}/resolve`, {
+      status: "verified",
+      verification: { method },
+    }),
+    Sighting,
+  );
+  return created.sighting.id;
 }
