@@ -12,6 +12,7 @@ import { loadKeys } from "../security/keys.ts";
 import { createPiiCipher } from "../security/pii.ts";
 import { type RotationReport, rotateKeys } from "../services/keys/rotate-keys.ts";
 import { loadConfigOrSay } from "./load-config.ts";
+import { messageOf, showHelp, usageError, wantsHelp } from "./usage.ts";
 
 export const KEYS_USAGE = `Usage: aviso keys rotate [--batch-size N]
 
@@ -26,10 +27,10 @@ const MAX_PASSES = 3;
 type Env = Record<string, string | undefined>;
 
 export async function runKeys(args: string[], env: Env): Promise<number> {
+  if (wantsHelp(args)) return showHelp(KEYS_USAGE);
   const [subcommand, ...rest] = args;
   if (subcommand !== "rotate") {
-    console.error(KEYS_USAGE);
-    return 1;
+    return usageError(subcommand ? `unknown subcommand "keys ${subcommand}"` : undefined, KEYS_USAGE);
   }
   let batchSize: number;
   try {
@@ -43,8 +44,7 @@ export async function runKeys(args: string[], env: Env): Promise<number> {
       throw new Error("--batch-size must be a whole number from 1 to 10000");
     }
   } catch (error) {
-    console.error(`aviso: ${error instanceof Error ? error.message : String(error)}\n\n${KEYS_USAGE}`);
-    return 1;
+    return usageError(messageOf(error), KEYS_USAGE);
   }
   const config = loadConfigOrSay(env);
   if (!config) return 1;

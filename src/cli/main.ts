@@ -9,6 +9,7 @@ import { runKeys } from "./keys.ts";
 import { loadConfigOrSay } from "./load-config.ts";
 import { runMigrate } from "./migrate.ts";
 import { runServe } from "./serve.ts";
+import { messageOf, showHelp, usageError, wantsHelp } from "./usage.ts";
 import { runUser } from "./user.ts";
 import { runWorker } from "./worker.ts";
 
@@ -23,34 +24,38 @@ Commands:
   keys rotate [--batch-size N]
                          Re-encrypt stored addresses under the first PII key and re-index them under
                          BLIND_INDEX_KEY, in batches, while the service runs (docs/privacy.md)
-  help                   Show this help
+  help, --help           Show this help (each command also takes --help)
 
 Configuration is read from the environment; see .env.example. On the embedded database only one
-command at a time may open DATA_DIR; another one exits with code 75 and says which process has it.`;
+command at a time may open DATA_DIR; another one exits with code 75 and says which process has it.
+Exit codes: 0 done, 1 failed (configuration, database, input), 2 a mistake in the command line, 75
+DATA_DIR is held by another process.`;
 
 const COMMANDS = { serve: runServe, worker: runWorker, migrate: runMigrate } as const;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === "help" || command === "--help" || command === "-h") {
-    console.log(USAGE);
-    return command ? 0 : 1;
-  }
+  if (!command) return usageError(undefined, USAGE);
+  if (command === "help" || command === "--help" || command === "-h") return showHelp(USAGE);
   if (command === "user") return runUser(rest, process.env);
   if (command === "keys") return runKeys(rest, process.env);
-  if (!(command in COMMANDS)) {
-    console.error(`aviso: unknown command "${command}"\n\n${USAGE}`);
-    return 1;
+  if (!(command in COMMANDS)) return usageError(`unknown command "${command}"`, USAGE);
+  if (wantsHelp(rest)) return showHelp(USAGE);
+  let workers: boolean;
+  try {
+    const { values } = parseArgs({
+      args: rest,
+      options: { "no-workers": { type: "boolean", default: false } },
+      strict: true,
+    });
+    workers = !values["no-workers"];
+  } catch (error) {
+    return usageError(messageOf(error), USAGE);
   }
-  const { values } = parseArgs({
-    args: rest,
-    options: { "no-workers": { type: "boolean", default: false } },
-    strict: true,
-  });
   const config = loadConfigOrSay(process.env);
   if (!config) return 1;
   const log = createLogger({ level: config.logLevel });
-  return COMMANDS[command as keyof typeof COMMANDS](config, log, { workers: !values["no-workers"] });
+  return COMMANDS[command as keyof typeof COMMANDS](config, log, { workers });
 }
 
 main(process.argv.slice(2)).then(

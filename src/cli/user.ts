@@ -16,6 +16,7 @@ import { ApiError } from "../errors.ts";
 import { CreateUserBody } from "../schemas/accounts.ts";
 import { createUser } from "../services/users/create-user.ts";
 import { loadConfigOrSay } from "./load-config.ts";
+import { EXIT_USAGE, messageOf, showHelp, usageError, wantsHelp } from "./usage.ts";
 
 export const USER_USAGE = `Usage: aviso user create --email EMAIL --name NAME --role ROLE --org ORGANISATION
 
@@ -25,10 +26,10 @@ export const USER_USAGE = `Usage: aviso user create --email EMAIL --name NAME --
 type Env = Record<string, string | undefined>;
 
 export async function runUser(args: string[], env: Env): Promise<number> {
+  if (wantsHelp(args)) return showHelp(USER_USAGE);
   const [subcommand, ...rest] = args;
   if (subcommand !== "create") {
-    console.error(USER_USAGE);
-    return 1;
+    return usageError(subcommand ? `unknown subcommand "user ${subcommand}"` : undefined, USER_USAGE);
   }
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -44,14 +45,13 @@ export async function runUser(args: string[], env: Env): Promise<number> {
       strict: true,
     }));
   } catch (error) {
-    console.error(`aviso: ${error instanceof Error ? error.message : String(error)}\n\n${USER_USAGE}`);
-    return 1;
+    return usageError(messageOf(error), USER_USAGE);
   }
   if (values.password !== undefined) {
-    console.error(
-      "aviso: --password is not accepted (argv is visible to others); use AVISO_PASSWORD or stdin",
+    return usageError(
+      "--password is not accepted (argv is visible to others); use AVISO_PASSWORD or stdin",
+      USER_USAGE,
     );
-    return 1;
   }
   const config = loadConfigOrSay(env);
   if (!config) return 1;
@@ -68,14 +68,17 @@ export async function runUser(args: string[], env: Env): Promise<number> {
   });
   if (!parsed.success) {
     const flag: Record<string, string> = { organisation: "org" };
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? "");
+    const fields = parsed.error.issues.map((issue) => String(issue.path[0] ?? ""));
+    for (const [i, issue] of parsed.error.issues.entries()) {
+      const field = fields[i];
       console.error(
-        `aviso: ${field === "password" ? "password" : `--${flag[field] ?? field}`}: ${issue.message}`,
+        `aviso: ${field === "password" ? "password" : `--${flag[field ?? ""] ?? field}`}: ${issue.message}`,
       );
     }
     console.error(`\n${USER_USAGE}`);
-    return 1;
+    // A wrong option is a mistake in the command line; a weak password (from the environment or
+    // standard input) is not.
+    return fields.some((field) => field !== "password") ? EXIT_USAGE : 1;
   }
   let handle: Awaited<ReturnType<typeof connectDatabase>>;
   try {

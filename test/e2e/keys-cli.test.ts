@@ -98,7 +98,7 @@ describe("aviso keys rotate", () => {
 
   it("explains itself when called wrongly", async () => {
     const wrong = await runAviso(["keys", "spin"], where);
-    expect(wrong.code).toBe(1);
+    expect(wrong.code).toBe(2);
     expect(wrong.output).toMatch(/Usage: aviso keys rotate/);
   });
 });

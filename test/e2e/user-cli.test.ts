@@ -63,13 +63,13 @@ describe("aviso user create", () => {
       AVISO_PASSWORD: "a long admin password",
     };
     const argv = await runAviso([...create, "--org", "City", "--password", "hunter2hunter2"], env);
-    expect(argv.code).toBe(1);
+    expect(argv.code).toBe(2); // a mistake in the command line
     expect(argv.output).toMatch(/--password is not accepted/);
     const role = await runAviso(
       ["user", "create", "--email", "a@b.test", "--name", "A", "--role", "boss", "--org", "O"],
       env,
     );
-    expect(role.code).toBe(1);
+    expect(role.code).toBe(2);
     expect(role.output).toMatch(/--role: /);
     const short = await runAviso([...create, "--org", "City"], { ...env, AVISO_PASSWORD: "short" });
     expect(short.code).toBe(1);
