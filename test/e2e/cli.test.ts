@@ -121,6 +121,15 @@ describe("aviso migrate and worker", { timeout: 120_000 }, () => {
     expect(output).toMatch(/needs DATABASE_URL/);
   });
 
+  it("refuses `aviso worker` in production without PUBLIC_URL, whose links it writes", async () => {
+    const { code, output } = await runAviso(
+      ["worker"],
+      freshEnv({ NODE_ENV: "production", DATABASE_URL: "postgres://aviso@127.0.0.1:1/aviso" }),
+    );
+    expect(code).toBe(1);
+    expect(output).toMatch(/PUBLIC_URL: required in production/);
+  });
+
   it.runIf(provided.kind === "postgres")(
     "runs several workers at once, each job handled once",
     async () => {
