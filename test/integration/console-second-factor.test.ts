@@ -6,9 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { totpCode } from "../../src/security/totp.ts";
-import { createUser } from "../../src/services/users/create-user.ts";
 import { ConsoleClient } from "../support/console.ts";
-import { appFor, PASSWORD } from "../support/operators.ts";
+import { appFor, PASSWORD, staffAccount } from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 
 let runtime: TestRuntime;
@@ -25,23 +24,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => runtime.close());
 
-let n = 0;
-async function account(role: "verifier" | "admin") {
-  n += 1;
-  const email = `console.${role}.${n}@hotline.test`;
-  const user = await createUser({
-    ctx: runtime,
-    input: {
-      email,
-      name: `${role} ${n}`,
-      role,
-      organisation: "Hotline",
-      password: PASSWORD,
-      actor: "system",
-    },
-  });
-  return { email, userId: user.id };
-}
+const account = (role: "verifier" | "admin") => staffAccount(runtime, role);
 
 /** Signs in, is sent to enrolment, sets up the app; the client, the secret and the recovery codes. */
 async function enrol(email: string) {

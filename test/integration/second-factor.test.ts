@@ -9,8 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LoginAnswer, Me, RecoveryCodes, SecondFactor, TotpEnrolment } from "../../src/schemas/accounts.ts";
 import { totpCode } from "../../src/security/totp.ts";
 import { LOGIN_LIMITS } from "../../src/services/sessions/login.ts";
-import { createUser } from "../../src/services/users/create-user.ts";
-import { apiClient, appFor, ok, PASSWORD, refused, sessionCookie, signIn } from "../support/operators.ts";
+import {
+  apiClient,
+  appFor,
+  ok,
+  PASSWORD,
+  refused,
+  sessionCookie,
+  signIn,
+  staffAccount,
+} from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 
 let runtime: TestRuntime;
@@ -34,22 +42,8 @@ afterAll(() => runtime.close());
 let n = 0;
 const freshIp = () => `192.0.2.${++n}`;
 
-async function account(role: "operator" | "verifier" | "comms" | "admin" = "verifier") {
-  n += 1;
-  const email = `${role}.${n}.${Date.now()}@hotline.test`;
-  const user = await createUser({
-    ctx: runtime,
-    input: {
-      email,
-      name: `${role} ${n}`,
-      role,
-      organisation: "Hotline",
-      password: PASSWORD,
-      actor: "system",
-    },
-  });
-  return { email, userId: user.id };
-}
+const account = (role: "operator" | "verifier" | "comms" | "admin" = "verifier") =>
+  staffAccount(runtime, role);
 
 const login = (body: Record<string, string>, ip = freshIp()) =>
   apiClient(app)("POST", "auth/login", body, { "x-forwarded-for": ip });

@@ -155,3 +155,20 @@ export async function verifiedSighting(
   );
   return created.sighting.id;
 }
+
+let accounts = 0;
+
+/** A staff account made directly (not signed in), for tests that drive the sign-in themselves. */
+export async function staffAccount(
+  ctx: AppContext,
+  role: Role,
+  organisation = "Hotline",
+): Promise<{ email: string; userId: string }> {
+  accounts += 1;
+  const email = `${role}.${accounts}.${Date.now()}@hotline.test`;
+  const user = await createUser({
+    ctx,
+    input: { email, name: `${role} ${accounts}`, role, organisation, password: PASSWORD, actor: "system" },
+  });
+  return { email, userId: user.id };
+}
