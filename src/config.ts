@@ -399,7 +399,7 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-export function loadConfig(env: Env): Config {
+export function loadConfig(env: Env, options: { databaseThroughHyperdrive?: boolean } = {}): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`));
@@ -432,6 +432,7 @@ export function loadConfig(env: Env): Config {
       ...productionProblems(e, {
         keyring: e.PII_ENCRYPTION_KEYS ? parseKeyring(e.PII_ENCRYPTION_KEYS) : null,
         blindIndexKey: e.BLIND_INDEX_KEY ? Buffer.from(e.BLIND_INDEX_KEY, "base64") : undefined,
+        databaseThroughHyperdrive: options.databaseThroughHyperdrive,
       }),
     );
   }

@@ -1,7 +1,8 @@
 /**
  * What `NODE_ENV=production` refuses beyond missing settings: settings that work but leave
  * residents exposed. Keys that are not random (src/security/key-strength.ts), a PUBLIC_URL or a
- * provider or link URL that is not https, and SMTP that may fall back to plaintext. Each problem
+ * provider or link URL that is not https, SMTP that may fall back to plaintext, and a Postgres on
+ * another machine reached without TLS and a checked certificate. Each problem
  * names its variable and never includes the value: these are secrets, and URLs carry passwords.
  */
 import { MAKE_A_KEY, weakKeyReason } from "./security/key-strength.ts";
@@ -11,7 +12,11 @@ type KeyringEntry = { id: string; key: Buffer };
 
 export function productionProblems(
   e: Env,
-  parsed: { keyring: KeyringEntry[] | null; blindIndexKey: Buffer | undefined },
+  parsed: {
+    keyring: KeyringEntry[] | null;
+    blindIndexKey: Buffer | undefined;
+    databaseThroughHyperdrive?: boolean;
+  },
 ): string[] {
   const problems: string[] = [];
   const text = (name: string) => (typeof e[name] === "string" ? (e[name] as string) : undefined);
@@ -69,6 +74,10 @@ export function productionProblems(
   const smtp = text("SMTP_URL");
   const smtpProblem = smtp ? smtpTlsProblem(smtp) : null;
   if (smtpProblem) problems.push(`SMTP_URL: ${smtpProblem}`);
+  // Hyperdrive's string names Cloudflare's own proxy; Hyperdrive reaches the database over TLS.
+  const database = parsed.databaseThroughHyperdrive ? undefined : text("DATABASE_URL");
+  const databaseProblem = database ? databaseTlsProblem(database) : null;
+  if (databaseProblem) problems.push(`DATABASE_URL: ${databaseProblem}`);
   return problems;
 }
 
@@ -115,4 +124,37 @@ export function smtpTlsProblem(value: string): string | null {
   const required = url.searchParams.getAll("requireTLS");
   if (required.length === 1 && required[0] === "true") return null;
   return "smtp:// may send mail and the SMTP password in plaintext; use smtps://host:465, or smtp://host:587?requireTLS=true to require STARTTLS";
+}
+
+/**
+ * Postgres on another machine carries every sealed address, the audit log and the sessions; on
+ * the wire without TLS, anyone on the path reads the queries and can answer them. pg turns TLS on
+ * for `sslmode` or `ssl=true`, and checks the certificate unless told not to: `verify-full` checks
+ * it and the host name; `require`/`verify-ca` only with a CA of our own (`sslrootcert`), since pg
+ * may come to read them as libpq does (encrypt, check nothing); `no-verify`, `prefer`, `allow`,
+ * `disable` and `uselibpqcompat` leave a man in the middle possible. A Unix socket or loopback
+ * never leaves the machine.
+ */
+export function databaseTlsProblem(value: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return "must be a URL";
+  }
+  const params = url.searchParams;
+  const socketHost = params.get("host") ?? decodeURIComponent(url.hostname);
+  if (url.hostname === "" || socketHost.startsWith("/") || onLoopback(value)) return null;
+  const mode = params.getAll("sslmode");
+  const ssl = params.getAll("ssl");
+  const fix =
+    "add sslmode=verify-full (with sslrootcert=<CA file> for a private CA) so the connection is encrypted and the server's certificate checked";
+  if (params.get("uselibpqcompat") === "true") {
+    return `uselibpqcompat makes sslmode=require skip the certificate check; ${fix}`;
+  }
+  if (mode.length > 1 || ssl.length > 1) return `give sslmode once; ${fix}`;
+  if (mode[0] === "verify-full") return null;
+  if ((mode[0] === "require" || mode[0] === "verify-ca") && params.get("sslrootcert")) return null;
+  if (mode.length === 0 && (ssl[0] === "true" || ssl[0] === "1")) return null;
+  return `a database on another machine must be reached over TLS with its certificate checked; ${fix}`;
 }

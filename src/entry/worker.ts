@@ -60,7 +60,10 @@ function setUp(env: WorkerEnv): Isolate {
   const strings: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (typeof value === "string") strings[name] = value;
   // The database is the Hyperdrive binding; DATABASE_URL only tells loadConfig it is Postgres.
-  const config = loadConfig({ ...strings, DATABASE_URL: env.HYPERDRIVE.connectionString });
+  const config = loadConfig(
+    { ...strings, DATABASE_URL: env.HYPERDRIVE.connectionString },
+    { databaseThroughHyperdrive: true },
+  );
   if (config.localMode) {
     throw new ConfigError([
       "The Worker refuses local mode (an outbox no one can read, /dev pages): configure SMS (TWILIO_*), email (SMTP_URL, MAIL_FROM) and push (VAPID_*)",

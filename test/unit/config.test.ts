@@ -179,6 +179,45 @@ describe("production refuses weak settings", () => {
     expect(problems.join("\n")).not.toContain(weak.replace(/=+$/, ""));
   });
 
+  it("refuses a Postgres on another machine without TLS and a checked certificate", () => {
+    const remote = "postgres://aviso:s3cret-pass@db.example.org:5432/aviso";
+    const refused = [
+      remote,
+      `${remote}?sslmode=disable`,
+      `${remote}?sslmode=prefer`,
+      `${remote}?sslmode=no-verify`,
+      `${remote}?sslmode=require`,
+      `${remote}?ssl=false`,
+      `${remote}?sslmode=verify-full&uselibpqcompat=true`,
+      `${remote}?sslmode=verify-full&sslmode=disable`,
+      "postgres://aviso@10.0.0.5/aviso",
+    ];
+    for (const url of refused) {
+      const problems = problemsOf({ ...good(), DATABASE_URL: url });
+      expect(problems, url).toEqual([expect.stringMatching(/^DATABASE_URL: .*sslmode=verify-full/)]);
+      expect(problems.join(), url).not.toContain("s3cret");
+    }
+    const accepted = [
+      `${remote}?sslmode=verify-full`,
+      `${remote}?sslmode=verify-ca&sslrootcert=/etc/aviso/db-ca.pem`,
+      `${remote}?sslmode=require&sslrootcert=/etc/aviso/db-ca.pem`,
+      `${remote}?ssl=true`,
+      // Never leaves the machine: loopback and the Unix socket.
+      "postgres://aviso@127.0.0.1:5432/aviso",
+      "postgres://aviso@localhost/aviso",
+      "postgres://aviso@[::1]/aviso",
+      "postgres:///aviso?host=/var/run/postgresql",
+      "postgres://%2Fvar%2Frun%2Fpostgresql/aviso",
+    ];
+    for (const url of accepted) expect(problemsOf({ ...good(), DATABASE_URL: url }), url).toEqual([]);
+    // The Worker reaches the database through Hyperdrive, which does the TLS onward.
+    expect(() =>
+      loadConfig({ ...good(), DATABASE_URL: remote }, { databaseThroughHyperdrive: true }),
+    ).not.toThrow();
+    // Outside production a plain remote URL is a developer's choice.
+    expect(problemsOf({ DATABASE_URL: remote })).toEqual([]);
+  });
+
   it("lets a weak key stay behind the first while it is rotated away from", () => {
     const old = b64(Buffer.alloc(32, 7));
     expect(problemsOf({ ...good(), PII_ENCRYPTION_KEYS: `k2:${strong()},k1:${old}` })).toEqual([]);
