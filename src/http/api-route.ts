@@ -91,10 +91,24 @@ export function mountRoutes(app: Hono<ApiEnv>, routes: ApiRoute[]): void {
       }
       const params = parse("path", spec.params ?? EMPTY, c.req.param());
       const query = parse("query", spec.query ?? EMPTY, c.req.query());
-      const body = spec.body ? parse("body", spec.body, await readJson(c)) : undefined;
+      const body = spec.body ? parse("body", spec.body, await readBody(c, spec.body)) : undefined;
       return spec.run(c, { params, query, body, actor });
     });
   }
+}
+
+/** A body schema that accepts `undefined` makes the body optional: a request may send none. */
+export function bodyIsOptional(schema: Schema): boolean {
+  return schema.safeParse(undefined).success;
+}
+
+async function readBody(c: ApiContext, schema: Schema): Promise<unknown> {
+  const sent =
+    c.req.header("content-type") !== undefined ||
+    c.req.header("transfer-encoding") !== undefined ||
+    (c.req.header("content-length") ?? "0") !== "0";
+  if (!sent && bodyIsOptional(schema)) return undefined;
+  return readJson(c);
 }
 
 async function readJson(c: ApiContext): Promise<unknown> {

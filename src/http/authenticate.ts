@@ -77,7 +77,11 @@ export function clearSessionCookie(c: AnyContext): void {
  * The caller's IP address, for login rate limits: from CLIENT_IP_HEADER behind a trusted proxy
  * (the last entry, the one the proxy itself added), else the socket's address on Node.
  */
-export function clientIp(c: AnyContext): string {
+export function clientIp(c: {
+  get(key: "ctx"): AppEnv["Variables"]["ctx"];
+  req: { header(name: string): string | undefined };
+  env: unknown;
+}): string {
   const header = c.get("ctx").config.operators.clientIpHeader;
   if (header) {
     const value = c.req.header(header);

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { PERMISSIONS } from "../auth/permissions.ts";
-import type { ApiRoute } from "./api-route.ts";
+import { type ApiRoute, bodyIsOptional } from "./api-route.ts";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -80,7 +80,7 @@ export function openApiDocument(routes: ApiRoute[], info: { serverUrl: string; v
       ...(r.body
         ? {
             requestBody: {
-              required: true,
+              required: !bodyIsOptional(r.body),
               content: { "application/json": { schema: schema(r.body, "input") } },
             },
           }

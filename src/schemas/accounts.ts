@@ -59,6 +59,16 @@ export const TotpEnrolment = z.object({
   uri: z.string().describe("The same as an otpauth:// URI (for a QR code)"),
 });
 export const ConfirmTotpBody = z.object({ code: TotpCode });
+/** A code of the current second factor, to change it; optional only while there is none. */
+export const CurrentFactorBody = z
+  .object({
+    code: TotpCode.describe("A code the current authenticator app shows"),
+    recoveryCode: RecoveryCode.describe("Or one of the current recovery codes (it is used up)"),
+  })
+  .partial()
+  .refine((body) => !(body.code !== undefined && body.recoveryCode !== undefined), {
+    message: "send code or recoveryCode, not both",
+  });
 export const RecoveryCodes = z.object({
   recoveryCodes: z
     .array(z.string())

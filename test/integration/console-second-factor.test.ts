@@ -111,6 +111,31 @@ describe("a verifier who must have a second factor", () => {
   }, 60_000);
 });
 
+describe("changing one's second factor", () => {
+  it("asks for a code from the current app first; a session alone changes nothing", async () => {
+    const { email } = await account("verifier");
+    const { client, secret } = await enrol(email);
+    await client.get("/console/account/second-factor");
+    expect(client.lastPage).toContain('name="current_code"');
+    for (const path of ["start", "recovery-codes"]) {
+      const bare = await client.post(`/console/account/second-factor/${path}`, {});
+      expect(bare.status, path).toBe(400);
+      expect(client.lastPage, path).toContain("required while two-step sign-in is on");
+      await client.get("/console/account/second-factor");
+      const wrong = await client.post(`/console/account/second-factor/${path}`, { current_code: "000000" });
+      expect(wrong.status, path).toBe(400);
+      expect(client.lastPage, path).not.toContain('class="secret"');
+      await client.get("/console/account/second-factor");
+    }
+    const moved = await client.post("/console/account/second-factor/start", {
+      current_code: totpCode(secret, now),
+    });
+    expect(moved.status).toBe(200);
+    expect(client.lastPage).toContain('class="secret"');
+    nextCode();
+  }, 60_000);
+});
+
 describe("an admin", () => {
   it("resets someone's second factor from the users page, audited; they enrol again", async () => {
     const admin = await account("admin");

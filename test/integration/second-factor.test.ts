@@ -196,7 +196,10 @@ describe("signing in with a second factor", () => {
       expect(dump).not.toContain(code);
       expect(dump).not.toContain(code.replaceAll("-", ""));
     }
-    const renewed = await ok(me("POST", "me/second-factor/recovery-codes"), RecoveryCodes);
+    const renewed = await ok(
+      me("POST", "me/second-factor/recovery-codes", { code: totpCode(secret, now) }),
+      RecoveryCodes,
+    );
     expect(renewed.recoveryCodes).toHaveLength(10);
     await refused(login({ email, password: PASSWORD, recoveryCode: second }), 401);
     await ok(login({ email, password: PASSWORD, recoveryCode: renewed.recoveryCodes[0]! }), LoginAnswer);
@@ -231,6 +234,91 @@ describe("signing in with a second factor", () => {
     // ...while the owner elsewhere signs in.
     await ok(login({ email, password: PASSWORD, code: totpCode(secret, now) }), LoginAnswer);
     nextCode();
+  }, 60_000);
+});
+
+describe("changing the second factor asks for the current one", () => {
+  /** An enrolled account signed in with its code: a session someone could have taken over. */
+  async function takenSession() {
+    const account = await enrolled();
+    const answer = await login({
+      email: account.email,
+      password: PASSWORD,
+      code: totpCode(account.secret, now),
+    });
+    await ok(answer, LoginAnswer);
+    nextCode();
+    return { ...account, me: withCookie(sessionCookie(answer.headers)) };
+  }
+
+  it("a session alone cannot move the factor to a new app or take new recovery codes", async () => {
+    const { me, userId } = await takenSession();
+    const before = await runtime.db
+      .selectFrom("totp_factors")
+      .select(["id", "confirmed_at"])
+      .where("user_id", "=", userId)
+      .execute();
+    await refused(me("POST", "me/second-factor/totp"), 400, "validation_failed");
+    await refused(me("POST", "me/second-factor/totp", {}), 400, "validation_failed");
+    await refused(me("POST", "me/second-factor/totp", { code: "000000" }), 400, "validation_failed");
+    await refused(me("POST", "me/second-factor/recovery-codes", {}), 400, "validation_failed");
+    await refused(
+      me("POST", "me/second-factor/recovery-codes", { recoveryCode: "AAAA-BBBB-CCCC-DDDD" }),
+      400,
+      "validation_failed",
+    );
+    // Nothing changed: the same confirmed factor and no enrolment waiting whose secret they know.
+    const after = await runtime.db
+      .selectFrom("totp_factors")
+      .select(["id", "confirmed_at"])
+      .where("user_id", "=", userId)
+      .execute();
+    expect(after).toEqual(before);
+    expect((await ok(me("GET", "me/second-factor"), SecondFactor)).recoveryCodesLeft).toBe(10);
+    const failures = await runtime.db
+      .selectFrom("audit_log")
+      .select("action")
+      .where("target_id", "=", userId)
+      .where("action", "=", "auth.step_up_failed")
+      .execute();
+    expect(failures).toHaveLength(2);
+  }, 60_000);
+
+  it("the owner moves to a new app with a recovery code (used up) and takes new codes with a current one", async () => {
+    const { me, email, secret, recoveryCodes } = await takenSession();
+    const [lost, spare] = recoveryCodes as [string, string];
+    const moved = await ok(me("POST", "me/second-factor/totp", { recoveryCode: spare }), TotpEnrolment);
+    await refused(me("POST", "me/second-factor/totp", { recoveryCode: spare }), 400, "validation_failed");
+    await ok(
+      me("POST", "me/second-factor/totp/confirm", { code: totpCode(moved.secret, now) }),
+      RecoveryCodes,
+    );
+    nextCode();
+    await refused(login({ email, password: PASSWORD, code: totpCode(secret, now) }), 401);
+    const answer = await login({ email, password: PASSWORD, code: totpCode(moved.secret, now) });
+    await ok(answer, LoginAnswer);
+    nextCode();
+    // The earlier codes went with the earlier app; a code from the new one works, once.
+    const again = withCookie(sessionCookie(answer.headers));
+    await refused(again("POST", "me/second-factor/recovery-codes", { recoveryCode: lost }), 400);
+    const code = totpCode(moved.secret, now);
+    await ok(again("POST", "me/second-factor/recovery-codes", { code }), RecoveryCodes);
+    await refused(again("POST", "me/second-factor/recovery-codes", { code }), 400);
+  }, 60_000);
+
+  it("wrong current codes count toward the sign-in guessing limits", async () => {
+    const { me, secret } = await takenSession();
+    const ip = freshIp();
+    const wrong = totpCode(secret, new Date(now.getTime() + 10 * 60_000));
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        me("POST", "me/second-factor/recovery-codes", { code: wrong }, { "x-forwarded-for": ip }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 400)).toHaveLength(LOGIN_LIMITS.perAccountAndClient);
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited).toHaveLength(12 - LOGIN_LIMITS.perAccountAndClient);
+    expect(Number(limited[0]!.headers.get("retry-after"))).toBeGreaterThan(0);
   }, 60_000);
 });
 

@@ -5,6 +5,7 @@ import { type ApiContext, route } from "../../http/api-route.ts";
 import { clearSessionCookie, clientIp, SESSION_COOKIE, setSessionCookie } from "../../http/authenticate.ts";
 import {
   ConfirmTotpBody,
+  CurrentFactorBody,
   LoginAnswer,
   LoginBody,
   LoginCodeBody,
@@ -29,20 +30,25 @@ import {
 } from "../../services/sessions/login.ts";
 import { changePassword } from "../../services/users/change-password.ts";
 
-/** Sets the cookie for a sign-in's session and answers with it; 429s keep their Retry-After. */
-async function answerSignIn(c: ApiContext, signIn: () => Promise<LoginResult>): Promise<Response> {
-  const ctx = c.get("ctx");
+/** Runs a step that checks a password or code; a 429 from the guessing limits keeps its Retry-After. */
+async function withRetryAfter<T>(c: ApiContext, step: () => Promise<T>): Promise<T> {
   try {
-    const result = await signIn();
-    const seconds =
-      result.next === "code" ? SECOND_FACTOR_MINUTES * 60 : ctx.config.operators.sessionAbsoluteHours * 3600;
-    setSessionCookie(c, result.token, seconds);
-    c.header("Cache-Control", "no-store");
-    return c.json({ user: result.user, expiresAt: result.expiresAt.toISOString(), next: result.next });
+    return await step();
   } catch (error) {
     if (error instanceof LoginRateLimitedError) c.header("Retry-After", String(error.retryAfterSeconds));
     throw error;
   }
+}
+
+/** Sets the cookie for a sign-in's session and answers with it. */
+async function answerSignIn(c: ApiContext, signIn: () => Promise<LoginResult>): Promise<Response> {
+  const ctx = c.get("ctx");
+  const result = await withRetryAfter(c, signIn);
+  const seconds =
+    result.next === "code" ? SECOND_FACTOR_MINUTES * 60 : ctx.config.operators.sessionAbsoluteHours * 3600;
+  setSessionCookie(c, result.token, seconds);
+  c.header("Cache-Control", "no-store");
+  return c.json({ user: result.user, expiresAt: result.expiresAt.toISOString(), next: result.next });
 }
 
 export const authRoutes = [
@@ -129,8 +135,8 @@ export const authRoutes = [
     body: PasswordBody,
     responses: { 204: { description: "Changed" } },
     handler: async (c, { body, actor }) => {
-      try {
-        await changePassword({
+      await withRetryAfter(c, () =>
+        changePassword({
           ctx: c.get("ctx"),
           input: {
             userId: actor.subjectId,
@@ -139,11 +145,8 @@ export const authRoutes = [
             newPassword: body.newPassword,
             ip: clientIp(c),
           },
-        });
-      } catch (error) {
-        if (error instanceof LoginRateLimitedError) c.header("Retry-After", String(error.retryAfterSeconds));
-        throw error;
-      }
+        }),
+      );
       return c.body(null, 204);
     },
   }),
@@ -168,13 +171,15 @@ export const authRoutes = [
     tag: "Accounts",
     summary: "Start setting up an authenticator app",
     description:
-      "A new TOTP secret (RFC 6238: SHA-1, 6 digits, 30 s), shown this once with its otpauth:// URI. It takes effect only when confirmed with a code (POST /me/second-factor/totp/confirm); until then sign-in is unchanged.",
+      "A new TOTP secret (RFC 6238: SHA-1, 6 digits, 30 s), shown this once with its otpauth:// URI. It takes effect only when confirmed with a code (POST /me/second-factor/totp/confirm); until then sign-in is unchanged. To move to a new app while one is set up, send a `code` from the current app (or a `recoveryCode`): a session alone cannot make the second factor someone else's. Those codes count toward the sign-in guessing limits (429 with Retry-After).",
     permission: "account:self",
     enrolment: true,
+    body: CurrentFactorBody.optional(),
     responses: { 200: { description: "The secret and its URI", schema: TotpEnrolment } },
-    handler: async (c, { actor }) => {
+    handler: async (c, { body, actor }) => {
       c.header("Cache-Control", "no-store");
-      return c.json(await startTotpEnrolment({ ctx: c.get("ctx"), input: { userId: actor.subjectId } }));
+      const input = { userId: actor.subjectId, ip: clientIp(c), current: body };
+      return c.json(await withRetryAfter(c, () => startTotpEnrolment({ ctx: c.get("ctx"), input })));
     },
   }),
   route({
@@ -203,12 +208,15 @@ export const authRoutes = [
     path: "/me/second-factor/recovery-codes",
     tag: "Accounts",
     summary: "New recovery codes",
-    description: "Ten new recovery codes, shown this once; the earlier ones stop working.",
+    description:
+      "Ten new recovery codes, shown this once; the earlier ones stop working. Send a `code` from the authenticator app (or a `recoveryCode`), under the sign-in guessing limits.",
     permission: "account:self",
+    body: CurrentFactorBody,
     responses: { 200: { description: "The new recovery codes", schema: RecoveryCodes } },
-    handler: async (c, { actor }) => {
+    handler: async (c, { body, actor }) => {
       c.header("Cache-Control", "no-store");
-      return c.json(await regenerateRecoveryCodes({ ctx: c.get("ctx"), input: { userId: actor.subjectId } }));
+      const input = { userId: actor.subjectId, ip: clientIp(c), current: body };
+      return c.json(await withRetryAfter(c, () => regenerateRecoveryCodes({ ctx: c.get("ctx"), input })));
     },
   }),
 ];

@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import { html } from "hono/html";
+import { clientIp } from "../../http/authenticate.ts";
 import { consolePage, csrfField, type FieldErrors, formErrors, input } from "../../pages/console/chrome.ts";
 import { SECOND_FACTOR_PATH } from "../../pages/console/paths.ts";
 import {
@@ -17,16 +18,25 @@ import {
   regenerateRecoveryCodes,
   secondFactorStatus,
 } from "../../services/second-factor/manage-second-factor.ts";
-import { type ConsoleContext, type ConsoleEnv, errorsFrom, readForm, text, view } from "./support.ts";
+import {
+  type ConsoleContext,
+  type ConsoleEnv,
+  errorsFrom,
+  readForm,
+  statusOf,
+  text,
+  view,
+} from "./support.ts";
 
 export const accountRoutes = new Hono<ConsoleEnv>()
   .get("/account/second-factor", async (c) => statusPage(c, {}))
   .post("/account/second-factor/start", async (c) => {
-    const enrolment = await startTotpEnrolment({
-      ctx: c.get("ctx"),
-      input: { userId: c.get("actor").subjectId },
-    });
-    return enrolPage(c, enrolment, {});
+    try {
+      const enrolment = await startTotpEnrolment({ ctx: c.get("ctx"), input: await stepUpInput(c) });
+      return enrolPage(c, enrolment, {});
+    } catch (error) {
+      return statusPage(c, errorsFrom(error), statusOf(error) === 400 ? 400 : 409);
+    }
   })
   .post("/account/second-factor/confirm", async (c) => {
     const ctx = c.get("ctx");
@@ -45,15 +55,29 @@ export const accountRoutes = new Hono<ConsoleEnv>()
     try {
       const { recoveryCodes } = await regenerateRecoveryCodes({
         ctx: c.get("ctx"),
-        input: { userId: c.get("actor").subjectId },
+        input: await stepUpInput(c),
       });
       return codesPage(c, recoveryCodes, "New recovery codes");
     } catch (error) {
-      return statusPage(c, errorsFrom(error), 409);
+      return statusPage(c, errorsFrom(error), statusOf(error) === 400 ? 400 : 409);
     }
   });
 
-async function statusPage(c: ConsoleContext, errors: FieldErrors, status: 200 | 409 = 200) {
+/**
+ * Who asks, from where, and the code they typed from their current app: six digits are a TOTP
+ * code, anything else is taken as a recovery code (step-up.ts checks either).
+ */
+async function stepUpInput(c: ConsoleContext) {
+  const typed = text(await readForm(c), "current_code").trim();
+  const current = /^[0-9 ]{6,7}$/.test(typed)
+    ? { code: typed.replace(/ /g, "") }
+    : typed
+      ? { recoveryCode: typed }
+      : undefined;
+  return { userId: c.get("actor").subjectId, ip: clientIp(c), current };
+}
+
+async function statusPage(c: ConsoleContext, errors: FieldErrors, status: 200 | 400 | 409 = 200) {
   const actor = c.get("actor");
   const csrf = c.get("csrf");
   const state = await secondFactorStatus({
@@ -70,9 +94,10 @@ ${
   state.enrolled
     ? html`<p>Two-step sign-in is on: signing in asks for the code your authenticator app shows. Recovery codes left: <strong>${state.recoveryCodesLeft}</strong>.</p>
 <form method="post" action="${SECOND_FACTOR_PATH}/recovery-codes">${csrfField(csrf)}
-<button type="submit" class="secondary">Get new recovery codes</button> (the ones you have stop working)</form>
-<form method="post" action="${SECOND_FACTOR_PATH}/start">${csrfField(csrf)}
-<button type="submit" class="secondary">Move to a new authenticator app</button></form>`
+<p>To change either, first prove it is you: type the code your authenticator app shows now (or, if you lost the phone, one of your recovery codes).</p>
+${input({ name: "current_code", label: "Code from your authenticator app now", errors: stepUpErrors(errors), required: true, attrs: html` autocomplete="one-time-code"` })}
+<button type="submit" class="secondary">Get new recovery codes</button> (the ones you have stop working)
+<button type="submit" class="secondary" formaction="${SECOND_FACTOR_PATH}/start">Move to a new authenticator app</button></form>`
     : html`${
         state.required
           ? html`<p role="alert">Your role must sign in with a second factor. Set up an authenticator app now; nothing else in the console opens until you have.</p>`
@@ -126,4 +151,10 @@ function codesPage(c: ConsoleContext, codes: string[], title: string) {
 <p><a href="/console">Continue to the console</a></p>`,
     ),
   );
+}
+
+/** The service names the field it checked (code or recoveryCode); the page has one field for both. */
+function stepUpErrors(errors: FieldErrors): FieldErrors {
+  const message = errors.code ?? errors.recoveryCode;
+  return message ? { current_code: message } : {};
 }

@@ -2,7 +2,8 @@
  * Enrolling a TOTP factor: start (a new secret, sealed and stored as awaiting confirmation, shown
  * once with its otpauth:// URI), then confirm with a code from the app, which makes it the factor
  * sign-in asks for (replacing any earlier one) and issues ten recovery codes. Until confirmed, an
- * enrolment changes nothing about how the user signs in.
+ * enrolment changes nothing about how the user signs in. Moving to a new app starts only with a
+ * code from the current one (step-up.ts): only the one who starts knows the new secret.
  */
 import type { AppContext } from "../../context.ts";
 import { withTransaction } from "../../db/transaction.ts";
@@ -10,6 +11,7 @@ import { ApiError } from "../../errors.ts";
 import { newTotpSecret, totpUri } from "../../security/totp.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { replaceRecoveryCodes } from "./recovery-codes.ts";
+import { type CurrentFactor, proveCurrentFactor } from "./step-up.ts";
 import { acceptTotpCode, openTotpSecret, sealTotpSecret } from "./totp-factor.ts";
 
 type Ctx = Pick<AppContext, "db" | "clock" | "pii" | "config">;
@@ -19,8 +21,9 @@ export async function startTotpEnrolment({
   input,
 }: {
   ctx: Ctx;
-  input: { userId: string };
+  input: { userId: string; ip: string; current?: CurrentFactor };
 }): Promise<{ secret: string; uri: string }> {
+  await proveCurrentFactor(ctx, input);
   const secret = newTotpSecret();
   const now = ctx.clock.now();
   return withTransaction(ctx.db, async (tx) => {

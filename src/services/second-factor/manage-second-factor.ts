@@ -2,7 +2,8 @@
  * The rest of a second factor's life: what a user's status is, new recovery codes (the old ones
  * stop working), and an admin's reset for someone who lost their phone and their codes (audited;
  * their sessions end, and they enrol again at their next sign-in). Nobody resets their own: that
- * takes another admin, so a stolen session cannot strip its owner's second factor.
+ * takes another admin, so a stolen session cannot strip its owner's second factor; nor can it take
+ * new recovery codes without a code from the current app (step-up.ts).
  */
 import type { AppContext } from "../../context.ts";
 import type { Role } from "../../db/database.ts";
@@ -12,6 +13,7 @@ import { recordAudit } from "../audit/record-audit.ts";
 import type { OrganisationScope } from "../organisations/scope.ts";
 import { endUserSessions } from "../sessions/end-session.ts";
 import { replaceRecoveryCodes } from "./recovery-codes.ts";
+import { type CurrentFactor, proveCurrentFactor } from "./step-up.ts";
 import { hasConfirmedTotp } from "./totp-factor.ts";
 
 export type SecondFactorStatus = { required: boolean; enrolled: boolean; recoveryCodesLeft: number };
@@ -45,14 +47,16 @@ export async function regenerateRecoveryCodes({
   ctx,
   input,
 }: {
-  ctx: Pick<AppContext, "db" | "clock">;
-  input: { userId: string };
+  ctx: Pick<AppContext, "db" | "clock" | "pii" | "config">;
+  input: { userId: string; ip: string; current?: CurrentFactor };
 }): Promise<{ recoveryCodes: string[] }> {
+  if (!(await hasConfirmedTotp(ctx.db, input.userId))) {
+    throw new ApiError("conflict", "Set up an authenticator app first; recovery codes come with it");
+  }
+  // New codes are a second factor of their own: whoever takes them must hold the current one.
+  await proveCurrentFactor(ctx, input);
   const now = ctx.clock.now();
   return withTransaction(ctx.db, async (tx) => {
-    if (!(await hasConfirmedTotp(tx, input.userId))) {
-      throw new ApiError("conflict", "Set up an authenticator app first; recovery codes come with it");
-    }
     const recoveryCodes = await replaceRecoveryCodes(tx, input.userId, now);
     await recordAudit(tx, {
       actor: `user:${input.userId}`,
