@@ -126,26 +126,26 @@ function conversation(lang: Language): Step[] {
       reply: (l) => [subscribedReply(l, { program, zips: ["94601", "94607"] })],
       state: { status: "active", zips: ["94601", "94607"], language: lang },
     },
-    { send: k.list, reply: (l) => [listReply(l, { zips: ["94601", "94607"], status: "active" })] },
+    { send: k.list, reply: (l) => [listReply(l, { program, zips: ["94601", "94607"], status: "active" })] },
     {
       send: k.remove,
-      reply: (l) => [removedZipReply(l, { zips: ["94601"], remaining: ["94607"] })],
+      reply: (l) => [removedZipReply(l, { program, zips: ["94601"], remaining: ["94607"] })],
       state: { zips: ["94607"] },
     },
     {
       send: k.add,
-      reply: (l) => [addedZipReply(l, { zips: ["94606"], all: ["94606", "94607"] })],
+      reply: (l) => [addedZipReply(l, { program, zips: ["94606"], all: ["94606", "94607"] })],
       state: { zips: ["94606", "94607"] },
     },
     {
       send: k.removeOther,
-      reply: (l) => [notSubscribedToZipReply(l, { zips: ["94605"], current: ["94606", "94607"] })],
+      reply: (l) => [notSubscribedToZipReply(l, { program, zips: ["94605"], current: ["94606", "94607"] })],
       state: { zips: ["94606", "94607"] },
     },
     { send: k.help, reply: (l) => [helpReply(l, { program, hotline })] },
     {
       send: "00000",
-      reply: (l) => [unknownZipReply(l, { zips: ["00000"], example })],
+      reply: (l) => [unknownZipReply(l, { program, zips: ["00000"], example })],
       state: { zips: ["94606", "94607"] },
     },
     { send: k.chatter, reply: (l) => [unknownCommandReply(l, { program, example, hotline })] },
@@ -172,9 +172,9 @@ describe("done when", () => {
     const texter = newPhone();
     const steps: [string, string][] = [
       ["94607 94601", subscribedReply("en", { program, zips: ["94601", "94607"] })],
-      ["LIST", listReply("en", { zips: ["94601", "94607"], status: "active" })],
-      ["REMOVE 94601", removedZipReply("en", { zips: ["94601"], remaining: ["94607"] })],
-      ["ESPAÑOL", languageChangedReply("es")],
+      ["LIST", listReply("en", { program, zips: ["94601", "94607"], status: "active" })],
+      ["REMOVE 94601", removedZipReply("en", { program, zips: ["94601"], remaining: ["94607"] })],
+      ["ESPAÑOL", languageChangedReply("es", { program })],
       ["STOP", stoppedReply("es", { program })],
       ["START", startedReply("es", { program, zips: ["94607"] })],
     ];
@@ -256,11 +256,11 @@ describe("the keyword table, through the signed webhook", () => {
     await texter.send("94607");
     for (const word of ["LIST", "STATUS", "ZIPS"]) {
       expect((await texter.send(word)).messages).toEqual([
-        listReply("en", { zips: ["94607"], status: "active" }),
+        listReply("en", { program, zips: ["94607"], status: "active" }),
       ]);
     }
     expect((await texter.send("LISTA")).messages).toEqual([
-      listReply("es", { zips: ["94607"], status: "active" }),
+      listReply("es", { program, zips: ["94607"], status: "active" }),
     ]);
   });
 
@@ -276,9 +276,9 @@ describe("the keyword table, through the signed webhook", () => {
       ["ZH", "zh"],
       ["VI", "vi"],
     ] as const) {
-      expect((await texter.send(word)).messages, word).toEqual([languageChangedReply(lang)]);
+      expect((await texter.send(word)).messages, word).toEqual([languageChangedReply(lang, { program })]);
       expect((await texter.send("LIST")).messages, word).toEqual([
-        listReply(lang, { zips: ["94607"], status: "active" }),
+        listReply(lang, { program, zips: ["94607"], status: "active" }),
       ]);
       expect(await subscriberState(runtime, texter.number)).toMatchObject({ language: lang });
     }
@@ -289,7 +289,7 @@ describe("the keyword table, through the signed webhook", () => {
     await texter.send("94607");
     expect((await texter.send("AYUDA")).messages).toEqual([helpReply("es", { program, hotline })]);
     expect((await texter.send("LIST")).messages).toEqual([
-      listReply("es", { zips: ["94607"], status: "active" }),
+      listReply("es", { program, zips: ["94607"], status: "active" }),
     ]);
     expect(await subscriberState(runtime, texter.number)).toMatchObject({ language: "es" });
   });
@@ -309,7 +309,7 @@ describe("what is never stored", () => {
     const before = await countRows(runtime, "subscribers");
     const texter = newPhone();
     expect((await texter.send("00000 00001")).messages).toEqual([
-      unknownZipReply("en", { zips: ["00000", "00001"], example }),
+      unknownZipReply("en", { program, zips: ["00000", "00001"], example }),
     ]);
     expect(await countRows(runtime, "subscribers")).toBe(before);
   });
@@ -320,12 +320,12 @@ describe("what is never stored", () => {
     const texter = newPhone(area, scoped);
     const before = await countRows(runtime, "subscribers");
     expect((await texter.send("10001")).messages).toEqual([
-      unknownZipReply("en", { zips: ["10001"], example: "94601" }),
+      unknownZipReply("en", { program, zips: ["10001"], example: "94601" }),
     ]);
     expect(await countRows(runtime, "subscribers")).toBe(before);
     expect((await texter.send("10001 94607")).messages).toEqual([
       subscribedReply("en", { program, zips: ["94607"] }),
-      unknownZipReply("en", { zips: ["10001"], example: "94601" }),
+      unknownZipReply("en", { program, zips: ["10001"], example: "94601" }),
     ]);
     expect(await subscriberState(runtime, texter.number)).toMatchObject({ zips: ["94607"] });
   });
@@ -365,7 +365,7 @@ describe("what is never stored", () => {
     expect((await texter.send("START")).messages).toEqual([nothingToStartReply("en", { program, example })]);
     expect((await texter.send("ES")).messages).toEqual([nothingToStartReply("es", { program, example })]);
     expect((await texter.send("REMOVE 94607")).messages).toEqual([
-      notSubscribedToZipReply("en", { zips: ["94607"], current: [] }),
+      notSubscribedToZipReply("en", { program, zips: ["94607"], current: [] }),
     ]);
     expect(await countRows(runtime, "subscribers")).toBe(before);
   });
@@ -375,7 +375,7 @@ describe("what is never stored", () => {
     const zips = ["94601", "94602", "94603", "94604", "94605", "94606", "94607", "94608", "94609", "94610"];
     await texter.send(zips.join(" "));
     expect((await texter.send("ADD 94611")).messages).toEqual([
-      tooManyZipsReply("en", { max: 10, ignored: ["94611"] }),
+      tooManyZipsReply("en", { program, max: 10, ignored: ["94611"] }),
     ]);
     expect((await subscriberState(runtime, texter.number))?.zips).toEqual(zips);
   });
