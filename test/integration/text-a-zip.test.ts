@@ -304,6 +304,87 @@ describe("the keyword table, through the signed webhook", () => {
   });
 });
 
+describe("the language a number last used carries to its subscription", () => {
+  it("subscribes in Spanish after 'hola', and answers in it", async () => {
+    const texter = newPhone();
+    expect((await texter.send("hola")).messages).toEqual([
+      unknownCommandReply("es", { program, example, hotline }),
+    ]);
+    expect((await texter.send("94607")).messages).toEqual([
+      subscribedReply("es", { program, zips: ["94607"] }),
+    ]);
+    expect(await subscriberState(runtime, texter.number)).toMatchObject({ language: "es", zips: ["94607"] });
+    const state = await subscriberState(runtime, texter.number);
+    const [optIn] = await runtime.db
+      .selectFrom("consent_events")
+      .select("language")
+      .where("subscriber_id", "=", state!.id)
+      .execute();
+    expect(optIn).toEqual({ language: "es" });
+  });
+
+  it("does the same after a Chinese or Vietnamese greeting", async () => {
+    for (const [greeting, lang] of [
+      ["你好", "zh"],
+      ["xin chào", "vi"],
+      ["Xin chao", "vi"],
+    ] as const) {
+      const texter = newPhone();
+      expect((await texter.send(greeting)).messages, greeting).toEqual([
+        unknownCommandReply(lang, { program, example, hotline }),
+      ]);
+      expect((await texter.send("94607")).messages, greeting).toEqual([
+        subscribedReply(lang, { program, zips: ["94607"] }),
+      ]);
+      expect(await subscriberState(runtime, texter.number), greeting).toMatchObject({ language: lang });
+    }
+  });
+
+  it("follows the latest language a number used or chose, and texts that show none keep it", async () => {
+    const texter = newPhone();
+    await texter.send("hola");
+    expect((await texter.send("LIST")).messages).toEqual([nothingToStartReply("es", { program, example })]);
+    expect((await texter.send("中文")).messages).toEqual([nothingToStartReply("zh", { program, example })]);
+    expect((await texter.send("what is this")).messages).toEqual([
+      unknownCommandReply("zh", { program, example, hotline }),
+    ]);
+    expect((await texter.send("ENGLISH")).messages).toEqual([
+      nothingToStartReply("en", { program, example }),
+    ]);
+    expect((await texter.send("94607")).messages).toEqual([
+      subscribedReply("en", { program, zips: ["94607"] }),
+    ]);
+    expect(await subscriberState(runtime, texter.number)).toMatchObject({ language: "en" });
+  });
+
+  it("carries a chosen language to ADD, from a new number and from a subscriber", async () => {
+    const stranger = newPhone();
+    await stranger.send("ESPAÑOL");
+    expect((await stranger.send("ADD 94606")).messages).toEqual([
+      subscribedReply("es", { program, zips: ["94606"] }),
+    ]);
+    expect(await subscriberState(runtime, stranger.number)).toMatchObject({ language: "es" });
+
+    const subscriber = newPhone();
+    await subscriber.send("94607");
+    await subscriber.send("TIẾNG VIỆT");
+    expect((await subscriber.send("ADD 94606")).messages).toEqual([
+      addedZipReply("vi", { program, zips: ["94606"], all: ["94606", "94607"] }),
+    ]);
+    expect(await subscriberState(runtime, subscriber.number)).toMatchObject({ language: "vi" });
+  });
+
+  it("lets a subscriber's own language win over what the number wrote before subscribing", async () => {
+    const texter = newPhone();
+    await texter.send("hola");
+    await texter.send("94607");
+    await texter.send("ENGLISH");
+    expect((await texter.send("ADD 94606")).messages).toEqual([
+      addedZipReply("en", { program, zips: ["94606"], all: ["94606", "94607"] }),
+    ]);
+  });
+});
+
 describe("what is never stored", () => {
   it("answers a ZIP that does not exist with an example, and stores nothing", async () => {
     const before = await countRows(runtime, "subscribers");
@@ -357,15 +438,16 @@ describe("what is never stored", () => {
     }
   });
 
-  it("stores nothing for a number that never subscribed and texts STOP, LIST, START or a language", async () => {
+  it("stores no subscriber for a number that never subscribed and texts STOP, LIST, START or a language", async () => {
     const before = await countRows(runtime, "subscribers");
     const texter = newPhone();
     expect((await texter.send("STOP")).messages).toEqual([stoppedReply("en", { program })]);
     expect((await texter.send("LIST")).messages).toEqual([nothingToStartReply("en", { program, example })]);
     expect((await texter.send("START")).messages).toEqual([nothingToStartReply("en", { program, example })]);
     expect((await texter.send("ES")).messages).toEqual([nothingToStartReply("es", { program, example })]);
+    // The language chosen is kept with the inbound record, not in a subscriber row.
     expect((await texter.send("REMOVE 94607")).messages).toEqual([
-      notSubscribedToZipReply("en", { program, zips: ["94607"], current: [] }),
+      notSubscribedToZipReply("es", { program, zips: ["94607"], current: [] }),
     ]);
     expect(await countRows(runtime, "subscribers")).toBe(before);
   });
@@ -408,11 +490,17 @@ describe("consent", () => {
 });
 
 describe("retention", () => {
-  it("forgets inbound-message records after 7 days and reply counters after a day", async () => {
+  it("forgets inbound-message records (and the language a stranger wrote in) after 7 days and reply counters after a day", async () => {
+    const stranger = newPhone();
+    await stranger.send("hola");
     expect(await countRows(runtime, "inbound_messages")).toBeGreaterThan(0);
     const later = { ...runtime, clock: { now: () => new Date(Date.now() + 8 * 86_400_000) } };
     await runHousekeeping(later, { task: "purge-text-a-zip" });
     expect(await countRows(runtime, "inbound_messages")).toBe(0);
+    expect((await stranger.send("94607")).messages).toEqual([
+      subscribedReply("en", { program, zips: ["94607"] }),
+    ]);
+    await runHousekeeping(later, { task: "purge-text-a-zip" });
     const counters = await runtime.db.selectFrom("sms_rate_counters").select("key").execute();
     expect(counters).toEqual([]);
     expect(await countRows(runtime, "subscribers")).toBeGreaterThan(0);
