@@ -22,8 +22,9 @@
  * the Spanish texts avoid where the wording stays natural; é ñ ü ¿ ¡ are GSM-7). With a program
  * name of about 22 characters ("Oakland Rapid Response"), English and Spanish replies take one
  * segment, except the opt-in confirmations and HELP, which carry the carriers' wording and take
- * two; Chinese and Vietnamese take two, and three for those three replies. The tests in
- * test/unit/sms-replies.test.ts pin the count for each reply and language.
+ * two; Chinese takes one or two (two for those three), Vietnamese, whose letters are all UCS-2 and
+ * whose words are long, two or three. The tests in test/unit/sms-replies.test.ts pin the count
+ * for each reply and language.
  */
 import { LANGUAGE_NAMES, type Language } from "../i18n/languages.ts";
 
