@@ -187,6 +187,8 @@ export interface InboundMessagesTable {
   command: string;
   /** The messages we answered with, in order; empty when we answered nothing. */
   reply: ColumnType<string[], string[] | undefined, string[]>;
+  /** The language the message was written in or asked for; null when it gave no sign. */
+  language: ColumnType<Language | null, Language | null | undefined, Language | null>;
   received_at: CreatedAt;
 }
 

@@ -7,14 +7,24 @@
  * the local ones residents may prefer (ALTO, AYUDA, 退订...). Every keyword a reply mentions is one
  * that keywords.ts understands.
  *
- * Length: a reply should fit one SMS segment: 160 GSM-7 characters, or 70 UCS-2 characters once
- * any character is outside GSM-7 (Chinese and Vietnamese always; Spanish á í ó ú, which the Spanish
- * texts avoid where the wording stays natural; é ñ ü ¿ ¡ are GSM-7). The opt-in confirmation
- * (subscribed) carries wording carriers require (program, frequency, rates, HELP, STOP) and takes
- * two segments in every language; so does the Chinese START reply with three ZIPs, and Vietnamese,
- * whose letters are all UCS-2 and whose words are long, takes two for most replies. The counts
- * assume a program name of about 22 characters ("Oakland Rapid Response"); the tests in
- * test/unit/sms-replies.test.ts pin them for each reply and language.
+ * What carriers require (CTIA Messaging Principles and Best Practices, and the Short Code
+ * Monitoring Handbook that carriers' audits follow), in every language:
+ * - every reply opens with the program's name, so a resident always knows who is writing
+ *   (branded() below puts it there, so no reply can forget it);
+ * - the opt-in confirmations (a first ZIP, START) say how often messages come, that message and
+ *   data rates may apply, and how to get help (HELP) and to leave (STOP);
+ * - HELP gives the support contact (the hotline), the frequency, the rates and STOP;
+ * - the opt-out confirmation (STOP) says that no more messages will be sent.
+ * test/integration/sms-carrier-rules.test.ts checks each of these through the webhook.
+ *
+ * Length: GSM-7 allows 160 characters in one segment (153 per part once split), UCS-2 70 (67 per
+ * part) once any character is outside GSM-7 (Chinese and Vietnamese always; Spanish á í ó ú, which
+ * the Spanish texts avoid where the wording stays natural; é ñ ü ¿ ¡ are GSM-7). With a program
+ * name of about 22 characters ("Oakland Rapid Response"), English and Spanish replies take one
+ * segment, except the opt-in confirmations and HELP, which carry the carriers' wording and take
+ * two; Chinese takes one or two (two for those three), Vietnamese, whose letters are all UCS-2 and
+ * whose words are long, two or three. The tests in test/unit/sms-replies.test.ts pin the count
+ * for each reply and language.
  */
 import { LANGUAGE_NAMES, type Language } from "../i18n/languages.ts";
 
@@ -49,9 +59,24 @@ export const DEFAULT_FREQUENCY: Record<Language, string> = {
   vi: "Số tin thay đổi",
 };
 
+/** CTIA's "Msg & data rates may apply", in each language. */
+const RATES: Record<Language, string> = {
+  en: "Msg & data rates may apply.",
+  es: "Pueden aplicarse tarifas de mensajes y datos.",
+  zh: "可能产生短信和数据费用。",
+  vi: "Có thể tính cước tin nhắn và dữ liệu.",
+};
+
 export type SubscriberStatus = "active" | "pending" | "stopped";
 
+/** The program's name, which every reply opens with. */
+type Program = { program: string };
 type Texts<P> = Record<Language, (p: P) => string>;
+
+/** "Oakland Rapid Response: …" (Chinese uses its full-width colon and no space). */
+function branded(lang: Language, program: string, text: string): string {
+  return lang === "zh" ? `${program}：${text}` : `${program}: ${text}`;
+}
 
 /** "94607, 94601" (Chinese uses its enumeration comma). */
 function zipList(lang: Language, zips: readonly string[]): string {
@@ -65,24 +90,28 @@ function sentence(lang: Language, text: string): string {
   return `${trimmed}${lang === "zh" ? "。" : "."}`;
 }
 
-const SUBSCRIBED: Texts<{ program: string; zips: string; frequency: string }> = {
-  en: (p) =>
-    `${p.program}: You'll get alerts for ${p.zips}. ${p.frequency} Msg & data rates may apply. Reply HELP for help, STOP to cancel.`,
+/** The program's frequency (or the default) as a sentence, then the rates: both opt-ins and HELP
+ * say them. */
+function frequencyAndRates(lang: Language, frequency: string | undefined): string {
+  const said = sentence(lang, frequency ?? DEFAULT_FREQUENCY[lang]);
+  return lang === "zh" ? `${said}${RATES[lang]}` : `${said} ${RATES[lang]}`;
+}
+
+const SUBSCRIBED: Texts<{ zips: string; terms: string }> = {
+  en: (p) => `You'll get alerts for ${p.zips}. ${p.terms} Reply HELP for help, STOP to cancel.`,
   es: (p) =>
-    `${p.program}: Le enviaremos alertas para ${p.zips}. ${p.frequency} Pueden aplicarse tarifas de mensajes y datos. Responda AYUDA o HELP para ayuda, ALTO o STOP para cancelar.`,
-  zh: (p) =>
-    `${p.program}：您将收到${p.zips}的警报。${p.frequency}可能产生短信和数据费用。回复HELP获取帮助，回复STOP或“退订”取消。`,
-  vi: (p) =>
-    `${p.program}: Đã đăng ký ${p.zips}. ${p.frequency} Có thể mất phí SMS. Nhắn HELP để được giúp, STOP để hủy.`,
+    `Le enviaremos alertas para ${p.zips}. ${p.terms} Responda AYUDA o HELP para ayuda, ALTO o STOP para cancelar.`,
+  zh: (p) => `您将收到${p.zips}的警报。${p.terms}回复HELP获取帮助，回复STOP或“退订”取消。`,
+  vi: (p) => `Đã đăng ký ${p.zips}. ${p.terms} Nhắn HELP để được giúp, STOP để hủy.`,
 };
 
 /** Opt-in confirmation (two segments: carriers require the frequency, rates, HELP and STOP). */
 export function subscribedReply(
   lang: Language,
-  p: { program: string; zips: readonly string[]; frequency?: string },
+  p: Program & { zips: readonly string[]; frequency?: string },
 ): string {
-  const frequency = sentence(lang, p.frequency ?? DEFAULT_FREQUENCY[lang]);
-  return SUBSCRIBED[lang]({ program: p.program, zips: zipList(lang, p.zips), frequency });
+  const terms = frequencyAndRates(lang, p.frequency);
+  return branded(lang, p.program, SUBSCRIBED[lang]({ zips: zipList(lang, p.zips), terms }));
 }
 
 const UNKNOWN_ZIP: Texts<{ zips: string; many: boolean; example: string }> = {
@@ -96,53 +125,63 @@ const UNKNOWN_ZIP: Texts<{ zips: string; many: boolean; example: string }> = {
 };
 
 /** A ZIP that does not exist or is outside the service area. */
-export function unknownZipReply(lang: Language, p: { zips: readonly string[]; example: string }): string {
-  return UNKNOWN_ZIP[lang]({ zips: zipList(lang, p.zips), many: p.zips.length > 1, example: p.example });
+export function unknownZipReply(
+  lang: Language,
+  p: Program & { zips: readonly string[]; example: string },
+): string {
+  const text = UNKNOWN_ZIP[lang]({
+    zips: zipList(lang, p.zips),
+    many: p.zips.length > 1,
+    example: p.example,
+  });
+  return branded(lang, p.program, text);
 }
 
-const STOPPED: Texts<{ program: string }> = {
-  en: (p) =>
-    `You're unsubscribed from ${p.program} and will get no more messages. Reply START to resubscribe.`,
-  es: (p) =>
-    `Le dimos de baja de ${p.program} y no le enviaremos otros mensajes. Para volver, responda INICIO o START.`,
-  zh: (p) => `您已退订${p.program}，不会再收到任何信息。如需重新订阅，请回复START。`,
-  vi: (p) =>
-    `Quý vị đã hủy đăng ký ${p.program} và sẽ không nhận thêm tin nhắn nào. Nhắn START để đăng ký lại.`,
+const STOPPED: Record<Language, string> = {
+  en: "You're unsubscribed and will get no more messages. Reply START to resubscribe.",
+  es: "Le dimos de baja y no le enviaremos otros mensajes. Para volver, responda INICIO o START.",
+  zh: "您已退订，不会再收到任何信息。如需重新订阅，请回复START。",
+  vi: "Quý vị đã hủy đăng ký và sẽ không nhận thêm tin nhắn nào. Nhắn START để đăng ký lại.",
 };
 
 /** The final opt-out confirmation: after this, nothing is sent until START. */
-export function stoppedReply(lang: Language, p: { program: string }): string {
-  return STOPPED[lang](p);
+export function stoppedReply(lang: Language, p: Program): string {
+  return branded(lang, p.program, STOPPED[lang]);
 }
 
-const STARTED: Texts<{ program: string; zips: string }> = {
+const STARTED: Texts<{ zips: string; terms: string }> = {
   en: (p) =>
-    `Welcome back to ${p.program}. You'll get alerts again for ${p.zips}. Msg & data rates may apply. Reply HELP for help, STOP to cancel.`,
+    `Welcome back. You'll get alerts again for ${p.zips}. ${p.terms} Reply HELP for help, STOP to cancel.`,
   es: (p) =>
-    `${p.program}: Le enviaremos de nuevo alertas para ${p.zips}. Pueden aplicarse tarifas de mensajes y datos. ALTO o STOP para cancelar.`,
-  zh: (p) => `${p.program}：欢迎回来，将继续发送${p.zips}的警报。可能产生短信和数据费用。回复STOP退订。`,
+    `Le enviaremos de nuevo alertas para ${p.zips}. ${p.terms} Responda AYUDA o HELP para ayuda, ALTO o STOP para cancelar.`,
+  zh: (p) => `欢迎回来，将继续发送${p.zips}的警报。${p.terms}回复HELP获取帮助，回复STOP退订。`,
   vi: (p) =>
-    `Chào mừng trở lại ${p.program}! Đã bật lại cảnh báo cho ${p.zips}. Có thể mất phí SMS. Nhắn STOP để hủy.`,
+    `Chào mừng trở lại! Đã bật lại cảnh báo cho ${p.zips}. ${p.terms} Nhắn HELP để được giúp, STOP để hủy.`,
 };
 
-/** Resubscribed with START (a renewed opt-in, so it repeats the rates and STOP). */
-export function startedReply(lang: Language, p: { program: string; zips: readonly string[] }): string {
-  return STARTED[lang]({ program: p.program, zips: zipList(lang, p.zips) });
+/** Resubscribed with START: a renewed opt-in, so it says all the opt-in confirmation says. */
+export function startedReply(
+  lang: Language,
+  p: Program & { zips: readonly string[]; frequency?: string },
+): string {
+  const terms = frequencyAndRates(lang, p.frequency);
+  return branded(lang, p.program, STARTED[lang]({ zips: zipList(lang, p.zips), terms }));
 }
 
-const HELP: Texts<{ program: string; hotline: string }> = {
+const HELP: Texts<{ hotline: string; terms: string }> = {
   en: (p) =>
-    `${p.program}: To report activity or get help, call ${p.hotline}. Text a ZIP to get alerts, LIST to see yours. Reply STOP to cancel.`,
+    `To report activity or get help, call ${p.hotline}. Text a ZIP to get alerts, LIST to see yours. ${p.terms} Reply STOP to cancel.`,
   es: (p) =>
-    `${p.program}: Para reportar actividad o pedir ayuda, llame al ${p.hotline}. Mande un ZIP para recibir alertas. Responda ALTO o STOP para cancelar.`,
-  zh: (p) => `${p.program}：举报或求助请致电${p.hotline}。发送邮编即可订阅警报，回复STOP退订。`,
+    `Para reportar actividad o pedir ayuda, llame al ${p.hotline}. Mande un ZIP para recibir alertas. ${p.terms} Responda ALTO o STOP para cancelar.`,
+  zh: (p) => `举报或求助请致电${p.hotline}。发送邮编即可订阅警报。${p.terms}回复STOP退订。`,
   vi: (p) =>
-    `${p.program}: Để báo tin hoặc cần giúp đỡ, xin gọi ${p.hotline}. Nhắn mã ZIP để nhận cảnh báo. Nhắn STOP để hủy.`,
+    `Để báo tin hoặc cần giúp đỡ, xin gọi ${p.hotline}. Nhắn mã ZIP để nhận cảnh báo. ${p.terms} Nhắn STOP để hủy.`,
 };
 
-/** HELP: the program, the hotline, how to join and how to leave (rates are in the opt-in reply). */
-export function helpReply(lang: Language, p: { program: string; hotline: string }): string {
-  return HELP[lang](p);
+/** HELP: the program, the hotline, how to join, the frequency and rates, and how to leave. */
+export function helpReply(lang: Language, p: Program & { hotline: string; frequency?: string }): string {
+  const terms = frequencyAndRates(lang, p.frequency);
+  return branded(lang, p.program, HELP[lang]({ hotline: p.hotline, terms }));
 }
 
 const REMOVED_ZIP: Texts<{ zips: string; remaining: string | undefined }> = {
@@ -159,10 +198,10 @@ const REMOVED_ZIP: Texts<{ zips: string; remaining: string | undefined }> = {
 /** ZIPs removed ("STOP 94601"); remaining is what the resident still follows (may be empty). */
 export function removedZipReply(
   lang: Language,
-  p: { zips: readonly string[]; remaining: readonly string[] },
+  p: Program & { zips: readonly string[]; remaining: readonly string[] },
 ): string {
   const remaining = p.remaining.length > 0 ? zipList(lang, p.remaining) : undefined;
-  return REMOVED_ZIP[lang]({ zips: zipList(lang, p.zips), remaining });
+  return branded(lang, p.program, REMOVED_ZIP[lang]({ zips: zipList(lang, p.zips), remaining }));
 }
 
 const ADDED_ZIP: Texts<{ zips: string; all: string }> = {
@@ -176,9 +215,13 @@ const ADDED_ZIP: Texts<{ zips: string; all: string }> = {
 /** ZIPs added ("ADD 94606"); all is every ZIP the resident now follows. */
 export function addedZipReply(
   lang: Language,
-  p: { zips: readonly string[]; all: readonly string[] },
+  p: Program & { zips: readonly string[]; all: readonly string[] },
 ): string {
-  return ADDED_ZIP[lang]({ zips: zipList(lang, p.zips), all: zipList(lang, p.all) });
+  return branded(
+    lang,
+    p.program,
+    ADDED_ZIP[lang]({ zips: zipList(lang, p.zips), all: zipList(lang, p.all) }),
+  );
 }
 
 const NOT_SUBSCRIBED_TO_ZIP: Texts<{ zips: string; many: boolean; current: string | undefined }> = {
@@ -195,10 +238,11 @@ const NOT_SUBSCRIBED_TO_ZIP: Texts<{ zips: string; many: boolean; current: strin
 /** "STOP 94605" for a ZIP the resident does not follow. */
 export function notSubscribedToZipReply(
   lang: Language,
-  p: { zips: readonly string[]; current: readonly string[] },
+  p: Program & { zips: readonly string[]; current: readonly string[] },
 ): string {
   const current = p.current.length > 0 ? zipList(lang, p.current) : undefined;
-  return NOT_SUBSCRIBED_TO_ZIP[lang]({ zips: zipList(lang, p.zips), many: p.zips.length > 1, current });
+  const text = NOT_SUBSCRIBED_TO_ZIP[lang]({ zips: zipList(lang, p.zips), many: p.zips.length > 1, current });
+  return branded(lang, p.program, text);
 }
 
 const STATUS_NAMES: Record<Language, Record<SubscriberStatus, string>> = {
@@ -218,7 +262,7 @@ const LIST: Texts<{ zips: string; languageName: string; status: string }> = {
   en: (p) =>
     `Your ZIPs: ${p.zips}. Language: ${p.languageName}. Alerts: ${p.status}. Text ADD or REMOVE and a ZIP to change, STOP to cancel.`,
   es: (p) =>
-    `Sus ZIP: ${p.zips}. Idioma: ${p.languageName}. Alertas: ${p.status}. Mande AGREGAR o QUITAR y un ZIP para cambiar, ALTO o STOP para cancelar.`,
+    `Sus ZIP: ${p.zips}. Idioma: ${p.languageName}. Alertas: ${p.status}. AGREGAR o QUITAR y un ZIP para cambiar, ALTO o STOP para cancelar.`,
   zh: (p) =>
     `您的邮编：${p.zips}。语言：${p.languageName}。警报：${p.status}。发送“添加”或“删除”加邮编修改，STOP退订。`,
   vi: (p) =>
@@ -228,13 +272,14 @@ const LIST: Texts<{ zips: string; languageName: string; status: string }> = {
 /** LIST: the resident's ZIPs, language and status. languageName defaults to the language's own name. */
 export function listReply(
   lang: Language,
-  p: { zips: readonly string[]; status: SubscriberStatus; languageName?: string },
+  p: Program & { zips: readonly string[]; status: SubscriberStatus; languageName?: string },
 ): string {
-  return LIST[lang]({
+  const text = LIST[lang]({
     zips: p.zips.length > 0 ? zipList(lang, p.zips) : NO_ZIPS[lang],
     languageName: p.languageName ?? LANGUAGE_NAMES[lang],
     status: STATUS_NAMES[lang][p.status],
   });
+  return branded(lang, p.program, text);
 }
 
 const LANGUAGE_CHANGED: Record<Language, string> = {
@@ -245,8 +290,8 @@ const LANGUAGE_CHANGED: Record<Language, string> = {
 };
 
 /** Confirms a language change, in the new language. */
-export function languageChangedReply(lang: Language): string {
-  return LANGUAGE_CHANGED[lang];
+export function languageChangedReply(lang: Language, p: Program): string {
+  return branded(lang, p.program, LANGUAGE_CHANGED[lang]);
 }
 
 const EMAIL_CONFIRMATION_SENT: Record<Language, string> = {
@@ -257,8 +302,8 @@ const EMAIL_CONFIRMATION_SENT: Record<Language, string> = {
 };
 
 /** An email address was texted; a confirmation mail is on its way. */
-export function emailConfirmationSentReply(lang: Language): string {
-  return EMAIL_CONFIRMATION_SENT[lang];
+export function emailConfirmationSentReply(lang: Language, p: Program): string {
+  return branded(lang, p.program, EMAIL_CONFIRMATION_SENT[lang]);
 }
 
 const INVALID_EMAIL: Record<Language, string> = {
@@ -269,28 +314,27 @@ const INVALID_EMAIL: Record<Language, string> = {
 };
 
 /** A texted "email address" that is not one. */
-export function invalidEmailReply(lang: Language): string {
-  return INVALID_EMAIL[lang];
+export function invalidEmailReply(lang: Language, p: Program): string {
+  return branded(lang, p.program, INVALID_EMAIL[lang]);
 }
 
-const UNKNOWN_COMMAND: Texts<{ program: string; example: string }> = {
+const UNKNOWN_COMMAND: Texts<{ example: string }> = {
   en: (p) =>
-    `${p.program}: Text a 5-digit ZIP like ${p.example} to get alerts. Reply LIST to see your ZIPs, HELP for help, STOP to cancel.`,
+    `Text a 5-digit ZIP like ${p.example} to get alerts. Reply LIST to see your ZIPs, HELP for help, STOP to cancel.`,
   es: (p) =>
-    `${p.program}: Mande un ZIP de 5 cifras, como ${p.example}, para recibir alertas. AYUDA o HELP para ayuda, ALTO o STOP para cancelar.`,
-  zh: (p) => `${p.program}：发送5位邮编（如${p.example}）订阅警报。回复HELP获取帮助，STOP退订。`,
-  vi: (p) =>
-    `${p.program}: Nhắn mã ZIP (ví dụ ${p.example}) để nhận cảnh báo, HELP để được giúp, STOP để hủy.`,
+    `Mande un ZIP de 5 cifras, como ${p.example}, para recibir alertas. AYUDA o HELP para ayuda, ALTO o STOP para cancelar.`,
+  zh: (p) => `发送5位邮编（如${p.example}）订阅警报。回复HELP获取帮助，STOP退订。`,
+  vi: (p) => `Nhắn mã ZIP (ví dụ ${p.example}) để nhận cảnh báo, HELP để được giúp, STOP để hủy.`,
 };
 
-const UNKNOWN_COMMAND_WITH_HOTLINE: Texts<{ program: string; example: string; hotline: string }> = {
+const UNKNOWN_COMMAND_WITH_HOTLINE: Texts<{ example: string; hotline: string }> = {
   en: (p) =>
-    `${p.program}: To report activity, call ${p.hotline}. Text a 5-digit ZIP like ${p.example} for alerts, HELP for help, STOP to cancel.`,
+    `To report activity, call ${p.hotline}. Text a 5-digit ZIP like ${p.example} for alerts, HELP for help, STOP to cancel.`,
   es: (p) =>
-    `${p.program}: Para reportar, llame al ${p.hotline}. Mande un ZIP como ${p.example} para alertas, AYUDA o HELP para ayuda, ALTO o STOP para cancelar.`,
-  zh: (p) => `${p.program}：举报请致电${p.hotline}。发送邮编（如${p.example}）订阅警报，回复STOP退订。`,
+    `Para reportar, llame al ${p.hotline}. Mande un ZIP como ${p.example} para alertas, AYUDA o HELP para ayuda, ALTO o STOP para cancelar.`,
+  zh: (p) => `举报请致电${p.hotline}。发送邮编（如${p.example}）订阅警报，回复STOP退订。`,
   vi: (p) =>
-    `${p.program}: Để báo tin, xin gọi ${p.hotline}. Nhắn mã ZIP (ví dụ ${p.example}) để nhận cảnh báo, STOP để hủy.`,
+    `Để báo tin, xin gọi ${p.hotline}. Nhắn mã ZIP (ví dụ ${p.example}) để nhận cảnh báo, STOP để hủy.`,
 };
 
 /**
@@ -299,12 +343,13 @@ const UNKNOWN_COMMAND_WITH_HOTLINE: Texts<{ program: string; example: string; ho
  */
 export function unknownCommandReply(
   lang: Language,
-  p: { program: string; example: string; hotline?: string },
+  p: Program & { example: string; hotline?: string },
 ): string {
-  const { hotline } = p;
-  return hotline
-    ? UNKNOWN_COMMAND_WITH_HOTLINE[lang]({ program: p.program, example: p.example, hotline })
-    : UNKNOWN_COMMAND[lang](p);
+  const { hotline, example } = p;
+  const text = hotline
+    ? UNKNOWN_COMMAND_WITH_HOTLINE[lang]({ example, hotline })
+    : UNKNOWN_COMMAND[lang]({ example });
+  return branded(lang, p.program, text);
 }
 
 const TOO_MANY_ZIPS: Texts<{ max: number; ignored: string | undefined }> = {
@@ -313,40 +358,40 @@ const TOO_MANY_ZIPS: Texts<{ max: number; ignored: string | undefined }> = {
   es: (p) =>
     `${p.ignored ? `No agregamos ${p.ignored}. ` : ""}Puede seguir hasta ${p.max} ZIP. Mande LISTA para ver los suyos, o QUITAR y un ZIP para dejar uno.`,
   zh: (p) =>
-    `${p.ignored ? `未添加${p.ignored}。` : ""}最多可订阅${p.max}个邮编。回复“列表”查看，发送“删除”加邮编可移除。`,
+    `${p.ignored ? `未添加${p.ignored}。` : ""}最多可订阅${p.max}个邮编。回复“列表”查看，“删除”加邮编可移除。`,
   vi: (p) =>
     `${p.ignored ? `Chưa thêm ${p.ignored}. ` : ""}Tối đa ${p.max} mã ZIP. Nhắn DANH SÁCH để xem, XÓA kèm mã ZIP để bớt.`,
 };
 
 /** Over the per-resident ZIP limit; ignored lists the ZIPs that were not added, if any. */
-export function tooManyZipsReply(lang: Language, p: { max: number; ignored?: readonly string[] }): string {
+export function tooManyZipsReply(
+  lang: Language,
+  p: Program & { max: number; ignored?: readonly string[] },
+): string {
   const ignored = p.ignored && p.ignored.length > 0 ? zipList(lang, p.ignored) : undefined;
-  return TOO_MANY_ZIPS[lang]({ max: p.max, ignored });
+  return branded(lang, p.program, TOO_MANY_ZIPS[lang]({ max: p.max, ignored }));
 }
 
-const NOTHING_TO_START: Texts<{ program: string; example: string }> = {
-  en: (p) =>
-    `You're not signed up yet. Text your 5-digit ZIP, like ${p.example}, to get ${p.program} alerts.`,
-  es: (p) =>
-    `Usted no tiene alertas activas. Mande su ZIP de 5 cifras, como ${p.example}, para recibir alertas de ${p.program}.`,
-  zh: (p) => `您还没有订阅。请发送5位邮编（如${p.example}）接收${p.program}的警报。`,
-  vi: (p) => `Quý vị chưa đăng ký. Xin nhắn mã ZIP (ví dụ ${p.example}) để nhận cảnh báo ${p.program}.`,
+const NOTHING_TO_START: Texts<{ example: string }> = {
+  en: (p) => `You're not signed up yet. Text your 5-digit ZIP, like ${p.example}, to get alerts.`,
+  es: (p) => `Usted no tiene alertas activas. Mande su ZIP de 5 cifras, como ${p.example}, para recibirlas.`,
+  zh: (p) => `您还没有订阅。请发送5位邮编（如${p.example}）接收警报。`,
+  vi: (p) => `Quý vị chưa đăng ký. Xin nhắn mã ZIP (ví dụ ${p.example}) để nhận cảnh báo.`,
 };
 
 /** START from someone who never subscribed (or has no ZIPs): tell them to text a ZIP. */
-export function nothingToStartReply(lang: Language, p: { program: string; example: string }): string {
-  return NOTHING_TO_START[lang](p);
+export function nothingToStartReply(lang: Language, p: Program & { example: string }): string {
+  return branded(lang, p.program, NOTHING_TO_START[lang]({ example: p.example }));
 }
 
-const US_NUMBERS_ONLY: Texts<{ program: string }> = {
-  en: (p) => `Sorry, ${p.program} alerts are only for US phone numbers, so we did not sign this number up.`,
-  es: (p) =>
-    `Lo sentimos, las alertas de ${p.program} son solo para teléfonos de EE. UU.; no registramos este teléfono.`,
-  zh: (p) => `抱歉，${p.program}的警报仅限美国电话号码，此号码未登记。`,
-  vi: (p) => `Rất tiếc, ${p.program} chỉ nhận số điện thoại Hoa Kỳ.`,
+const US_NUMBERS_ONLY: Record<Language, string> = {
+  en: "Sorry, our alerts are only for US phone numbers, so we did not sign this number up.",
+  es: "Lo sentimos, las alertas son solo para teléfonos de EE. UU.; no registramos este teléfono.",
+  zh: "抱歉，警报仅限美国电话号码，此号码未登记。",
+  vi: "Rất tiếc, chỉ nhận số điện thoại Hoa Kỳ.",
 };
 
 /** A number outside the US and its territories: refused (this also blunts SMS pumping). */
-export function usNumbersOnlyReply(lang: Language, p: { program: string }): string {
-  return US_NUMBERS_ONLY[lang](p);
+export function usNumbersOnlyReply(lang: Language, p: Program): string {
+  return branded(lang, p.program, US_NUMBERS_ONLY[lang]);
 }

@@ -54,9 +54,9 @@ describe("the phone simulator in a browser", () => {
 
     const steps: [string, string][] = [
       ["94607 94601", subscribedReply("en", { program, zips: ["94601", "94607"] })],
-      ["LIST", listReply("en", { zips: ["94601", "94607"], status: "active" })],
-      ["REMOVE 94601", removedZipReply("en", { zips: ["94601"], remaining: ["94607"] })],
-      ["ESPAÑOL", languageChangedReply("es")],
+      ["LIST", listReply("en", { program, zips: ["94601", "94607"], status: "active" })],
+      ["REMOVE 94601", removedZipReply("en", { program, zips: ["94601"], remaining: ["94607"] })],
+      ["ESPAÑOL", languageChangedReply("es", { program })],
       ["ALTO", stoppedReply("es", { program })],
       ["INICIO", startedReply("es", { program, zips: ["94607"] })],
     ];

@@ -131,8 +131,12 @@ describe("a texted address", () => {
       "shared+sms@Z.EXAMPLE",
       "email: Shared@z.example",
     ])
-      expect((await texter.send(body)).messages, body).toEqual([emailConfirmationSentReply("en")]);
-    expect((await texter.send("x,shared@z.example")).messages).toEqual([invalidEmailReply("en")]);
+      expect((await texter.send(body)).messages, body).toEqual([
+        emailConfirmationSentReply("en", { program: "Aviso" }),
+      ]);
+    expect((await texter.send("x,shared@z.example")).messages).toEqual([
+      invalidEmailReply("en", { program: "Aviso" }),
+    ]);
     expect(mailsTo(await delivered(), "shared@z.example")).toBe(1);
   });
 

@@ -49,7 +49,9 @@ describe("email double opt-in by text", () => {
   it("creates a pending subscriber with the same ZIPs and language, mails a link, and confirms on POST", async () => {
     const texter = phone(app, runtime, NUMBERS[0]!);
     await texter.send("94607 y 94601");
-    expect((await texter.send(EMAILS[0]!)).messages).toEqual([emailConfirmationSentReply("es")]);
+    expect((await texter.send(EMAILS[0]!)).messages).toEqual([
+      emailConfirmationSentReply("es", { program: "Aviso" }),
+    ]);
 
     const address = EMAILS[0]!.toLowerCase();
     expect(await subscriberState(runtime, address, "email")).toMatchObject({
@@ -105,7 +107,9 @@ describe("email double opt-in by text", () => {
     const texter = phone(app, runtime, NUMBERS[1]!);
     await texter.send("94610");
     for (let i = 0; i < 3; i++) {
-      expect((await texter.send(EMAILS[1]!)).messages).toEqual([emailConfirmationSentReply("en")]);
+      expect((await texter.send(EMAILS[1]!)).messages).toEqual([
+        emailConfirmationSentReply("en", { program: "Aviso" }),
+      ]);
     }
     const email = await subscriberState(runtime, EMAILS[1]!, "email");
     const rows = await runtime.db
@@ -175,7 +179,9 @@ describe("an address texted by someone else while its owner's link is open", () 
     expect(signUp.status).toBe(200);
     const stranger = phone(app, runtime, "+15105550164");
     await stranger.send("94601");
-    expect((await stranger.send(owner)).messages).toEqual([emailConfirmationSentReply("en")]);
+    expect((await stranger.send(owner)).messages).toEqual([
+      emailConfirmationSentReply("en", { program: "Aviso" }),
+    ]);
     const pending = await subscriberState(runtime, owner, "email");
     expect(pending).toMatchObject({ status: "pending", zips: [] });
 

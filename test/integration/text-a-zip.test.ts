@@ -126,26 +126,26 @@ function conversation(lang: Language): Step[] {
       reply: (l) => [subscribedReply(l, { program, zips: ["94601", "94607"] })],
       state: { status: "active", zips: ["94601", "94607"], language: lang },
     },
-    { send: k.list, reply: (l) => [listReply(l, { zips: ["94601", "94607"], status: "active" })] },
+    { send: k.list, reply: (l) => [listReply(l, { program, zips: ["94601", "94607"], status: "active" })] },
     {
       send: k.remove,
-      reply: (l) => [removedZipReply(l, { zips: ["94601"], remaining: ["94607"] })],
+      reply: (l) => [removedZipReply(l, { program, zips: ["94601"], remaining: ["94607"] })],
       state: { zips: ["94607"] },
     },
     {
       send: k.add,
-      reply: (l) => [addedZipReply(l, { zips: ["94606"], all: ["94606", "94607"] })],
+      reply: (l) => [addedZipReply(l, { program, zips: ["94606"], all: ["94606", "94607"] })],
       state: { zips: ["94606", "94607"] },
     },
     {
       send: k.removeOther,
-      reply: (l) => [notSubscribedToZipReply(l, { zips: ["94605"], current: ["94606", "94607"] })],
+      reply: (l) => [notSubscribedToZipReply(l, { program, zips: ["94605"], current: ["94606", "94607"] })],
       state: { zips: ["94606", "94607"] },
     },
     { send: k.help, reply: (l) => [helpReply(l, { program, hotline })] },
     {
       send: "00000",
-      reply: (l) => [unknownZipReply(l, { zips: ["00000"], example })],
+      reply: (l) => [unknownZipReply(l, { program, zips: ["00000"], example })],
       state: { zips: ["94606", "94607"] },
     },
     { send: k.chatter, reply: (l) => [unknownCommandReply(l, { program, example, hotline })] },
@@ -172,9 +172,9 @@ describe("done when", () => {
     const texter = newPhone();
     const steps: [string, string][] = [
       ["94607 94601", subscribedReply("en", { program, zips: ["94601", "94607"] })],
-      ["LIST", listReply("en", { zips: ["94601", "94607"], status: "active" })],
-      ["REMOVE 94601", removedZipReply("en", { zips: ["94601"], remaining: ["94607"] })],
-      ["ESPAÑOL", languageChangedReply("es")],
+      ["LIST", listReply("en", { program, zips: ["94601", "94607"], status: "active" })],
+      ["REMOVE 94601", removedZipReply("en", { program, zips: ["94601"], remaining: ["94607"] })],
+      ["ESPAÑOL", languageChangedReply("es", { program })],
       ["STOP", stoppedReply("es", { program })],
       ["START", startedReply("es", { program, zips: ["94607"] })],
     ];
@@ -256,11 +256,11 @@ describe("the keyword table, through the signed webhook", () => {
     await texter.send("94607");
     for (const word of ["LIST", "STATUS", "ZIPS"]) {
       expect((await texter.send(word)).messages).toEqual([
-        listReply("en", { zips: ["94607"], status: "active" }),
+        listReply("en", { program, zips: ["94607"], status: "active" }),
       ]);
     }
     expect((await texter.send("LISTA")).messages).toEqual([
-      listReply("es", { zips: ["94607"], status: "active" }),
+      listReply("es", { program, zips: ["94607"], status: "active" }),
     ]);
   });
 
@@ -276,9 +276,9 @@ describe("the keyword table, through the signed webhook", () => {
       ["ZH", "zh"],
       ["VI", "vi"],
     ] as const) {
-      expect((await texter.send(word)).messages, word).toEqual([languageChangedReply(lang)]);
+      expect((await texter.send(word)).messages, word).toEqual([languageChangedReply(lang, { program })]);
       expect((await texter.send("LIST")).messages, word).toEqual([
-        listReply(lang, { zips: ["94607"], status: "active" }),
+        listReply(lang, { program, zips: ["94607"], status: "active" }),
       ]);
       expect(await subscriberState(runtime, texter.number)).toMatchObject({ language: lang });
     }
@@ -289,7 +289,7 @@ describe("the keyword table, through the signed webhook", () => {
     await texter.send("94607");
     expect((await texter.send("AYUDA")).messages).toEqual([helpReply("es", { program, hotline })]);
     expect((await texter.send("LIST")).messages).toEqual([
-      listReply("es", { zips: ["94607"], status: "active" }),
+      listReply("es", { program, zips: ["94607"], status: "active" }),
     ]);
     expect(await subscriberState(runtime, texter.number)).toMatchObject({ language: "es" });
   });
@@ -304,12 +304,93 @@ describe("the keyword table, through the signed webhook", () => {
   });
 });
 
+describe("the language a number last used carries to its subscription", () => {
+  it("subscribes in Spanish after 'hola', and answers in it", async () => {
+    const texter = newPhone();
+    expect((await texter.send("hola")).messages).toEqual([
+      unknownCommandReply("es", { program, example, hotline }),
+    ]);
+    expect((await texter.send("94607")).messages).toEqual([
+      subscribedReply("es", { program, zips: ["94607"] }),
+    ]);
+    expect(await subscriberState(runtime, texter.number)).toMatchObject({ language: "es", zips: ["94607"] });
+    const state = await subscriberState(runtime, texter.number);
+    const [optIn] = await runtime.db
+      .selectFrom("consent_events")
+      .select("language")
+      .where("subscriber_id", "=", state!.id)
+      .execute();
+    expect(optIn).toEqual({ language: "es" });
+  });
+
+  it("does the same after a Chinese or Vietnamese greeting", async () => {
+    for (const [greeting, lang] of [
+      ["你好", "zh"],
+      ["xin chào", "vi"],
+      ["Xin chao", "vi"],
+    ] as const) {
+      const texter = newPhone();
+      expect((await texter.send(greeting)).messages, greeting).toEqual([
+        unknownCommandReply(lang, { program, example, hotline }),
+      ]);
+      expect((await texter.send("94607")).messages, greeting).toEqual([
+        subscribedReply(lang, { program, zips: ["94607"] }),
+      ]);
+      expect(await subscriberState(runtime, texter.number), greeting).toMatchObject({ language: lang });
+    }
+  });
+
+  it("follows the latest language a number used or chose, and texts that show none keep it", async () => {
+    const texter = newPhone();
+    await texter.send("hola");
+    expect((await texter.send("LIST")).messages).toEqual([nothingToStartReply("es", { program, example })]);
+    expect((await texter.send("中文")).messages).toEqual([nothingToStartReply("zh", { program, example })]);
+    expect((await texter.send("what is this")).messages).toEqual([
+      unknownCommandReply("zh", { program, example, hotline }),
+    ]);
+    expect((await texter.send("ENGLISH")).messages).toEqual([
+      nothingToStartReply("en", { program, example }),
+    ]);
+    expect((await texter.send("94607")).messages).toEqual([
+      subscribedReply("en", { program, zips: ["94607"] }),
+    ]);
+    expect(await subscriberState(runtime, texter.number)).toMatchObject({ language: "en" });
+  });
+
+  it("carries a chosen language to ADD, from a new number and from a subscriber", async () => {
+    const stranger = newPhone();
+    await stranger.send("ESPAÑOL");
+    expect((await stranger.send("ADD 94606")).messages).toEqual([
+      subscribedReply("es", { program, zips: ["94606"] }),
+    ]);
+    expect(await subscriberState(runtime, stranger.number)).toMatchObject({ language: "es" });
+
+    const subscriber = newPhone();
+    await subscriber.send("94607");
+    await subscriber.send("TIẾNG VIỆT");
+    expect((await subscriber.send("ADD 94606")).messages).toEqual([
+      addedZipReply("vi", { program, zips: ["94606"], all: ["94606", "94607"] }),
+    ]);
+    expect(await subscriberState(runtime, subscriber.number)).toMatchObject({ language: "vi" });
+  });
+
+  it("lets a subscriber's own language win over what the number wrote before subscribing", async () => {
+    const texter = newPhone();
+    await texter.send("hola");
+    await texter.send("94607");
+    await texter.send("ENGLISH");
+    expect((await texter.send("ADD 94606")).messages).toEqual([
+      addedZipReply("en", { program, zips: ["94606"], all: ["94606", "94607"] }),
+    ]);
+  });
+});
+
 describe("what is never stored", () => {
   it("answers a ZIP that does not exist with an example, and stores nothing", async () => {
     const before = await countRows(runtime, "subscribers");
     const texter = newPhone();
     expect((await texter.send("00000 00001")).messages).toEqual([
-      unknownZipReply("en", { zips: ["00000", "00001"], example }),
+      unknownZipReply("en", { program, zips: ["00000", "00001"], example }),
     ]);
     expect(await countRows(runtime, "subscribers")).toBe(before);
   });
@@ -320,12 +401,12 @@ describe("what is never stored", () => {
     const texter = newPhone(area, scoped);
     const before = await countRows(runtime, "subscribers");
     expect((await texter.send("10001")).messages).toEqual([
-      unknownZipReply("en", { zips: ["10001"], example: "94601" }),
+      unknownZipReply("en", { program, zips: ["10001"], example: "94601" }),
     ]);
     expect(await countRows(runtime, "subscribers")).toBe(before);
     expect((await texter.send("10001 94607")).messages).toEqual([
       subscribedReply("en", { program, zips: ["94607"] }),
-      unknownZipReply("en", { zips: ["10001"], example: "94601" }),
+      unknownZipReply("en", { program, zips: ["10001"], example: "94601" }),
     ]);
     expect(await subscriberState(runtime, texter.number)).toMatchObject({ zips: ["94607"] });
   });
@@ -357,15 +438,16 @@ describe("what is never stored", () => {
     }
   });
 
-  it("stores nothing for a number that never subscribed and texts STOP, LIST, START or a language", async () => {
+  it("stores no subscriber for a number that never subscribed and texts STOP, LIST, START or a language", async () => {
     const before = await countRows(runtime, "subscribers");
     const texter = newPhone();
     expect((await texter.send("STOP")).messages).toEqual([stoppedReply("en", { program })]);
     expect((await texter.send("LIST")).messages).toEqual([nothingToStartReply("en", { program, example })]);
     expect((await texter.send("START")).messages).toEqual([nothingToStartReply("en", { program, example })]);
     expect((await texter.send("ES")).messages).toEqual([nothingToStartReply("es", { program, example })]);
+    // The language chosen is kept with the inbound record, not in a subscriber row.
     expect((await texter.send("REMOVE 94607")).messages).toEqual([
-      notSubscribedToZipReply("en", { zips: ["94607"], current: [] }),
+      notSubscribedToZipReply("es", { program, zips: ["94607"], current: [] }),
     ]);
     expect(await countRows(runtime, "subscribers")).toBe(before);
   });
@@ -375,7 +457,7 @@ describe("what is never stored", () => {
     const zips = ["94601", "94602", "94603", "94604", "94605", "94606", "94607", "94608", "94609", "94610"];
     await texter.send(zips.join(" "));
     expect((await texter.send("ADD 94611")).messages).toEqual([
-      tooManyZipsReply("en", { max: 10, ignored: ["94611"] }),
+      tooManyZipsReply("en", { program, max: 10, ignored: ["94611"] }),
     ]);
     expect((await subscriberState(runtime, texter.number))?.zips).toEqual(zips);
   });
@@ -408,11 +490,17 @@ describe("consent", () => {
 });
 
 describe("retention", () => {
-  it("forgets inbound-message records after 7 days and reply counters after a day", async () => {
+  it("forgets inbound-message records (and the language a stranger wrote in) after 7 days and reply counters after a day", async () => {
+    const stranger = newPhone();
+    await stranger.send("hola");
     expect(await countRows(runtime, "inbound_messages")).toBeGreaterThan(0);
     const later = { ...runtime, clock: { now: () => new Date(Date.now() + 8 * 86_400_000) } };
     await runHousekeeping(later, { task: "purge-text-a-zip" });
     expect(await countRows(runtime, "inbound_messages")).toBe(0);
+    expect((await stranger.send("94607")).messages).toEqual([
+      subscribedReply("en", { program, zips: ["94607"] }),
+    ]);
+    await runHousekeeping(later, { task: "purge-text-a-zip" });
     const counters = await runtime.db.selectFrom("sms_rate_counters").select("key").execute();
     expect(counters).toEqual([]);
     expect(await countRows(runtime, "subscribers")).toBeGreaterThan(0);

@@ -19,6 +19,7 @@ import {
   tooManyZipsReply,
   unknownCommandReply,
   unknownZipReply,
+  usNumbersOnlyReply,
 } from "../../src/sms/replies.ts";
 import { countSegments } from "../../src/sms/segments.ts";
 
@@ -45,8 +46,17 @@ const STOP_WORDS: Record<Language, string[]> = {
   vi: ["STOP"],
 };
 
+/** The default frequency and the rates, which the opt-ins and HELP say. */
+const TERMS: Record<Language, string[]> = {
+  en: ["Msg frequency varies.", "Msg & data rates may apply."],
+  es: ["Frecuencia variable.", "Pueden aplicarse tarifas de mensajes y datos."],
+  zh: ["信息频率不定。", "可能产生短信和数据费用。"],
+  vi: ["Số tin thay đổi.", "Có thể tính cước tin nhắn và dữ liệu."],
+};
+
 const REPLIES: Record<string, ReplyCase> = {
-  // Two segments: carriers require program, frequency, rates, HELP and STOP in the opt-in reply.
+  // Two segments (three in Vietnamese): carriers require program, frequency, rates, HELP and STOP in
+  // the opt-in reply; START's renewed opt-in and HELP carry the same wording.
   subscribedReply: {
     variants: (lang) => [
       subscribedReply(lang, { program, zips: one }),
@@ -61,15 +71,15 @@ const REPLIES: Record<string, ReplyCase> = {
           ]
         : []),
     ],
-    segments: [2, 2, 2, 2],
+    segments: [2, 2, 2, 3],
     says: (lang) => [program, "94607", "HELP", ...STOP_WORDS[lang], ...(lang === "es" ? ["AYUDA"] : [])],
   },
   unknownZipReply: {
     variants: (lang) => [
-      unknownZipReply(lang, { zips: ["94999"], example }),
-      unknownZipReply(lang, { zips: ["94999", "10001"], example }),
+      unknownZipReply(lang, { program, zips: ["94999"], example }),
+      unknownZipReply(lang, { program, zips: ["94999", "10001"], example }),
     ],
-    segments: [1, 1, 1, 2],
+    segments: [1, 1, 1, 3],
     says: () => ["94999", example],
   },
   stoppedReply: {
@@ -82,60 +92,67 @@ const REPLIES: Record<string, ReplyCase> = {
       startedReply(lang, { program, zips: one }),
       startedReply(lang, { program, zips: three }),
     ],
-    segments: [1, 1, 2, 2],
-    says: (lang) => [program, "94607", ...STOP_WORDS[lang]],
+    segments: [2, 2, 2, 3],
+    says: (lang) => [
+      program,
+      "94607",
+      ...TERMS[lang],
+      "HELP",
+      ...STOP_WORDS[lang],
+      ...(lang === "es" ? ["AYUDA"] : []),
+    ],
   },
   helpReply: {
     variants: (lang) => [helpReply(lang, { program, hotline })],
-    segments: [1, 1, 1, 2],
-    says: (lang) => [program, hotline, ...STOP_WORDS[lang]],
+    segments: [2, 2, 2, 3],
+    says: (lang) => [program, hotline, ...TERMS[lang], ...STOP_WORDS[lang]],
   },
   removedZipReply: {
     variants: (lang) => [
-      removedZipReply(lang, { zips: ["94601"], remaining: [] }),
-      removedZipReply(lang, { zips: ["94601"], remaining: two }),
-      removedZipReply(lang, { zips: two, remaining: ["94606"] }),
+      removedZipReply(lang, { program, zips: ["94601"], remaining: [] }),
+      removedZipReply(lang, { program, zips: ["94601"], remaining: two }),
+      removedZipReply(lang, { program, zips: two, remaining: ["94606"] }),
     ],
     segments: [1, 1, 1, 2],
     says: (lang) => ["94601", ...STOP_WORDS[lang]],
   },
   addedZipReply: {
     variants: (lang) => [
-      addedZipReply(lang, { zips: ["94606"], all: three }),
-      addedZipReply(lang, { zips: two, all: two }),
+      addedZipReply(lang, { program, zips: ["94606"], all: three }),
+      addedZipReply(lang, { program, zips: two, all: two }),
     ],
-    segments: [1, 1, 1, 1],
+    segments: [1, 1, 1, 2],
     says: (lang) => ["94607", ...STOP_WORDS[lang]],
   },
   notSubscribedToZipReply: {
     variants: (lang) => [
-      notSubscribedToZipReply(lang, { zips: ["94605"], current: three }),
-      notSubscribedToZipReply(lang, { zips: ["94605", "94603"], current: [] }),
+      notSubscribedToZipReply(lang, { program, zips: ["94605"], current: three }),
+      notSubscribedToZipReply(lang, { program, zips: ["94605", "94603"], current: [] }),
     ],
-    segments: [1, 1, 1, 2],
+    segments: [1, 1, 2, 2],
     says: (lang) => ["94605", ...STOP_WORDS[lang]],
   },
   listReply: {
     variants: (lang) => [
-      listReply(lang, { zips: three, status: "active" }),
-      listReply(lang, { zips: one, status: "stopped" }),
-      listReply(lang, { zips: [], status: "pending" }),
+      listReply(lang, { program, zips: three, status: "active" }),
+      listReply(lang, { program, zips: one, status: "stopped" }),
+      listReply(lang, { program, zips: [], status: "pending" }),
     ],
-    segments: [1, 1, 1, 2],
+    segments: [1, 1, 2, 3],
     says: (lang) => STOP_WORDS[lang],
   },
   languageChangedReply: {
-    variants: (lang) => [languageChangedReply(lang)],
-    segments: [1, 1, 1, 1],
+    variants: (lang) => [languageChangedReply(lang, { program })],
+    segments: [1, 1, 1, 2],
     says: (lang) => [{ en: "English", es: "español", zh: "中文", vi: "tiếng Việt" }[lang]],
   },
   emailConfirmationSentReply: {
-    variants: (lang) => [emailConfirmationSentReply(lang)],
+    variants: (lang) => [emailConfirmationSentReply(lang, { program })],
     segments: [1, 1, 1, 2],
     says: () => [],
   },
   invalidEmailReply: {
-    variants: (lang) => [invalidEmailReply(lang)],
+    variants: (lang) => [invalidEmailReply(lang, { program })],
     segments: [1, 1, 1, 2],
     says: () => ["@"],
   },
@@ -149,8 +166,8 @@ const REPLIES: Record<string, ReplyCase> = {
   },
   tooManyZipsReply: {
     variants: (lang) => [
-      tooManyZipsReply(lang, { max: 10 }),
-      tooManyZipsReply(lang, { max: 10, ignored: ["94611", "94612"] }),
+      tooManyZipsReply(lang, { program, max: 10 }),
+      tooManyZipsReply(lang, { program, max: 10, ignored: ["94611", "94612"] }),
     ],
     segments: [1, 1, 1, 2],
     says: () => ["10"],
@@ -159,6 +176,11 @@ const REPLIES: Record<string, ReplyCase> = {
     variants: (lang) => [nothingToStartReply(lang, { program, example })],
     segments: [1, 1, 1, 2],
     says: () => [program, example],
+  },
+  usNumbersOnlyReply: {
+    variants: (lang) => [usNumbersOnlyReply(lang, { program })],
+    segments: [1, 1, 1, 1],
+    says: () => [program],
   },
 };
 
@@ -173,6 +195,7 @@ describe("SMS replies", () => {
       expect(text.length).toBeGreaterThan(0);
       expect(text).not.toMatch(/undefined|\$\{|\s{2}|\s[.,;:]/);
       expect(text).toBe(text.normalize("NFC"));
+      expect(text.startsWith(lang === "zh" ? `${program}：` : `${program}: `), text).toBe(true);
       for (const part of reply.says(lang)) expect(text).toContain(part);
       const { encoding } = countSegments(text);
       expect(encoding).toBe(lang === "en" || lang === "es" ? "GSM-7" : "UCS-2");
@@ -182,7 +205,7 @@ describe("SMS replies", () => {
 
   it("lists every ZIP it is given", () => {
     for (const lang of LANGUAGES) {
-      const text = listReply(lang, { zips: three, status: "active" });
+      const text = listReply(lang, { program, zips: three, status: "active" });
       for (const zip of three) expect(text).toContain(zip);
     }
   });
@@ -190,7 +213,7 @@ describe("SMS replies", () => {
   it("says whether alerts are on, pending or off in the LIST reply", () => {
     for (const lang of LANGUAGES) {
       const texts = (["active", "pending", "stopped"] as const).map((status) =>
-        listReply(lang, { zips: one, status }),
+        listReply(lang, { program, zips: one, status }),
       );
       expect(new Set(texts).size).toBe(3);
     }

@@ -1,6 +1,7 @@
 /**
  * changeLanguage: EN, ES / ESPAÑOL, 中文 / ZH, VI / TIẾNG VIỆT. Replies and alerts come in the new
- * language from now on; the confirmation is in it too.
+ * language from now on; the confirmation is in it too. From a number that has not subscribed, the
+ * choice carries to the subscription its next ZIP makes (receive-sms.ts).
  */
 import type { Language } from "../../i18n/languages.ts";
 import { languageChangedReply, nothingToStartReply } from "../../sms/replies.ts";
@@ -18,12 +19,13 @@ export async function changeLanguage({
   const { subscriber } = input.texter;
   const { language } = input;
   if (!subscriber) {
-    // Nothing to keep a language for: we store no one who has not opted in.
+    // No subscriber row to keep it on (we store no one who has not opted in): the choice is kept
+    // with this message's inbound record, and the ZIP they text next is subscribed in it.
     const example = await exampleZip(ctx.db, ctx.config);
     return { reply: [nothingToStartReply(language, { program: ctx.config.program.name, example })] };
   }
   if (subscriber.language !== language) {
     await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now() });
   }
-  return { reply: [languageChangedReply(language)] };
+  return { reply: [languageChangedReply(language, { program: ctx.config.program.name })] };
 }

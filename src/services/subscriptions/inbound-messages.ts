@@ -12,7 +12,10 @@
  *   message names (after the lock, so nothing another message does can be missed); and counts the
  *   reply against the rate limits (rate-limits.ts), only for a message claimed here and not for a
  *   stopped number's messages that are not an opt-in (those get no reply), and for a STOP from a
- *   number not stopped yet, whether it is the first of the window (always confirmed).
+ *   number not stopped yet, whether it is the first of the window (always confirmed). The claim
+ *   keeps the language the message showed, and the statement reads the language the number's
+ *   earlier messages last showed (its snapshot does not see the claim): for a number with no
+ *   subscriber row, that is the only record of the language it writes in.
  */
 import { sql } from "kysely";
 import type { InboundSmsSettings } from "../../config.ts";
@@ -31,6 +34,8 @@ export type OpenedInbound = {
   replyAllowed: boolean;
   /** A STOP that is the number's first of the window: its confirmation goes whatever the limits. */
   firstStop: boolean;
+  /** The language the number's earlier messages last used or chose (see receive-sms.ts). */
+  lastLanguage: Language | undefined;
 };
 
 /** The advisory-lock class of texters (the two-key form: pg-boss's one-key locks never collide). */
@@ -53,6 +58,8 @@ export async function openInbound(
     /** Every index the number may be stored under (both keys during a key rotation). */
     senderIndexes: Buffer[];
     command: string;
+    /** The language the message is written in or asks for, if it shows one. */
+    language: Language | undefined;
     /** An opt-in (ZIP, START) is answered even for a stopped number, so it is counted. */
     optIn: boolean;
     /** An opt-out (STOP): its confirmations are counted on their own. */
@@ -80,10 +87,11 @@ export async function openInbound(
     zip_rows: ZipRow[] | string;
     reply_allowed: boolean;
     first_stop: boolean;
+    last_language: Language | null;
   }>`
     WITH claim AS (
-      INSERT INTO inbound_messages (message_sid, sender_index, command, received_at)
-      VALUES (${input.messageSid}, ${index}, ${input.command}, ${input.now})
+      INSERT INTO inbound_messages (message_sid, sender_index, command, language, received_at)
+      VALUES (${input.messageSid}, ${index}, ${input.command}, ${input.language ?? null}, ${input.now})
       ON CONFLICT (message_sid) DO NOTHING
       RETURNING 1
     ), texter AS (
@@ -94,7 +102,10 @@ export async function openInbound(
       COALESCE((SELECT array_agg(zip ORDER BY zip) FROM subscriptions WHERE subscriber_id = t.id), '{}') AS zips,
       COALESCE((SELECT json_agg(json_build_object('zip', zip, 'state', state)) FROM zip_codes
                 WHERE zip = ANY(${[...input.zipLookup]}::text[])), '[]') AS zip_rows,
-      ${counters.allowed} AS reply_allowed, ${counters.firstStop} AS first_stop
+      ${counters.allowed} AS reply_allowed, ${counters.firstStop} AS first_stop,
+      (SELECT m.language FROM inbound_messages m
+       WHERE m.sender_index IN (${sql.join(input.senderIndexes)}) AND m.language IS NOT NULL
+       ORDER BY m.received_at DESC LIMIT 1) AS last_language
     FROM (SELECT 1) AS one LEFT JOIN texter t ON true`.execute(db);
   const row = rows[0]!;
   const subscriber =
@@ -108,6 +119,7 @@ export async function openInbound(
     zipRows: typeof row.zip_rows === "string" ? JSON.parse(row.zip_rows) : row.zip_rows,
     replyAllowed: row.reply_allowed,
     firstStop: row.first_stop,
+    lastLanguage: row.last_language ?? undefined,
   };
 }
 

@@ -14,8 +14,11 @@
  *      first of the window, whatever the limits, and never for a repeated STOP in the window.
  *
  * Reply language: the language the message itself asks for (ES, 中文…), else the one its words
- * suggest (ALTO, AYUDA, Chinese script…), which also becomes the subscriber's language, else the
- * subscriber's, else English.
+ * suggest (ALTO, AYUDA, HOLA, Chinese script…), which also becomes the subscriber's language, else
+ * the subscriber's, else the one the number's earlier texts last showed, else English. That last
+ * one is for a number that has not subscribed yet, which has no subscriber row to keep a language
+ * on: "hola" and then "94607" subscribes in Spanish. It is kept with the inbound records
+ * (inbound_messages.language), so it lasts as long as they do (INBOUND_MESSAGE_RETENTION_DAYS).
  */
 import { withTransaction } from "../../db/transaction.ts";
 import { DEFAULT_LANGUAGE, type Language } from "../../i18n/languages.ts";
@@ -70,6 +73,7 @@ export async function receiveSms({
   const indexes = addressIndexes(ctx.pii, "sms", phone);
   const index = indexes[0]!;
   const zipLookup = command.kind === "subscribe" || command.kind === "add_zip" ? command.zips : [];
+  const shown = command.kind === "language" ? command.language : command.languageHint;
 
   return withTransaction(ctx.db, async (tx) => {
     await lockTexter(tx, index);
@@ -78,6 +82,7 @@ export async function receiveSms({
       senderIndex: index,
       senderIndexes: indexes,
       command: command.kind,
+      language: shown,
       optIn: OPT_IN_COMMANDS.has(command.kind),
       stop: command.kind === "stop_all",
       zipLookup,
@@ -94,6 +99,7 @@ export async function receiveSms({
       subscriber,
       zips: opened.zips,
       zipRows: opened.zipRows,
+      lastLanguage: opened.lastLanguage,
     };
     const outcome = await apply({ ...ctx, db: tx }, texter, command);
     const allowed = outcome.optOutConfirmation ? opened.firstStop : opened.replyAllowed;
@@ -112,7 +118,7 @@ async function apply(
   const language: Language =
     command.kind === "language"
       ? command.language
-      : (command.languageHint ?? subscriber?.language ?? DEFAULT_LANGUAGE);
+      : (command.languageHint ?? subscriber?.language ?? texter.lastLanguage ?? DEFAULT_LANGUAGE);
 
   if (subscriber?.status === "stopped" && !OPT_IN_COMMANDS.has(command.kind)) {
     // Opted out: nothing is sent until they opt in again. Keep what they asked for, say nothing.
@@ -145,16 +151,24 @@ async function apply(
       return optInByText(ctx, texter, command.email, language);
     case "help":
       await keepLanguage(ctx, texter, language);
-      return { reply: [helpReply(language, { program, hotline: config.program.hotline })] };
+      return {
+        reply: [
+          helpReply(language, {
+            program,
+            hotline: config.program.hotline,
+            frequency: config.program.messageFrequency[language],
+          }),
+        ],
+      };
     case "list": {
       await keepLanguage(ctx, texter, language);
       if (!subscriber)
         return { reply: [nothingToStartReply(language, { program, example: await exampleZip(db, config) })] };
-      return { reply: [listReply(language, { zips: texter.zips, status: subscriber.status })] };
+      return { reply: [listReply(language, { program, zips: texter.zips, status: subscriber.status })] };
     }
     case "invalid_email":
       await keepLanguage(ctx, texter, language);
-      return { reply: [invalidEmailReply(language)] };
+      return { reply: [invalidEmailReply(language, { program })] };
     case "unknown":
       await keepLanguage(ctx, texter, language);
       return {
@@ -179,9 +193,10 @@ async function optInByText(
   const started = await startEmailOptIn({ ctx, input: { via: "text", email, zips: texter.zips, language } });
   if (started.ok) {
     await keepLanguage(ctx, texter, language);
-    return { reply: [emailConfirmationSentReply(language)] };
+    return { reply: [emailConfirmationSentReply(language, { program: ctx.config.program.name })] };
   }
-  if ("invalidEmail" in started) return { reply: [invalidEmailReply(language)] };
+  if ("invalidEmail" in started)
+    return { reply: [invalidEmailReply(language, { program: ctx.config.program.name })] };
   const example = await exampleZip(ctx.db, ctx.config);
   return { reply: [nothingToStartReply(language, { program: ctx.config.program.name, example })] };
 }

@@ -16,14 +16,16 @@ export async function removeZips({
 }): Promise<SmsOutcome> {
   const { subscriber, zips: current } = input.texter;
   const { language } = input;
-  if (!subscriber) return { reply: [notSubscribedToZipReply(language, { zips: input.zips, current: [] })] };
+  const program = ctx.config.program.name;
+  if (!subscriber)
+    return { reply: [notSubscribedToZipReply(language, { program, zips: input.zips, current: [] })] };
   const removed = input.zips.filter((zip) => current.includes(zip)).sort();
   if (removed.length === 0)
-    return { reply: [notSubscribedToZipReply(language, { zips: input.zips, current })] };
+    return { reply: [notSubscribedToZipReply(language, { program, zips: input.zips, current })] };
   await deleteSubscriptions(ctx.db, subscriber.id, removed);
   if (subscriber.language !== language) {
     await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now() });
   }
   const remaining = current.filter((zip) => !removed.includes(zip));
-  return { reply: [removedZipReply(language, { zips: removed, remaining })] };
+  return { reply: [removedZipReply(language, { program, zips: removed, remaining })] };
 }

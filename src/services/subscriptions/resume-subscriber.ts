@@ -39,5 +39,13 @@ export async function resumeSubscriber({
   } else if (subscriber.language !== language) {
     await updateSubscriber(db, subscriber.id, { language, now });
   }
-  return { reply: [startedReply(language, { program: config.program.name, zips })] };
+  return {
+    reply: [
+      startedReply(language, {
+        program: config.program.name,
+        zips,
+        frequency: config.program.messageFrequency[language],
+      }),
+    ],
+  };
 }

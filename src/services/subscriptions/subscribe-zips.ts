@@ -38,9 +38,10 @@ export async function subscribeZips({
   const { texter, language } = input;
   const { config, db } = ctx;
   const now = ctx.clock.now();
+  const program = config.program.name;
   const { known, unknown } = classifyZips(config.serviceArea, input.zips, texter.zipRows);
   const explainUnknown = async () =>
-    unknownZipReply(language, { zips: unknown, example: await exampleZip(db, config) });
+    unknownZipReply(language, { program, zips: unknown, example: await exampleZip(db, config) });
   if (known.length === 0) return { reply: [await explainUnknown()] };
 
   const max = config.inboundSms.maxZipsPerSubscriber;
@@ -87,15 +88,15 @@ export async function subscribeZips({
   if (optedIn || input.kind === "subscribe") {
     reply.push(
       subscribedReply(language, {
-        program: config.program.name,
+        program,
         zips: all,
         frequency: config.program.messageFrequency[language],
       }),
     );
   } else if (added.length > 0 || overflow.length === 0) {
-    reply.push(addedZipReply(language, { zips: added.length > 0 ? added : known, all }));
+    reply.push(addedZipReply(language, { program, zips: added.length > 0 ? added : known, all }));
   }
   if (unknown.length > 0) reply.push(await explainUnknown());
-  if (overflow.length > 0) reply.push(tooManyZipsReply(language, { max, ignored: overflow }));
+  if (overflow.length > 0) reply.push(tooManyZipsReply(language, { program, max, ignored: overflow }));
   return { reply };
 }

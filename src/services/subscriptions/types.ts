@@ -33,6 +33,8 @@ export type Texter = {
   zips: string[];
   /** Reference rows of the ZIPs the message names (absent ones do not exist). */
   zipRows: ZipRow[];
+  /** The language the number's earlier texts last showed (kept with the inbound records). */
+  lastLanguage: Language | undefined;
 };
 
 export type SmsOutcome = { reply: string[]; optOutConfirmation?: boolean };
