@@ -30,7 +30,9 @@ import { editAlert } from "../../services/alerts/edit-alert.ts";
 import { listAlerts } from "../../services/alerts/list-alerts.ts";
 import { previewAlert } from "../../services/alerts/preview-alert.ts";
 import { publishApproved } from "../../services/alerts/publish-approved.ts";
+import { sentFigures } from "../../services/alerts/sent-figures.ts";
 import { draftStatement } from "../../services/statements/draft-statement.ts";
+import { actorNames } from "../../services/users/actor-names.ts";
 import { composerFormOf, linkOf, textsOf, valuesOf, valuesOfAlert } from "./alert-form.ts";
 import {
   type ConsoleContext,
@@ -332,6 +334,11 @@ async function alertPage(
   const actor = c.get("actor");
   const preview = await previewAlert({ ctx, input: { alertId: alert.id, actor } });
   const tz = ctx.config.operators.timeZone;
+  // Another organisation's alert comes without its staff (alertViewFor), so no name leaks here.
+  const nameOf = await actorNames(ctx.db, [alert.authorId, ...alert.editorIds, alert.approverId], actor);
+  const sent = alert.publishedAt
+    ? await sentFigures(ctx.db, { alertId: alert.id, languages: preview.languages.map((l) => l.language) })
+    : null;
   return c.html(
     renderAlertPage(
       { ...view(c), actor },
@@ -342,6 +349,8 @@ async function alertPage(
         errors,
         typed,
         values: typed ?? valuesOfAlert(alert, tz),
+        nameOf,
+        sent,
         timeZone: tz,
         publicUrl: ctx.config.publicUrl,
       },
