@@ -153,6 +153,20 @@ describe("the alerts page keeps what went out", () => {
     expect(await history("?state=any&zip=94501")).toEqual([]);
   });
 
+  it("marks an alert followed by a published update", async () => {
+    const update = await ok(
+      operator.request("POST", `alerts/${ids.live}/updates`, { texts: texts("Agents have left Fruitvale") }),
+      Alert,
+      201,
+    );
+    expect(await history("?state=updated")).toEqual([]);
+    const preview = await ok(verifier.request("GET", `alerts/${update.id}/preview`), Preview);
+    await ok(verifier.request("POST", `alerts/${update.id}/approve`, { hash: preview.hash }), ApprovalAnswer);
+    expect(await history("?state=updated")).toEqual([{ id: ids.live, state: "live" }]);
+    const { body } = await page(operator, "/console/alerts?state=updated");
+    expect(body).toContain("<td>live · updated</td>");
+  });
+
   it("refuses a filter value the form never offers, listing nothing", async () => {
     for (const [query, message] of [
       ["?state=deleted", "Choose what became of the alerts from the list"],
