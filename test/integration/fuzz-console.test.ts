@@ -345,6 +345,31 @@ describe("the console's forms, signed in with a valid CSRF token", () => {
     }, 120_000);
   }
 
+  it("GET /console/alerts answers any history filter with the page (200) or its errors (400), writing nothing", async () => {
+    const value = (...good: string[]) => fc.oneof(fc.constantFrom(...good), nastyText);
+    const query = fc.record(
+      {
+        state: value("past", "live", "cancelled", "expired", "updated", "any"),
+        kind: value("", "sighting", "statement", "update", "cancel"),
+        days: value("7", "30", "90", "365", "all"),
+        zip: value("", "94607", "9460", "946071"),
+        page: value("1", "2", "0", "-1", "1.5", "1001", "99999999999999999999"),
+      },
+      { requiredKeys: [] },
+    );
+    const { client } = people.get("operator")!;
+    await fc.assert(
+      fc.asyncProperty(query, async (q) => {
+        const path = `/console/alerts?${new URLSearchParams(q).toString()}`;
+        await check(
+          `GET ${path.slice(0, 80)}`,
+          () => new Request(`https://aviso.test${path}`, { headers: { cookie: client.cookieHeader } }),
+        );
+      }),
+      { numRuns: RUNS * 3 },
+    );
+  }, 120_000);
+
   it("POST /console/preview-sms answers bad JSON in the error envelope", async () => {
     const { client } = people.get("operator")!;
     const previewBody = fc.oneof(

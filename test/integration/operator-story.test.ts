@@ -18,6 +18,22 @@ import { addSubscriber, settled } from "../support/fanout.ts";
 import { apiClient, appFor, type Caller, ok, refused, signIn } from "../support/operators.ts";
 
 const REPORTER = "+15105550177";
+
+/** A console page as this person sees it (the API's session cookie signs in the console too). */
+async function consolePage(caller: Caller, path: string): Promise<string> {
+  const res = await app.request(path, { headers: { cookie: caller.cookie! } });
+  expect(res.status).toBe(200);
+  return res.text();
+}
+
+async function nameOf(caller: Caller): Promise<string> {
+  const row = await rig.runtime.db
+    .selectFrom("users")
+    .select("name")
+    .where("id", "=", caller.id)
+    .executeTakeFirstOrThrow();
+  return row.name;
+}
 let rig: DeliveryRig;
 let workers: { stop(): Promise<void> };
 let app: ReturnType<typeof appFor>;
@@ -233,6 +249,32 @@ describe("the whole story", () => {
     );
     const original = await ok(operator.request("GET", `alerts/${alertId}`), Alert);
     expect(original.status).toBe("cancelled");
+
+    // The console: the original says what was sent and to whom, from the ledger, not from today's
+    // subscribers (a recount would now find two English SMS in 94607 and no Spanish one).
+    const page = await consolePage(operator, `/console/alerts/${alertId}`);
+    expect(page).toContain("What was sent");
+    expect(page).not.toContain("Exactly what will be sent");
+    expect(page).not.toContain("Recipients now");
+    const sent = (channel: string, language: string) =>
+      new RegExp(
+        `data-channel="${channel}" data-language="${language}">.*?<td data-outcome="handedOff">(\\d+)<`,
+      ).exec(page)?.[1];
+    expect([sent("sms", "en"), sent("sms", "es"), sent("email", "zh"), sent("push", "vi")]).toEqual([
+      "1",
+      "1",
+      "1",
+      "1",
+    ]);
+    expect(page).toContain("In all 4 (SMS 2, Email 1, Web push 1)");
+    // People by name and role, not by id.
+    expect(page).toContain(`${await nameOf(operator)} (operator)`);
+    expect(page).toContain(`${await nameOf(verifier)} (verifier)`);
+    expect(page).not.toContain(operator.actor);
+    // …and after its cancel it is still in the console's list, under History.
+    const list = await consolePage(operator, "/console/alerts");
+    const history = list.slice(list.indexOf('id="history"'));
+    expect(history).toMatch(new RegExp(`data-state="cancelled"><td><a href="/console/alerts/${alertId}"`));
   });
 
   it("an update goes to the original's recipients too, after a second person approves it", async () => {

@@ -2,6 +2,7 @@
 import { html } from "hono/html";
 import type { ApiKeyView } from "../../services/api-keys/manage-api-keys.ts";
 import type { AuditRecord } from "../../services/audit/list-audit.ts";
+import type { NameOf } from "../../services/users/actor-names.ts";
 import type { UserView } from "../../services/users/shape.ts";
 import {
   type ConsoleView,
@@ -90,7 +91,19 @@ ${input({ name: "organisation", label: "Organisation", hint: "Yours: a key does 
   );
 }
 
-export function auditPage(view: ConsoleView, entries: AuditRecord[], tz: string) {
+/** An entry's object as an actor, when it is an account or a key (so it can be named). */
+export function targetActor(entry: AuditRecord): string | null {
+  if (entry.target?.type === "user") return `user:${entry.target.id}`;
+  if (entry.target?.type === "api_key") return `key:${entry.target.id}`;
+  return null;
+}
+
+export function auditPage(view: ConsoleView, entries: AuditRecord[], tz: string, nameOf: NameOf) {
+  const object = (e: AuditRecord) => {
+    const named = targetActor(e);
+    if (named) return html`${nameOf(named)} <span class="hint">(${e.target!.type} ${e.target!.id})</span>`;
+    return e.target ? `${e.target.type} ${e.target.id}` : "";
+  };
   const last = entries.at(-1);
   return consolePage(
     view,
@@ -99,7 +112,7 @@ export function auditPage(view: ConsoleView, entries: AuditRecord[], tz: string)
 <table><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Object</th><th scope="col">Details</th></tr></thead>
 <tbody>${entries.map(
       (e) =>
-        html`<tr><td>${when(e.at, tz)}</td><td>${e.actor}</td><td>${e.action}</td><td>${e.target ? `${e.target.type} ${e.target.id}` : ""}</td><td><code>${JSON.stringify(e.details)}</code></td></tr>`,
+        html`<tr><td>${when(e.at, tz)}</td><td>${nameOf(e.actor)}</td><td>${e.action}</td><td>${object(e)}</td><td><code>${JSON.stringify(e.details)}</code></td></tr>`,
     )}</tbody></table>
 ${entries.length === 100 && last ? html`<p><a href="/console/audit?before=${last.id}">Older entries</a></p>` : ""}`,
   );

@@ -1,5 +1,6 @@
 /**
- * An alert's page in the console: its facts, exactly what will be sent (preview and hash), and the
+ * An alert's page in the console: its facts, exactly what will be sent (preview and hash) or, once
+ * published, what was sent and to whom (the delivery ledger), and the
  * acts this person may take on it. Which buttons show is the two-person rule's answer
  * (approval-rules.ts, the functions the services decide with), so a button never leads to a
  * refusal the page could have foreseen.
@@ -16,7 +17,10 @@ import {
   mayPublish,
 } from "../../services/alerts/approval-rules.ts";
 import type { AlertPreview } from "../../services/alerts/preview-alert.ts";
+import type { SentFigures } from "../../services/alerts/sent-figures.ts";
+import type { NameOf } from "../../services/users/actor-names.ts";
 import { followUpSection, previewSection, progressSection } from "./alert-sections.ts";
+import { sentSection } from "./alert-sent.ts";
 import { type FormValues, settingsFields } from "./alert-settings.ts";
 import { type ConsoleView, consolePage, csrfField, type FieldErrors, formErrors } from "./chrome.ts";
 import { composerFields } from "./composer.ts";
@@ -48,12 +52,16 @@ export type AlertPageInput = {
   /** What was typed, shown again after a refusal; else the alert's own values. */
   typed: FormValues | undefined;
   values: FormValues;
+  /** Staff by name and role (the record keeps their ids). */
+  nameOf: NameOf;
+  /** A published alert: who it actually reached, from the delivery ledger. */
+  sent: SentFigures | null;
   timeZone: string;
   publicUrl: string;
 };
 
 export function alertPage(view: ConsoleView & { actor: Actor }, o: AlertPageInput) {
-  const { alert, preview, acts, errors, values, timeZone: tz } = o;
+  const { alert, preview, acts, errors, values, nameOf, sent, timeZone: tz } = o;
   const actor = view.actor;
   const csrf = view.csrf;
   const messageAlert = {
@@ -69,12 +77,12 @@ ${formErrors(errors)}
 <dt>Status</dt><dd><strong>${alert.status}</strong>${alert.drill ? " · DRILL" : ""}</dd>
 <dt>Kind</dt><dd>${alert.kind} (${alert.family}) · priority ${alert.priority}</dd>
 <dt>From</dt><dd>${alert.senderOrg}</dd>
-<dt>Drafted by</dt><dd>${alert.authorId ?? "?"}${alert.editorIds.length > 0 ? ` · edited by ${alert.editorIds.join(", ")}` : ""}</dd>
-${alert.approverId ? html`<dt>Approved by</dt><dd>${alert.approverId} at ${when(alert.approvedAt, tz)}</dd>` : ""}
+${alert.authorId ? html`<dt>Drafted by</dt><dd>${nameOf(alert.authorId)}${alert.editorIds.length > 0 ? ` · edited by ${alert.editorIds.map(nameOf).join(", ")}` : ""}</dd>` : ""}
+${alert.approverId ? html`<dt>Approved by</dt><dd>${nameOf(alert.approverId)} at ${when(alert.approvedAt, tz)}</dd>` : ""}
 ${alert.publishedAt ? html`<dt>Published</dt><dd>${when(alert.publishedAt, tz)} · <a href="/alerts/${alert.id}">public page</a></dd>` : ""}
 ${alert.referencesAlertId ? html`<dt>Follows</dt><dd><a href="/console/alerts/${alert.referencesAlertId}">the original alert</a></dd>` : ""}
 </dl>
-${previewSection(preview, tz)}
+${sent ? sentSection(preview, sent, tz) : previewSection(preview, tz)}
 ${approvalSection(alert, preview, actor, acts, csrf)}
 ${acts.publish ? html`<form method="post" action="/console/alerts/${alert.id}/publish">${csrfField(csrf)}<button type="submit">Publish now</button></form>` : ""}
 ${alert.publishedAt ? progressSection(alert.id) : ""}

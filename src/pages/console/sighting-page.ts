@@ -5,6 +5,7 @@
  */
 import { html } from "hono/html";
 import type { SightingView } from "../../services/sightings/shape.ts";
+import type { NameOf } from "../../services/users/actor-names.ts";
 import {
   type ConsoleView,
   consolePage,
@@ -27,11 +28,13 @@ export type SightingPageInput = {
   mayResolve: boolean;
   /** The reporter's number, once revealed (an audited read). */
   callback: string | undefined;
+  /** Staff by name and role (the record keeps their ids). */
+  nameOf: NameOf;
   timeZone: string;
 };
 
 export function sightingPage(view: ConsoleView, o: SightingPageInput) {
-  const { sighting: s, duplicates, errors, callback, timeZone: tz } = o;
+  const { sighting: s, duplicates, errors, callback, nameOf, timeZone: tz } = o;
   const csrf = view.csrf;
   return consolePage(
     view,
@@ -43,6 +46,7 @@ ${formErrors(errors)}
 <dt>Where</dt><dd>${s.place ?? ""}${s.crossStreets ? ` (${s.crossStreets})` : ""}${s.place ? ", " : ""}ZIP ${s.zip}</dd>
 ${s.textErasedAt ? html`<dt>Free text</dt><dd>erased ${when(s.textErasedAt, tz)} (retention rule)</dd>` : ""}
 <dt>Seen at</dt><dd>${when(s.observedAt, tz)}</dd>
+<dt>Logged by</dt><dd>${nameOf(s.createdBy)}</dd>
 <dt>Vehicles / agents</dt><dd>${s.vehicles ?? "?"} / ${s.agents ?? "?"}</dd>
 <dt>What was seen</dt><dd>${s.description ?? ""}</dd>
 <dt>Callback number</dt><dd>${
@@ -71,7 +75,7 @@ ${duplicates.map(
     : ""
 }
 <h2>Verifications</h2>
-${s.verifications.length === 0 ? html`<p>None yet.</p>` : html`<ul>${s.verifications.map((v) => html`<li>${label(METHODS, v.method)} by ${v.actor} at ${when(v.at, tz)}${v.notes ? html`: ${v.notes}` : ""}</li>`)}</ul>`}
+${s.verifications.length === 0 ? html`<p>None yet.</p>` : html`<ul>${s.verifications.map((v) => html`<li>${label(METHODS, v.method)} by ${nameOf(v.actor)} at ${when(v.at, tz)}${v.notes ? html`: ${v.notes}` : ""}</li>`)}</ul>`}
 ${
   ["reported"].includes(s.status)
     ? html`<form method="post" action="/console/sightings/${s.id}/dispatch">${csrfField(csrf)}<button type="submit">Mark responders dispatched</button></form>`

@@ -4,12 +4,14 @@ import {
   auditPage,
   keysPage as renderKeysPage,
   usersPage as renderUsersPage,
+  targetActor,
 } from "../../pages/console/admin-pages.ts";
 import type { FieldErrors } from "../../pages/console/chrome.ts";
 import { CreateKeyBody, CreateUserBody } from "../../schemas/accounts.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys/manage-api-keys.ts";
 import { listAudit } from "../../services/audit/list-audit.ts";
 import { resetSecondFactor } from "../../services/second-factor/manage-second-factor.ts";
+import { actorNames } from "../../services/users/actor-names.ts";
 import { createUser } from "../../services/users/create-user.ts";
 import { listUsers } from "../../services/users/list-users.ts";
 import { updateUser } from "../../services/users/update-user.ts";
@@ -134,7 +136,13 @@ export const adminRoutes = new Hono<ConsoleEnv>()
         ...(before && /^\d{1,18}$/.test(before) ? { before } : {}),
       },
     });
-    return c.html(auditPage(view(c), entries, tz));
+    // Actors and the accounts or keys acted on, by name: the entries keep their ids.
+    const nameOf = await actorNames(
+      ctx.db,
+      entries.flatMap((e) => [e.actor, targetActor(e)]),
+      c.get("actor"),
+    );
+    return c.html(auditPage(view(c), entries, tz, nameOf));
   });
 
 async function usersPage(c: ConsoleContext, form: Form, errors: FieldErrors, status: PageStatus = 200) {

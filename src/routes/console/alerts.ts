@@ -20,6 +20,7 @@ import { notFoundPage } from "../../pages/console/not-found.ts";
 import { AlertKind, CancelReason, TEXT_LIMITS } from "../../schemas/alerts.ts";
 import { Id, Language, Priority } from "../../schemas/common.ts";
 import { alertViewForActor } from "../../services/alerts/alert-access.ts";
+import { listAlertHistory } from "../../services/alerts/alert-history.ts";
 import type { AlertView, Texts } from "../../services/alerts/alert-record.ts";
 import { mayDraft } from "../../services/alerts/approval-rules.ts";
 import { approveAlert } from "../../services/alerts/approve-alert.ts";
@@ -30,8 +31,11 @@ import { editAlert } from "../../services/alerts/edit-alert.ts";
 import { listAlerts } from "../../services/alerts/list-alerts.ts";
 import { previewAlert } from "../../services/alerts/preview-alert.ts";
 import { publishApproved } from "../../services/alerts/publish-approved.ts";
+import { sentFigures } from "../../services/alerts/sent-figures.ts";
 import { draftStatement } from "../../services/statements/draft-statement.ts";
+import { actorNames } from "../../services/users/actor-names.ts";
 import { composerFormOf, linkOf, textsOf, valuesOf, valuesOfAlert } from "./alert-form.ts";
+import { HISTORY_PAGE_SIZE, readHistoryFilter } from "./history-filter.ts";
 import {
   type ConsoleContext,
   type ConsoleEnv,
@@ -64,19 +68,47 @@ export const alertConsoleRoutes = new Hono<ConsoleEnv>()
     if (no) return no;
     const ctx = c.get("ctx");
     const tz = ctx.config.operators.timeZone;
-    const [drafts, approved, published] = await Promise.all([
-      listAlerts({ ctx, input: { status: "draft", limit: 100, scope: c.get("actor") } }),
-      listAlerts({ ctx, input: { status: "approved", limit: 100, scope: c.get("actor") } }),
-      listAlerts({ ctx, input: { status: "published", limit: 100, scope: c.get("actor") } }),
+    const scope = c.get("actor");
+    const now = ctx.clock.now();
+    const read = readHistoryFilter(c.req.query());
+    const f = read.ok ? read.filter : null;
+    const [drafts, approved, live, history] = await Promise.all([
+      listAlerts({ ctx, input: { status: "draft", limit: 100, scope } }),
+      listAlerts({ ctx, input: { status: "approved", limit: 100, scope } }),
+      listAlertHistory({ ctx, input: { state: "live", page: 1, pageSize: 100, scope, now } }),
+      // A refused filter lists nothing rather than something the person did not ask for.
+      f
+        ? listAlertHistory({
+            ctx,
+            input: {
+              state: f.state,
+              ...(f.kind ? { kind: f.kind } : {}),
+              ...(f.days === "all" ? {} : { since: new Date(now.getTime() - Number(f.days) * 86_400_000) }),
+              ...(f.zip ? { zip: f.zip } : {}),
+              page: f.page,
+              pageSize: HISTORY_PAGE_SIZE,
+              scope,
+              now,
+            },
+          })
+        : { entries: [], more: false },
     ]);
     return c.html(
       alertListPage(view(c), {
         drafts,
         approved,
-        published,
+        live: live.entries.map((e) => e.alert),
+        history: {
+          values: read.values,
+          errors: read.ok ? {} : read.errors,
+          entries: history.entries,
+          page: f?.page ?? 1,
+          more: history.more,
+        },
         mayDraft: mayDraft("alert", c.get("actor").role),
         timeZone: tz,
       }),
+      read.ok ? 200 : 400,
     );
   })
   .get("/alerts/new", (c) => {
@@ -332,6 +364,11 @@ async function alertPage(
   const actor = c.get("actor");
   const preview = await previewAlert({ ctx, input: { alertId: alert.id, actor } });
   const tz = ctx.config.operators.timeZone;
+  // Another organisation's alert comes without its staff (alertViewFor), so no name leaks here.
+  const nameOf = await actorNames(ctx.db, [alert.authorId, ...alert.editorIds, alert.approverId], actor);
+  const sent = alert.publishedAt
+    ? await sentFigures(ctx.db, { alertId: alert.id, languages: preview.languages.map((l) => l.language) })
+    : null;
   return c.html(
     renderAlertPage(
       { ...view(c), actor },
@@ -342,6 +379,8 @@ async function alertPage(
         errors,
         typed,
         values: typed ?? valuesOfAlert(alert, tz),
+        nameOf,
+        sent,
         timeZone: tz,
         publicUrl: ctx.config.publicUrl,
       },

@@ -22,6 +22,7 @@ import { listSightings } from "../../services/sightings/list-sightings.ts";
 import { mergeSightings } from "../../services/sightings/merge-sightings.ts";
 import { revealReporterCallback } from "../../services/sightings/reporter-callback.ts";
 import { type SightingView, sightingView } from "../../services/sightings/shape.ts";
+import { actorNames } from "../../services/users/actor-names.ts";
 import {
   type ConsoleContext,
   type ConsoleEnv,
@@ -234,10 +235,17 @@ async function sightingPage(
     ctx: c.get("ctx"),
     input: { sightingId: sighting.id, scope: actor },
   });
+  // Who logged and verified it, by name (sightings are their organisation's alone).
+  const nameOf = await actorNames(
+    c.get("ctx").db,
+    [sighting.createdBy, ...sighting.verifications.map((v) => v.actor)],
+    actor,
+  );
   return c.html(
     renderSightingPage(view(c), {
       sighting,
       duplicates,
+      nameOf,
       errors,
       typed: (name) => text(form, name),
       mayResolve: authorize(actor, "sightings:resolve").ok,
