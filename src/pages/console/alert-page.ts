@@ -16,6 +16,7 @@ import {
   mayPublish,
 } from "../../services/alerts/approval-rules.ts";
 import type { AlertPreview } from "../../services/alerts/preview-alert.ts";
+import { fallbackSection } from "./alert-fallbacks.ts";
 import { followUpSection, previewSection, progressSection } from "./alert-sections.ts";
 import { type FormValues, settingsFields } from "./alert-settings.ts";
 import { type ConsoleView, consolePage, csrfField, type FieldErrors, formErrors } from "./chrome.ts";
@@ -75,6 +76,7 @@ ${alert.publishedAt ? html`<dt>Published</dt><dd>${when(alert.publishedAt, tz)} 
 ${alert.referencesAlertId ? html`<dt>Follows</dt><dd><a href="/console/alerts/${alert.referencesAlertId}">the original alert</a></dd>` : ""}
 </dl>
 ${previewSection(preview, tz)}
+${fallbackSection(preview)}
 ${approvalSection(alert, preview, actor, acts, csrf)}
 ${acts.publish ? html`<form method="post" action="/console/alerts/${alert.id}/publish">${csrfField(csrf)}<button type="submit">Publish now</button></form>` : ""}
 ${alert.publishedAt ? progressSection(alert.id) : ""}
