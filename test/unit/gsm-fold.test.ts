@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { cheapestSms, describeSaving, FOLDABLE_LANGUAGES, foldToGsm, GSM_FOLDS } from "../../src/sms/gsm-fold.ts";
+import {
+  cheapestSms,
+  describeSaving,
+  FOLDABLE_LANGUAGES,
+  foldToGsm,
+  GSM_FOLDS,
+} from "../../src/sms/gsm-fold.ts";
 import { countSegments } from "../../src/sms/segments.ts";
 
 /** The 136-character update from issue 19: one ó in the label made it three UCS-2 segments. */
@@ -7,11 +13,14 @@ const UPDATE =
   "ACTUALIZACIÓN: Los agentes se fueron de Fruitvale y 35th Ave a las 9:40. Manténganse alerta. https://aviso.test/a/AAAAAAAAAAAAAAAAAAAAAA";
 
 describe("the fold table", () => {
-  it.each(Object.entries(GSM_FOLDS))("%s is outside GSM-7 and folds to basic GSM-7 characters", (from, to) => {
-    expect(countSegments(from).encoding).toBe("UCS-2");
-    // Each result character costs one septet: never an extension character, which costs two.
-    expect(countSegments(to)).toMatchObject({ encoding: "GSM-7", characters: to.length });
-  });
+  it.each(Object.entries(GSM_FOLDS))(
+    "%s is outside GSM-7 and folds to basic GSM-7 characters",
+    (from, to) => {
+      expect(countSegments(from).encoding).toBe("UCS-2");
+      // Each result character costs one septet: never an extension character, which costs two.
+      expect(countSegments(to)).toMatchObject({ encoding: "GSM-7", characters: to.length });
+    },
+  );
 
   it("leaves the accented letters GSM-7 has", () => {
     const kept = "é è ù ì ò à É Ç Ø ø Å å Ä Ö Ñ Ü ä ö ñ ü ß Æ æ ¿ ¡";
