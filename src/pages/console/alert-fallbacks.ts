@@ -17,7 +17,7 @@ export function fallbackSection(preview: Pick<AlertPreview, "fallbacks">) {
 <p class="notice">The alert has no text in these residents' languages: they get another language's, unless one in theirs is added before approval.</p>
 <ul>${preview.fallbacks.map(
     (f) =>
-      html`<li data-fallback="${f.channel}-${f.language}">${channelName(f.channel)}: ${residents(f.recipients)} who read ${LANGUAGE_NAMES[f.language]} get the ${LANGUAGE_NAMES[f.fallback]} text</li>`,
+      html`<li data-fallback="${f.channel}-${f.language}">${channelName(f.channel)}: ${residents(f.recipients)} reading ${LANGUAGE_NAMES[f.language]} will get the ${LANGUAGE_NAMES[f.fallback]} text</li>`,
   )}</ul>
 </section>`;
 }
