@@ -267,7 +267,8 @@ describe("the link", () => {
 
 describe("an SMS written in GSM-7 to save segments", () => {
   it("is what the preview shows and what its hash covers, with the text as written beside it", async () => {
-    // Curly quotes, a dash and an í: UCS-2 as written (three segments), GSM-7 folded (one).
+    // Curly quotes, a dash and an í: UCS-2 as written (three segments), GSM-7 folded (one); the
+    // é of Quédese is GSM-7 and stays.
     const smsText =
       "“Quédese adentro” — hay agentes en Fruitvale y la 35th Ave, aquí cerca. No abra la puerta.";
     const draft = await ok(
@@ -283,7 +284,7 @@ describe("an SMS written in GSM-7 to save segments", () => {
     expect(es.smsText).toBe(smsText);
     expect(
       es.sms.text.startsWith(
-        'AVISO: "Quedese adentro" - hay agentes en Fruitvale y la 35th Ave, aqui cerca.',
+        'AVISO: "Quédese adentro" - hay agentes en Fruitvale y la 35th Ave, aqui cerca.',
       ),
     ).toBe(true);
     expect(es.sms).toMatchObject({ encoding: "GSM-7", segments: 1, saving: { before: { segments: 3 } } });
