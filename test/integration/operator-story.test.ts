@@ -233,6 +233,28 @@ describe("the whole story", () => {
     );
     const original = await ok(operator.request("GET", `alerts/${alertId}`), Alert);
     expect(original.status).toBe("cancelled");
+    // Its public page says why it was withdrawn.
+    const page = await (await app.request(`/alerts/${alertId}`)).text();
+    expect(page).toContain("This alert was a false alarm and has been withdrawn.");
+  });
+
+  it("an all clear says the activity ended, not that the alert was withdrawn", async () => {
+    const sighting = await verifiedSighting("Outside the laundromat.");
+    const draft = await ok(operator.request("POST", "alerts", { sightingId: sighting.id }), Alert, 201);
+    expect(draft.texts.en!.headline).toBe("ICE arrest outside the laundromat (by the BART entrance)");
+    const preview = await ok(verifier.request("GET", `alerts/${draft.id}/preview`), Preview);
+    await ok(verifier.request("POST", `alerts/${draft.id}/approve`, { hash: preview.hash }), ApprovalAnswer);
+    const cancel = await ok(
+      verifier.request("POST", `alerts/${draft.id}/cancel`, { reason: "all_clear", publishNow: true }),
+      ApprovalAnswer,
+      201,
+    );
+    expect(cancel.alert.texts.en!.smsText).toMatch(
+      /^The activity reported outside the laundromat at .* has ended\./,
+    );
+    const page = await (await app.request(`/alerts/${draft.id}`)).text();
+    expect(page).toContain("All clear: the activity this alert was about has ended.");
+    expect(page).not.toContain("withdrawn");
   });
 
   it("an update goes to the original's recipients too, after a second person approves it", async () => {
