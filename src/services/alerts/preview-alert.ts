@@ -1,16 +1,19 @@
 /**
  * previewAlert: exactly what an approver is asked to approve. Per language, the SMS as it will be
  * sent (label first, the alert page's short link last) with its segment count, the email subject
- * and the push title; the channels; who it reaches, per channel and per ZIP; and an approval hash.
+ * and the push title; the channels; who it reaches, per channel, ZIP and language; and an approval hash.
  *
  * The hash is SHA-256 over a canonical JSON of everything the approver decides on, which is
  * everything a resident can see or follow: kind and label, cancel reason, priority, drill flag,
  * sender, audience, the target ZIPs and channels (as stored, which the alert page and CAP show,
  * and as they will be used), expiry, the link on the alert page, the alert it follows and the
  * sighting it is about, and every language's texts and composed messages (a property test,
- * approval-hash.test.ts, holds it to that). Recipient counts are shown but not hashed: residents
- * subscribe and leave every minute, and an approval must not fail because someone texted a ZIP
- * in the seconds between preview and approval. A changed target or text does change the hash.
+ * approval-hash.test.ts, holds it to that). Recipient counts, and the fallback counts (residents
+ * whose language has no text, and which language they get instead), are shown but not hashed:
+ * residents subscribe and leave every minute, and an approval must not fail because someone
+ * texted a ZIP in the seconds between preview and approval. A changed target or text does change
+ * the hash. In English and Spanish the SMS may be written in GSM-7 to save segments
+ * (src/sms/gsm-fold.ts): the preview shows and hashes that text, which is the one sent.
  */
 import { createHash } from "node:crypto";
 import type { Actor } from "../../auth/permissions.ts";
