@@ -139,21 +139,54 @@ export const Preview = z.object({
       label: z.string(),
       headline: z.string(),
       body: z.string(),
+      smsText: z.string().describe("The SMS text as written (the feeds' summary)"),
       sms: z.object({
-        text: z.string().describe("Exactly what residents receive, label first"),
+        text: z
+          .string()
+          .describe(
+            "Exactly what residents receive, label first; in English and Spanish written in GSM-7 when that takes fewer segments (á as a, curly quotes as straight ones)",
+          ),
         encoding: z.enum(["GSM-7", "UCS-2"]),
         segments: z.number(),
         characters: z.number(),
         unicodeCharacters: z.array(z.string()),
+        saving: z
+          .object({
+            before: z.object({
+              encoding: z.enum(["GSM-7", "UCS-2"]),
+              segments: z.number(),
+              characters: z.number(),
+              unicodeCharacters: z.array(z.string()),
+            }),
+            replaced: z.array(z.object({ from: z.string(), to: z.string() })),
+          })
+          .nullable()
+          .describe("When the SMS was written in GSM-7: its count as written, and each character replaced"),
       }),
       emailSubject: z.string(),
       pushTitle: z.string(),
     }),
   ),
-  recipients: z.object({ total: z.number(), byChannel: PerChannel, byZip: z.record(z.string(), PerChannel) }),
+  recipients: z.object({
+    total: z.number(),
+    byChannel: PerChannel,
+    byZip: z.record(z.string(), PerChannel),
+    byLanguage: z
+      .object({
+        sms: z.partialRecord(Language, z.number()),
+        email: z.partialRecord(Language, z.number()),
+        push: z.partialRecord(Language, z.number()),
+      })
+      .describe("Per channel, recipients by their language"),
+  }),
+  fallbacks: z
+    .array(z.object({ channel: Channel, language: Language, fallback: Language, recipients: z.number() }))
+    .describe(
+      "Recipients whose language the alert has no text in, per channel and language, and the language they get instead",
+    ),
   hash: z
     .string()
     .describe(
-      "Quote it to approve: SHA-256 over everything above except the recipient counts (and over the stored target ZIPs and channels, and the sighting the alert is about)",
+      "Quote it to approve: SHA-256 over everything above except the recipient counts and fallbacks (and over the stored target ZIPs and channels, and the sighting the alert is about)",
     ),
 });

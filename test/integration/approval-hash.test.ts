@@ -6,6 +6,7 @@
  * changes what residents would get; and any change to what no request can edit (kind, cancel
  * reason, sender, drill flag, the sighting it is tied to) changes the hash too.
  */
+import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Alert, ApprovalAnswer, Preview } from "../../src/schemas/alerts.ts";
@@ -261,5 +262,48 @@ describe("the link", () => {
       body.indexOf("</section>", body.indexOf('id="what-is-sent"')),
     );
     expect(shown).toContain('href="https://city.example/libraries"');
+  });
+});
+
+describe("an SMS written in GSM-7 to save segments", () => {
+  it("is what the preview shows and what its hash covers, with the text as written beside it", async () => {
+    // Curly quotes, a dash and an í: UCS-2 as written (three segments), GSM-7 folded (one); the
+    // é of Quédese is GSM-7 and stays.
+    const smsText =
+      "“Quédese adentro” — hay agentes en Fruitvale y la 35th Ave, aquí cerca. No abra la puerta.";
+    const draft = await ok(
+      operator.request("POST", "alerts", {
+        texts: { ...TEXTS, es: { ...TEXTS.es, smsText } },
+        target: { zips: ["94601"] },
+      }),
+      Alert,
+      201,
+    );
+    const preview = await ok(verifier.request("GET", `alerts/${draft.id}/preview`), Preview);
+    const es = preview.languages.find((l) => l.language === "es")!;
+    expect(es.smsText).toBe(smsText);
+    expect(
+      es.sms.text.startsWith(
+        'AVISO: "Quédese adentro" - hay agentes en Fruitvale y la 35th Ave, aqui cerca.',
+      ),
+    ).toBe(true);
+    expect(es.sms).toMatchObject({ encoding: "GSM-7", segments: 1, saving: { before: { segments: 3 } } });
+    // Chinese and Vietnamese are never folded; English here has nothing to fold.
+    expect(preview.languages.find((l) => l.language === "en")!.sms.saving).toBeNull();
+
+    // The hash is over the preview as shown (folded SMS included) and the stored facts: nothing
+    // else, so what the approver read is what is hashed, and then sent.
+    const row = await runtime.db
+      .selectFrom("alerts")
+      .select(["target_zips", "channels", "sighting_id"])
+      .where("id", "=", draft.id)
+      .executeTakeFirstOrThrow();
+    const { status: _status, recipients: _recipients, fallbacks: _fallbacks, hash, ...decided } = preview;
+    const stored = { targetZips: row.target_zips, channels: row.channels, sightingId: row.sighting_id };
+    expect(
+      createHash("sha256")
+        .update(canonicalJson({ ...decided, stored }))
+        .digest("hex"),
+    ).toBe(hash);
   });
 });

@@ -303,6 +303,31 @@ describe("from a hotline call to a published alert, by two people", () => {
       `SIMULACRO - VERIFICADO: Agentes en Fruitvale ${shortAlertUrl("https://aviso.test", id)}`,
     );
     expect(saved.description).toBe("88 characters · 1 segment (GSM-7)");
+    // Spanish with a letter GSM-7 lacks (the ó of ACTUALIZACIÓN): written in GSM-7, and the
+    // composer says what that saved.
+    const update = (await (
+      await call(
+        { "x-csrf-token": operator.csrf },
+        {
+          kind: "update",
+          drill: false,
+          smsText: "Los agentes se fueron de Fruitvale y 35th Ave a las 9:40. Manténganse alerta.",
+        },
+      )
+    ).json()) as Preview;
+    expect(update.text).toBe(
+      `ACTUALIZACION: Los agentes se fueron de Fruitvale y 35th Ave a las 9:40. Manténganse alerta. ${standIn}`,
+    );
+    expect(update.description).toBe("136 characters · 1 segment (GSM-7) · 3 → 1 segments by writing Ó as O");
+    // Never in Vietnamese: the same label-less text keeps its letters, in UCS-2.
+    const vi = (await (
+      await call(
+        { "x-csrf-token": operator.csrf },
+        { kind: "update", drill: false, language: "vi", smsText: "Đừng mở cửa — “giữ im lặng”" },
+      )
+    ).json()) as Preview;
+    expect(vi.text).toBe(`CẬP NHẬT: Đừng mở cửa — “giữ im lặng” ${standIn}`);
+    expect(vi.description).not.toContain("by writing");
     expect((await call({ "x-csrf-token": operator.csrf }, { alertId: "../etc" })).status).toBe(400);
   });
 });

@@ -245,7 +245,7 @@ describe("the whole story", () => {
     const cancelled = recipientsOf(/FALSE ALARM|FALSA ALARMA|误报|BÁO ĐỘNG GIẢ/);
     expect(cancelled).toEqual(firstRecipients);
     expect(rig.sms.messages.find((m) => m.to === "+15105550111" && /FALSE/.test(m.body))!.body).toMatch(
-      /^FALSE ALARM: The alert sent at .* about 7th St & Broadway was a false alarm/,
+      /^FALSE ALARM: The alert sent at .* about activity near 7th St & Broadway was a false alarm/,
     );
     const original = await ok(operator.request("GET", `alerts/${alertId}`), Alert);
     expect(original.status).toBe("cancelled");
@@ -275,6 +275,28 @@ describe("the whole story", () => {
     const list = await consolePage(operator, "/console/alerts");
     const history = list.slice(list.indexOf('id="history"'));
     expect(history).toMatch(new RegExp(`data-state="cancelled"><td><a href="/console/alerts/${alertId}"`));
+    // Its public page says why it was withdrawn.
+    const publicPage = await (await app.request(`/alerts/${alertId}`)).text();
+    expect(publicPage).toContain("This alert was a false alarm and has been withdrawn.");
+  });
+
+  it("an all clear says the activity ended, not that the alert was withdrawn", async () => {
+    const sighting = await verifiedSighting("Outside the laundromat.");
+    const draft = await ok(operator.request("POST", "alerts", { sightingId: sighting.id }), Alert, 201);
+    expect(draft.texts.en!.headline).toBe("ICE arrest outside the laundromat (by the BART entrance)");
+    const preview = await ok(verifier.request("GET", `alerts/${draft.id}/preview`), Preview);
+    await ok(verifier.request("POST", `alerts/${draft.id}/approve`, { hash: preview.hash }), ApprovalAnswer);
+    const cancel = await ok(
+      verifier.request("POST", `alerts/${draft.id}/cancel`, { reason: "all_clear", publishNow: true }),
+      ApprovalAnswer,
+      201,
+    );
+    expect(cancel.alert.texts.en!.smsText).toMatch(
+      /^The activity reported outside the laundromat at .* has ended\./,
+    );
+    const page = await (await app.request(`/alerts/${draft.id}`)).text();
+    expect(page).toContain("All clear: the activity this alert was about has ended.");
+    expect(page).not.toContain("withdrawn");
   });
 
   it("an update goes to the original's recipients too, after a second person approves it", async () => {
@@ -295,6 +317,22 @@ describe("the whole story", () => {
     const update = await ok(verifier.request("POST", `alerts/${draft.id}/updates`, { texts }), Alert, 201);
     const updatePreview = await ok(operator.request("GET", `alerts/${update.id}/preview`), Preview);
     expect(updatePreview).toMatchObject({ audience: "original_recipients", targetZips: null });
+    // Only English was written: before approving, the approver is told who gets it instead of
+    // their own language (counts per channel and language, never who).
+    expect(updatePreview.fallbacks).toEqual([
+      { channel: "email", language: "zh", fallback: "en", recipients: 1 },
+      { channel: "push", language: "vi", fallback: "en", recipients: 1 },
+    ]);
+    const page = await (
+      await app.request(`/console/alerts/${update.id}`, { headers: { cookie: secondVerifier.cookie! } })
+    ).text();
+    const warning = page.slice(
+      page.indexOf('id="fallbacks"'),
+      page.indexOf("</section>", page.indexOf('id="fallbacks"')),
+    );
+    expect(warning).toContain("Email: 1 resident reading 中文 will get the English text");
+    expect(warning).toContain("Web push: 1 resident reading Tiếng Việt will get the English text");
+    expect(warning).not.toMatch(/@|\+1510/);
     await refused(verifier.request("POST", `alerts/${update.id}/approve`, { hash: updatePreview.hash }), 403);
     await ok(
       secondVerifier.request("POST", `alerts/${update.id}/approve`, { hash: updatePreview.hash }),
@@ -302,6 +340,54 @@ describe("the whole story", () => {
     );
     await settled(rig.runtime, update.id);
     expect(recipientsOf(/^UPDATE: Agents remain|"label":"UPDATE"|^UPDATE: Agents still/)).toEqual(before);
+  });
+
+  it("a Spanish update is sent in GSM-7 when that saves segments: the approver sees, hashes and residents get that text", async () => {
+    await addSubscriber(rig.runtime, {
+      channel: "sms",
+      address: "+15105550115",
+      zips: ["94606"],
+      language: "es",
+    });
+    const sighting = await verifiedSighting("Fruitvale BART", "94606");
+    const draft = await ok(operator.request("POST", "alerts", { sightingId: sighting.id }), Alert, 201);
+    const preview = await ok(verifier.request("GET", `alerts/${draft.id}/preview`), Preview);
+    await ok(verifier.request("POST", `alerts/${draft.id}/approve`, { hash: preview.hash }), ApprovalAnswer);
+    await settled(rig.runtime, draft.id);
+
+    // 136 characters with its label and link: one ó (in ACTUALIZACIÓN) would make it three UCS-2
+    // segments; written as o, one GSM-7 segment. é is GSM-7 and stays.
+    const smsText = "Los agentes se fueron de Fruitvale y 35th Ave a las 9:40. Manténganse alerta.";
+    const texts = {
+      en: { headline: "Agents left", body: "Agents left Fruitvale.", smsText: "Agents left Fruitvale." },
+      es: { headline: "Los agentes se fueron", body: "Los agentes se fueron de Fruitvale.", smsText },
+    };
+    const update = await ok(operator.request("POST", `alerts/${draft.id}/updates`, { texts }), Alert, 201);
+    const updatePreview = await ok(verifier.request("GET", `alerts/${update.id}/preview`), Preview);
+    const es = updatePreview.languages.find((l) => l.language === "es")!;
+    const link = `https://aviso.test${shortAlertPath(update.id)}`;
+    expect(es.smsText).toBe(smsText);
+    expect(es.sms).toMatchObject({
+      text: `ACTUALIZACION: ${smsText} ${link}`,
+      encoding: "GSM-7",
+      segments: 1,
+      characters: 136,
+      saving: { before: { encoding: "UCS-2", segments: 3 }, replaced: [{ from: "Ó", to: "O" }] },
+    });
+    // The approval page shows the saving next to the text it approves.
+    const page = await (
+      await app.request(`/console/alerts/${update.id}`, { headers: { cookie: verifier.cookie! } })
+    ).text();
+    expect(page).toContain(`ACTUALIZACION: ${smsText} ${link}`);
+    expect(page).toContain("136 characters · 1 segment (GSM-7) · 3 → 1 segments by writing Ó as O");
+
+    await ok(
+      verifier.request("POST", `alerts/${update.id}/approve`, { hash: updatePreview.hash }),
+      ApprovalAnswer,
+    );
+    await settled(rig.runtime, update.id);
+    // Sent exactly as approved: the dispatcher composes it the same way.
+    expect(rig.sms.messages.filter((m) => m.to === "+15105550115").map((m) => m.body)).toContain(es.sms.text);
   });
 });
 

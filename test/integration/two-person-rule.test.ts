@@ -538,7 +538,7 @@ describe("one person alone, through each route", () => {
     );
     expect(cancel.alert.status).toBe("published");
     expect(cancel.alert.texts.en!.smsText).toMatch(
-      /^The alert sent at .* about 7th St & Broadway was a false alarm/,
+      /^The alert sent at .* about activity near 7th St & Broadway was a false alarm/,
     );
     expect((await ok(operator.request("GET", `alerts/${original}`), Alert)).status).toBe("cancelled");
     // And drafted first, then approved alone, unchanged: the same.

@@ -222,7 +222,9 @@ describe("alert page", () => {
       201,
     );
     page = await (await get(`/alerts/${original}`)).text();
-    expect(page).toContain(messages("en").alert.cancelled);
+    // An all clear: the activity ended. Nothing was "withdrawn": the alert was true.
+    expect(page).toContain(messages("en").alert.cancelledAllClear);
+    expect(page).not.toContain(messages("en").alert.cancelled);
     expect(page).toContain("ALL CLEAR");
     const updatePage = await (await get(`/alerts/${update.id}`)).text();
     expect(updatePage).toContain(messages("en").alert.follows);

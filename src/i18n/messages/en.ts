@@ -60,6 +60,8 @@ export const en = {
     otherLanguages: "Also in:",
     updatedBy: "There is newer information about this alert:",
     cancelled: "This alert was withdrawn.",
+    cancelledAllClear: "All clear: the activity this alert was about has ended.",
+    cancelledFalseAlarm: "This alert was a false alarm and has been withdrawn.",
     follows: "This message is about an earlier alert:",
     whatToDo: "What to do",
     advice: [

@@ -59,6 +59,8 @@ export const es: Messages = {
     otherLanguages: "También en:",
     updatedBy: "Hay información más reciente sobre esta alerta:",
     cancelled: "Esta alerta fue retirada.",
+    cancelledAllClear: "Fin de la alerta: la actividad de esta alerta terminó.",
+    cancelledFalseAlarm: "Esta alerta fue una falsa alarma y fue retirada.",
     follows: "Este mensaje trata de una alerta anterior:",
     whatToDo: "Qué hacer",
     advice: [

@@ -58,6 +58,8 @@ export const vi: Messages = {
     otherLanguages: "Có bằng:",
     updatedBy: "Có thông tin mới hơn về cảnh báo này:",
     cancelled: "Cảnh báo này đã được rút lại.",
+    cancelledAllClear: "Hết cảnh báo: hoạt động trong cảnh báo này đã kết thúc.",
+    cancelledFalseAlarm: "Cảnh báo này là báo động giả và đã được rút lại.",
     follows: "Tin này nói về một cảnh báo trước:",
     whatToDo: "Nên làm gì",
     advice: [

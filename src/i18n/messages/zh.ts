@@ -55,6 +55,8 @@ export const zh: Messages = {
     otherLanguages: "其他语言：",
     updatedBy: "此警报有更新的信息：",
     cancelled: "此警报已撤回。",
+    cancelledAllClear: "警报解除：此警报所述的活动已结束。",
+    cancelledFalseAlarm: "此警报是误报，已撤回。",
     follows: "此消息涉及先前的一则警报：",
     whatToDo: "应该怎么做",
     advice: [

@@ -19,6 +19,7 @@ import {
 import type { AlertPreview } from "../../services/alerts/preview-alert.ts";
 import type { SentFigures } from "../../services/alerts/sent-figures.ts";
 import type { NameOf } from "../../services/users/actor-names.ts";
+import { fallbackSection } from "./alert-fallbacks.ts";
 import { followUpSection, previewSection, progressSection } from "./alert-sections.ts";
 import { sentSection } from "./alert-sent.ts";
 import { type FormValues, settingsFields } from "./alert-settings.ts";
@@ -82,7 +83,12 @@ ${alert.approverId ? html`<dt>Approved by</dt><dd>${nameOf(alert.approverId)} at
 ${alert.publishedAt ? html`<dt>Published</dt><dd>${when(alert.publishedAt, tz)} · <a href="/alerts/${alert.id}">public page</a></dd>` : ""}
 ${alert.referencesAlertId ? html`<dt>Follows</dt><dd><a href="/console/alerts/${alert.referencesAlertId}">the original alert</a></dd>` : ""}
 </dl>
-${sent ? sentSection(preview, sent, tz) : previewSection(preview, tz)}
+${
+  sent
+    ? sentSection(preview, sent, tz)
+    : html`${previewSection(preview, tz)}
+${fallbackSection(preview)}`
+}
 ${approvalSection(alert, preview, actor, acts, csrf)}
 ${acts.publish ? html`<form method="post" action="/console/alerts/${alert.id}/publish">${csrfField(csrf)}<button type="submit">Publish now</button></form>` : ""}
 ${alert.publishedAt ? progressSection(alert.id) : ""}

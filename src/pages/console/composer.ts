@@ -10,40 +10,46 @@
  */
 import { html } from "hono/html";
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n/languages.ts";
-import { composeSms, type MessageAlert, UNSAVED_ALERT_ID } from "../../services/alerts/compose.ts";
-import { countSegments } from "../../sms/segments.ts";
+import { composeSmsCounted, type MessageAlert, UNSAVED_ALERT_ID } from "../../services/alerts/compose.ts";
+import { describeSaving, type GsmFold } from "../../sms/gsm-fold.ts";
 import { type FieldErrors, input, textarea } from "./chrome.ts";
 
 export type ComposerValues = Record<string, string>;
 
-/** The SMS as composeSms will send it; `alert.id` when the draft is saved, else a stand-in. */
+/**
+ * The SMS as composeSms will send it (in English and Spanish written in GSM-7 when that saves
+ * segments; `saving` says so); `alert.id` when the draft is saved, else a stand-in.
+ */
 export function smsPreview(
   alert: Omit<MessageAlert, "id"> & { id?: string },
   language: Language,
   smsText: string,
   publicUrl: string,
 ) {
-  const text = composeSms(
+  const sms = composeSmsCounted(
     { ...alert, id: alert.id ?? UNSAVED_ALERT_ID },
     { language, headline: "", body: "", sms_text: smsText },
     publicUrl,
   );
-  const count = countSegments(text);
-  return { text, ...count };
+  return { text: sms.text, ...sms.count, saving: sms.saving };
 }
 
-export function describeCount(count: {
-  characters: number;
-  segments: number;
-  encoding: string;
-  unicodeCharacters: string[];
-}) {
+/** "136 characters · 1 segment (GSM-7) · 3 → 1 segments by writing Ó as O". */
+export function describeCount(
+  count: {
+    characters: number;
+    segments: number;
+    encoding: string;
+    unicodeCharacters: string[];
+  } & { saving?: GsmFold["saving"] },
+) {
   const segments = `${count.segments} ${count.segments === 1 ? "segment" : "segments"}`;
   const unicode =
     count.encoding === "UCS-2" && count.unicodeCharacters.length > 0
       ? ` (UCS-2 because of ${count.unicodeCharacters.slice(0, 5).join(" ")})`
       : ` (${count.encoding})`;
-  return `${count.characters} characters · ${segments}${unicode}`;
+  const saving = count.saving ? ` · ${describeSaving({ count, saving: count.saving })}` : "";
+  return `${count.characters} characters · ${segments}${unicode}${saving}`;
 }
 
 export function composerFields(o: {

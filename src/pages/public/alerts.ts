@@ -70,6 +70,15 @@ export function alertPageBody(
   const label = alertLabel(asMessageAlert(alert), text.language);
   const others = alert.texts.filter((other) => other.language !== text.language);
   const links = config.web.knowYourRights[language];
+  // Withdrawn how: an all clear says the activity ended (the alert was true), a false alarm
+  // that it was wrong; a cancel without a reason (or not public) just that it was withdrawn.
+  const reason = followUps.find((f) => f.kind === "cancel")?.cancelReason;
+  const cancelled =
+    reason === "all_clear"
+      ? t.cancelledAllClear
+      : reason === "false_alarm"
+        ? t.cancelledFalseAlarm
+        : t.cancelled;
   return html`<article class="${classes(alert)}">
 <p class="label ${classes(alert)}" lang="${text.language}">${label}</p>
 <h1 lang="${text.language}">${text.headline}</h1>
@@ -78,14 +87,14 @@ ${text.language !== language ? html`<p class="notice" role="note">${t.notInLangu
 ${
   followUps.length > 0
     ? html`<section class="notice${followUps.some((f) => f.kind === "cancel") ? " ok" : ""}" aria-labelledby="newer">
-<h2 id="newer">${alert.status === "cancelled" ? t.cancelled : t.updatedBy}</h2>
+<h2 id="newer">${alert.status === "cancelled" ? cancelled : t.updatedBy}</h2>
 <ul>${followUps.map((followUp) => {
         const followText = pickText(followUp.texts, language);
         return html`<li><strong>${alertLabel(asMessageAlert(followUp), followText.language)}</strong> · ${time(followUp.publishedAt, language, config)}: <a href="/alerts/${followUp.id}" lang="${followText.language}">${followText.headline}</a></li>`;
       })}</ul>
 </section>`
     : alert.status === "cancelled"
-      ? html`<p class="notice ok" role="note">${t.cancelled}</p>`
+      ? html`<p class="notice ok" role="note">${cancelled}</p>`
       : ""
 }
 ${!isLive(alert, now) && alert.status !== "cancelled" ? html`<p class="notice" role="note">${t.expired}</p>` : ""}

@@ -6,7 +6,7 @@
  */
 import type { AlertKind, AlertPriority } from "../../db/database.ts";
 import { DEFAULT_LANGUAGE, type Language } from "../../i18n/languages.ts";
-import { countSegments } from "../../sms/segments.ts";
+import { cheapestSms, type GsmFold } from "../../sms/gsm-fold.ts";
 import { shortAlertUrl } from "./short-link.ts";
 
 export type LabelKey =
@@ -110,10 +110,21 @@ export function alertPageUrl(publicUrl: string, alertId: string): string {
  * The SMS, on one line: `LABEL: sms text https://…/a/<22 characters>`. The link is the alert page's
  * short form (PUBLIC_URL + /a/ + the id in base64url), the "full notification" every SMS links to;
  * it goes last, after a space, so phones make it a link and nothing runs into it.
+ *
+ * In English and Spanish the whole SMS, label included, is written in GSM-7 when that costs fewer
+ * segments (src/sms/gsm-fold.ts: ACTUALIZACIÓN as ACTUALIZACION, curly quotes as straight ones).
+ * The preview, the approval hash and the dispatcher all compose it here, so the approver sees and
+ * hashes exactly the text residents get.
  */
 export function composeSms(alert: MessageAlert, text: MessageText, publicUrl: string): string {
+  return composeSmsCounted(alert, text, publicUrl).text;
+}
+
+/** composeSms, with its segment count and what writing it in GSM-7 saved (null when nothing). */
+export function composeSmsCounted(alert: MessageAlert, text: MessageText, publicUrl: string): GsmFold {
   const label = alertLabel(alert, text.language, SMS_LABEL_SEPARATOR);
-  return `${label}: ${text.sms_text.trimEnd()} ${shortAlertUrl(publicUrl, alert.id)}`;
+  const written = `${label}: ${text.sms_text.trimEnd()} ${shortAlertUrl(publicUrl, alert.id)}`;
+  return cheapestSms(written, text.language);
 }
 
 /**
@@ -137,12 +148,12 @@ export function smsFits(
   smsText: string,
   publicUrl: string,
 ): { fits: boolean; segments: number; characters: number } {
-  const composed = composeSms(
+  const { count } = composeSmsCounted(
     { ...alert, id: UNSAVED_ALERT_ID },
     { language, headline: "", body: "", sms_text: smsText },
     publicUrl,
   );
-  const { segments, characters } = countSegments(composed);
+  const { segments, characters } = count;
   return { fits: segments <= MAX_SMS_SEGMENTS, segments, characters };
 }
 

@@ -60,7 +60,7 @@ export async function draftAlert({
           {
             zip: sighting.zip,
             // Once its free text is erased, a sighting is placed by its ZIP alone.
-            place: sighting.place ?? sighting.zip,
+            place: sighting.place,
             crossStreets: sighting.cross_streets,
             observedAt: sighting.observed_at,
             agency: sighting.agency,

@@ -1,16 +1,19 @@
 /**
  * previewAlert: exactly what an approver is asked to approve. Per language, the SMS as it will be
  * sent (label first, the alert page's short link last) with its segment count, the email subject
- * and the push title; the channels; who it reaches, per channel and per ZIP; and an approval hash.
+ * and the push title; the channels; who it reaches, per channel, ZIP and language; and an approval hash.
  *
  * The hash is SHA-256 over a canonical JSON of everything the approver decides on, which is
  * everything a resident can see or follow: kind and label, cancel reason, priority, drill flag,
  * sender, audience, the target ZIPs and channels (as stored, which the alert page and CAP show,
  * and as they will be used), expiry, the link on the alert page, the alert it follows and the
  * sighting it is about, and every language's texts and composed messages (a property test,
- * approval-hash.test.ts, holds it to that). Recipient counts are shown but not hashed: residents
- * subscribe and leave every minute, and an approval must not fail because someone texted a ZIP
- * in the seconds between preview and approval. A changed target or text does change the hash.
+ * approval-hash.test.ts, holds it to that). Recipient counts, and the fallback counts (residents
+ * whose language has no text, and which language they get instead), are shown but not hashed:
+ * residents subscribe and leave every minute, and an approval must not fail because someone
+ * texted a ZIP in the seconds between preview and approval. A changed target or text does change
+ * the hash. In English and Spanish the SMS may be written in GSM-7 to save segments
+ * (src/sms/gsm-fold.ts): the preview shows and hashes that text, which is the one sent.
  */
 import { createHash } from "node:crypto";
 import type { Actor } from "../../auth/permissions.ts";
@@ -19,10 +22,11 @@ import type { Channel } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import { invalid } from "../../errors.ts";
 import { LANGUAGES, type Language } from "../../i18n/languages.ts";
-import { countSegments, type SegmentCount } from "../../sms/segments.ts";
+import type { GsmFold } from "../../sms/gsm-fold.ts";
+import type { SegmentCount } from "../../sms/segments.ts";
 import { loadAlertFor } from "./alert-access.ts";
 import type { AlertRecord } from "./alert-record.ts";
-import { alertLabel, composeSms, type MessageAlert } from "./compose.ts";
+import { alertLabel, composeSmsCounted, type MessageAlert, pickText } from "./compose.ts";
 import {
   type Audience,
   audienceOf,
@@ -37,7 +41,10 @@ export type LanguagePreview = {
   label: string;
   headline: string;
   body: string;
-  sms: { text: string } & SegmentCount;
+  /** The SMS text as written (the Atom feed's summary); `sms.text` is what is sent. */
+  smsText: string;
+  /** `saving`: what writing it in GSM-7 saved, when the text was (English and Spanish only). */
+  sms: { text: string; saving: GsmFold["saving"] } & SegmentCount;
   emailSubject: string;
   pushTitle: string;
 };
@@ -60,7 +67,17 @@ export type AlertPreview = {
   expiresAt: string;
   languages: LanguagePreview[];
   recipients: RecipientCounts;
+  /** Recipients whose language the alert has no text in, and the text they get instead. */
+  fallbacks: LanguageFallback[];
   hash: string;
+};
+
+export type LanguageFallback = {
+  channel: Channel;
+  language: Language;
+  /** The language of the text they get (compose.ts's pickText: English, else the first). */
+  fallback: Language;
+  recipients: number;
 };
 
 type Ctx = Pick<AppContext, "db" | "config" | "pii">;
@@ -89,7 +106,9 @@ export async function buildPreview(db: DbOrTx, ctx: Ctx, record: AlertRecord): P
     // makes a preview differ from its approval by itself; but it is part of what residents get and
     // of the segment count the approver weighs, and a PUBLIC_URL changed between approval and
     // publish changes the text sent, which then needs a new approval, as any other change does.
-    const sms = composeSms(
+    // In English and Spanish it may be written in GSM-7 to save segments: the folded text is the
+    // one shown, hashed and sent (composeSms).
+    const sms = composeSmsCounted(
       alert,
       { language, headline: text.headline, body: text.body, sms_text: text.smsText },
       ctx.config.publicUrl,
@@ -100,7 +119,8 @@ export async function buildPreview(db: DbOrTx, ctx: Ctx, record: AlertRecord): P
         label,
         headline: text.headline,
         body: text.body,
-        sms: { text: sms, ...countSegments(sms) },
+        smsText: text.smsText,
+        sms: { text: sms.text, ...sms.count, saving: sms.saving },
         emailSubject: `${label}: ${text.headline}`,
         pushTitle: `${label}: ${text.headline}`,
       },
@@ -138,7 +158,32 @@ export async function buildPreview(db: DbOrTx, ctx: Ctx, record: AlertRecord): P
     .update(canonicalJson({ ...decided, stored }))
     .digest("hex");
   const recipients = await countRecipients(db, ctx, row);
-  return { ...decided, status: row.status, recipients, hash };
+  const fallbacks = fallbacksOf(
+    recipients,
+    languages.map((l) => l.language),
+    channels,
+  );
+  return { ...decided, status: row.status, recipients, fallbacks, hash };
+}
+
+/**
+ * Per channel, the recipients whose language has no text, and which text they get: counted, so
+ * the approver knows before approving that, say, 40 residents will read the alert in English.
+ */
+export function fallbacksOf(
+  recipients: RecipientCounts,
+  written: readonly Language[],
+  channels: readonly Channel[],
+): LanguageFallback[] {
+  if (written.length === 0) return [];
+  const texts = written.map((language) => ({ language }));
+  return channels.flatMap((channel) =>
+    LANGUAGES.flatMap((language): LanguageFallback[] => {
+      const n = recipients.byLanguage[channel][language] ?? 0;
+      if (n === 0 || written.includes(language)) return [];
+      return [{ channel, language, fallback: pickText(texts, language).language, recipients: n }];
+    }),
+  );
 }
 
 export async function previewAlert({

@@ -15,6 +15,7 @@ import { LANGUAGES } from "../../i18n/languages.ts";
 import type { AlertRecord, AlertRow, Texts } from "./alert-record.ts";
 import { DEFAULT_EXPIRY_HOURS } from "./draft-rules.ts";
 import { canonicalJson } from "./preview-alert.ts";
+import { namesPlace } from "./template-places.ts";
 import { type CancelReason, cancelTemplate } from "./templates.ts";
 
 type Ctx = Pick<AppContext, "config">;
@@ -38,7 +39,8 @@ export async function prewrittenCancelTexts(
   for (const language of LANGUAGES) {
     const said = original.texts[language];
     if (!said) continue;
-    const named = place !== null && [said.headline, said.body, said.smsText].some((t) => t.includes(place));
+    const named =
+      place !== null && [said.headline, said.body, said.smsText].some((t) => namesPlace(t, place));
     texts[language] = cancelTemplate(
       reason,
       { publishedAt: original.row.published_at ?? original.row.created_at, place: named ? place : null },

@@ -12,6 +12,7 @@ import { sql } from "kysely";
 import type { AppContext } from "../../context.ts";
 import type { Channel } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
+import type { Language } from "../../i18n/languages.ts";
 import { targetFollowers } from "../../ledger/rows.ts";
 import { addressIndexes } from "../../security/addresses.ts";
 import { channelsFor } from "./publish.ts";
@@ -23,6 +24,8 @@ export type RecipientCounts = {
   byChannel: Record<Channel, number>;
   /** Per ZIP and channel (drills: none, their recipients are chosen by address). */
   byZip: Record<string, Record<Channel, number>>;
+  /** Per channel and the recipient's language (which text they get: compose.ts's pickText). */
+  byLanguage: Record<Channel, Partial<Record<Language, number>>>;
 };
 
 export type AudienceAlert = {
@@ -48,18 +51,19 @@ export function effectiveChannels(
 }
 
 type Ctx = Pick<AppContext, "config" | "pii">;
-type Row = { subscriber_id: string; channel: Channel; zip: string | null };
+type Row = { subscriber_id: string; channel: Channel; zip: string | null; language: Language };
 
 /** The (subscriber, channel, zip) rows a drill or a follow-up is delivered to. */
 export async function restrictedRecipients(db: DbOrTx, ctx: Ctx, alert: AudienceAlert): Promise<Row[]> {
   if (alert.references_alert_id) {
+    // The language as the subscriber has it now: the dispatcher picks the text by it at sending.
     return db
-      .selectFrom("deliveries")
-      .select(["subscriber_id", "channel", "zip"])
-      .where("alert_id", "=", alert.references_alert_id)
-      .where("subscriber_id", "is not", null)
-      .orderBy("channel")
-      .orderBy("id")
+      .selectFrom("deliveries as d")
+      .innerJoin("subscribers as s", "s.id", "d.subscriber_id")
+      .select(["d.subscriber_id", "d.channel", "d.zip", "s.language"])
+      .where("d.alert_id", "=", alert.references_alert_id)
+      .orderBy("d.channel")
+      .orderBy("d.id")
       .execute() as Promise<Row[]>;
   }
   if (!alert.is_drill) throw new Error("a live alert's recipients are its target's subscribers");
@@ -70,7 +74,7 @@ export async function restrictedRecipients(db: DbOrTx, ctx: Ctx, alert: Audience
   if (channels.length === 0 || phones.length + emails.length + list.subscriberIds.length === 0) return [];
   const rows = await db
     .selectFrom("subscribers")
-    .select(["id", "channel"])
+    .select(["id", "channel", "language"])
     .where("status", "=", "active")
     .where("channel", "in", channels)
     .where((eb) =>
@@ -87,32 +91,43 @@ export async function restrictedRecipients(db: DbOrTx, ctx: Ctx, alert: Audience
     .orderBy("channel")
     .orderBy("id")
     .execute();
-  return rows.map((row) => ({ subscriber_id: row.id, channel: row.channel, zip: null }));
+  return rows.map((row) => ({
+    subscriber_id: row.id,
+    channel: row.channel,
+    zip: null,
+    language: row.language,
+  }));
 }
 
 export async function countRecipients(db: DbOrTx, ctx: Ctx, alert: AudienceAlert): Promise<RecipientCounts> {
-  const counts: RecipientCounts = { total: 0, byChannel: { sms: 0, email: 0, push: 0 }, byZip: {} };
-  const add = (channel: Channel, zip: string | null, n: number) => {
+  const counts: RecipientCounts = {
+    total: 0,
+    byChannel: { sms: 0, email: 0, push: 0 },
+    byZip: {},
+    byLanguage: { sms: {}, email: {}, push: {} },
+  };
+  const add = (channel: Channel, zip: string | null, language: Language, n: number) => {
     counts.total += n;
     counts.byChannel[channel] += n;
+    counts.byLanguage[channel][language] = (counts.byLanguage[channel][language] ?? 0) + n;
     if (zip) {
       counts.byZip[zip] ??= { sms: 0, email: 0, push: 0 };
       counts.byZip[zip][channel] += n;
     }
   };
   if (audienceOf(alert) !== "target") {
-    for (const row of await restrictedRecipients(db, ctx, alert)) add(row.channel, row.zip, 1);
+    for (const row of await restrictedRecipients(db, ctx, alert)) add(row.channel, row.zip, row.language, 1);
     return counts;
   }
   const channels = effectiveChannels(alert, ctx.config);
   if (channels.length === 0) return counts;
-  const { rows } = await sql<{ channel: Channel; zip: string; n: string }>`
-    SELECT s.channel, m.zip, count(*)::text AS n
+  const { rows } = await sql<{ channel: Channel; zip: string; language: Language; n: string }>`
+    SELECT s.channel, m.zip, s.language, count(*)::text AS n
     FROM ${targetFollowers(alert.target_zips)} m
     JOIN subscribers s ON s.id = m.subscriber_id
     WHERE s.status = 'active' AND s.channel = ANY(${channels}::text[])
-    GROUP BY s.channel, m.zip
-    ORDER BY m.zip, s.channel`.execute(db);
-  for (const row of rows) add(row.channel, row.zip, Number(row.n));
+    GROUP BY s.channel, m.zip, s.language
+    ORDER BY m.zip, s.channel, s.language`.execute(db);
+  for (const row of rows) add(row.channel, row.zip, row.language, Number(row.n));
   return counts;
 }

@@ -3,9 +3,14 @@
  * sighting alert per kind of activity, and the two kinds of cancel (false alarm, all clear). They
  * fill a draft; the drafter edits the draft freely before anyone approves it. The label (VERIFIED,
  * FALSE ALARM, DRILL…) is not part of the text: the composer puts it in front of every message.
+ *
+ * They must read as if a person wrote them whatever the place looks like (template-places.ts) and
+ * however the time is written ("8:06 p.m." already ends a sentence): test/unit/templates.test.ts
+ * runs every activity, language and place shape through them.
  */
 import type { SightingActivity, SightingAgency } from "../../db/database.ts";
 import type { Language } from "../../i18n/languages.ts";
+import { cleanPlace, where } from "./template-places.ts";
 
 export type TemplateText = { headline: string; body: string; smsText: string };
 
@@ -43,16 +48,58 @@ const ACTIVITY: Record<SightingActivity, Record<Language, string>> = {
 const LOCALE: Record<Language, string> = { en: "en-US", es: "es-US", zh: "zh-CN", vi: "vi-VN" };
 
 export function formatTime(at: Date, language: Language, timeZone: string): string {
-  return new Intl.DateTimeFormat(LOCALE[language], { hour: "numeric", minute: "2-digit", timeZone }).format(
-    at,
+  return (
+    new Intl.DateTimeFormat(LOCALE[language], { hour: "numeric", minute: "2-digit", timeZone })
+      .format(at)
+      // Newer ICU writes "8:06 PM" with a narrow no-break space: invisible in the text, but
+      // outside GSM-7, so it would make an English SMS UCS-2.
+      .replace(/[\u00a0\u202f]/gu, " ")
   );
 }
 
+/** "at 8:06 PM", "a las 8:06 p.m." (a la 1:06 p.m.), "20:06", "lúc 20:06". */
+function atTime(time: string, language: Language): string {
+  switch (language) {
+    case "en":
+      return `at ${time}`;
+    case "es":
+      return `${/^1:/.test(time) ? "a la" : "a las"} ${time}`;
+    case "zh":
+      return time;
+    case "vi":
+      return `lúc ${time}`;
+  }
+}
+
+/** Ends a sentence with a full stop, unless it ends in one already ("8:06 p.m."). */
+const sentence = (text: string) => (/[.!?]$/u.test(text) ? text : `${text}.`);
+/** Words joined by spaces, leaving out the empty ones (no place, no cross streets). */
+const words = (...parts: string[]) => parts.filter((part) => part !== "").join(" ");
+
 const capitalise = (text: string) => text.charAt(0).toLocaleUpperCase() + text.slice(1);
+
+/** English agency words at the start of a headline and mid-sentence, and the article before them. */
+const AGENCY_EN: Record<SightingAgency, { head: string; mid: string; article: "a" | "an" }> = {
+  ice: { head: "ICE", mid: "ICE", article: "an" },
+  cbp: { head: "CBP", mid: "CBP", article: "a" },
+  unknown: { head: "Immigration", mid: "immigration", article: "an" },
+  other: { head: "Law enforcement", mid: "law enforcement", article: "a" },
+};
+
+/** The Spanish article of each activity ("una redada"); none for "actividad", a mass noun. */
+const ARTICLE_ES: Record<SightingActivity, string> = {
+  sweep: "una",
+  targeted_arrest: "un",
+  checkpoint: "un",
+  traffic_stop: "una",
+  workplace: "un",
+  other: "",
+};
 
 export type SightingFacts = {
   zip: string;
-  place: string;
+  /** As typed; empty or null when unknown or erased (the ZIP then says where). */
+  place: string | null;
   crossStreets: string | null;
   observedAt: Date;
   agency: SightingAgency;
@@ -63,38 +110,46 @@ export function sightingTemplate(facts: SightingFacts, language: Language, timeZ
   const agency = AGENCY[facts.agency][language];
   const activity = ACTIVITY[facts.activity][language];
   const time = formatTime(facts.observedAt, language, timeZone);
-  const { place, zip } = facts;
+  const at = atTime(time, language);
+  const { phrase: place, shape } = where(facts, language);
+  const { zip } = facts;
+  // The ZIP in brackets after the place, unless the ZIP is the place.
+  const named = shape !== "none";
   switch (language) {
     case "en": {
-      const cross = facts.crossStreets ? ` (${facts.crossStreets})` : "";
+      const a = AGENCY_EN[facts.agency];
+      const article = facts.activity === "other" ? "" : a.article;
       return {
-        headline: `${agency} ${activity} near ${place}`,
-        smsText: `${agency} ${activity} near ${place}${cross} at ${time}. You have the right to remain silent. Do not open the door.`,
-        body: `Responders confirmed ${agency} ${activity} near ${place}${cross} at ${time} (ZIP ${zip}).\n\nKnow your rights: you have the right to remain silent. You do not have to open the door unless agents show a warrant signed by a judge. Do not run. Do not sign anything.\n\nAvoid the area if you can.`,
+        headline: words(`${a.head} ${activity}`, place),
+        smsText: `${sentence(words(`${a.head} ${activity}`, place, at))} You have the right to remain silent. Do not open the door.`,
+        body: `${sentence(words("Responders confirmed", article, `${a.mid} ${activity}`, place, at) + (named ? ` (ZIP ${zip})` : ""))}\n\nKnow your rights: you have the right to remain silent. You do not have to open the door unless agents show a warrant signed by a judge. Do not run. Do not sign anything.\n\nAvoid the area if you can.`,
       };
     }
     case "es": {
-      const cross = facts.crossStreets ? ` (${facts.crossStreets})` : "";
+      const what = `${capitalise(activity)} de ${agency}`;
       return {
-        headline: `${capitalise(activity)} de ${agency} cerca de ${place}`,
-        smsText: `${capitalise(activity)} de ${agency} cerca de ${place}${cross} a las ${time}. Tiene derecho a guardar silencio. No abra la puerta.`,
-        body: `Voluntarios confirmaron ${activity} de ${agency} cerca de ${place}${cross} a las ${time} (código postal ${zip}).\n\nConozca sus derechos: tiene derecho a guardar silencio. No tiene que abrir la puerta a menos que los agentes muestren una orden firmada por un juez. No corra. No firme nada.\n\nEvite la zona si puede.`,
+        headline: words(what, place),
+        smsText: `${sentence(words(what, place, at))} Tiene derecho a guardar silencio. No abra la puerta.`,
+        body: `${sentence(words("Voluntarios confirmaron", ARTICLE_ES[facts.activity], `${activity} de ${agency}`, place, at) + (named ? ` (código postal ${zip})` : ""))}\n\nConozca sus derechos: tiene derecho a guardar silencio. No tiene que abrir la puerta a menos que los agentes muestren una orden firmada por un juez. No corra. No firme nada.\n\nEvite la zona si puede.`,
       };
     }
     case "zh": {
-      const cross = facts.crossStreets ? `（${facts.crossStreets}）` : "";
+      // Chinese says where before what, except a place named in another language's words.
+      const after = shape === "foreign_lead";
+      const what = `${agency}${activity}`;
+      const zipNote = named ? `（邮政编码${zip}）` : "";
       return {
-        headline: `${place}附近发现${agency}${activity}`,
-        smsText: `${time}在${place}${cross}附近确认有${agency}${activity}。您有权保持沉默。不要开门。`,
-        body: `志愿者于${time}确认${place}${cross}附近（邮政编码${zip}）有${agency}${activity}。\n\n了解您的权利：您有权保持沉默。除非执法人员出示由法官签署的搜查令，否则您不必开门。不要逃跑。不要签署任何文件。\n\n如有可能，请避开该区域。`,
+        headline: after ? `发现${what}${place}` : `${place}发现${what}`,
+        smsText: `${time}${after ? `确认有${what}${place}` : `${place}确认有${what}`}。您有权保持沉默。不要开门。`,
+        body: `志愿者于${time}${after ? `确认有${what}${place}` : `${place}确认有${what}`}${zipNote}。\n\n了解您的权利：您有权保持沉默。除非执法人员出示由法官签署的搜查令，否则您不必开门。不要逃跑。不要签署任何文件。\n\n如有可能，请避开该区域。`,
       };
     }
     case "vi": {
-      const cross = facts.crossStreets ? ` (${facts.crossStreets})` : "";
+      const what = `${activity} của ${agency}`;
       return {
-        headline: `${capitalise(activity)} của ${agency} gần ${place}`,
-        smsText: `Xác nhận ${activity} của ${agency} gần ${place}${cross} lúc ${time}. Quý vị có quyền giữ im lặng. Đừng mở cửa.`,
-        body: `Tình nguyện viên xác nhận ${activity} của ${agency} gần ${place}${cross} lúc ${time} (mã ZIP ${zip}).\n\nHãy biết quyền của mình: quý vị có quyền giữ im lặng. Quý vị không phải mở cửa trừ khi nhân viên xuất trình lệnh có chữ ký của thẩm phán. Đừng chạy. Đừng ký bất cứ giấy tờ gì.\n\nHãy tránh khu vực này nếu có thể.`,
+        headline: words(capitalise(what), place),
+        smsText: `${sentence(words("Xác nhận", what, place, at))} Quý vị có quyền giữ im lặng. Đừng mở cửa.`,
+        body: `${sentence(words("Tình nguyện viên xác nhận", what, place, at) + (named ? ` (mã ZIP ${zip})` : ""))}\n\nHãy biết quyền của mình: quý vị có quyền giữ im lặng. Quý vị không phải mở cửa trừ khi nhân viên xuất trình lệnh có chữ ký của thẩm phán. Đừng chạy. Đừng ký bất cứ giấy tờ gì.\n\nHãy tránh khu vực này nếu có thể.`,
       };
     }
   }
@@ -102,7 +157,11 @@ export function sightingTemplate(facts: SightingFacts, language: Language, timeZ
 
 export type CancelReason = "false_alarm" | "all_clear";
 
-/** `place` is the original sighting's place when there was one. */
+/**
+ * A cancel's text, worded for its reason: an all clear says the activity has ended (nothing was
+ * withdrawn: the alert was true), a false alarm says the alert was wrong. `place` is the original
+ * sighting's place when the original named it.
+ */
 export function cancelTemplate(
   reason: CancelReason,
   original: { publishedAt: Date; place: string | null },
@@ -110,52 +169,68 @@ export function cancelTemplate(
   timeZone: string,
 ): TemplateText {
   const time = formatTime(original.publishedAt, language, timeZone);
-  const p = original.place;
-  const texts: Record<CancelReason, Record<Language, TemplateText>> = {
-    false_alarm: {
-      en: {
-        headline: "Earlier alert withdrawn: false alarm",
-        smsText: `The alert sent at ${time}${p ? ` about ${p}` : ""} was a false alarm. No enforcement activity was confirmed.`,
-        body: `The alert we sent at ${time}${p ? ` about ${p}` : ""} was a false alarm: responders found no enforcement activity. We are sorry for the worry.`,
-      },
-      es: {
-        headline: "Alerta anterior retirada: falsa alarma",
-        smsText: `La alerta enviada a las ${time}${p ? ` sobre ${p}` : ""} fue una falsa alarma. No se confirmó actividad de inmigración.`,
-        body: `La alerta que enviamos a las ${time}${p ? ` sobre ${p}` : ""} fue una falsa alarma: los voluntarios no encontraron actividad de inmigración. Lamentamos la preocupación.`,
-      },
-      zh: {
-        headline: "撤回先前警报：误报",
-        smsText: `${time}发送的${p ? `关于${p}的` : ""}警报是误报。未确认有执法活动。`,
-        body: `我们于${time}发送的${p ? `关于${p}的` : ""}警报是误报：志愿者未发现执法活动。对此造成的担忧，我们深表歉意。`,
-      },
-      vi: {
-        headline: "Rút lại cảnh báo trước: báo động giả",
-        smsText: `Cảnh báo gửi lúc ${time}${p ? ` về ${p}` : ""} là báo động giả. Không xác nhận có hoạt động thực thi.`,
-        body: `Cảnh báo chúng tôi gửi lúc ${time}${p ? ` về ${p}` : ""} là báo động giả: tình nguyện viên không thấy hoạt động thực thi nào. Xin lỗi vì đã làm quý vị lo lắng.`,
-      },
-    },
-    all_clear: {
-      en: {
-        headline: "Activity has ended",
-        smsText: `The activity reported at ${time}${p ? ` near ${p}` : ""} has ended. Stay alert and know your rights.`,
-        body: `Responders report that the activity we alerted you to at ${time}${p ? ` near ${p}` : ""} has ended. Stay alert and know your rights.`,
-      },
-      es: {
+  const at = atTime(time, language);
+  const named = cleanPlace(original.place) !== "";
+  const { phrase: place, shape } = named
+    ? where({ place: original.place }, language)
+    : { phrase: "", shape: "none" as const };
+  const foreign = shape === "foreign_lead";
+  if (reason === "false_alarm") {
+    switch (language) {
+      case "en":
+        return {
+          headline: "The earlier alert was a false alarm",
+          smsText: `${words("The alert sent", at, named ? `about activity ${place}` : "")} was a false alarm. No enforcement activity was confirmed.`,
+          body: `${words("The alert we sent", at, named ? `about activity ${place}` : "")} was a false alarm: responders found no enforcement activity. We are sorry for the worry.`,
+        };
+      case "es":
+        return {
+          headline: "La alerta anterior fue una falsa alarma",
+          smsText: `${words("La alerta enviada", at, named ? `sobre actividad ${place}` : "")} fue una falsa alarma. No se confirmó actividad de inmigración.`,
+          body: `${words("La alerta que enviamos", at, named ? `sobre actividad ${place}` : "")} fue una falsa alarma: los voluntarios no encontraron actividad de inmigración. Lamentamos la preocupación.`,
+        };
+      case "zh": {
+        const about = !named ? "" : foreign ? `关于“${cleanPlace(original.place)}”的` : `关于${place}活动的`;
+        return {
+          headline: "先前的警报是误报",
+          smsText: `${time}发送的${about}警报是误报。未确认有执法活动。`,
+          body: `我们于${time}发送的${about}警报是误报：志愿者未发现执法活动。对此造成的担忧，我们深表歉意。`,
+        };
+      }
+      case "vi":
+        return {
+          headline: "Cảnh báo trước là báo động giả",
+          smsText: `${words("Cảnh báo gửi", at, named ? `về hoạt động ${place}` : "")} là báo động giả. Không xác nhận có hoạt động thực thi.`,
+          body: `${words("Cảnh báo chúng tôi gửi", at, named ? `về hoạt động ${place}` : "")} là báo động giả: tình nguyện viên không thấy hoạt động thực thi nào. Xin lỗi vì đã làm quý vị lo lắng.`,
+        };
+    }
+  }
+  switch (language) {
+    case "en":
+      return {
+        headline: "The activity has ended",
+        smsText: `${words("The activity reported", place, at)} has ended. Stay alert and know your rights.`,
+        body: `${words("Responders report that the activity we alerted you to", place, at)} has ended. Stay alert and know your rights.`,
+      };
+    case "es":
+      return {
         headline: "La actividad terminó",
-        smsText: `La actividad reportada a las ${time}${p ? ` cerca de ${p}` : ""} terminó. Manténgase alerta y conozca sus derechos.`,
-        body: `Los voluntarios informan que la actividad sobre la que alertamos a las ${time}${p ? ` cerca de ${p}` : ""} terminó. Manténgase alerta y conozca sus derechos.`,
-      },
-      zh: {
+        smsText: `${words("La actividad reportada", place, at)} terminó. Manténgase alerta y conozca sus derechos.`,
+        body: `${words("Los voluntarios informan que la actividad sobre la que alertamos", place, at)} terminó. Manténgase alerta y conozca sus derechos.`,
+      };
+    case "zh": {
+      const reported = foreign ? `${time}报告的执法活动${place}` : `${time}${place}报告的执法活动`;
+      return {
         headline: "执法活动已结束",
-        smsText: `${time}${p ? `在${p}附近` : ""}报告的执法活动已结束。请保持警惕，了解您的权利。`,
-        body: `志愿者报告，我们于${time}${p ? `就${p}附近` : ""}发出警报的执法活动已结束。请保持警惕，了解您的权利。`,
-      },
-      vi: {
+        smsText: `${reported}已结束。请保持警惕，了解您的权利。`,
+        body: `志愿者报告，${reported}已结束。请保持警惕，了解您的权利。`,
+      };
+    }
+    case "vi":
+      return {
         headline: "Hoạt động đã kết thúc",
-        smsText: `Hoạt động được báo cáo lúc ${time}${p ? ` gần ${p}` : ""} đã kết thúc. Hãy cảnh giác và biết quyền của mình.`,
-        body: `Tình nguyện viên cho biết hoạt động chúng tôi cảnh báo lúc ${time}${p ? ` gần ${p}` : ""} đã kết thúc. Hãy cảnh giác và biết quyền của mình.`,
-      },
-    },
-  };
-  return texts[reason][language];
+        smsText: `${words("Hoạt động được báo cáo", place, at)} đã kết thúc. Hãy cảnh giác và biết quyền của mình.`,
+        body: `${words("Tình nguyện viên cho biết hoạt động chúng tôi cảnh báo", place, at)} đã kết thúc. Hãy cảnh giác và biết quyền của mình.`,
+      };
+  }
 }
