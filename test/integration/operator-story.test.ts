@@ -178,7 +178,7 @@ describe("the whole story", () => {
       [`email:lin@example.org`, `push:${browser.id}`, "sms:+15105550111", "sms:+15105550112"].sort(),
     );
     // What was approved is what was sent, to the character: the short link to this alert's page last.
-    expect(en.sms.text.endsWith(` https://aviso.test${shortAlertPath(alertId)}`)).toBe(true);
+    expect(en.sms.text.endsWith(` https://aviso.test${shortAlertPath(alertId, "en")}`)).toBe(true);
     expect(rig.sms.messages.find((m) => m.to === "+15105550111")!.body).toBe(en.sms.text);
     expect(rig.sms.messages.find((m) => m.to === "+15105550112")!.body).toMatch(
       /^VERIFICADO: Arresto de ICE/,
@@ -519,7 +519,7 @@ describe("bad input answers 4xx in the envelope and writes nothing", () => {
   it("an SMS text that, with its label and the alert page's link, would take more than 10 segments", async () => {
     const before = await counts();
     // 600 characters (the field's own limit) of UCS-2 Vietnamese, after "DIỄN TẬP - THÔNG BÁO CHÍNH
-    // THỨC CỦA THÀNH PHỐ: " (47) and before " https://aviso.test/a/…" (44): 691, over 670.
+    // THỨC CỦA THÀNH PHỐ: " (47) and before " https://aviso.test/vi/…" (45): 692, over 670.
     const smsText = "ă".repeat(600);
     const statement = (drill: boolean) =>
       comms.request("POST", "statements", {

@@ -40,6 +40,9 @@ export const en = {
     title: "Get alerts by text message",
     how: (number: string) => `Text your ZIP code to ${number}.`,
     noNumber: "Text-message sign-up is not set up yet. You can get alerts by email or on this device.",
+    localMode:
+      "This is a test setup: texts reach no real phone. You can try text sign-up on the phone simulator.",
+    localModeLink: "Open the phone simulator",
     example: (zip: string) => `For example: ${zip}`,
     keywords: "Other words you can text:",
     stop: "to stop all alerts",

@@ -35,6 +35,8 @@ export const zh: Messages = {
     title: "通过短信接收警报",
     how: (number) => `将您的邮政编码用短信发送到 ${number}。`,
     noNumber: "短信订阅尚未开通。您可以通过电子邮件或在本设备上接收警报。",
+    localMode: "这是测试环境：短信不会发到任何真实手机。您可以在手机模拟器上试用短信订阅。",
+    localModeLink: "打开手机模拟器",
     example: (zip) => `例如：${zip}`,
     keywords: "您还可以发送以下字词：",
     stop: "停止接收所有警报",

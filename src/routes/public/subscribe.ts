@@ -175,7 +175,7 @@ ${errorText("email")}
 ${pushControls(ctx.config.push?.publicKey, language, "subscribe")}
 </fieldset>
 </form>
-${byTextSection(ctx.config, language, example)}`;
+${byTextSection(ctx.config, language, example, /^\d{5}$/.test(form.zips) ? form.zips : undefined)}`;
   return c.html(
     publicPage({
       config: ctx.config,
