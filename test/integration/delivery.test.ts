@@ -113,7 +113,7 @@ describe("a published alert reaches every channel", () => {
       alertId,
       label: "KHUYẾN CÁO",
       headline: "Nhân viên di trú tại đường 7 và Broadway",
-      url: `https://aviso.test/alerts/${alertId}`,
+      url: `https://aviso.test${shortAlertPath(alertId, "vi")}`, // the page in the push's language
       priority: "alert",
       drill: false,
     });

@@ -529,14 +529,14 @@ describe("bad input answers 4xx in the envelope and writes nothing", () => {
       });
     const error = await refused(statement(true), 400, "validation_failed");
     expect(error.details?.issues?.map((i) => i.path)).toEqual(["texts.vi.smsText"]);
-    expect(error.message).toMatch(/11 segments \(691 characters\); at most 10/);
+    expect(error.message).toMatch(/11 segments \(692 characters\); at most 10/);
     expect(await counts()).toBe(before);
-    // Without DRILL the label is 36: a text of 670 - 36 - 44 = 590 fills exactly ten segments.
+    // Without DRILL the label is 36: a text of 670 - 36 - 45 = 589 fills exactly ten segments.
     const fits = await ok(
       comms.request("POST", "statements", {
         texts: {
           en: { headline: "H", body: "B" },
-          vi: { headline: "H", body: "B", smsText: "ă".repeat(670 - 36 - 44) },
+          vi: { headline: "H", body: "B", smsText: "ă".repeat(670 - 36 - 45) },
         },
         target: { zips: ["94607"] },
       }),

@@ -105,6 +105,8 @@ export const en = {
     pushFailed: "Something went wrong. Check the ZIP codes above and try again.",
     pushBrowserFailed:
       "This browser could not set up notifications. Try again later, or use email or text messages.",
+    pushTimeout:
+      "Your browser did not answer. If it asked whether to allow notifications, answer it and press the button again, or use email or text messages.",
     pushUnavailable: "Notifications are not available on this site yet. Use email or text messages instead.",
     honeypot: "Leave this field empty",
     errors: {

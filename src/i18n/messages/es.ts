@@ -105,6 +105,8 @@ export const es: Messages = {
     pushFailed: "Algo salió mal. Revise los códigos postales y vuelva a intentarlo.",
     pushBrowserFailed:
       "Este navegador no pudo activar las notificaciones. Vuelva a intentarlo más tarde o use el correo o los mensajes de texto.",
+    pushTimeout:
+      "Su navegador no respondió. Si le preguntó si permite las notificaciones, responda y vuelva a pulsar el botón, o use el correo o los mensajes de texto.",
     pushUnavailable:
       "Las notificaciones todavía no están disponibles en este sitio. Use el correo o los mensajes de texto.",
     honeypot: "Deje este campo vacío",

@@ -103,6 +103,8 @@ export const vi: Messages = {
     pushFailed: "Đã có lỗi. Xin kiểm tra các mã ZIP ở trên rồi thử lại.",
     pushBrowserFailed:
       "Trình duyệt này không bật được thông báo. Xin thử lại sau, hoặc dùng email hay tin nhắn.",
+    pushTimeout:
+      "Trình duyệt của quý vị không trả lời. Nếu trình duyệt hỏi có cho phép thông báo không, xin trả lời rồi bấm nút lại, hoặc dùng email hay tin nhắn.",
     pushUnavailable: "Trang này chưa hỗ trợ thông báo. Xin dùng email hoặc tin nhắn.",
     honeypot: "Xin để trống ô này",
     errors: {

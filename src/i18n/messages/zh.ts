@@ -94,6 +94,8 @@ export const zh: Messages = {
     pushOff: "本设备已关闭通知。",
     pushFailed: "出现问题。请检查上面的邮政编码后重试。",
     pushBrowserFailed: "此浏览器无法开启通知。请稍后重试，或使用电子邮件或短信。",
+    pushTimeout:
+      "您的浏览器没有回应。如果它询问是否允许通知，请先回答，然后再按一次按钮；您也可以改用电子邮件或短信。",
     pushUnavailable: "本网站暂不支持通知。请使用电子邮件或短信。",
     honeypot: "请勿填写此栏",
     errors: {
