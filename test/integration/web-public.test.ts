@@ -230,6 +230,7 @@ describe("alert page", () => {
       "/a/short",
       "/es/short",
       `/fr${shortAlertPath(alertId).slice(2)}`,
+      `/xvi${shortAlertPath(alertId).slice(2)}`,
     ]) {
       const res = await get(path);
       expect(res.status, path).toBe(404);

@@ -19,7 +19,8 @@ import { publicRequest } from "./request.ts";
 export const alertPageRoutes = new Hono<AppEnv>()
   .get("/alerts/:id", (c) => alertPage(c, c.req.param("id")))
   .get("/a/:code", (c) => alertPage(c, alertIdFromShortCode(c.req.param("code")) ?? ""))
-  .get(`/:language{${LANGUAGES.join("|")}}/:code`, (c) =>
+  // The group keeps the alternation inside the segment: bare, it would match any path with "es" in it.
+  .get(`/:language{(?:${LANGUAGES.join("|")})}/:code`, (c) =>
     alertPage(c, alertIdFromShortCode(c.req.param("code")) ?? "", c.req.param("language") as Language),
   );
 
