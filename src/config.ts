@@ -379,6 +379,12 @@ export type Config = {
   sms?: SmsProvider;
   email?: EmailProvider;
   push?: PushProvider;
+  /**
+   * Local mode without VAPID_*: the public key of the development pair in DATA_DIR
+   * (src/security/development-push-keys.ts, set when the runtime starts), so browsers can sign up
+   * and their alerts land in the outbox. Never set in production.
+   */
+  localPushKey?: string;
   operators: OperatorSettings;
   delivery: DeliverySettings;
   program: ProgramSettings;
@@ -387,6 +393,11 @@ export type Config = {
   /** True when at least one channel has no provider and goes to the local outbox instead. */
   localMode: boolean;
 };
+
+/** The VAPID public key browsers subscribe with: the configured one, else local mode's. */
+export function pushPublicKey(config: Config): string | undefined {
+  return config.push?.publicKey ?? config.localPushKey;
+}
 
 export class ConfigError extends Error {
   readonly problems: string[];

@@ -12,6 +12,7 @@ import { createSenders, type SenderOptions } from "./delivery/senders.ts";
 import { startBoss } from "./jobs/boss.ts";
 import { ensureQueues } from "./jobs/queues.ts";
 import type { Logger } from "./log.ts";
+import { withDevelopmentPushKey } from "./security/development-push-keys.ts";
 import { loadKeys } from "./security/keys.ts";
 import { createPiiCipher } from "./security/pii.ts";
 
@@ -26,11 +27,12 @@ export class DatabaseUnavailableError extends Error {
 }
 
 export async function createRuntime(
-  config: Config,
+  configured: Config,
   log: Logger,
   options: { handle?: DatabaseHandle; clock?: Clock; senders?: SenderOptions } = {},
 ): Promise<Runtime> {
-  const keys = loadKeys(config, (message) => log.warn(message));
+  const keys = loadKeys(configured, (message) => log.warn(message));
+  const config = withDevelopmentPushKey(configured, (message) => log.warn(message));
   const pii = createPiiCipher(keys.keyring, keys.blindIndexKey, keys.previousBlindIndexKey);
 
   const handle = options.handle ?? (await openDatabase(config));

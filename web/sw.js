@@ -41,7 +41,7 @@ self.addEventListener("notificationclick", (event) => {
 function alertPath(url) {
   try {
     const parsed = new URL(url, self.location.origin);
-    return /^\/(alerts|a)\/[A-Za-z0-9_-]+$/.test(parsed.pathname) ? parsed.pathname : "/";
+    return /^\/(alerts|a|en|es|zh|vi)\/[A-Za-z0-9_-]+$/.test(parsed.pathname) ? parsed.pathname : "/";
   } catch {
     return "/";
   }

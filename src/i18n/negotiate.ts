@@ -1,7 +1,9 @@
 /**
- * Which language a public page speaks: `?lang=` (a link in the language switch, which also sets
- * the `aviso_lang` cookie), else the cookie, else the browser's Accept-Language, else English.
- * The cookie holds only a language code, and is not sent to anyone else (SameSite=Lax).
+ * Which language a public page speaks: `?lang=` (a link in the language switch, or a message's
+ * link), else the language in the path of a message's short link (`/es/<code>`, the language the
+ * text was sent in), else the cookie, else the browser's Accept-Language, else English. An explicit
+ * choice (`?lang=` or the path) also sets the `aviso_lang` cookie. The cookie holds only a language
+ * code, and is not sent to anyone else (SameSite=Lax).
  */
 import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
@@ -9,8 +11,12 @@ import { DEFAULT_LANGUAGE, isLanguage, LANGUAGES, type Language } from "./langua
 
 export const LANGUAGE_COOKIE = "aviso_lang";
 
-export function negotiateLanguage(c: Context, options: { secure: boolean }): Language {
-  const asked = c.req.query("lang");
+export function negotiateLanguage(
+  c: Context,
+  options: { secure: boolean; linked?: Language | undefined },
+): Language {
+  const query = c.req.query("lang");
+  const asked = isLanguage(query) ? query : options.linked;
   if (isLanguage(asked)) {
     setCookie(c, LANGUAGE_COOKIE, asked, {
       path: "/",

@@ -143,7 +143,7 @@ describe("the web in a browser", () => {
     const alertUrl = operator.url();
     expect(await operator.locator("body").textContent()).toContain("Waiting for a verifier");
     // Every SMS ends with the short link to the alert's page, under PUBLIC_URL.
-    const sms = `ADVISORY: ICE agents at Lake Merritt BART, 10:15. You have the right to remain silent. ${shortAlertUrl(runtime.config.publicUrl, alertUrl.split("/").at(-1)!)}`;
+    const sms = `ADVISORY: ICE agents at Lake Merritt BART, 10:15. You have the right to remain silent. ${shortAlertUrl(runtime.config.publicUrl, alertUrl.split("/").at(-1)!, "en")}`;
 
     const verifierContext = await browser.newContext();
     const verifier = await signIn(verifierContext, "ver@hotline.test");
@@ -221,7 +221,7 @@ describe("the web in a browser", () => {
     await expect
       .poll(() => page.locator('[data-sms-text="en"]').textContent())
       .toBe(
-        `ADVISORY: Checkpoint on International Blvd at 23rd Ave. Avoid the area if you can. ${shortAlertUrl(runtime.config.publicUrl, UNSAVED_ALERT_ID)}`,
+        `ADVISORY: Checkpoint on International Blvd at 23rd Ave. Avoid the area if you can. ${shortAlertUrl(runtime.config.publicUrl, UNSAVED_ALERT_ID, "en")}`,
       );
     expect(await page.locator('[data-sms-count="en"]').textContent()).toMatch(
       /^\d+ characters · 1 segment \(GSM-7\)$/,

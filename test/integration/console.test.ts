@@ -229,7 +229,7 @@ describe("from a hotline call to a published alert, by two people", () => {
     expect(page).toContain("VERIFIED: ICE arrest near 7th St &amp; Broadway");
     expect(page).toContain("VERIFICADO:");
     // The approver sees the SMS with the alert page's short link it will carry.
-    const link = `https://aviso.test${shortAlertPath(alertPath.split("/").at(-1)!)}`;
+    const link = `https://aviso.test${shortAlertPath(alertPath.split("/").at(-1)!, "en")}`;
     expect(page).toMatch(new RegExp(`VERIFIED: ICE arrest near [^<]* ${link}<`));
     const hash = /name="hash" value="([0-9a-f]{64})"/.exec(page)?.[1];
     expect(hash).toBeDefined();
@@ -288,21 +288,21 @@ describe("from a hotline call to a published alert, by two people", () => {
     expect(res.status).toBe(200);
     const preview = (await res.json()) as Preview;
     // A draft not saved yet has no id: its link is a stand-in of the same length.
-    const standIn = shortAlertUrl("https://aviso.test", UNSAVED_ALERT_ID);
+    const standIn = shortAlertUrl("https://aviso.test", UNSAVED_ALERT_ID, "es");
     // A new alert from scratch is an ADVISORY (AVISO); only one from a verified sighting says VERIFIED.
     expect(preview.text).toBe(`SIMULACRO - AVISO: Agentes en Fruitvale ${standIn}`);
-    // 83 characters, all GSM-7 (the labels are joined by " - ", not "·"): one segment with the link.
-    expect(preview).toMatchObject({ ...countSegments(preview.text), characters: 83, segments: 1 });
-    expect(preview.description).toBe("83 characters · 1 segment (GSM-7)");
+    // 84 characters, all GSM-7 (the labels are joined by " - ", not "·"): one segment with the link.
+    expect(preview).toMatchObject({ ...countSegments(preview.text), characters: 84, segments: 1 });
+    expect(preview.description).toBe("84 characters · 1 segment (GSM-7)");
     // A saved draft's preview carries its own link, and counts the same.
     const id = crypto.randomUUID();
     const saved = (await (
       await call({ "x-csrf-token": operator.csrf }, { alertId: id, verifiedSighting: true })
     ).json()) as Preview;
     expect(saved.text).toBe(
-      `SIMULACRO - VERIFICADO: Agentes en Fruitvale ${shortAlertUrl("https://aviso.test", id)}`,
+      `SIMULACRO - VERIFICADO: Agentes en Fruitvale ${shortAlertUrl("https://aviso.test", id, "es")}`,
     );
-    expect(saved.description).toBe("88 characters · 1 segment (GSM-7)");
+    expect(saved.description).toBe("89 characters · 1 segment (GSM-7)");
     // Spanish with a letter GSM-7 lacks (the ó of ACTUALIZACIÓN): written in GSM-7, and the
     // composer says what that saved.
     const update = (await (
@@ -318,7 +318,7 @@ describe("from a hotline call to a published alert, by two people", () => {
     expect(update.text).toBe(
       `ACTUALIZACION: Los agentes se fueron de Fruitvale y 35th Ave a las 9:40. Manténganse alerta. ${standIn}`,
     );
-    expect(update.description).toBe("136 characters · 1 segment (GSM-7) · 3 → 1 segments by writing Ó as O");
+    expect(update.description).toBe("137 characters · 1 segment (GSM-7) · 3 → 1 segments by writing Ó as O");
     // Never in Vietnamese: the same label-less text keeps its letters, in UCS-2.
     const vi = (await (
       await call(
@@ -326,7 +326,9 @@ describe("from a hotline call to a published alert, by two people", () => {
         { kind: "update", drill: false, language: "vi", smsText: "Đừng mở cửa — “giữ im lặng”" },
       )
     ).json()) as Preview;
-    expect(vi.text).toBe(`CẬP NHẬT: Đừng mở cửa — “giữ im lặng” ${standIn}`);
+    expect(vi.text).toBe(
+      `CẬP NHẬT: Đừng mở cửa — “giữ im lặng” ${shortAlertUrl("https://aviso.test", UNSAVED_ALERT_ID, "vi")}`,
+    );
     expect(vi.description).not.toContain("by writing");
     expect((await call({ "x-csrf-token": operator.csrf }, { alertId: "../etc" })).status).toBe(400);
   });

@@ -70,13 +70,16 @@ describe("a published alert reaches every channel", () => {
     // the callback naming the ledger row.
     const sms = await rig.sms.waitFor(2);
     const byTo = new Map(sms.map((m) => [m.to, m]));
-    // …and last the alert page's short link under PUBLIC_URL, which shows that very alert.
-    const link = `https://aviso.test${shortAlertPath(alertId)}`;
+    // …and last the alert page's short link under PUBLIC_URL, in the text's language, which shows
+    // that very alert.
+    const link = `https://aviso.test${shortAlertPath(alertId, "en")}`;
     expect(byTo.get("+15105550123")!.body).toBe(
       `ADVISORY: ${"Agents confirmed at 7th & Broadway, 9:40. You do not have to open the door."} ${link}`,
     );
     expect(byTo.get("+15105550124")!.body).toMatch(/^AVISO: Agentes confirmados/);
-    expect(byTo.get("+15105550124")!.body.endsWith(` ${link}`)).toBe(true);
+    expect(
+      byTo.get("+15105550124")!.body.endsWith(` https://aviso.test${shortAlertPath(alertId, "es")}`),
+    ).toBe(true);
     const page = await createApp(rig.runtime).request(new URL(link).pathname);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(`<link rel="canonical" href="https://aviso.test/alerts/${alertId}">`);
@@ -110,7 +113,7 @@ describe("a published alert reaches every channel", () => {
       alertId,
       label: "KHUYẾN CÁO",
       headline: "Nhân viên di trú tại đường 7 và Broadway",
-      url: `https://aviso.test/alerts/${alertId}`,
+      url: `https://aviso.test${shortAlertPath(alertId, "vi")}`, // the page in the push's language
       priority: "alert",
       drill: false,
     });

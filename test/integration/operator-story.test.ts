@@ -194,7 +194,7 @@ describe("the whole story", () => {
       [`email:lin@example.org`, `push:${browser.id}`, "sms:+15105550111", "sms:+15105550112"].sort(),
     );
     // What was approved is what was sent, to the character: the short link to this alert's page last.
-    expect(en.sms.text.endsWith(` https://aviso.test${shortAlertPath(alertId)}`)).toBe(true);
+    expect(en.sms.text.endsWith(` https://aviso.test${shortAlertPath(alertId, "en")}`)).toBe(true);
     expect(rig.sms.messages.find((m) => m.to === "+15105550111")!.body).toBe(en.sms.text);
     expect(rig.sms.messages.find((m) => m.to === "+15105550112")!.body).toMatch(
       /^VERIFICADO: Arresto de ICE/,
@@ -647,7 +647,7 @@ describe("bad input answers 4xx in the envelope and writes nothing", () => {
   it("an SMS text that, with its label and the alert page's link, would take more than 10 segments", async () => {
     const before = await counts();
     // 600 characters (the field's own limit) of UCS-2 Vietnamese, after "DIỄN TẬP - THÔNG BÁO CHÍNH
-    // THỨC CỦA THÀNH PHỐ: " (47) and before " https://aviso.test/a/…" (44): 691, over 670.
+    // THỨC CỦA THÀNH PHỐ: " (47) and before " https://aviso.test/vi/…" (45): 692, over 670.
     const smsText = "ă".repeat(600);
     const statement = (drill: boolean) =>
       comms.request("POST", "statements", {
@@ -657,14 +657,14 @@ describe("bad input answers 4xx in the envelope and writes nothing", () => {
       });
     const error = await refused(statement(true), 400, "validation_failed");
     expect(error.details?.issues?.map((i) => i.path)).toEqual(["texts.vi.smsText"]);
-    expect(error.message).toMatch(/11 segments \(691 characters\); at most 10/);
+    expect(error.message).toMatch(/11 segments \(692 characters\); at most 10/);
     expect(await counts()).toBe(before);
-    // Without DRILL the label is 36: a text of 670 - 36 - 44 = 590 fills exactly ten segments.
+    // Without DRILL the label is 36: a text of 670 - 36 - 45 = 589 fills exactly ten segments.
     const fits = await ok(
       comms.request("POST", "statements", {
         texts: {
           en: { headline: "H", body: "B" },
-          vi: { headline: "H", body: "B", smsText: "ă".repeat(670 - 36 - 44) },
+          vi: { headline: "H", body: "B", smsText: "ă".repeat(670 - 36 - 45) },
         },
         target: { zips: ["94607"] },
       }),

@@ -113,8 +113,17 @@ describe("home page", () => {
     expect(page).toContain("94607, 94612");
     expect(page).toMatch(/<time datetime="\d{4}-/);
     expect(page).not.toContain("Drill at the library");
-    expect(page).toContain("Text your ZIP code to (510) 555-0100.");
+    // The number is a link that opens the phone's messages; the hotline one that calls.
+    expect(page).toContain('Text your ZIP code to <a href="sms:+15105550100">(510) 555-0100</a>.');
+    expect(page).toContain('call <a href="tel:+15105550111">(510) 555-0111</a>.');
     expect(page).toContain("<strong>STOP</strong>");
+  });
+
+  it("types the ZIP the reader filtered by into the text it opens", async () => {
+    expect(await (await get("/?zip=94612")).text()).toContain('<a href="sms:+15105550100?body=94612">');
+    expect(await (await get("/subscribe?zip=94612&lang=es")).text()).toContain(
+      'al <a href="sms:+15105550100?body=94612">(510) 555-0100</a>.',
+    );
   });
 
   it("filters by ZIP, and explains a malformed ZIP next to the field", async () => {
@@ -151,7 +160,7 @@ describe("alert page", () => {
     expect(en).toContain(`<h1 lang="en">${TEXTS.en.headline}</h1>`);
     expect(en).toContain("Know your rights: you do not have to open the door.");
     expect(en).toContain(messages("en").alert.whatToDo);
-    expect(en).toContain("Call (510) 555-0111");
+    expect(en).toContain('Call <a href="tel:+15105550111">(510) 555-0111</a> to report');
     expect(en).toContain('href="https://rights.example.org/en"');
     const es = await (await get(`/alerts/${alertId}?lang=es`)).text();
     expect(es).toContain(TEXTS.es.headline);
@@ -160,6 +169,31 @@ describe("alert page", () => {
     const zh = await (await get(`/alerts/${alertId}?lang=zh`)).text();
     expect(zh).toContain(TEXTS.zh.headline);
     expect(zh).toContain('href="https://rights.example.org/en"'); // no Chinese list: English's
+  });
+
+  it("speaks the language its message's link names, over the browser's, and offers the others", async () => {
+    // A Spanish text's link, opened by a phone whose browser asks for English.
+    const res = await get(shortAlertPath(alertId, "es"), { "accept-language": "en-US,en;q=0.9" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-language")).toBe("es");
+    const page = await res.text();
+    expect(page).toContain('<html lang="es">');
+    expect(page).toContain(`<h1 lang="es">${TEXTS.es.headline}</h1>`);
+    // The other languages stay one tap away, both in the page and in the switch.
+    expect(page).toContain(`<a href="/alerts/${alertId}?lang=en" lang="en" hreflang="en">English</a>`);
+    const code = shortAlertPath(alertId).slice(3);
+    expect(page).toContain(`<a href="/es/${code}?lang=en" lang="en" hreflang="en">English</a>`);
+    // …which wins over the link's own language.
+    const english = await (await get(`/es/${code}?lang=en`)).text();
+    expect(english).toContain(`<h1 lang="en">${TEXTS.en.headline}</h1>`);
+    // Over a language chosen earlier too: the message's language is the one asked for now.
+    expect(await (await get(`/vi/${code}`, { cookie: "aviso_lang=en" })).text()).toContain(
+      `<h1 lang="vi">${TEXTS.vi.headline}</h1>`,
+    );
+    // The older link without a language still follows the reader's browser.
+    expect(await (await get(`/a/${code}`, { "accept-language": "zh-CN" })).text()).toContain(
+      `<h1 lang="zh">${TEXTS.zh.headline}</h1>`,
+    );
   });
 
   it("falls back to English with a note when the alert lacks the reader's language", async () => {
@@ -171,11 +205,13 @@ describe("alert page", () => {
   });
 
   it("is reachable by its short link, marks drills, and is 404 for drafts and unknown ids", async () => {
-    const short = await get(shortAlertPath(alertId));
-    expect(short.status).toBe(200);
-    expect(await short.text()).toContain(
-      `<link rel="canonical" href="https://aviso.test/alerts/${alertId}">`,
-    );
+    for (const path of [shortAlertPath(alertId), shortAlertPath(alertId, "es")]) {
+      const short = await get(path);
+      expect(short.status, path).toBe(200);
+      expect(await short.text()).toContain(
+        `<link rel="canonical" href="https://aviso.test/alerts/${alertId}">`,
+      );
+    }
     const drill = await (await get(`/alerts/${drillId}`)).text();
     expect(drill).toContain(messages("en").alert.drill);
     expect(drill).toContain("DRILL");
@@ -192,6 +228,9 @@ describe("alert page", () => {
       "/alerts/not-a-uuid",
       `/alerts/${crypto.randomUUID()}`,
       "/a/short",
+      "/es/short",
+      `/fr${shortAlertPath(alertId).slice(2)}`,
+      `/xvi${shortAlertPath(alertId).slice(2)}`,
     ]) {
       const res = await get(path);
       expect(res.status, path).toBe(404);

@@ -72,14 +72,17 @@ describe("labels", () => {
 });
 
 describe("messages", () => {
-  it("SMS: label, the SMS text, then the alert page's short link under PUBLIC_URL, on one line", () => {
+  it("SMS: label, the SMS text, then the alert page's short link in the text's language under PUBLIC_URL, on one line", () => {
     const sms = composeSms(base, text, "https://alerts.oakland.example");
-    expect(sms).toBe("VERIFICADO: Agentes en 7th. https://alerts.oakland.example/a/PxwqfgAAQACAAAAAAAAAAQ");
-    expect(alertIdFromShortCode(sms.split("/a/")[1]!)).toBe(base.id);
+    expect(sms).toBe("VERIFICADO: Agentes en 7th. https://alerts.oakland.example/es/PxwqfgAAQACAAAAAAAAAAQ");
+    expect(alertIdFromShortCode(sms.split("/es/")[1]!)).toBe(base.id);
     expect(sms).not.toContain("\n");
     // Trailing spaces in the text do not end up before the link.
     expect(composeSms(base, { ...text, sms_text: "Agentes en 7th.  " }, "https://a.example")).toBe(
-      "VERIFICADO: Agentes en 7th. https://a.example/a/PxwqfgAAQACAAAAAAAAAAQ",
+      "VERIFICADO: Agentes en 7th. https://a.example/es/PxwqfgAAQACAAAAAAAAAAQ",
+    );
+    expect(composeSms(base, { ...text, language: "vi" }, "https://a.example")).toMatch(
+      / https:\/\/a\.example\/vi\/PxwqfgAAQACAAAAAAAAAAQ$/,
     );
   });
 
@@ -104,24 +107,24 @@ describe("messages", () => {
   });
 
   it("SMS: the segment limit counts the label and the link", () => {
-    const url = "https://aviso.test"; // the link is 43 characters, the space before it one more
+    const url = "https://aviso.test"; // the link (…/en/<22>) is 44 characters, the space before it one more
     const alert = { kind: "sighting", priority: "alert", is_drill: false, verifiedSighting: true } as const;
     // GSM-7: 10 segments hold 1,530 characters; "VERIFIED: " takes 10 and " <link>" 45.
-    expect(smsFits(alert, "en", "a".repeat(1530 - 10 - 44), url)).toMatchObject({
+    expect(smsFits(alert, "en", "a".repeat(1530 - 10 - 45), url)).toMatchObject({
       fits: true,
       segments: MAX_SMS_SEGMENTS,
       characters: 1530,
     });
-    expect(smsFits(alert, "en", "a".repeat(1530 - 10 - 43), url)).toMatchObject({
+    expect(smsFits(alert, "en", "a".repeat(1530 - 10 - 44), url)).toMatchObject({
       fits: false,
       segments: 11,
     });
     // UCS-2: 670 code units; "已核实: " takes 5.
-    expect(smsFits(alert, "zh", "警".repeat(670 - 5 - 44), url).fits).toBe(true);
-    expect(smsFits(alert, "zh", "警".repeat(670 - 5 - 43), url).fits).toBe(false);
+    expect(smsFits(alert, "zh", "警".repeat(670 - 5 - 45), url).fits).toBe(true);
+    expect(smsFits(alert, "zh", "警".repeat(670 - 5 - 44), url).fits).toBe(false);
     // A longer label leaves less room: the same text fits a sighting but not a drill statement.
     const drill = { kind: "statement", priority: "alert", is_drill: true, verifiedSighting: false } as const;
-    expect(smsFits(drill, "en", "a".repeat(1530 - 10 - 44), url).fits).toBe(false);
+    expect(smsFits(drill, "en", "a".repeat(1530 - 10 - 45), url).fits).toBe(false);
   });
 
   it("email: subject with label; text and HTML with the page link and the unsubscribe link, escaped", () => {
@@ -131,7 +134,10 @@ describe("messages", () => {
       { publicUrl: "https://aviso.test", unsubscribeUrl: "https://aviso.test/unsubscribe/abc" },
     );
     expect(mail.subject).toBe("VERIFICADO: Agentes en 7th");
-    expect(mail.text).toContain("https://aviso.test/alerts/3f1c2a7e-0000-4000-8000-000000000001");
+    // The page in the language the mail was written in.
+    expect(mail.text).toContain(
+      "Detalles: https://aviso.test/alerts/3f1c2a7e-0000-4000-8000-000000000001?lang=es",
+    );
     expect(mail.text).toContain("Cancelar la suscripción: https://aviso.test/unsubscribe/abc");
     expect(mail.html).toContain("&lt;b&gt;Confirmado&lt;/b&gt; &amp; más");
     expect(mail.html).toContain('href="https://aviso.test/unsubscribe/abc"');
@@ -144,7 +150,7 @@ describe("messages", () => {
       alertId: base.id,
       label: "VERIFICADO",
       headline: "Agentes en 7th",
-      url: `https://aviso.test/alerts/${base.id}`,
+      url: "https://aviso.test/es/PxwqfgAAQACAAAAAAAAAAQ", // the short link, in the push's language
       priority: "alert",
       drill: false,
     });

@@ -11,6 +11,7 @@ import { en } from "../../src/i18n/messages/en.ts";
 import { fromAcceptLanguage } from "../../src/i18n/negotiate.ts";
 import { fromLocalInput, toLocalInput } from "../../src/pages/console/time.ts";
 import { smsKeywords } from "../../src/pages/public/by-text.ts";
+import { dialable, smsHref, telHref } from "../../src/pages/public/phone-links.ts";
 import { alertIdFromShortCode, shortAlertPath } from "../../src/services/alerts/short-link.ts";
 import { parseTypedZips } from "../../src/services/subscriptions/typed-zips.ts";
 import { parseInbound } from "../../src/sms/keywords.ts";
@@ -72,8 +73,21 @@ describe("form and link parsers", () => {
     const path = shortAlertPath(id);
     expect(path).toMatch(/^\/a\/[A-Za-z0-9_-]{22}$/);
     expect(alertIdFromShortCode(path.slice(3))).toBe(id);
+    expect(shortAlertPath(id, "es")).toBe(`/es/${path.slice(3)}`);
     expect(alertIdFromShortCode("short")).toBeUndefined();
     expect(alertIdFromShortCode("../../../etc/passwd12")).toBeUndefined();
+  });
+
+  it("phone numbers as tel: and sms: links", () => {
+    expect(telHref("(510) 555-0111")).toBe("tel:+15105550111");
+    expect(telHref("1-510-555-0111")).toBe("tel:+15105550111");
+    expect(telHref("+52 55 1234 5678")).toBe("tel:+525512345678");
+    expect(smsHref("24365", "94607")).toBe("sms:24365?body=94607"); // a short code
+    expect(smsHref("(510) 555-0100")).toBe("sms:+15105550100");
+    expect(dialable("211")).toBe("211");
+    // Not a number a phone can dial: no link, the text as configured.
+    expect(dialable("call the hotline")).toBeUndefined();
+    expect(dialable("555-0100-99")).toBeUndefined(); // nine digits: neither a US number nor a short code
   });
 
   it("know-your-rights links", () => {

@@ -40,6 +40,9 @@ export const en = {
     title: "Get alerts by text message",
     how: (number: string) => `Text your ZIP code to ${number}.`,
     noNumber: "Text-message sign-up is not set up yet. You can get alerts by email or on this device.",
+    localMode:
+      "This is a test setup: texts reach no real phone. You can try text sign-up on the phone simulator.",
+    localModeLink: "Open the phone simulator",
     example: (zip: string) => `For example: ${zip}`,
     keywords: "Other words you can text:",
     stop: "to stop all alerts",
@@ -104,6 +107,8 @@ export const en = {
     pushFailed: "Something went wrong. Check the ZIP codes above and try again.",
     pushBrowserFailed:
       "This browser could not set up notifications. Try again later, or use email or text messages.",
+    pushTimeout:
+      "Your browser did not answer. If it asked whether to allow notifications, answer it and press the button again, or use email or text messages.",
     pushUnavailable: "Notifications are not available on this site yet. Use email or text messages instead.",
     honeypot: "Leave this field empty",
     errors: {

@@ -39,6 +39,9 @@ export const es: Messages = {
     how: (number) => `Envíe su código postal por mensaje de texto al ${number}.`,
     noNumber:
       "La inscripción por mensaje de texto todavía no está disponible. Puede recibir alertas por correo o en este dispositivo.",
+    localMode:
+      "Esta es una instalación de prueba: los mensajes de texto no llegan a ningún teléfono real. Puede probar la inscripción por mensaje de texto en el simulador de teléfono.",
+    localModeLink: "Abrir el simulador de teléfono",
     example: (zip) => `Por ejemplo: ${zip}`,
     keywords: "Otras palabras que puede enviar:",
     stop: "para dejar de recibir alertas",
@@ -104,6 +107,8 @@ export const es: Messages = {
     pushFailed: "Algo salió mal. Revise los códigos postales y vuelva a intentarlo.",
     pushBrowserFailed:
       "Este navegador no pudo activar las notificaciones. Vuelva a intentarlo más tarde o use el correo o los mensajes de texto.",
+    pushTimeout:
+      "Su navegador no respondió. Si le preguntó si permite las notificaciones, responda y vuelva a pulsar el botón, o use el correo o los mensajes de texto.",
     pushUnavailable:
       "Las notificaciones todavía no están disponibles en este sitio. Use el correo o los mensajes de texto.",
     honeypot: "Deje este campo vacío",

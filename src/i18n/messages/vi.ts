@@ -38,6 +38,9 @@ export const vi: Messages = {
     title: "Nhận cảnh báo qua tin nhắn",
     how: (number) => `Nhắn mã ZIP của quý vị đến số ${number}.`,
     noNumber: "Chưa thể đăng ký qua tin nhắn. Quý vị có thể nhận cảnh báo qua email hoặc trên thiết bị này.",
+    localMode:
+      "Đây là bản cài đặt thử nghiệm: tin nhắn không đến điện thoại thật nào. Quý vị có thể thử đăng ký qua tin nhắn trên trình mô phỏng điện thoại.",
+    localModeLink: "Mở trình mô phỏng điện thoại",
     example: (zip) => `Ví dụ: ${zip}`,
     keywords: "Các từ khác quý vị có thể nhắn:",
     stop: "để ngừng nhận tất cả cảnh báo",
@@ -102,6 +105,8 @@ export const vi: Messages = {
     pushFailed: "Đã có lỗi. Xin kiểm tra các mã ZIP ở trên rồi thử lại.",
     pushBrowserFailed:
       "Trình duyệt này không bật được thông báo. Xin thử lại sau, hoặc dùng email hay tin nhắn.",
+    pushTimeout:
+      "Trình duyệt của quý vị không trả lời. Nếu trình duyệt hỏi có cho phép thông báo không, xin trả lời rồi bấm nút lại, hoặc dùng email hay tin nhắn.",
     pushUnavailable: "Trang này chưa hỗ trợ thông báo. Xin dùng email hoặc tin nhắn.",
     honeypot: "Xin để trống ô này",
     errors: {

@@ -35,6 +35,8 @@ export const zh: Messages = {
     title: "通过短信接收警报",
     how: (number) => `将您的邮政编码用短信发送到 ${number}。`,
     noNumber: "短信订阅尚未开通。您可以通过电子邮件或在本设备上接收警报。",
+    localMode: "这是测试环境：短信不会发到任何真实手机。您可以在手机模拟器上试用短信订阅。",
+    localModeLink: "打开手机模拟器",
     example: (zip) => `例如：${zip}`,
     keywords: "您还可以发送以下字词：",
     stop: "停止接收所有警报",
@@ -94,6 +96,8 @@ export const zh: Messages = {
     pushOff: "本设备已关闭通知。",
     pushFailed: "出现问题。请检查上面的邮政编码后重试。",
     pushBrowserFailed: "此浏览器无法开启通知。请稍后重试，或使用电子邮件或短信。",
+    pushTimeout:
+      "您的浏览器没有回应。如果它询问是否允许通知，请先回答，然后再按一次按钮；您也可以改用电子邮件或短信。",
     pushUnavailable: "本网站暂不支持通知。请使用电子邮件或短信。",
     honeypot: "请勿填写此栏",
     errors: {

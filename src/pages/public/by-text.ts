@@ -1,13 +1,16 @@
 /**
- * "Get alerts by text message": the program's number (PROGRAM_SMS_NUMBER, else TWILIO_FROM) and
- * the keywords, taken from the keyword grammar itself (src/sms/keywords.ts) so the page can never
- * advertise a word the webhook does not understand.
+ * "Get alerts by text message": the program's number (PROGRAM_SMS_NUMBER, else TWILIO_FROM) as an
+ * `sms:` link (with the resident's ZIP already typed when the page knows it) and the keywords,
+ * taken from the keyword grammar itself (src/sms/keywords.ts) so the page can never advertise a
+ * word the webhook does not understand. In local mode without a number, it points to the phone
+ * simulator (/dev/phone), where text sign-up works against the local outbox.
  */
 import { html } from "hono/html";
 import type { Config } from "../../config.ts";
 import { messages } from "../../i18n/catalog.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { HELP, LANGUAGE_WORDS, LIST, OPT_OUT } from "../../sms/keywords.ts";
+import { sentenceWithLink, smsHref } from "./phone-links.ts";
 
 const STOP_WORD: Record<Language, string> = {
   en: OPT_OUT.anywhere.en[0],
@@ -25,7 +28,8 @@ export function smsKeywords(language: Language) {
   };
 }
 
-export function byTextSection(config: Config, language: Language, exampleZip: string) {
+/** `residentZip`: a ZIP the reader gave this page (?zip=), typed into the text for them. */
+export function byTextSection(config: Config, language: Language, exampleZip: string, residentZip?: string) {
   const t = messages(language).byText;
   const words = smsKeywords(language);
   const number = config.web.smsNumber;
@@ -33,7 +37,7 @@ export function byTextSection(config: Config, language: Language, exampleZip: st
 <h2 id="by-text">${t.title}</h2>
 ${
   number
-    ? html`<p>${t.how(number)} ${t.example(exampleZip)}</p>
+    ? html`<p>${sentenceWithLink(t.how, number, smsHref(number, residentZip))} ${t.example(exampleZip)}</p>
 <p>${t.keywords}</p>
 <ul>
 <li><strong>${words.stop}</strong> ${t.stop}</li>
@@ -42,7 +46,9 @@ ${
 <li><strong>${words.language}</strong> ${t.language}</li>
 </ul>
 <p class="hint">${t.rates}</p>`
-    : html`<p>${t.noNumber}</p>`
+    : config.localMode
+      ? html`<p>${t.localMode} <a href="/dev/phone">${t.localModeLink}</a></p>`
+      : html`<p>${t.noNumber}</p>`
 }
 </section>`;
 }

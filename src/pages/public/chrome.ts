@@ -9,6 +9,7 @@ import type { Config } from "../../config.ts";
 import { messages } from "../../i18n/catalog.ts";
 import { LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { type Html, layout } from "../layout.ts";
+import { sentenceWithLink, telHref } from "./phone-links.ts";
 
 export type PublicPage = {
   config: Config;
@@ -51,7 +52,7 @@ ${LANGUAGES.map((language) => {
 </header>`;
   const footer = html`<footer class="site-footer">
 <p>${t.footer.privacy}</p>
-<p>${t.footer.hotline(config.program.hotline)}</p>
+<p>${sentenceWithLink(t.footer.hotline, config.program.hotline, telHref(config.program.hotline))}</p>
 <p>${t.footer.feeds} <a href="/feeds/alerts.atom">Atom</a> · <a href="/feeds/alerts.json">JSON Feed</a> · <a href="/feeds/cap.xml">CAP 1.2</a></p>
 </footer>`;
   return layout({

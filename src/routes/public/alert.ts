@@ -1,11 +1,14 @@
 /**
- * GET /alerts/:id, the full notification every SMS, email and push links to, and its short form
- * GET /a/:code (src/services/alerts/short-link.ts), which shows the same page.
+ * GET /alerts/:id, the full notification every SMS, email and push links to, and its short forms
+ * (src/services/alerts/short-link.ts), which show the same page: GET /:language/:code, what texts
+ * and pushes link to, in the language the message was sent in (the page still offers the others),
+ * and GET /a/:code, the older form without a language, in the reader's.
  */
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
 import type { AppEnv } from "../../context.ts";
 import { messages } from "../../i18n/catalog.ts";
+import { LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { alertPageBody } from "../../pages/public/alerts.ts";
 import { publicPage } from "../../pages/public/chrome.ts";
 import { alertLabel, pickText } from "../../services/alerts/compose.ts";
@@ -15,10 +18,14 @@ import { publicRequest } from "./request.ts";
 
 export const alertPageRoutes = new Hono<AppEnv>()
   .get("/alerts/:id", (c) => alertPage(c, c.req.param("id")))
-  .get("/a/:code", (c) => alertPage(c, alertIdFromShortCode(c.req.param("code")) ?? ""));
+  .get("/a/:code", (c) => alertPage(c, alertIdFromShortCode(c.req.param("code")) ?? ""))
+  // The group keeps the alternation inside the segment: bare, it would match any path with "es" in it.
+  .get(`/:language{(?:${LANGUAGES.join("|")})}/:code`, (c) =>
+    alertPage(c, alertIdFromShortCode(c.req.param("code")) ?? "", c.req.param("language") as Language),
+  );
 
-async function alertPage(c: Context<AppEnv>, id: string) {
-  const { ctx, language, url } = publicRequest(c);
+async function alertPage(c: Context<AppEnv>, id: string, linked?: Language) {
+  const { ctx, language, url } = publicRequest(c, linked);
   const found = await findPublicAlert({ ctx, input: { id } });
   if (!found) {
     const t = messages(language).alert;

@@ -55,7 +55,7 @@ ${
       )}</ul>`
 }
 </section>
-${byTextSection(ctx.config, language, example)}
+${byTextSection(ctx.config, language, example, zip)}
 <p><a href="/subscribe">${messages(language).nav.subscribe}</a></p>`;
   return c.html(
     publicPage({ config: ctx.config, language, url, title: t.title, body, current: "alerts" }),

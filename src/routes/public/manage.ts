@@ -7,6 +7,7 @@
  */
 import { Hono } from "hono";
 import { html } from "hono/html";
+import { pushPublicKey } from "../../config.ts";
 import type { AppEnv } from "../../context.ts";
 import { messages } from "../../i18n/catalog.ts";
 import { isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n/languages.ts";
@@ -106,7 +107,7 @@ ${personal.kind === "found" ? yours(personal, language, ctx.config.inboundSms.ma
 <section aria-labelledby="manage-push" id="push">
 <h2 id="manage-push">${t.manage.pushTitle}</h2>
 <p>${t.manage.push}</p>
-${pushControls(ctx.config.push?.publicKey, language, "manage")}
+${pushControls(pushPublicKey(ctx.config), language, "manage")}
 </section>`;
   return c.html(
     publicPage({

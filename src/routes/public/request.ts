@@ -4,11 +4,13 @@
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../../context.ts";
+import type { Language } from "../../i18n/languages.ts";
 import { negotiateLanguage } from "../../i18n/negotiate.ts";
 
-export function publicRequest(c: Context<AppEnv>) {
+/** `linked`: the language a message's link names in its path (the alert page's short form). */
+export function publicRequest(c: Context<AppEnv>, linked?: Language) {
   const ctx = c.get("ctx");
-  const language = negotiateLanguage(c, { secure: ctx.config.publicUrl.startsWith("https:") });
+  const language = negotiateLanguage(c, { secure: ctx.config.publicUrl.startsWith("https:"), linked });
   c.header("Cache-Control", "no-cache");
   c.header("Vary", "Accept-Language, Cookie");
   c.header("Content-Language", language);

@@ -8,6 +8,7 @@
  */
 import { type Context, Hono } from "hono";
 import { html } from "hono/html";
+import { pushPublicKey } from "../../config.ts";
 import type { AppEnv } from "../../context.ts";
 import { clientIp } from "../../http/authenticate.ts";
 import { HONEYPOT_FIELD, honeypot } from "../../http/honeypot.ts";
@@ -107,7 +108,8 @@ export function pushControls(
   // web/push.js reads its words from these data attributes, in the page's language.
   return html`<div class="push-controls" data-vapid-key="${publicKey}" data-mode="${mode}"
  data-msg-unsupported="${t.pushUnsupported}" data-msg-denied="${t.pushDenied}" data-msg-working="${t.pushWorking}"
- data-msg-on="${t.pushOn}" data-msg-off="${t.pushOff}" data-msg-failed="${t.pushFailed}" data-msg-browser-failed="${t.pushBrowserFailed}">
+ data-msg-on="${t.pushOn}" data-msg-off="${t.pushOff}" data-msg-failed="${t.pushFailed}" data-msg-browser-failed="${t.pushBrowserFailed}"
+ data-msg-timeout="${t.pushTimeout}">
 ${mode === "subscribe" ? html`<button type="button" class="secondary" data-push-on hidden>${t.pushButton}</button>` : ""}
 <button type="button" class="secondary" data-push-off hidden>${t.pushOffButton}</button>
 <p class="push-status" role="status" aria-live="polite"></p>
@@ -172,10 +174,10 @@ ${errorText("email")}
 <fieldset id="push">
 <legend>${t.pushTitle}</legend>
 <p>${t.pushIntro}</p>
-${pushControls(ctx.config.push?.publicKey, language, "subscribe")}
+${pushControls(pushPublicKey(ctx.config), language, "subscribe")}
 </fieldset>
 </form>
-${byTextSection(ctx.config, language, example)}`;
+${byTextSection(ctx.config, language, example, /^\d{5}$/.test(form.zips) ? form.zips : undefined)}`;
   return c.html(
     publicPage({
       config: ctx.config,

@@ -102,14 +102,19 @@ export function pickText<T extends { language: Language }>(texts: readonly T[], 
   return text;
 }
 
-export function alertPageUrl(publicUrl: string, alertId: string): string {
-  return `${publicUrl}/alerts/${alertId}`;
+/**
+ * The alert's page in the message's language (`?lang=`, which wins over the browser's own
+ * language): an email written in Spanish opens the page in Spanish, with the other languages offered.
+ */
+export function alertPageUrl(publicUrl: string, alertId: string, language: Language): string {
+  return `${publicUrl}/alerts/${alertId}?lang=${language}`;
 }
 
 /**
- * The SMS, on one line: `LABEL: sms text https://…/a/<22 characters>`. The link is the alert page's
- * short form (PUBLIC_URL + /a/ + the id in base64url), the "full notification" every SMS links to;
- * it goes last, after a space, so phones make it a link and nothing runs into it.
+ * The SMS, on one line: `LABEL: sms text https://…/es/<22 characters>`. The link is the alert
+ * page's short form in the text's language (PUBLIC_URL + /<language>/ + the id in base64url;
+ * short-link.ts), the "full notification" every SMS links to; it goes last, after a space, so
+ * phones make it a link and nothing runs into it.
  *
  * In English and Spanish the whole SMS, label included, is written in GSM-7 when that costs fewer
  * segments (src/sms/gsm-fold.ts: ACTUALIZACIÓN as ACTUALIZACION, curly quotes as straight ones).
@@ -123,14 +128,15 @@ export function composeSms(alert: MessageAlert, text: MessageText, publicUrl: st
 /** composeSms, with its segment count and what writing it in GSM-7 saved (null when nothing). */
 export function composeSmsCounted(alert: MessageAlert, text: MessageText, publicUrl: string): GsmFold {
   const label = alertLabel(alert, text.language, SMS_LABEL_SEPARATOR);
-  const written = `${label}: ${text.sms_text.trimEnd()} ${shortAlertUrl(publicUrl, alert.id)}`;
+  const written = `${label}: ${text.sms_text.trimEnd()} ${shortAlertUrl(publicUrl, alert.id, text.language)}`;
   return cheapestSms(written, text.language);
 }
 
 /**
  * Stands in for an alert's id where none exists yet (a new draft in the composer, the length check
- * before a draft is stored). Every short link has the same length (22 base64url characters, each
- * one GSM-7 septet), so a text composed with it has the characters and segments of the real one.
+ * before a draft is stored). Every short link in a language has the same length (22 base64url
+ * characters, each one GSM-7 septet), so a text composed with it has the characters and segments
+ * of the real one.
  */
 export const UNSAVED_ALERT_ID = "00000000-0000-0000-0000-000000000000";
 
@@ -165,7 +171,7 @@ export function composeEmail(
   links: { publicUrl: string; unsubscribeUrl: string },
 ): ComposedEmail {
   const label = alertLabel(alert, text.language);
-  const page = alertPageUrl(links.publicUrl, alert.id);
+  const page = alertPageUrl(links.publicUrl, alert.id, text.language);
   const words = (key: keyof typeof WORDS) => WORDS[key][text.language];
   const plain = [
     label,
@@ -213,7 +219,8 @@ export function composePush(alert: MessageAlert, text: MessageText, publicUrl: s
     alertId: alert.id,
     label: alertLabel(alert, text.language),
     headline: text.headline,
-    url: alertPageUrl(publicUrl, alert.id),
+    // The short form, whose path carries the language: the service worker opens only the path.
+    url: shortAlertUrl(publicUrl, alert.id, text.language),
     priority: alert.priority,
     drill: alert.is_drill,
   };
