@@ -355,7 +355,7 @@ describe("the whole story", () => {
     await ok(verifier.request("POST", `alerts/${draft.id}/approve`, { hash: preview.hash }), ApprovalAnswer);
     await settled(rig.runtime, draft.id);
 
-    // 136 characters with its label and link: one ó (in ACTUALIZACIÓN) would make it three UCS-2
+    // 137 characters with its label and link: one ó (in ACTUALIZACIÓN) would make it three UCS-2
     // segments; written as o, one GSM-7 segment. é is GSM-7 and stays.
     const smsText = "Los agentes se fueron de Fruitvale y 35th Ave a las 9:40. Manténganse alerta.";
     const texts = {
@@ -365,13 +365,13 @@ describe("the whole story", () => {
     const update = await ok(operator.request("POST", `alerts/${draft.id}/updates`, { texts }), Alert, 201);
     const updatePreview = await ok(verifier.request("GET", `alerts/${update.id}/preview`), Preview);
     const es = updatePreview.languages.find((l) => l.language === "es")!;
-    const link = `https://aviso.test${shortAlertPath(update.id)}`;
+    const link = `https://aviso.test${shortAlertPath(update.id, "es")}`;
     expect(es.smsText).toBe(smsText);
     expect(es.sms).toMatchObject({
       text: `ACTUALIZACION: ${smsText} ${link}`,
       encoding: "GSM-7",
       segments: 1,
-      characters: 136,
+      characters: 137,
       saving: { before: { encoding: "UCS-2", segments: 3 }, replaced: [{ from: "Ó", to: "O" }] },
     });
     // The approval page shows the saving next to the text it approves.
@@ -379,7 +379,7 @@ describe("the whole story", () => {
       await app.request(`/console/alerts/${update.id}`, { headers: { cookie: verifier.cookie! } })
     ).text();
     expect(page).toContain(`ACTUALIZACION: ${smsText} ${link}`);
-    expect(page).toContain("136 characters · 1 segment (GSM-7) · 3 → 1 segments by writing Ó as O");
+    expect(page).toContain("137 characters · 1 segment (GSM-7) · 3 → 1 segments by writing Ó as O");
 
     await ok(
       verifier.request("POST", `alerts/${update.id}/approve`, { hash: updatePreview.hash }),
