@@ -288,7 +288,12 @@ async function startExtraWorkers(way: Way): Promise<{ stop(): Promise<WorkerProc
 
 /** This process's hand-offs and CPU, with the extra worker processes' added. */
 function combined(handoffs: Handoffs, cpuS: number, extra: WorkerProcessReport[]) {
-  const all: Handoffs = { sms: [...handoffs.sms], email: [...handoffs.email], push: [...handoffs.push] };
+  const all: Handoffs = {
+    sms: [...handoffs.sms],
+    email: [...handoffs.email],
+    push: [...handoffs.push],
+    whatsapp: [...handoffs.whatsapp],
+  };
   for (const report of extra) for (const channel of CHANNELS) all[channel].push(...report.handoffs[channel]);
   return { handoffs: all, cpuS: cpuS + extra.reduce((sum, report) => sum + report.cpuS, 0) };
 }

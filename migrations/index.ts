@@ -13,6 +13,7 @@ import * as dropSightingTextIndex from "./2026-11-25T0010-drop-sighting-text-ind
 import * as loginGuessingAndTotp from "./2026-12-05T0200-login-guessing-and-totp.ts";
 import * as confirmationMailboxes from "./2026-12-05T0300-confirmation-mailboxes.ts";
 import * as organisationScope from "./2026-12-05T0500-organisation-scope.ts";
+import * as whatsapp from "./2026-12-05T1000-whatsapp.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-24T0000-core-schema": coreSchema,
@@ -25,4 +26,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T0200-login-guessing-and-totp": loginGuessingAndTotp,
   "2026-12-05T0300-confirmation-mailboxes": confirmationMailboxes,
   "2026-12-05T0500-organisation-scope": organisationScope,
+  "2026-12-05T1000-whatsapp": whatsapp,
 };

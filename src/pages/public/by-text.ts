@@ -8,6 +8,7 @@ import type { Config } from "../../config.ts";
 import { messages } from "../../i18n/catalog.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { HELP, LANGUAGE_WORDS, LIST, OPT_OUT } from "../../sms/keywords.ts";
+import { whatsappInvite } from "./by-whatsapp.ts";
 
 const STOP_WORD: Record<Language, string> = {
   en: OPT_OUT.anywhere.en[0],
@@ -44,5 +45,6 @@ ${
 <p class="hint">${t.rates}</p>`
     : html`<p>${t.noNumber}</p>`
 }
+${whatsappInvite(config, language, exampleZip)}
 </section>`;
 }

@@ -20,6 +20,7 @@ import type { DbOrTx } from "../../db/transaction.ts";
 import { invalid } from "../../errors.ts";
 import { LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { countSegments, type SegmentCount } from "../../sms/segments.ts";
+import { type ComposedWhatsApp, composeWhatsApp } from "../../whatsapp/compose.ts";
 import { loadAlertFor } from "./alert-access.ts";
 import type { AlertRecord } from "./alert-record.ts";
 import { alertLabel, composeSms, type MessageAlert } from "./compose.ts";
@@ -40,6 +41,8 @@ export type LanguagePreview = {
   sms: { text: string } & SegmentCount;
   emailSubject: string;
   pushTitle: string;
+  /** Free-form (inside the 24-hour window) and the template with its variables (outside it). */
+  whatsapp: ComposedWhatsApp;
 };
 
 export type AlertPreview = {
@@ -89,11 +92,8 @@ export async function buildPreview(db: DbOrTx, ctx: Ctx, record: AlertRecord): P
     // makes a preview differ from its approval by itself; but it is part of what residents get and
     // of the segment count the approver weighs, and a PUBLIC_URL changed between approval and
     // publish changes the text sent, which then needs a new approval, as any other change does.
-    const sms = composeSms(
-      alert,
-      { language, headline: text.headline, body: text.body, sms_text: text.smsText },
-      ctx.config.publicUrl,
-    );
+    const message = { language, headline: text.headline, body: text.body, sms_text: text.smsText };
+    const sms = composeSms(alert, message, ctx.config.publicUrl);
     return [
       {
         language,
@@ -103,6 +103,11 @@ export async function buildPreview(db: DbOrTx, ctx: Ctx, record: AlertRecord): P
         sms: { text: sms, ...countSegments(sms) },
         emailSubject: `${label}: ${text.headline}`,
         pushTitle: `${label}: ${text.headline}`,
+        // Hashed with the rest: the template chosen (and a fallback to English's) is approved too.
+        whatsapp: composeWhatsApp(alert, message, {
+          publicUrl: ctx.config.publicUrl,
+          whatsapp: ctx.config.whatsapp,
+        }),
       },
     ];
   });
