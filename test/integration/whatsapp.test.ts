@@ -8,11 +8,13 @@
 import { type ServerType, serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { addressIndexes } from "../../src/security/addresses.ts";
 import { loadAlertRecord } from "../../src/services/alerts/alert-record.ts";
 import { deliveryFigures } from "../../src/services/alerts/delivery-figures.ts";
 import { buildPreview } from "../../src/services/alerts/preview-alert.ts";
 import { publishAlert } from "../../src/services/alerts/publish.ts";
 import { shortAlertUrl } from "../../src/services/alerts/short-link.ts";
+import { eraseStoppedSubscribers } from "../../src/services/retention/erase-stopped-subscribers.ts";
 import { twimlMessages } from "../../src/sms/twiml.ts";
 import { whatsappPrivacyNotice } from "../../src/whatsapp/replies.ts";
 import { startDeliveryWorkers } from "../../workers/deliveries.ts";
@@ -128,6 +130,27 @@ describe("inbound WhatsApp", () => {
       { kind: "opt_out", channel: "whatsapp", keyword: "stop_all" },
     ]);
     expect(await consentOf(onSms!.id)).toEqual([{ kind: "opt_in", channel: "sms", keyword: "subscribe" }]);
+  });
+
+  it("a stopped WhatsApp subscriber is erased like an SMS one, with the records of their messages", async () => {
+    const number = "+15105550163";
+    await phoneOn("whatsapp", number)("94607");
+    await phoneOn("sms", number)("94607");
+    await phoneOn("whatsapp", number)("STOP");
+    const indexes = addressIndexes(rig.runtime.pii, "whatsapp", number);
+    const inbound = () =>
+      rig.runtime.db
+        .selectFrom("inbound_messages")
+        .select("command")
+        .where("sender_index", "in", indexes)
+        .execute();
+    expect(await inbound()).toHaveLength(2);
+
+    const later = new Date(Date.now() + 25 * 3_600_000);
+    await eraseStoppedSubscribers({ ...rig.runtime, clock: { now: () => later } });
+    expect(await subscriberState(rig.runtime, number, "whatsapp")).toBeUndefined();
+    expect(await inbound()).toEqual([]);
+    expect(await subscriberState(rig.runtime, number, "sms")).toMatchObject({ status: "active" });
   });
 
   it("is refused, with nothing stored, where a Twilio account has no WhatsApp sender", async () => {
