@@ -13,6 +13,7 @@ import { loadAlertRecord } from "../../src/services/alerts/alert-record.ts";
 import { deliveryFigures } from "../../src/services/alerts/delivery-figures.ts";
 import { buildPreview } from "../../src/services/alerts/preview-alert.ts";
 import { publishAlert } from "../../src/services/alerts/publish.ts";
+import { publishRestrictedAlert } from "../../src/services/alerts/publish-restricted.ts";
 import { shortAlertUrl } from "../../src/services/alerts/short-link.ts";
 import { eraseStoppedSubscribers } from "../../src/services/retention/erase-stopped-subscribers.ts";
 import { twimlMessages } from "../../src/sms/twiml.ts";
@@ -238,6 +239,27 @@ describe("alerts on WhatsApp", () => {
     expect(en).toBeTruthy();
   });
 
+  it("an update goes to exactly the original's WhatsApp recipients, whoever has subscribed since", async () => {
+    await addSubscriber(rig.runtime, { channel: "whatsapp", address: "+15105550176", zips: ["94622"] });
+    const original = await addAlert(rig.runtime, { zips: ["94622"] });
+    await publishAlert({ ctx: rig.runtime, input: { alertId: original } });
+    await settled(rig.runtime, original);
+    await addSubscriber(rig.runtime, { channel: "whatsapp", address: "+15105550177", zips: ["94622"] });
+
+    const update = await addAlert(rig.runtime, { zips: ["94622"], kind: "update" });
+    await rig.runtime.db
+      .updateTable("alerts")
+      .set({ references_alert_id: original })
+      .where("id", "=", update)
+      .execute();
+    const published = await publishRestrictedAlert({ ctx: rig.runtime, input: { alertId: update } });
+    expect(published.deliveries.whatsapp).toBe(1);
+    await settled(rig.runtime, update);
+    expect(whatsappSent("+15105550176")).toHaveLength(2);
+    expect(whatsappSent("+15105550176")[1]!.contentVariables?.["1"]).toBe("UPDATE");
+    expect(whatsappSent("+15105550177")).toEqual([]);
+  });
+
   it("the preview shows each language's WhatsApp template, says when English's stands in, and the hash covers it", async () => {
     const alertId = await addAlert(rig.runtime, { zips: ["94621"], status: "draft" });
     const ctx = rig.runtime;
@@ -270,6 +292,30 @@ describe("alerts on WhatsApp", () => {
     const again = await buildPreview(ctx.db, withZh, await loadAlertRecord(ctx.db, alertId));
     expect(again.languages.find((l) => l.language === "zh")?.whatsapp.template?.fallback).toBe(false);
     expect(again.hash).not.toBe(preview.hash);
+  });
+});
+
+describe("the web", () => {
+  it("the subscribe page and an alert page link to a WhatsApp chat with a ZIP typed, saying what Meta learns", async () => {
+    const subscribe = await (await app.request("/subscribe")).text();
+    expect(subscribe).toMatch(/href="https:\/\/wa\.me\/15105550100\?text=\d{5}"/);
+    expect(subscribe).toContain("Get alerts on WhatsApp");
+    expect(subscribe).toContain("WhatsApp shares with Meta");
+
+    const alertId = await addAlert(rig.runtime, { zips: ["94606"] });
+    await publishAlert({ ctx: rig.runtime, input: { alertId } });
+    const page = await (await app.request(`/alerts/${alertId}`)).text();
+    expect(page).toContain('href="https://wa.me/15105550100?text=94606"');
+  });
+
+  it("shows no WhatsApp link when no WhatsApp sender is configured", async () => {
+    const runtime = await createTestRuntime();
+    try {
+      const page = await (await createApp(runtime).request("/subscribe")).text();
+      expect(page).not.toContain("wa.me");
+    } finally {
+      await runtime.close();
+    }
   });
 });
 

@@ -1,5 +1,7 @@
 /**
- * receiveSms: one texted message, as Twilio's webhook delivers it, applied once and answered.
+ * receiveSms: one texted message, as Twilio's webhook delivers it, applied once and answered. A
+ * WhatsApp message (From "whatsapp:+1…") takes the same path for the number's WhatsApp subscriber,
+ * a row apart from its SMS one, and notes the 24-hour window (src/whatsapp/).
  *
  *   1. The sender's number must be a US (or territory) number; otherwise a refusal, once per
  *      number per window and on a budget of its own (rate-limits.ts), and nothing about them is
