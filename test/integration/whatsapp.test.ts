@@ -45,6 +45,7 @@ beforeAll(async () => {
     WHATSAPP_ALERT_TEMPLATE_ES: ES_TEMPLATE,
     WHATSAPP_RATE_PER_SECOND: "500",
     SMS_REPLY_LIMIT_PER_NUMBER: "1000",
+    DRILL_ALLOWLIST: "+15105550178",
   });
   app = createApp(rig.runtime);
   server = serve({ fetch: app.fetch, port, hostname: "127.0.0.1" });
@@ -258,6 +259,18 @@ describe("alerts on WhatsApp", () => {
     expect(whatsappSent("+15105550176")).toHaveLength(2);
     expect(whatsappSent("+15105550176")[1]!.contentVariables?.["1"]).toBe("UPDATE");
     expect(whatsappSent("+15105550177")).toEqual([]);
+  });
+
+  it("a drill reaches an allowlisted number on WhatsApp too, and nobody else", async () => {
+    await addSubscriber(rig.runtime, { channel: "whatsapp", address: "+15105550178", zips: ["94623"] });
+    await addSubscriber(rig.runtime, { channel: "sms", address: "+15105550178", zips: ["94623"] });
+    await addSubscriber(rig.runtime, { channel: "whatsapp", address: "+15105550179", zips: ["94623"] });
+    const drill = await addAlert(rig.runtime, { zips: ["94623"], drill: true });
+    const published = await publishRestrictedAlert({ ctx: rig.runtime, input: { alertId: drill } });
+    expect(published.deliveries).toMatchObject({ sms: 1, whatsapp: 1 });
+    await settled(rig.runtime, drill);
+    expect(whatsappSent("+15105550178")[0]!.contentVariables?.["1"]).toMatch(/^DRILL/);
+    expect(whatsappSent("+15105550179")).toEqual([]);
   });
 
   it("the preview shows each language's WhatsApp template, says when English's stands in, and the hash covers it", async () => {
