@@ -4,7 +4,7 @@
  * loopback Twilio, SMTP and push peers (SMS rate limit lifted), then does the same the naive way
  * on the same data. Prints a table and, as its last line, one JSON object.
  *
- *   npm run bench:fanout -- --subscribers 100000 [--no-naive] [--worker-processes 2]
+ *   npm run bench:fanout -- --subscribers 100000 [--no-naive] [--worker-processes 2] [--whatsapp]
  *   DATABASE_URL=postgres://… npm run bench:fanout -- …   (a scratch database is created and dropped)
  *
  * Times: publish_ms is the publish transaction; first_handoff_ms runs from its commit to the first
@@ -15,6 +15,9 @@
  * one and N - 1 children (bench/worker-process.ts). The default is one per CPU core on Postgres,
  * as docs/deploy.md advises for a machine that fans out, and 1 on PGlite (one process's
  * database). The naive way runs in as many processes, so the comparison stays like for like.
+ *
+ * --whatsapp puts one resident in ten on WhatsApp (taken from the SMS half), sent as templates
+ * through the same Twilio peer; whatsapp_per_s reports them (0 without the flag).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -44,13 +47,14 @@ const OAKLAND = "94607 94601 94602 94603 94605 94606 94609 94610 94611 94612 946
 /** Of every 20 subscribers: 11 English, 6 Spanish, 2 Chinese, 1 Vietnamese. */
 const LANGUAGE_MIX = `${"en ".repeat(11)}${"es ".repeat(6)}zh zh vi`.split(" ") as Language[];
 const NAIVE_CONCURRENCY = 100;
-const CHANNELS = ["sms", "email", "push"] as const;
+const CHANNELS = ["sms", "email", "push", "whatsapp"] as const;
 
 const { values: args } = parseArgs({
   options: {
     subscribers: { type: "string", default: "10000" },
     "no-naive": { type: "boolean", default: false },
     "worker-processes": { type: "string" },
+    whatsapp: { type: "boolean", default: false },
   },
 });
 const N = Number(args.subscribers);
@@ -141,6 +145,7 @@ const configEnv: Record<string, string> = {
   DATA_DIR: "/tmp/aviso-bench",
   ...providerEnv({ sms: smsPeer.ready, smtp: smtpPeer.ready, push: pushPeer.ready }),
   SMS_RATE_PER_SECOND: "10000", // lifted: the bench measures Aviso, not a long code's 1/s
+  WHATSAPP_RATE_PER_SECOND: "10000",
 };
 const config = loadConfig(configEnv);
 // Logs go to stderr: stdout ends with the JSON line.
@@ -157,7 +162,9 @@ for (let start = 0; start < N; start += CHUNK) {
   for (let i = start; i < Math.min(N, start + CHUNK); i++) {
     const language = LANGUAGE_MIX[i % LANGUAGE_MIX.length]!;
     rows.push(
-      residentRow(runtime.pii, i, language, () => subscriptions[Math.floor(i / 10) * 2 + (i % 10) - 8]!),
+      residentRow(runtime.pii, i, language, () => subscriptions[Math.floor(i / 10) * 2 + (i % 10) - 8]!, {
+        whatsapp: args.whatsapp,
+      }),
     );
   }
   const ids = await runtime.db.insertInto("subscribers").values(rows).returning("id").execute();
@@ -288,7 +295,12 @@ async function startExtraWorkers(way: Way): Promise<{ stop(): Promise<WorkerProc
 
 /** This process's hand-offs and CPU, with the extra worker processes' added. */
 function combined(handoffs: Handoffs, cpuS: number, extra: WorkerProcessReport[]) {
-  const all: Handoffs = { sms: [...handoffs.sms], email: [...handoffs.email], push: [...handoffs.push] };
+  const all: Handoffs = {
+    sms: [...handoffs.sms],
+    email: [...handoffs.email],
+    push: [...handoffs.push],
+    whatsapp: [...handoffs.whatsapp],
+  };
   for (const report of extra) for (const channel of CHANNELS) all[channel].push(...report.handoffs[channel]);
   return { handoffs: all, cpuS: cpuS + extra.reduce((sum, report) => sum + report.cpuS, 0) };
 }
@@ -327,7 +339,7 @@ function summarize(
   rows: number,
   cpuS: number,
 ): RunResult {
-  const all = [...handoffs.sms, ...handoffs.email, ...handoffs.push];
+  const all = [...handoffs.sms, ...handoffs.email, ...handoffs.push, ...handoffs.whatsapp];
   const last = Math.max(...all);
   const perChannel = Object.fromEntries(
     CHANNELS.map((channel) => {
@@ -359,7 +371,7 @@ const peersBefore = await allPeerStats();
 const publishStarted = wallClockMs();
 const published_ = await publishAlert({ ctx, input: { alertId } });
 const published = wallClockMs();
-const rowCount = published_.deliveries.sms + published_.deliveries.email + published_.deliveries.push;
+const rowCount = Object.values(published_.deliveries).reduce((sum, n) => sum + n, 0);
 await untilSettled(alertId, 3600);
 const oursCpuS = cpuSecondsSince(cpuBefore);
 const oursAll = combined(ours.handoffs, oursCpuS, await extraWorkers.stop());
@@ -413,7 +425,7 @@ const table: [string, string, string][] = [
     naive ? fmt(naive.firstHandoffMs, 0) : "-",
   ],
   ["all handed off (s)", fmt(result.allHandedOffS, 2), naive ? fmt(naive.allHandedOffS, 2) : "-"],
-  ...(["sms", "email", "push"] as const).map((c): [string, string, string] => [
+  ...CHANNELS.map((c): [string, string, string] => [
     `${c} per s (count)`,
     `${fmt(result.perChannel[c].perS, 0)} (${result.perChannel[c].count})`,
     naive ? `${fmt(naive.perChannel[c].perS, 0)} (${naive.perChannel[c].count})` : "-",
@@ -430,7 +442,7 @@ console.log(
 for (const [label, a, b] of table)
   console.log(`${label.padEnd(width)}  ${a.padStart(16)}  ${b.padStart(16)}`);
 console.log(
-  `peers: ${peersAfter.sms - peersBefore.sms} SMS, ${peersAfter.mails - peersBefore.mails} mails over ${peersAfter.smtpConnections - peersBefore.smtpConnections} SMTP connections, ${peersAfter.pushes - peersBefore.pushes} pushes with ${peersAfter.pushJwts - peersBefore.pushJwts} VAPID JWT(s); peers CPU ${fmt((peersAfter.cpuMs - peersBefore.cpuMs) / 1000)} s, peers peak RSS ${finalPeers.peakRssMb} MB`,
+  `peers: ${peersAfter.sms - peersBefore.sms} SMS and WhatsApp messages, ${peersAfter.mails - peersBefore.mails} mails over ${peersAfter.smtpConnections - peersBefore.smtpConnections} SMTP connections, ${peersAfter.pushes - peersBefore.pushes} pushes with ${peersAfter.pushJwts - peersBefore.pushJwts} VAPID JWT(s); peers CPU ${fmt((peersAfter.cpuMs - peersBefore.cpuMs) / 1000)} s, peers peak RSS ${finalPeers.peakRssMb} MB`,
 );
 console.log(
   JSON.stringify({
@@ -444,6 +456,7 @@ console.log(
     sms_per_s: Math.round(result.perChannel.sms.perS),
     email_per_s: Math.round(result.perChannel.email.perS),
     push_per_s: Math.round(result.perChannel.push.perS),
+    whatsapp_per_s: Math.round(result.perChannel.whatsapp.perS),
     peak_rss_mb: Math.round(oursPeakRss / 1e6),
     worker_processes: WORKER_PROCESSES,
     worker_cpu_s: Number(result.cpuS.toFixed(1)),

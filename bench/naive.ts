@@ -23,6 +23,7 @@ import { openAddress } from "../src/security/addresses.ts";
 import { unsubscribeToken, unsubscribeUrl } from "../src/security/unsubscribe-token.ts";
 import { composeEmail, composePush, composeSms, pickText } from "../src/services/alerts/compose.ts";
 import { createTwilioClient } from "../src/sms/twilio-client.ts";
+import { composeWhatsApp } from "../src/whatsapp/compose.ts";
 
 export const NAIVE_QUEUE = "bench-naive-delivery";
 
@@ -65,6 +66,22 @@ export function naiveSenders(config: Config, pushAgent: Agent): Record<Channel, 
       },
       async close() {
         mail.close();
+      },
+    },
+    whatsapp: {
+      channel: "whatsapp",
+      mode: "provider",
+      async send(message) {
+        const template = message.whatsapp?.template;
+        const sent = await twilio.messages.create({
+          to: `whatsapp:${message.to}`,
+          from: `whatsapp:${config.whatsapp?.from ?? "+15005550006"}`,
+          statusCallback: `${config.publicUrl}/webhooks/twilio/status`,
+          ...(template
+            ? { contentSid: template.contentSid, contentVariables: JSON.stringify(template.variables) }
+            : { body: message.text }),
+        });
+        return { providerId: sent.sid };
       },
     },
     push: {
@@ -188,6 +205,20 @@ async function deliverOne(
   const send = async (): Promise<{ providerId?: string }> => {
     if (delivery.channel === "sms") {
       return senders.sms.send({ ...base, text: composeSms(alert, text, ctx.config.publicUrl) });
+    } else if (delivery.channel === "whatsapp") {
+      const composed = composeWhatsApp(alert, text, {
+        publicUrl: ctx.config.publicUrl,
+        whatsapp: ctx.config.whatsapp,
+      });
+      const template = composed.template && {
+        contentSid: composed.template.contentSid,
+        variables: composed.template.variables,
+      };
+      return senders.whatsapp.send({
+        ...base,
+        text: composed.freeForm,
+        whatsapp: { template, freeForm: false },
+      });
     } else if (delivery.channel === "push") {
       return senders.push.send({
         ...base,

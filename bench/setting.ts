@@ -12,17 +12,27 @@ import type { PiiCipher } from "../src/security/pii.ts";
 import { normalizeUsPhone } from "../src/services/subscriptions/phone-number.ts";
 import type { PeerReady } from "./peers.ts";
 
-/** Of every 10 residents: 5 by SMS, 3 by email, 2 by web push. */
-export const channelOf = (i: number): Channel => (i % 10 < 5 ? "sms" : i % 10 < 8 ? "email" : "push");
+/**
+ * Of every 10 residents: 5 by SMS, 3 by email, 2 by web push; with `whatsapp`, one of the five SMS
+ * residents is on WhatsApp instead (4 SMS, 1 WhatsApp).
+ */
+export const channelOf = (i: number, whatsapp = false): Channel =>
+  whatsapp && i % 10 === 4 ? "whatsapp" : i % 10 < 5 ? "sms" : i % 10 < 8 ? "email" : "push";
 
 /**
  * Resident i's subscribers row, its address sealed as the service seals it: a 510 number, an
  * example.org address, or `pushSubscription` (one the push peer made) for a push resident.
  */
-export function residentRow(pii: PiiCipher, i: number, language: Language, pushSubscription: () => string) {
-  const channel = channelOf(i);
+export function residentRow(
+  pii: PiiCipher,
+  i: number,
+  language: Language,
+  pushSubscription: () => string,
+  options: { whatsapp?: boolean } = {},
+) {
+  const channel = channelOf(i, options.whatsapp);
   const address =
-    channel === "sms"
+    channel === "sms" || channel === "whatsapp"
       ? `+1510${String(2_000_000 + i).padStart(7, "0")}`
       : channel === "email"
         ? `resident${i}@example.org`
@@ -52,6 +62,10 @@ export function providerEnv(peers: {
     TWILIO_AUTH_TOKEN: peers.sms.authToken!,
     TWILIO_MESSAGING_SERVICE_SID: "MG00000000000000000000000000000000",
     TWILIO_API_URL: peers.sms.url,
+    // WhatsApp through the same peer; residents on it are outside the 24-hour window: templates.
+    TWILIO_WHATSAPP_FROM: "whatsapp:+15005550006",
+    WHATSAPP_ALERT_TEMPLATE_EN: `HX${"0b".repeat(16)}`,
+    WHATSAPP_ALERT_TEMPLATE_ES: `HX${"1c".repeat(16)}`,
     SMTP_URL: peers.smtp.url,
     MAIL_FROM: "Aviso <alerts@aviso.bench>",
     VAPID_PUBLIC_KEY: vapid.publicKey,

@@ -22,7 +22,7 @@ export function timed(senders: Record<Channel, Sender>): {
   senders: Record<Channel, Sender>;
   handoffs: Handoffs;
 } {
-  const handoffs: Handoffs = { sms: [], email: [], push: [] };
+  const handoffs: Handoffs = { sms: [], email: [], push: [], whatsapp: [] };
   const wrap = (sender: Sender): Sender => ({
     channel: sender.channel,
     mode: sender.mode,
@@ -34,7 +34,12 @@ export function timed(senders: Record<Channel, Sender>): {
     close: sender.close?.bind(sender),
   });
   return {
-    senders: { sms: wrap(senders.sms), email: wrap(senders.email), push: wrap(senders.push) },
+    senders: {
+      sms: wrap(senders.sms),
+      email: wrap(senders.email),
+      push: wrap(senders.push),
+      whatsapp: wrap(senders.whatsapp),
+    },
     handoffs,
   };
 }

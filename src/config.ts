@@ -54,6 +54,17 @@ const frequencyText = optionalText.refine((value) => value === undefined || valu
   message: "must be at most 40 characters (it goes into the opt-in SMS reply)",
 });
 
+/** The program's WhatsApp sender: an E.164 number, with or without Twilio's "whatsapp:" prefix. */
+const whatsappSender = optionalText.refine(
+  (value) => value === undefined || /^(?:whatsapp:)?\+[1-9][0-9]{6,14}$/.test(value),
+  { message: 'must be an E.164 number such as +15105550100 (a "whatsapp:" prefix is allowed)' },
+);
+
+/** A Twilio Content API template: HX and 32 hex digits. */
+const contentSid = optionalText.refine((value) => value === undefined || /^HX[0-9a-fA-F]{32}$/.test(value), {
+  message: "must be a Twilio Content SID (HX followed by 32 hex digits)",
+});
+
 /** "Label|https://…; Label|https://…": links shown on alert pages. */
 const linkList = optionalText.refine((value) => value === undefined || parseLinkList(value) !== null, {
   message: 'must be "Label|https://url" entries separated by ";"',
@@ -96,6 +107,13 @@ const envSchema = z.object({
   TWILIO_MESSAGING_SERVICE_SID: optionalText,
   TWILIO_FROM: optionalText,
   TWILIO_API_URL: optionalUrl(["http:", "https:"]),
+  // WhatsApp through the same Twilio account (src/whatsapp/, docs/deploy.md).
+  TWILIO_WHATSAPP_FROM: whatsappSender,
+  WHATSAPP_ALERT_TEMPLATE_EN: contentSid,
+  WHATSAPP_ALERT_TEMPLATE_ES: contentSid,
+  WHATSAPP_ALERT_TEMPLATE_ZH: contentSid,
+  WHATSAPP_ALERT_TEMPLATE_VI: contentSid,
+  WHATSAPP_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(20),
   SMTP_URL: optionalUrl(["smtp:", "smtps:"]),
   MAIL_FROM: optionalText,
   VAPID_PUBLIC_KEY: optionalText,
@@ -238,6 +256,13 @@ export type SmsProvider = {
   from?: string;
   apiUrl?: string;
 };
+/** The WhatsApp sender and its approved alert templates (Content SIDs) per language. */
+export type WhatsAppSettings = {
+  /** E.164, without the "whatsapp:" prefix. */
+  from: string;
+  /** English's is required; a language without its own falls back to it. */
+  templates: { en: string } & Partial<Record<Language, string>>;
+};
 export type EmailProvider = { smtpUrl: string; from: string };
 export type PushProvider = { publicKey: string; privateKey: string; subject: string };
 /** Operators' accounts, sightings, approvals and drills. */
@@ -302,6 +327,8 @@ export type DeliverySettings = {
   smsRatePerSecond: number;
   /** Whether Community-priority alerts also go by SMS (by default email and push only). */
   communitySms: boolean;
+  /** WhatsApp messages per second per worker process (token bucket). */
+  whatsappRatePerSecond: number;
   /**
    * Push endpoints' allowed hosts (PUSH_ENDPOINT_HOSTS; src/security/push-endpoints.ts): checked at
    * sign-up and again before each send.
@@ -385,6 +412,8 @@ export type Config = {
    * and their alerts land in the outbox. Never set in production.
    */
   localPushKey?: string;
+  /** WhatsApp through Twilio; unset: WhatsApp is not offered (local mode still simulates it). */
+  whatsapp?: WhatsAppSettings;
   operators: OperatorSettings;
   delivery: DeliverySettings;
   program: ProgramSettings;
@@ -420,6 +449,7 @@ export function loadConfig(env: Env, options: { databaseThroughHyperdrive?: bool
   const sms = smsProvider(e, problems);
   const email = pairOrNothing(problems, ["SMTP_URL", e.SMTP_URL], ["MAIL_FROM", e.MAIL_FROM]);
   const push = tripleOrNothing(problems, e.VAPID_PUBLIC_KEY, e.VAPID_PRIVATE_KEY, e.VAPID_SUBJECT);
+  const whatsapp = whatsappSettings(e, sms, problems);
   const localMode = !sms || !email || !push;
 
   if (e.NODE_ENV === "production") {
@@ -479,6 +509,7 @@ export function loadConfig(env: Env, options: { databaseThroughHyperdrive?: bool
     sms,
     email: email ? { smtpUrl: email[0], from: email[1] } : undefined,
     push: push ? { publicKey: push[0], privateKey: push[1], subject: push[2] } : undefined,
+    whatsapp,
     operators: {
       sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
       sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
@@ -497,6 +528,7 @@ export function loadConfig(env: Env, options: { databaseThroughHyperdrive?: bool
     delivery: {
       smsRatePerSecond: e.SMS_RATE_PER_SECOND,
       communitySms: e.COMMUNITY_SMS,
+      whatsappRatePerSecond: e.WHATSAPP_RATE_PER_SECOND,
       pushEndpointHosts: e.PUSH_ENDPOINT_HOSTS
         ? parsePushEndpointHosts(e.PUSH_ENDPOINT_HOSTS)!
         : DEFAULT_PUSH_ENDPOINT_HOSTS,
@@ -561,6 +593,34 @@ function smsProvider(e: ParsedEnv, problems: string[]): SmsProvider | undefined 
     messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
     from: e.TWILIO_FROM,
     apiUrl: e.TWILIO_API_URL,
+  };
+}
+
+function whatsappSettings(
+  e: ParsedEnv,
+  sms: SmsProvider | undefined,
+  problems: string[],
+): WhatsAppSettings | undefined {
+  const templates = dropUndefined({
+    en: e.WHATSAPP_ALERT_TEMPLATE_EN,
+    es: e.WHATSAPP_ALERT_TEMPLATE_ES,
+    zh: e.WHATSAPP_ALERT_TEMPLATE_ZH,
+    vi: e.WHATSAPP_ALERT_TEMPLATE_VI,
+  });
+  if (!e.TWILIO_WHATSAPP_FROM) {
+    if (Object.keys(templates).length > 0) {
+      problems.push("WHATSAPP_ALERT_TEMPLATE_*: only with TWILIO_WHATSAPP_FROM (the sender they belong to)");
+    }
+    return undefined;
+  }
+  if (!sms)
+    problems.push("TWILIO_WHATSAPP_FROM: needs the Twilio account (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)");
+  // Alerts mostly go outside WhatsApp's 24-hour window, where only an approved template may be sent.
+  if (!templates.en) problems.push("WHATSAPP_ALERT_TEMPLATE_EN: required with TWILIO_WHATSAPP_FROM");
+  if (!sms || !templates.en) return undefined;
+  return {
+    from: e.TWILIO_WHATSAPP_FROM.replace(/^whatsapp:/, ""),
+    templates: { ...templates, en: templates.en },
   };
 }
 

@@ -39,6 +39,7 @@ import {
   type MessageText,
   pickText,
 } from "../src/services/alerts/compose.ts";
+import { whatsappMessage } from "./whatsapp-message.ts";
 
 /** Rows claimed at a time: the most that can be in `sending` for one job at once. */
 export const MAX_CHUNK = 50;
@@ -139,10 +140,13 @@ export async function dispatchBatch(
   return summary;
 }
 
-/** About one second of sends at the SMS rate, so the crash window stays small; else MAX_CHUNK. */
+/** About one second of sends at the SMS or WhatsApp rate, so the crash window stays small; else MAX_CHUNK. */
 function chunkSize(ctx: DispatchContext, channel: Channel): number {
-  if (channel !== "sms" || ctx.senders.sms.mode === "local") return MAX_CHUNK;
-  return Math.max(1, Math.min(MAX_CHUNK, Math.ceil(ctx.config.delivery.smsRatePerSecond)));
+  if ((channel !== "sms" && channel !== "whatsapp") || ctx.senders[channel].mode === "local")
+    return MAX_CHUNK;
+  const rate =
+    channel === "sms" ? ctx.config.delivery.smsRatePerSecond : ctx.config.delivery.whatsappRatePerSecond;
+  return Math.max(1, Math.min(MAX_CHUNK, Math.ceil(rate)));
 }
 
 async function loadAlert(ctx: DispatchContext, alertId: string): Promise<LoadedAlert> {
@@ -256,6 +260,8 @@ function buildMessage(
   switch (channel) {
     case "sms":
       return { ...base, text: composeSms(alert, text, ctx.config.publicUrl) };
+    case "whatsapp":
+      return whatsappMessage(ctx, alert, text, base, row.last_inbound_at);
     case "push":
       return {
         ...base,

@@ -11,6 +11,7 @@ import { eraseSightingTexts } from "../src/services/retention/erase-sighting-tex
 import { eraseStoppedSubscribers } from "../src/services/retention/erase-stopped-subscribers.ts";
 import { purgeReporterCallbacks } from "../src/services/sightings/reporter-callback.ts";
 import { RESEND_AFTER_MINUTES } from "../src/services/subscriptions/confirmation-mail-limit.ts";
+import { forgetClosedWindows } from "../src/whatsapp/window.ts";
 
 export const OUTBOX_RETENTION_DAYS = 7;
 
@@ -71,8 +72,9 @@ async function purgeOperators(ctx: AppContext): Promise<{ deleted: number }> {
  * What Text-a-ZIP need not keep: inbound-message records after INBOUND_MESSAGE_RETENTION_DAYS,
  * simulator transcripts after 7 days, rate counters after a day, the times confirmation mails went
  * to mailboxes once they limit nothing (RESEND_AFTER_MINUTES), email confirmations once expired
- * (used ones 7 days after use, so a second click still says "confirmed"), and email subscribers
- * who never confirmed (pending, with no confirmation still open).
+ * (used ones 7 days after use, so a second click still says "confirmed"), email subscribers
+ * who never confirmed (pending, with no confirmation still open), and WhatsApp subscribers' last
+ * message times once their 24-hour window has closed (src/whatsapp/window.ts).
  */
 async function purgeTextAZip(ctx: AppContext): Promise<{ deleted: number }> {
   const now = ctx.clock.now().getTime();
@@ -115,6 +117,7 @@ async function purgeTextAZip(ctx: AppContext): Promise<{ deleted: number }> {
       ]),
     )
     .executeTakeFirst();
-  const deleted = [...results, confirmations].reduce((sum, r) => sum + Number(r.numDeletedRows), 0);
+  const windows = await forgetClosedWindows(ctx.db, new Date(now));
+  const deleted = [...results, confirmations].reduce((sum, r) => sum + Number(r.numDeletedRows), 0) + windows;
   return { deleted };
 }

@@ -12,7 +12,7 @@ export async function runServe(config: Config, log: Logger, options: { workers: 
   const database = runtime.handle.kind === "pglite" ? `embedded PGlite in ${config.dataDir}` : "Postgres";
   log.info({ url: server.url, database, workers: options.workers }, "Aviso is listening");
   if (config.localMode) {
-    const missing = (["sms", "email", "push"] as const).filter((channel) => !config[channel]);
+    const missing = (["sms", "email", "push", "whatsapp"] as const).filter((channel) => !config[channel]);
     log.warn(
       `LOCAL MODE: no provider for ${missing.join(", ")}; those messages go to the local outbox at ${server.url}/dev/outbox and reach nobody.`,
     );

@@ -39,7 +39,9 @@ import type { Language } from "../i18n/languages.ts";
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
-export type Channel = "sms" | "email" | "push";
+export type Channel = "sms" | "email" | "push" | "whatsapp";
+/** The channels a resident texts us on (text-a-ZIP): same keywords, same webhook. */
+export type TextChannel = "sms" | "whatsapp";
 export type SubscriberStatus = "pending" | "active" | "stopped";
 export type AlertKind = "sighting" | "statement" | "update" | "cancel";
 export type AlertPriority = "alert" | "advisory" | "community";
@@ -72,6 +74,8 @@ export interface SubscribersTable {
   created_at: CreatedAt;
   updated_at: Timestamp;
   stopped_at: Timestamp | null;
+  /** WhatsApp only: when they last wrote to us (the 24-hour free-form window; 2026-12-05T1000-whatsapp). */
+  last_inbound_at: Timestamp | null;
 }
 
 export interface SubscriptionsTable {
@@ -142,6 +146,8 @@ export interface DeliveriesTable {
   claimed_at: Timestamp | null;
   /** Sent again after an attempt whose outcome is unknown: the resident may have two copies. */
   possible_duplicate: Generated<boolean>;
+  /** WhatsApp's `read` status callback (2026-12-05T1000-whatsapp). */
+  read_at: Timestamp | null;
 }
 
 export interface AuditLogTable {

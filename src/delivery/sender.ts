@@ -17,8 +17,16 @@ export type OutboundMessage = {
   /** Seconds the message stays useful (SMS ValidityPeriod, push TTL). */
   ttlSeconds?: number;
   urgency?: "very-low" | "low" | "normal" | "high";
-  /** The ledger row this message is, so provider status callbacks can find it (SMS). */
+  /** The ledger row this message is, so provider status callbacks can find it (SMS, WhatsApp). */
   deliveryId?: string;
+  /**
+   * WhatsApp: the approved template to send outside the 24-hour window (src/whatsapp/compose.ts),
+   * and whether the window is open, when `text` (free-form) goes instead.
+   */
+  whatsapp?: {
+    template: { contentSid: string; variables: Record<string, string> } | null;
+    freeForm: boolean;
+  };
 };
 
 export type SendResult = { providerId?: string };

@@ -9,10 +9,11 @@ import type { Channel } from "../db/database.ts";
 import type { DbOrTx } from "../db/transaction.ts";
 import type { PiiCipher } from "../security/pii.ts";
 import { createLocalOutboxSender } from "./local-outbox.ts";
-import type { Sender } from "./sender.ts";
+import { SendError, type Sender } from "./sender.ts";
 import { createSmtpSender } from "./smtp-sender.ts";
 import { createTwilioSender } from "./twilio-sender.ts";
 import { createWebPushSender } from "./webpush-sender.ts";
+import { createWhatsAppSender } from "./whatsapp-sender.ts";
 
 export type SenderOptions = {
   /** HTTPS agent for push services (tests: one that trusts the loopback peer). */
@@ -43,5 +44,27 @@ export function createSenders(
           timeoutMs: options.timeoutMs,
         })
       : createLocalOutboxSender(db, pii, "push"),
+    whatsapp:
+      config.sms && config.whatsapp
+        ? createWhatsAppSender(config.sms, config.whatsapp, {
+            publicUrl: config.publicUrl,
+            ratePerSecond: config.delivery.whatsappRatePerSecond,
+            timeoutMs: options.timeoutMs,
+          })
+        : config.sms
+          ? // A Twilio account but no WhatsApp sender (removed since people signed up): never the
+            // local outbox outside local mode; the rows fail and say why.
+            notConfigured("whatsapp", "WhatsApp is not configured (TWILIO_WHATSAPP_FROM)")
+          : createLocalOutboxSender(db, pii, "whatsapp"),
+  };
+}
+
+function notConfigured(channel: Channel, reason: string): Sender {
+  return {
+    channel,
+    mode: "provider",
+    async send() {
+      throw new SendError("permanent", "not configured", reason);
+    },
   };
 }

@@ -136,7 +136,12 @@ function openContext(env: WorkerEnv, base: Isolate): AppContext & { close(): Pro
     handle,
     db,
     boss,
-    senders: { sms: noSending("sms"), email: noSending("email"), push: noSending("push") },
+    senders: {
+      sms: noSending("sms"),
+      email: noSending("email"),
+      push: noSending("push"),
+      whatsapp: noSending("whatsapp"),
+    },
     clock: systemClock,
     close,
   };

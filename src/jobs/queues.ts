@@ -6,6 +6,7 @@ export const QUEUES = {
   deliverSms: "deliver-sms",
   deliverEmail: "deliver-email",
   deliverPush: "deliver-push",
+  deliverWhatsapp: "deliver-whatsapp",
   deliveriesSweep: "deliveries-sweep",
   emailConfirmation: "email-confirmation",
 } as const;
@@ -15,6 +16,7 @@ export const DELIVERY_QUEUES = {
   sms: QUEUES.deliverSms,
   email: QUEUES.deliverEmail,
   push: QUEUES.deliverPush,
+  whatsapp: QUEUES.deliverWhatsapp,
 } as const;
 
 // A delivery job is a batch of ledger rows. A throw retries it with backoff (provider 429s and
@@ -39,6 +41,7 @@ const POLICIES: Record<QueueName, Omit<Queue, "name">> = {
   "deliver-sms": DELIVERY_POLICY,
   "deliver-email": DELIVERY_POLICY,
   "deliver-push": DELIVERY_POLICY,
+  "deliver-whatsapp": DELIVERY_POLICY,
   "deliveries-sweep": { retryLimit: 1, expireInSeconds: 300 },
   // The double opt-in mail for an address texted to us; payload { confirmationId }, never the address.
   "email-confirmation": {

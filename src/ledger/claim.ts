@@ -18,6 +18,8 @@ export type ClaimedRow = {
   language: Language | null;
   address_ciphertext: Buffer | null;
   address_key_id: string | null;
+  /** WhatsApp: when they last wrote to us (the 24-hour free-form window). */
+  last_inbound_at: Date | null;
 };
 
 /**
@@ -36,7 +38,8 @@ export async function claimRows(
   const { rows } = await sql<ClaimedRow>`
     WITH picked AS (
       SELECT d.id, d.subscriber_id, d.status AS previous_status, d.possible_duplicate AS was_duplicate,
-             s.status AS subscriber_status, s.language, s.address_ciphertext, s.address_key_id
+             s.status AS subscriber_status, s.language, s.address_ciphertext, s.address_key_id,
+             s.last_inbound_at
       FROM deliveries d
       LEFT JOIN subscribers s ON s.id = d.subscriber_id
       WHERE d.alert_id = ${job.alertId} AND d.channel = ${job.channel}
@@ -52,9 +55,8 @@ export async function claimRows(
     FROM picked
     WHERE d.id = picked.id
     RETURNING d.id::text AS id, picked.subscriber_id, picked.previous_status, picked.was_duplicate,
-              picked.subscriber_status, picked.language, picked.address_ciphertext, picked.address_key_id`.execute(
-    db,
-  );
+              picked.subscriber_status, picked.language, picked.address_ciphertext, picked.address_key_id,
+              picked.last_inbound_at`.execute(db);
   return rows;
 }
 

@@ -8,11 +8,15 @@
  * The exchange is kept in phone_simulator_messages for the page to show; alerts come from the
  * local outbox, found by the number's blind index. Plain forms and POST-redirect-GET: no
  * JavaScript needed.
+ *
+ * `?app=whatsapp` makes it a WhatsApp phone: the same number with Twilio's "whatsapp:" prefix,
+ * which is a subscription of its own (src/whatsapp/), with its own thread.
  */
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
 import { html } from "hono/html";
 import type { AppContext, AppEnv } from "../context.ts";
+import type { TextChannel } from "../db/database.ts";
 import { listOutbox } from "../delivery/local-outbox.ts";
 import { webhookAuthToken } from "../http/twilio-webhook.ts";
 import { layout } from "../pages/layout.ts";
@@ -20,6 +24,7 @@ import { addressIndex } from "../security/addresses.ts";
 import { twilioSignature } from "../security/twilio-signature.ts";
 import { isFictionalNumber, normalizeUsPhone } from "../services/subscriptions/phone-number.ts";
 import { twimlMessages } from "../sms/twiml.ts";
+import { toWhatsAppAddress } from "../whatsapp/address.ts";
 
 const WEBHOOK_PATH = "/webhooks/twilio/sms";
 const MAX_TEXT = 1_600;
@@ -43,7 +48,8 @@ export function devPhoneRoutes(appFetch: AppFetch) {
       const number = fictional(raw);
       if (!number) return c.html(pickNumberPage(ctx, raw), 400);
       const error = c.req.query("error");
-      return c.html(phonePage(ctx, number, await thread(ctx, number), error));
+      const app = appOf(c.req.query("app"));
+      return c.html(phonePage(ctx, number, app, await thread(ctx, number, app), error));
     })
     .post("/send", async (c) => {
       const ctx = c.get("ctx");
@@ -53,10 +59,19 @@ export function devPhoneRoutes(appFetch: AppFetch) {
       const text = String(form.body ?? "")
         .replaceAll(String.fromCharCode(0), "") // Postgres text cannot hold NUL
         .slice(0, MAX_TEXT);
-      const status = await textAviso(ctx, appFetch, new URL(WEBHOOK_PATH, c.req.url), number, text);
-      const query = new URLSearchParams({ number, ...(status === 200 ? {} : { error: String(status) }) });
+      const app = appOf(String(form.app ?? ""));
+      const status = await textAviso(ctx, appFetch, new URL(WEBHOOK_PATH, c.req.url), number, app, text);
+      const query = new URLSearchParams({
+        number,
+        ...(app === "whatsapp" ? { app } : {}),
+        ...(status === 200 ? {} : { error: String(status) }),
+      });
       return c.redirect(`/dev/phone?${query}#latest`, 303);
     });
+}
+
+function appOf(raw: string | undefined): TextChannel {
+  return raw === "whatsapp" ? "whatsapp" : "sms";
 }
 
 function fictional(raw: string): string | undefined {
@@ -65,14 +80,22 @@ function fictional(raw: string): string | undefined {
 }
 
 /** What Twilio would post for a text from `number`, signed, through the app; the exchange is kept. */
-async function textAviso(ctx: AppContext, appFetch: AppFetch, url: URL, number: string, text: string) {
+async function textAviso(
+  ctx: AppContext,
+  appFetch: AppFetch,
+  url: URL,
+  number: string,
+  app: TextChannel,
+  text: string,
+) {
+  const to = ctx.config.sms?.from ?? "+15555550100";
   const messageSid = `SM${randomBytes(16).toString("hex")}`;
   const params = {
     MessageSid: messageSid,
     SmsMessageSid: messageSid,
     AccountSid: ctx.config.sms?.accountSid ?? `AC${"0".repeat(32)}`,
-    From: number,
-    To: ctx.config.sms?.from ?? "+15555550100",
+    From: app === "whatsapp" ? toWhatsAppAddress(number) : number,
+    To: app === "whatsapp" ? toWhatsAppAddress(ctx.config.whatsapp?.from ?? to) : to,
     Body: text,
     NumMedia: "0",
     NumSegments: "1",
@@ -87,7 +110,7 @@ async function textAviso(ctx: AppContext, appFetch: AppFetch, url: URL, number: 
     }),
   );
   const replies = res.status === 200 ? twimlMessages(await res.text()) : [];
-  const index = addressIndex(ctx.pii, "sms", number);
+  const index = addressIndex(ctx.pii, app, number);
   await ctx.db
     .insertInto("phone_simulator_messages")
     .values([
@@ -103,15 +126,15 @@ async function textAviso(ctx: AppContext, appFetch: AppFetch, url: URL, number: 
  * outbox. A text and its replies are written in one statement and share a timestamp, so rows keep
  * their insertion (id) order and the sort by time is stable: a reply stays below its text.
  */
-async function thread(ctx: AppContext, number: string): Promise<ThreadEntry[]> {
+async function thread(ctx: AppContext, number: string, app: TextChannel): Promise<ThreadEntry[]> {
   const exchanged = await ctx.db
     .selectFrom("phone_simulator_messages")
     .select(["direction", "body", "created_at"])
-    .where("number_index", "=", addressIndex(ctx.pii, "sms", number))
+    .where("number_index", "=", addressIndex(ctx.pii, app, number))
     .orderBy("id", "desc")
     .limit(SHOWN)
     .execute();
-  const alerts = await listOutbox(ctx.db, ctx.pii, { channel: "sms", recipient: number, limit: SHOWN });
+  const alerts = await listOutbox(ctx.db, ctx.pii, { channel: app, recipient: number, limit: SHOWN });
   const entries: ThreadEntry[] = [
     ...exchanged.reverse().map((row) => ({
       at: row.created_at,
@@ -151,17 +174,26 @@ ${rejected !== undefined ? html`<p role="alert">“${rejected}” is not a ficti
 <button type="submit">Use this number</button>
 </form>
 <p>Or pick one:</p>
-<ul>${SUGGESTED.map((number) => html`<li><a href="/dev/phone?number=${encodeURIComponent(number)}">${number}</a></li>`)}</ul>`,
+<ul>${SUGGESTED.map((number) => html`<li><a href="/dev/phone?number=${encodeURIComponent(number)}">${number}</a> (<a href="/dev/phone?number=${encodeURIComponent(number)}&amp;app=whatsapp">as a WhatsApp phone</a>)</li>`)}</ul>`,
   });
 }
 
-function phonePage(ctx: AppContext, number: string, entries: ThreadEntry[], error?: string) {
+function phonePage(
+  ctx: AppContext,
+  number: string,
+  app: TextChannel,
+  entries: ThreadEntry[],
+  error?: string,
+) {
   const label = { you: "You", aviso: "Aviso", alert: "Alert" } as const;
-  const self = `/dev/phone?number=${encodeURIComponent(number)}`;
+  const plain = `/dev/phone?number=${encodeURIComponent(number)}`;
+  const self = app === "whatsapp" ? `${plain}&app=whatsapp` : plain;
+  const other = app === "whatsapp" ? plain : `${plain}&app=whatsapp`;
+  const name = app === "whatsapp" ? "WhatsApp" : "SMS";
   return layout({
-    title: `Phone ${number}`,
+    title: `Phone ${number} (${name})`,
     localMode: ctx.config.localMode,
-    body: html`<h1>Phone simulator: ${number}</h1>
+    body: html`<h1>Phone simulator: ${number} (${name})</h1>
 ${simulatorNotice()}
 ${error ? html`<p role="alert">The webhook answered HTTP ${error}; see the server log.</p>` : ""}
 <ol class="thread" role="log" aria-label="Messages">
@@ -173,10 +205,11 @@ ${entries.map(
 ${entries.length === 0 ? html`<p>No messages yet. Text a ZIP code, like 94607, to subscribe.</p>` : ""}
 <form method="post" action="/dev/phone/send">
 <input type="hidden" name="number" value="${number}">
+${app === "whatsapp" ? html`<input type="hidden" name="app" value="whatsapp">` : ""}
 <label for="body">Message</label>
 <textarea id="body" name="body" rows="2" maxlength="${MAX_TEXT}" autofocus></textarea>
 <button type="submit">Send</button>
 </form>
-<p><a href="${self}">Check for new messages</a> · <a href="/dev/phone">Use another number</a> · <a href="/dev/outbox">Local outbox</a></p>`,
+<p><a href="${self}">Check for new messages</a> · <a href="${other}">${app === "whatsapp" ? "Text by SMS instead" : "Use WhatsApp instead"}</a> · <a href="/dev/phone">Use another number</a> · <a href="/dev/outbox">Local outbox</a></p>`,
   });
 }

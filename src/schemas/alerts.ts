@@ -1,7 +1,18 @@
 /** Alerts and statements: request bodies (API and console forms), answers and the preview. */
 import { z } from "zod";
 import { MAX_RADIUS_MILES } from "../services/alerts/targets.ts";
-import { Channel, Channels, Id, Language, Limit, Priority, Timestamp, text, Zip } from "./common.ts";
+import {
+  ALL_CHANNELS,
+  Channel,
+  Channels,
+  Id,
+  Language,
+  Limit,
+  Priority,
+  Timestamp,
+  text,
+  Zip,
+} from "./common.ts";
 
 /** How long each text may be, in characters (the SMS text is also held to MAX_SMS_SEGMENTS once composed). */
 export const TEXT_LIMITS = { headline: 200, body: 4000, smsText: 600 } as const;
@@ -27,7 +38,7 @@ export const DraftAlertBody = z.object({
   texts: Texts.optional(),
   priority: Priority.default("alert"),
   target: Target.optional(),
-  channels: Channels.default(["sms", "email", "push"]),
+  channels: Channels.default(ALL_CHANNELS),
   expiresAt: Timestamp.optional(),
   drill: z.boolean().default(false),
 });
@@ -43,7 +54,7 @@ export const DraftStatementBody = z.object({
   link: Link.optional(),
   priority: Priority.default("advisory"),
   target: StatementTarget,
-  channels: Channels.default(["sms", "email", "push"]),
+  channels: Channels.default(ALL_CHANNELS),
   expiresAt: Timestamp.optional(),
   drill: z.boolean().default(false),
 });
@@ -110,7 +121,7 @@ export const Alert = z.object({
   publishedAt: z.string().nullable(),
   texts: z.partialRecord(Language, TextOut),
 });
-const PerChannel = z.object({ sms: z.number(), email: z.number(), push: z.number() });
+const PerChannel = z.object({ sms: z.number(), email: z.number(), push: z.number(), whatsapp: z.number() });
 export const Published = z.object({
   publishedAt: z.string(),
   audience: z.enum(["target", "drill_allowlist", "original_recipients"]),
@@ -165,6 +176,18 @@ export const Preview = z.object({
       }),
       emailSubject: z.string(),
       pushTitle: z.string(),
+      whatsapp: z.object({
+        freeForm: z.string().describe("What goes inside the resident's 24-hour WhatsApp window"),
+        template: z
+          .object({
+            contentSid: z.string(),
+            language: Language,
+            fallback: z.boolean().describe("True when this language has no template and English's is used"),
+            variables: z.object({ "1": z.string(), "2": z.string(), "3": z.string() }),
+          })
+          .nullable()
+          .describe("The approved template sent outside the window; null when WhatsApp is not configured"),
+      }),
     }),
   ),
   recipients: z.object({

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { publishAlert } from "../../src/services/alerts/publish.ts";
 import { stoppedReply, subscribedReply } from "../../src/sms/replies.ts";
+import { whatsappPrivacyNotice } from "../../src/whatsapp/replies.ts";
 import { type RunningWorkers, startWorkers } from "../../workers/index.ts";
 import { addAlert, settled, TEXTS } from "../support/fanout.ts";
 import { addressForms, dumpEverything } from "../support/privacy.ts";
@@ -97,6 +98,35 @@ describe("/dev/phone", () => {
     expect(silent).not.toContain('class="alert"');
   });
 
+  it("can be a WhatsApp phone: a subscription of its own, with its own thread and its alerts", async () => {
+    const number = "+15105550146";
+    const res = await app.request("/dev/phone/send", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ number, body: "94608", app: "whatsapp" }).toString(),
+    });
+    expect(res.status).toBe(303);
+    const location = res.headers.get("Location")!;
+    expect(location).toBe("/dev/phone?number=%2B15105550146&app=whatsapp#latest");
+    const page = await (await app.request(location.replace(/#.*$/, ""))).text();
+    expect(page).toContain("Phone simulator: +15105550146 (WhatsApp)");
+    expect(page).toContain(escaped(whatsappPrivacyNotice("en")));
+    expect(await subscriberState(runtime, number, "whatsapp")).toMatchObject({
+      status: "active",
+      zips: ["94608"],
+    });
+    expect(await subscriberState(runtime, number, "sms")).toBeUndefined();
+    // The SMS thread of the same number is another conversation.
+    expect(await (await app.request("/dev/phone?number=%2B15105550146")).text()).not.toContain("94608");
+
+    const alertId = await addAlert(runtime, { zips: ["94608"] });
+    await publishAlert({ ctx: runtime, input: { alertId } });
+    await settled(runtime, alertId);
+    const withAlert = await (await app.request("/dev/phone?number=%2B15105550146&app=whatsapp")).text();
+    expect(withAlert).toContain('class="alert"');
+    expect(withAlert).toContain(escaped(TEXTS.en.headline));
+  });
+
   it("is not mounted outside local mode", async () => {
     const live = createApp({ ...runtime, config: { ...runtime.config, localMode: false } });
     expect((await live.request("/dev/phone")).status).toBe(404);
@@ -113,7 +143,7 @@ describe("/dev/phone", () => {
 
   it("keeps no simulated number in clear in the database", async () => {
     const dump = await dumpEverything(runtime);
-    for (const number of ["+15105550142", "+15105550143", "+15105550144", "+15105550145"]) {
+    for (const number of ["+15105550142", "+15105550143", "+15105550144", "+15105550145", "+15105550146"]) {
       for (const form of addressForms(number)) expect(dump, form).not.toContain(form);
     }
   });

@@ -1,6 +1,7 @@
 /**
  * Twilio peer: a Twilio-compatible REST server on 127.0.0.1 for the one call Aviso makes,
- * `POST /2010-04-01/Accounts/:AccountSid/Messages.json` (HTTP Basic auth, form-encoded), answering
+ * `POST /2010-04-01/Accounts/:AccountSid/Messages.json` (HTTP Basic auth, form-encoded; SMS, and
+ * WhatsApp with "whatsapp:" addresses and a body or a template's ContentSid), answering
  * with Twilio's message resource or Twilio's error JSON. It can also play Twilio calling back:
  * `deliverAll()` POSTs each message's StatusCallback, signed with X-Twilio-Signature by the
  * `twilio` package's own signer, so webhook handlers are tested against the real validator.
@@ -29,6 +30,19 @@ export const TWILIO_ERRORS = {
   invalidTo: { status: 400, code: 21211, message: "Invalid 'To' Phone Number" },
   notMobile: { status: 400, code: 21614, message: "'To' number is not a valid mobile number" },
   serverError: { status: 500, code: 20500, message: "Internal Server Error" },
+  // WhatsApp (To and From "whatsapp:+1…").
+  whatsappOutsideWindow: {
+    status: 400,
+    code: 63016,
+    message: "Failed to send freeform message because you are outside the allowed window",
+  },
+  whatsappNotOnWhatsApp: { status: 400, code: 63003, message: "Channel could not find To address" },
+  whatsappRateLimit: { status: 429, code: 63018, message: "Rate limit exceeded for Channel" },
+  whatsappTemplateMissing: {
+    status: 400,
+    code: 63027,
+    message: "Template does not exist for a language and locale",
+  },
 } satisfies Record<string, TwilioError>;
 
 export interface SentSms {
@@ -37,6 +51,9 @@ export interface SentSms {
   from: string | null;
   messagingServiceSid: string | null;
   body: string;
+  /** WhatsApp templates (Content API): the template and its variables, as sent. */
+  contentSid: string | null;
+  contentVariables: Record<string, string> | null;
   statusCallback: string | null;
   validityPeriod: number | null;
   numSegments: number;
@@ -66,10 +83,12 @@ export interface TwilioPeer {
   waitFor(n: number, timeoutMs?: number): Promise<SentSms[]>;
   /** Answer the next `n` create requests with this error. */
   failNext(n: number, error: TwilioError): void;
-  /** Answer every message to `to` with this error (null clears it). */
+  /** Answer every message to `to` (E.164, or "whatsapp:+1…") with this error (null clears it). */
   failFor(to: string, error: TwilioError | null): void;
   /** POST a status callback for every message that asked for one; resolves once all are answered. */
   deliverAll(status?: string, errorCode?: number): Promise<CallbackResult[]>;
+  /** POST one message's status callback (WhatsApp's "read" comes after "delivered"). */
+  deliver(sid: string, status: string, errorCode?: number): Promise<CallbackResult>;
   close(): Promise<void>;
 }
 
@@ -108,8 +127,30 @@ export async function startTwilioPeer(
     if (!params.From && !params.MessagingServiceSid) {
       return fail({ status: 400, code: 21603, message: "A 'From' phone number is required." });
     }
-    if (!params.Body) return fail({ status: 400, code: 21602, message: "Message body is required." });
-    if (!/^\+[1-9]\d{6,14}$/.test(to))
+    // WhatsApp: both addresses carry the prefix; a template (ContentSid) stands in for the body.
+    const whatsapp = to.startsWith("whatsapp:");
+    if (whatsapp !== (params.From ?? "").startsWith("whatsapp:")) {
+      return fail({
+        status: 400,
+        code: 63007,
+        message: "Twilio could not find a Channel with the specified From address",
+      });
+    }
+    if (params.ContentSid !== undefined && !(whatsapp && /^HX[0-9a-fA-F]{32}$/.test(params.ContentSid))) {
+      return fail({ status: 400, code: 21656, message: "The ContentSid is Invalid." });
+    }
+    let contentVariables: Record<string, string> | null = null;
+    if (params.ContentVariables !== undefined) {
+      try {
+        contentVariables = JSON.parse(params.ContentVariables) as Record<string, string>;
+      } catch {
+        return fail({ status: 400, code: 21657, message: "The ContentVariables Parameter is invalid." });
+      }
+    }
+    if (!params.Body && !params.ContentSid) {
+      return fail({ status: 400, code: 21602, message: "Message body is required." });
+    }
+    if (!/^\+[1-9]\d{6,14}$/.test(whatsapp ? to.slice("whatsapp:".length) : to))
       return fail({ ...TWILIO_ERRORS.invalidTo, message: `Invalid 'To' Phone Number: ${to}` });
     const recipientError = failFor.get(to);
     if (recipientError) return fail(recipientError);
@@ -119,10 +160,12 @@ export async function startTwilioPeer(
       to,
       from: params.From ?? null,
       messagingServiceSid: params.MessagingServiceSid ?? null,
-      body: params.Body,
+      body: params.Body ?? "",
+      contentSid: params.ContentSid ?? null,
+      contentVariables,
       statusCallback: params.StatusCallback ?? null,
       validityPeriod: params.ValidityPeriod ? Number(params.ValidityPeriod) : null,
-      numSegments: countSegments(params.Body),
+      numSegments: countSegments(params.Body ?? ""),
       // Twilio says "accepted" while a Messaging Service picks the sender, "queued" otherwise.
       status: params.From ? "queued" : "accepted",
       params,
@@ -153,6 +196,11 @@ export async function startTwilioPeer(
       return Promise.all(
         withCallback.map((sms) => sendStatusCallback(accountSid, authToken, sms, status, errorCode)),
       );
+    },
+    deliver(sid, status, errorCode) {
+      const sms = messages.find((m) => m.sid === sid && m.statusCallback);
+      if (!sms) throw new Error(`no message ${sid} with a status callback`);
+      return sendStatusCallback(accountSid, authToken, sms, status, errorCode);
     },
     async close() {
       server.closeAllConnections();

@@ -9,6 +9,7 @@ import { formatDateTime, messages } from "../../i18n/catalog.ts";
 import { LANGUAGE_NAMES, type Language } from "../../i18n/languages.ts";
 import { alertLabel, pickText } from "../../services/alerts/compose.ts";
 import { asMessageAlert, isLive, type PublicAlert } from "../../services/public/public-alerts.ts";
+import { whatsappInvite } from "./by-whatsapp.ts";
 import { sentenceWithLink, telHref } from "./phone-links.ts";
 
 /** Shown in full up to this many ZIPs; beyond it, behind a disclosure. */
@@ -125,6 +126,7 @@ ${
 <h2 id="what-to-do">${t.whatToDo}</h2>
 <ul>${t.advice.map((line) => html`<li>${line}</li>`)}</ul>
 <p>${sentenceWithLink(t.callHotline, config.program.hotline, telHref(config.program.hotline))}</p>
+${whatsappInvite(config, language, alert.targetZips[0])}
 </section>
 ${
   links.length > 0

@@ -10,6 +10,7 @@ import type { Config } from "../../config.ts";
 import { messages } from "../../i18n/catalog.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { HELP, LANGUAGE_WORDS, LIST, OPT_OUT } from "../../sms/keywords.ts";
+import { whatsappInvite } from "./by-whatsapp.ts";
 import { sentenceWithLink, smsHref } from "./phone-links.ts";
 
 const STOP_WORD: Record<Language, string> = {
@@ -50,5 +51,6 @@ ${
       ? html`<p>${t.localMode} <a href="/dev/phone">${t.localModeLink}</a></p>`
       : html`<p>${t.noNumber}</p>`
 }
+${whatsappInvite(config, language, exampleZip)}
 </section>`;
 }

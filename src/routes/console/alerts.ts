@@ -114,7 +114,7 @@ export const alertConsoleRoutes = new Hono<ConsoleEnv>()
   .get("/alerts/new", (c) => {
     const no = denied(c, "alerts:draft");
     if (no) return no;
-    return c.html(newAlertPage(view(c), composer(c, {}, {}, ["sms", "email", "push"])));
+    return c.html(newAlertPage(view(c), composer(c, {}, {}, ["sms", "email", "push", "whatsapp"])));
   })
   .post("/alerts", async (c) => {
     const no = denied(c, "alerts:draft");
@@ -149,7 +149,7 @@ export const alertConsoleRoutes = new Hono<ConsoleEnv>()
     const no = denied(c, "statements:draft");
     if (no) return no;
     return c.html(
-      statementPage(view(c), composer(c, { priority: "advisory" }, {}, ["sms", "email", "push"])),
+      statementPage(view(c), composer(c, { priority: "advisory" }, {}, ["sms", "email", "push", "whatsapp"])),
     );
   })
   .post("/statements", async (c) => {
@@ -326,6 +326,7 @@ export const alertConsoleRoutes = new Hono<ConsoleEnv>()
           total: figures.total,
           byChannel: figures.byChannel,
           possibleDuplicates: figures.possibleDuplicates,
+          reads: figures.reads,
         });
         if (data !== last) await stream.writeSSE({ event: "figures", data });
         last = data;

@@ -17,6 +17,8 @@ export type DeliveryFigures = {
   byZip: { zip: string; counts: StatusCounts }[];
   /** Rows sent again after an attempt with an unknown outcome: the resident may have two copies. */
   possibleDuplicates: number;
+  /** WhatsApp messages the resident opened (its `read` status callback): a figure only. */
+  reads: number;
 };
 
 const STATUSES: DeliveryStatus[] = [
@@ -44,22 +46,26 @@ export async function deliveryFigures({
     status: DeliveryStatus;
     n: string;
     dup: string;
+    reads: string;
   }>`
-    SELECT channel, zip, status, count(*)::text AS n, count(*) FILTER (WHERE possible_duplicate)::text AS dup
+    SELECT channel, zip, status, count(*)::text AS n, count(*) FILTER (WHERE possible_duplicate)::text AS dup,
+           count(*) FILTER (WHERE read_at IS NOT NULL)::text AS reads
     FROM deliveries WHERE alert_id = ${input.alertId}
     GROUP BY channel, zip, status`.execute(ctx.db);
   const figures: DeliveryFigures = {
     alertId: input.alertId,
     total: 0,
-    byChannel: { sms: empty(), email: empty(), push: empty() },
+    byChannel: { sms: empty(), email: empty(), push: empty(), whatsapp: empty() },
     byZip: [],
     possibleDuplicates: 0,
+    reads: 0,
   };
   const zips = new Map<string, StatusCounts>();
   for (const row of rows) {
     const n = Number(row.n);
     figures.total += n;
     figures.possibleDuplicates += Number(row.dup);
+    figures.reads += Number(row.reads);
     figures.byChannel[row.channel][row.status] += n;
     const zip = row.zip ?? "unknown";
     if (!zips.has(zip)) zips.set(zip, empty());

@@ -24,6 +24,7 @@ import { invalid } from "../../errors.ts";
 import { LANGUAGES, type Language } from "../../i18n/languages.ts";
 import type { GsmFold } from "../../sms/gsm-fold.ts";
 import type { SegmentCount } from "../../sms/segments.ts";
+import { type ComposedWhatsApp, composeWhatsApp } from "../../whatsapp/compose.ts";
 import { loadAlertFor } from "./alert-access.ts";
 import type { AlertRecord } from "./alert-record.ts";
 import { alertLabel, composeSmsCounted, type MessageAlert, pickText } from "./compose.ts";
@@ -47,6 +48,8 @@ export type LanguagePreview = {
   sms: { text: string; saving: GsmFold["saving"] } & SegmentCount;
   emailSubject: string;
   pushTitle: string;
+  /** Free-form (inside the 24-hour window) and the template with its variables (outside it). */
+  whatsapp: ComposedWhatsApp;
 };
 
 export type AlertPreview = {
@@ -108,11 +111,8 @@ export async function buildPreview(db: DbOrTx, ctx: Ctx, record: AlertRecord): P
     // publish changes the text sent, which then needs a new approval, as any other change does.
     // In English and Spanish it may be written in GSM-7 to save segments: the folded text is the
     // one shown, hashed and sent (composeSms).
-    const sms = composeSmsCounted(
-      alert,
-      { language, headline: text.headline, body: text.body, sms_text: text.smsText },
-      ctx.config.publicUrl,
-    );
+    const message = { language, headline: text.headline, body: text.body, sms_text: text.smsText };
+    const sms = composeSmsCounted(alert, message, ctx.config.publicUrl);
     return [
       {
         language,
@@ -123,6 +123,11 @@ export async function buildPreview(db: DbOrTx, ctx: Ctx, record: AlertRecord): P
         sms: { text: sms.text, ...sms.count, saving: sms.saving },
         emailSubject: `${label}: ${text.headline}`,
         pushTitle: `${label}: ${text.headline}`,
+        // Hashed with the rest: the template chosen (and a fallback to English's) is approved too.
+        whatsapp: composeWhatsApp(alert, message, {
+          publicUrl: ctx.config.publicUrl,
+          whatsapp: ctx.config.whatsapp,
+        }),
       },
     ];
   });

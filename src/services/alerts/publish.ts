@@ -57,10 +57,11 @@ export function channelsFor(
   priority: AlertPriority,
   config: Pick<AppContext["config"], "delivery">,
 ): Channel[] {
-  // SMS is kept for what matters (as Nixle's SmartPath does): Community notices go by email and push.
+  // SMS is kept for what matters (as Nixle's SmartPath does): Community notices go by email and
+  // push. WhatsApp is paid per message like SMS, so it follows the same rule.
   return priority === "community" && !config.delivery.communitySms
     ? ["email", "push"]
-    : ["sms", "email", "push"];
+    : ["sms", "email", "push", "whatsapp"];
 }
 
 export async function publishAlert({

@@ -70,6 +70,8 @@ export async function restrictedRecipients(db: DbOrTx, ctx: Ctx, alert: Audience
   const list = ctx.config.operators.drillAllowlist;
   const channels = effectiveChannels(alert, ctx.config);
   const phones = list.phones.flatMap((phone) => addressIndexes(ctx.pii, "sms", phone));
+  // An allowlisted phone is drilled on WhatsApp too, when it subscribes there.
+  const whatsappPhones = list.phones.flatMap((phone) => addressIndexes(ctx.pii, "whatsapp", phone));
   const emails = list.emails.flatMap((email) => addressIndexes(ctx.pii, "email", email));
   if (channels.length === 0 || phones.length + emails.length + list.subscriberIds.length === 0) return [];
   const rows = await db
@@ -81,6 +83,9 @@ export async function restrictedRecipients(db: DbOrTx, ctx: Ctx, alert: Audience
       eb.or([
         ...(phones.length > 0
           ? [eb.and([eb("channel", "=", "sms"), eb("address_index", "in", phones)])]
+          : []),
+        ...(whatsappPhones.length > 0
+          ? [eb.and([eb("channel", "=", "whatsapp"), eb("address_index", "in", whatsappPhones)])]
           : []),
         ...(emails.length > 0
           ? [eb.and([eb("channel", "=", "email"), eb("address_index", "in", emails)])]
@@ -102,16 +107,16 @@ export async function restrictedRecipients(db: DbOrTx, ctx: Ctx, alert: Audience
 export async function countRecipients(db: DbOrTx, ctx: Ctx, alert: AudienceAlert): Promise<RecipientCounts> {
   const counts: RecipientCounts = {
     total: 0,
-    byChannel: { sms: 0, email: 0, push: 0 },
+    byChannel: { sms: 0, email: 0, push: 0, whatsapp: 0 },
     byZip: {},
-    byLanguage: { sms: {}, email: {}, push: {} },
+    byLanguage: { sms: {}, email: {}, push: {}, whatsapp: {} },
   };
   const add = (channel: Channel, zip: string | null, language: Language, n: number) => {
     counts.total += n;
     counts.byChannel[channel] += n;
     counts.byLanguage[channel][language] = (counts.byLanguage[channel][language] ?? 0) + n;
     if (zip) {
-      counts.byZip[zip] ??= { sms: 0, email: 0, push: 0 };
+      counts.byZip[zip] ??= { sms: 0, email: 0, push: 0, whatsapp: 0 };
       counts.byZip[zip][channel] += n;
     }
   };

@@ -12,7 +12,13 @@ import type { AppContext } from "../../context.ts";
 import type { DeliveryStatus } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import { TWILIO_ADDRESS_DEAD } from "../../delivery/twilio-codes.ts";
+import { WHATSAPP_ADDRESS_DEAD } from "../../delivery/whatsapp-codes.ts";
 import { stopDeadAddresses } from "../../ledger/rows.ts";
+import { markRead } from "../../whatsapp/read-receipts.ts";
+
+/** Twilio's callbacks are the same for SMS and WhatsApp (whose "read" comes on top). */
+const TWILIO_CHANNELS = ["sms", "whatsapp"] as const;
+const ADDRESS_DEAD: Record<number, string> = { ...TWILIO_ADDRESS_DEAD, ...WHATSAPP_ADDRESS_DEAD };
 
 const TARGET: Record<string, DeliveryStatus> = {
   sent: "sent",
@@ -53,6 +59,11 @@ export async function recordSmsStatus({
   const now = ctx.clock.now();
   const code = input.errorCode && /^\d{1,6}$/.test(input.errorCode) ? Number(input.errorCode) : undefined;
   const deliveryId = input.deliveryId && /^\d{1,18}$/.test(input.deliveryId) ? input.deliveryId : undefined;
+  // WhatsApp's "read" is noted whatever the row's state (it usually comes after "delivered").
+  const read =
+    input.messageStatus === "read"
+      ? await markRead(ctx.db, { messageSid: input.messageSid, deliveryId, now })
+      : false;
 
   let query = ctx.db
     .updateTable("deliveries")
@@ -63,7 +74,7 @@ export async function recordSmsStatus({
       updated_at: now,
       ...(code === undefined ? {} : { last_error: `twilio ${code}${describe(code)}` }),
     }))
-    .where("channel", "=", "sms")
+    .where("channel", "in", TWILIO_CHANNELS)
     .where("status", "in", MAY_MOVE_FROM[target]!);
   query = deliveryId
     ? query
@@ -76,18 +87,18 @@ export async function recordSmsStatus({
     const known = await ctx.db
       .selectFrom("deliveries")
       .select("id")
-      .where("channel", "=", "sms")
+      .where("channel", "in", TWILIO_CHANNELS)
       .where((eb) => (deliveryId ? eb("id", "=", deliveryId) : eb("provider_id", "=", input.messageSid)))
       .executeTakeFirst();
-    return known ? "unchanged" : "unknown";
+    return read ? "updated" : known ? "unchanged" : "unknown";
   }
-  if (code !== undefined && TWILIO_ADDRESS_DEAD[code] && row.subscriber_id) {
+  if (code !== undefined && ADDRESS_DEAD[code] && row.subscriber_id) {
     await stopDeadAddresses(ctx.db, [row.subscriber_id], now);
   }
   return "updated";
 }
 
 function describe(code: number): string {
-  const text = TWILIO_ADDRESS_DEAD[code];
+  const text = ADDRESS_DEAD[code];
   return text ? `: ${text}` : "";
 }

@@ -17,6 +17,7 @@
  */
 import { type SqlBool, sql } from "kysely";
 import type { AppContext } from "../../context.ts";
+import type { Channel } from "../../db/database.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { TEXTER_LOCK_CLASS } from "../subscriptions/inbound-messages.ts";
@@ -25,6 +26,7 @@ import { stopConfirmationKey } from "../subscriptions/rate-limits.ts";
 /** Erasure runs this long before the deadline (the schedule is every 5 minutes). */
 export const ERASURE_SLACK_MS = 10 * 60_000;
 const BATCH = 500;
+const TEXT_CHANNELS: Channel[] = ["sms", "whatsapp"];
 
 type Ctx = Pick<AppContext, "db" | "clock" | "config">;
 
@@ -45,7 +47,7 @@ export async function eraseStoppedSubscribers(ctx: Ctx): Promise<number> {
         .where((eb) => eb(eb.fn.coalesce("stopped_at", "updated_at"), "<=", cutoff))
         .where((eb) =>
           eb.or([
-            eb("channel", "<>", "sms"),
+            eb("channel", "not in", TEXT_CHANNELS),
             sql<SqlBool>`pg_try_advisory_xact_lock(${TEXTER_LOCK_CLASS}::int,
               ('x' || encode(substring(address_index from 1 for 4), 'hex'))::bit(32)::int)`,
           ]),
@@ -58,7 +60,10 @@ export async function eraseStoppedSubscribers(ctx: Ctx): Promise<number> {
       if (doomed.length === 0) return 0;
       const ids = doomed.map((row) => row.id);
       const indexes = doomed.map((row) => row.address_index);
-      const smsIndexes = doomed.filter((row) => row.channel === "sms").map((row) => row.address_index);
+      // Texters (SMS and WhatsApp) also left inbound records, counters and a simulator transcript.
+      const smsIndexes = doomed
+        .filter((row) => TEXT_CHANNELS.includes(row.channel))
+        .map((row) => row.address_index);
       await tx
         .updateTable("deliveries")
         .set({ subscriber_id: null, provider_id: null })

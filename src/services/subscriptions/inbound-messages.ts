@@ -19,7 +19,7 @@
  */
 import { sql } from "kysely";
 import type { InboundSmsSettings } from "../../config.ts";
-import type { SubscriberStatus } from "../../db/database.ts";
+import type { SubscriberStatus, TextChannel } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { replyCounters } from "./rate-limits.ts";
@@ -53,6 +53,8 @@ export async function openInbound(
   limits: InboundSmsSettings,
   input: {
     messageSid: string;
+    /** The channel the message came on: its subscriber is that channel's. */
+    channel: TextChannel;
     /** The sender's blind index under the current key (stored, and counted against). */
     senderIndex: Buffer;
     /** Every index the number may be stored under (both keys during a key rotation). */
@@ -96,7 +98,7 @@ export async function openInbound(
       RETURNING 1
     ), texter AS (
       SELECT id, status, language FROM subscribers
-      WHERE channel = 'sms' AND address_index IN (${sql.join(input.senderIndexes)})
+      WHERE channel = ${input.channel} AND address_index IN (${sql.join(input.senderIndexes)})
     ), ${counters.ctes}
     SELECT EXISTS (SELECT 1 FROM claim) AS claimed, t.id, t.status, t.language,
       COALESCE((SELECT array_agg(zip ORDER BY zip) FROM subscriptions WHERE subscriber_id = t.id), '{}') AS zips,

@@ -1,5 +1,7 @@
 /**
- * receiveSms: one texted message, as Twilio's webhook delivers it, applied once and answered.
+ * receiveSms: one texted message, as Twilio's webhook delivers it, applied once and answered. A
+ * WhatsApp message (From "whatsapp:+1…") takes the same path for the number's WhatsApp subscriber,
+ * a row apart from its SMS one, and notes the 24-hour window (src/whatsapp/).
  *
  *   1. The sender's number must be a US (or territory) number; otherwise a refusal, once per
  *      number per window and on a budget of its own (rate-limits.ts), and nothing about them is
@@ -33,6 +35,8 @@ import {
   unknownCommandReply,
   usNumbersOnlyReply,
 } from "../../sms/replies.ts";
+import { inboundChannel, whatsappAccepted } from "../../whatsapp/address.ts";
+import { noteWhatsAppInbound } from "../../whatsapp/window.ts";
 import { changeLanguage } from "./change-language.ts";
 import { lockTexter, openInbound, storedReply } from "./inbound-messages.ts";
 import { canonicalSender, normalizeUsPhone } from "./phone-number.ts";
@@ -61,8 +65,11 @@ export async function receiveSms({
 }): Promise<ReceivedSms> {
   const command = parseInbound(input.body);
   const now = ctx.clock.now();
-  const phone = normalizeUsPhone(input.from);
-  if (!phone) {
+  // "whatsapp:+1…" is the same number on WhatsApp: a subscription of its own (src/whatsapp/).
+  const sender = inboundChannel(input.from);
+  const channel = sender.channel === "whatsapp" && !whatsappAccepted(ctx.config) ? undefined : sender.channel;
+  const phone = channel ? normalizeUsPhone(sender.address) : undefined;
+  if (!channel || !phone) {
     const reply = [
       usNumbersOnlyReply(command.languageHint ?? DEFAULT_LANGUAGE, { program: ctx.config.program.name }),
     ];
@@ -70,7 +77,7 @@ export async function receiveSms({
     const allowed = await takeRefusalSlot(ctx.db, ctx.config.inboundSms, { numberKey, now });
     return { reply: allowed ? reply : [], command: command.kind, duplicate: false };
   }
-  const indexes = addressIndexes(ctx.pii, "sms", phone);
+  const indexes = addressIndexes(ctx.pii, channel, phone);
   const index = indexes[0]!;
   const zipLookup = command.kind === "subscribe" || command.kind === "add_zip" ? command.zips : [];
   const shown = command.kind === "language" ? command.language : command.languageHint;
@@ -79,6 +86,7 @@ export async function receiveSms({
     await lockTexter(tx, index);
     const opened = await openInbound(tx, ctx.config.inboundSms, {
       messageSid: input.messageSid,
+      channel,
       senderIndex: index,
       senderIndexes: indexes,
       command: command.kind,
@@ -93,6 +101,7 @@ export async function receiveSms({
     }
     const { subscriber } = opened;
     const texter: Texter = {
+      channel,
       phone,
       index,
       lookup: indexes,
@@ -102,6 +111,7 @@ export async function receiveSms({
       lastLanguage: opened.lastLanguage,
     };
     const outcome = await apply({ ...ctx, db: tx }, texter, command);
+    if (channel === "whatsapp") await noteWhatsAppInbound(tx, indexes, now);
     const allowed = outcome.optOutConfirmation ? opened.firstStop : opened.replyAllowed;
     const reply = allowed ? outcome.reply : [];
     if (reply.length > 0) await saveReply(tx, input.messageSid, reply);

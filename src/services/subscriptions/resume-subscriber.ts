@@ -33,7 +33,7 @@ export async function resumeSubscriber({
     await updateSubscriber(db, subscriber.id, {
       status: "active",
       language,
-      consent: { kind: "opt_in", channel: "sms", keyword: "start" },
+      consent: { kind: "opt_in", channel: input.texter.channel, keyword: "start" },
       now,
     });
   } else if (subscriber.language !== language) {

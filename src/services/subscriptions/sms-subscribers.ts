@@ -6,7 +6,7 @@
  * ZIPs) are one statement each: on the webhook's path, round trips are the cost.
  */
 import { sql } from "kysely";
-import type { Channel, ConsentKind } from "../../db/database.ts";
+import type { Channel, ConsentKind, TextChannel } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { sealAddress } from "../../security/addresses.ts";
@@ -40,13 +40,20 @@ export async function loadZips(
 export async function enrolSmsSubscriber(
   db: DbOrTx,
   pii: PiiCipher,
-  input: { phone: string; language: Language; zips: readonly string[]; consent: Consent; now: Date },
+  input: {
+    channel: TextChannel;
+    phone: string;
+    language: Language;
+    zips: readonly string[];
+    consent: Consent;
+    now: Date;
+  },
 ): Promise<SmsSubscriber | undefined> {
-  const sealed = sealAddress(pii, "sms", input.phone);
+  const sealed = sealAddress(pii, input.channel, input.phone);
   const { rows } = await sql<SmsSubscriber>`
     WITH created AS (
       INSERT INTO subscribers (channel, address_ciphertext, address_key_id, address_index, language, status, updated_at)
-      VALUES ('sms', ${sealed.address_ciphertext}, ${sealed.address_key_id}, ${sealed.address_index},
+      VALUES (${input.channel}, ${sealed.address_ciphertext}, ${sealed.address_key_id}, ${sealed.address_index},
               ${input.language}, 'active', ${input.now})
       ON CONFLICT (channel, address_index) DO NOTHING
       RETURNING id, status, language
@@ -63,11 +70,15 @@ export async function enrolSmsSubscriber(
 }
 
 /** `lookup`: every index the number may be stored under (see addressIndexes). */
-export async function lockSmsSubscriber(db: DbOrTx, lookup: Buffer[]): Promise<SmsSubscriber | undefined> {
+export async function lockSmsSubscriber(
+  db: DbOrTx,
+  channel: TextChannel,
+  lookup: Buffer[],
+): Promise<SmsSubscriber | undefined> {
   return db
     .selectFrom("subscribers")
     .select(["id", "status", "language"])
-    .where("channel", "=", "sms")
+    .where("channel", "=", channel)
     .where("address_index", "in", lookup)
     .forUpdate()
     .executeTakeFirst();

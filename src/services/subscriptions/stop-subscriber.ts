@@ -29,7 +29,7 @@ export async function stopSubscriber({
   await updateSubscriber(ctx.db, subscriber.id, {
     status: "stopped",
     language,
-    consent: { kind: "opt_out", channel: "sms", keyword: "stop_all" },
+    consent: { kind: "opt_out", channel: input.texter.channel, keyword: "stop_all" },
     now,
   });
   return { reply: [reply], optOutConfirmation: true };

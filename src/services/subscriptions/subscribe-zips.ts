@@ -12,6 +12,7 @@
  */
 import type { Language } from "../../i18n/languages.ts";
 import { addedZipReply, subscribedReply, tooManyZipsReply, unknownZipReply } from "../../sms/replies.ts";
+import { whatsappPrivacyNotice } from "../../whatsapp/replies.ts";
 import { classifyZips, exampleZip } from "./service-area.ts";
 import {
   changeZips,
@@ -45,7 +46,7 @@ export async function subscribeZips({
   if (known.length === 0) return { reply: [await explainUnknown()] };
 
   const max = config.inboundSms.maxZipsPerSubscriber;
-  const consent = { kind: "opt_in" as const, channel: "sms" as const, keyword: input.kind };
+  const consent = { kind: "opt_in" as const, channel: texter.channel, keyword: input.kind };
   let subscriber = texter.subscriber;
   let current = texter.zips;
   let added: string[];
@@ -53,6 +54,7 @@ export async function subscribeZips({
   if (!subscriber) {
     added = known.slice(0, max);
     subscriber = await enrolSmsSubscriber(db, ctx.pii, {
+      channel: texter.channel,
       phone: texter.phone,
       language,
       zips: added,
@@ -61,7 +63,7 @@ export async function subscribeZips({
     });
     if (!subscriber) {
       // A concurrent message from the same number enrolled it first: carry on as an update.
-      subscriber = (await lockSmsSubscriber(db, texter.lookup))!;
+      subscriber = (await lockSmsSubscriber(db, texter.channel, texter.lookup))!;
       current = (await loadZips(db, { subscriberId: subscriber.id, lookup: [] })).zips;
       return subscribeZips({ ctx, input: { ...input, texter: { ...texter, subscriber, zips: current } } });
     }
@@ -96,6 +98,8 @@ export async function subscribeZips({
   } else if (added.length > 0 || overflow.length === 0) {
     reply.push(addedZipReply(language, { program, zips: added.length > 0 ? added : known, all }));
   }
+  // Said once, when a number first signs up on WhatsApp (docs/privacy.md, "WhatsApp").
+  if (!texter.subscriber && texter.channel === "whatsapp") reply.push(whatsappPrivacyNotice(language));
   if (unknown.length > 0) reply.push(await explainUnknown());
   if (overflow.length > 0) reply.push(tooManyZipsReply(language, { program, max, ignored: overflow }));
   return { reply };

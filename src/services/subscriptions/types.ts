@@ -9,7 +9,7 @@
  *   first of the window always goes, later ones in the window never do.
  */
 import type { AppContext } from "../../context.ts";
-import type { SubscriberStatus } from "../../db/database.ts";
+import type { SubscriberStatus, TextChannel } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
 
@@ -23,6 +23,8 @@ export type SmsSubscriber = SubscriberRef;
 export type ZipRow = { zip: string; state: string };
 
 export type Texter = {
+  /** SMS or WhatsApp: the same number has a subscription on each, apart. */
+  channel: TextChannel;
   phone: string;
   /** The number's blind index under the current key (what new rows are written with). */
   index: Buffer;
