@@ -6,11 +6,10 @@
  * first there. Prints counts, never a value.
  */
 import { parseArgs } from "node:util";
-import { connectDatabase } from "../db/connect.ts";
 import { createLogger } from "../log.ts";
 import { loadKeys } from "../security/keys.ts";
 import { createPiiCipher } from "../security/pii.ts";
-import { type RotationReport, rotateKeys } from "../services/keys/rotate-keys.ts";
+import type { RotationReport } from "../services/keys/rotate-keys.ts";
 import { loadConfigOrSay } from "./load-config.ts";
 import { messageOf, showHelp, usageError, wantsHelp } from "./usage.ts";
 
@@ -51,6 +50,11 @@ export async function runKeys(args: string[], env: Env): Promise<number> {
   const log = createLogger({ level: config.logLevel, destination: process.stderr });
   const keys = loadKeys(config, (message) => log.warn(message));
   const pii = createPiiCipher(keys.keyring, keys.blindIndexKey, keys.previousBlindIndexKey);
+  // The database code is loaded only now: a usage mistake above answers at once.
+  const [{ connectDatabase }, { rotateKeys }] = await Promise.all([
+    import("../db/connect.ts"),
+    import("../services/keys/rotate-keys.ts"),
+  ]);
   const handle = await connectDatabase(config);
   try {
     let report: RotationReport | undefined;

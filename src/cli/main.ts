@@ -5,13 +5,8 @@
 import { parseArgs } from "node:util";
 import { DataDirLockedError, EXIT_DATA_DIR_LOCKED } from "../db/data-dir-lock.ts";
 import { createLogger } from "../log.ts";
-import { runKeys } from "./keys.ts";
 import { loadConfigOrSay } from "./load-config.ts";
-import { runMigrate } from "./migrate.ts";
-import { runServe } from "./serve.ts";
 import { messageOf, showHelp, usageError, wantsHelp } from "./usage.ts";
-import { runUser } from "./user.ts";
-import { runWorker } from "./worker.ts";
 
 const USAGE = `Usage: aviso <command> [options]
 
@@ -31,14 +26,21 @@ command at a time may open DATA_DIR; another one exits with code 75 and says whi
 Exit codes: 0 done, 1 failed (configuration, database, input), 2 a mistake in the command line, 75
 DATA_DIR is held by another process.`;
 
-const COMMANDS = { serve: runServe, worker: runWorker, migrate: runMigrate } as const;
+// Each command's module (the app, the job queue, the database drivers) is loaded only once the
+// command line and the configuration have been read: help, a usage mistake or a bad variable answer
+// at once instead of after a second or two of imports.
+const COMMANDS = {
+  serve: async () => (await import("./serve.ts")).runServe,
+  worker: async () => (await import("./worker.ts")).runWorker,
+  migrate: async () => (await import("./migrate.ts")).runMigrate,
+} as const;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command) return usageError(undefined, USAGE);
   if (command === "help" || command === "--help" || command === "-h") return showHelp(USAGE);
-  if (command === "user") return runUser(rest, process.env);
-  if (command === "keys") return runKeys(rest, process.env);
+  if (command === "user") return (await import("./user.ts")).runUser(rest, process.env);
+  if (command === "keys") return (await import("./keys.ts")).runKeys(rest, process.env);
   if (!(command in COMMANDS)) return usageError(`unknown command "${command}"`, USAGE);
   if (wantsHelp(rest)) return showHelp(USAGE);
   let workers: boolean;
@@ -55,7 +57,8 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfigOrSay(process.env);
   if (!config) return 1;
   const log = createLogger({ level: config.logLevel });
-  return COMMANDS[command as keyof typeof COMMANDS](config, log, { workers });
+  const run = await COMMANDS[command as keyof typeof COMMANDS]();
+  return run(config, log, { workers });
 }
 
 main(process.argv.slice(2)).then(

@@ -8,13 +8,9 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { systemClock } from "../context.ts";
-import { connectDatabase } from "../db/connect.ts";
 import { DataDirLockedError, dataDirLockHolder, EXIT_DATA_DIR_LOCKED } from "../db/data-dir-lock.ts";
-import { migrateToLatest } from "../db/migrate.ts";
-import { loadZipCodes } from "../db/zip-codes.ts";
 import { ApiError } from "../errors.ts";
 import { CreateUserBody } from "../schemas/accounts.ts";
-import { createUser } from "../services/users/create-user.ts";
 import { loadConfigOrSay } from "./load-config.ts";
 import { EXIT_USAGE, messageOf, showHelp, usageError, wantsHelp } from "./usage.ts";
 
@@ -80,6 +76,13 @@ export async function runUser(args: string[], env: Env): Promise<number> {
     // standard input) is not.
     return fields.some((field) => field !== "password") ? EXIT_USAGE : 1;
   }
+  // The database code is loaded only now: a usage mistake or a refusal above answers at once.
+  const [{ connectDatabase }, { migrateToLatest }, { loadZipCodes }, { createUser }] = await Promise.all([
+    import("../db/connect.ts"),
+    import("../db/migrate.ts"),
+    import("../db/zip-codes.ts"),
+    import("../services/users/create-user.ts"),
+  ]);
   let handle: Awaited<ReturnType<typeof connectDatabase>>;
   try {
     handle = await connectDatabase(config);

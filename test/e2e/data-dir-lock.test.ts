@@ -213,24 +213,33 @@ describe("one owner for DATA_DIR", { timeout: 240_000 }, () => {
 describe("development keys in DATA_DIR", { timeout: 120_000 }, () => {
   it("are generated once when several processes start at once on a fresh folder", async () => {
     const dir = freshDir();
-    // Every process waits for the same instant, so their checks and writes overlap.
-    const at = Date.now() + 8_000;
+    // Every process loads its modules, says "ready" and waits for the go file, which appears once
+    // all eight are ready, so their checks and writes overlap (and nobody waits a fixed time).
+    const go = join(freshDir(), "go");
     const script = `
+      import { existsSync } from "node:fs";
       import { loadConfig } from ${JSON.stringify(CONFIG_MODULE)};
       import { loadKeys } from ${JSON.stringify(KEYS_MODULE)};
       const config = loadConfig({ DATA_DIR: ${JSON.stringify(dir)} });
-      while (Date.now() < ${at}) {}
+      console.error("ready");
+      const tick = new Int32Array(new SharedArrayBuffer(4));
+      while (!existsSync(${JSON.stringify(go)})) Atomics.wait(tick, 0, 0, 1);
       const keys = loadKeys(config, () => {});
       console.log("index " + keys.blindIndexKey.toString("base64"));`;
-    const outputs = await Promise.all(
-      Array.from({ length: 8 }, () => {
-        const child = spawn(process.execPath, ["--input-type=module", "-e", script]);
-        let output = "";
-        child.stdout.on("data", (chunk: Buffer) => (output += chunk));
-        child.stderr.on("data", (chunk: Buffer) => (output += chunk));
-        return new Promise<string>((resolve) => child.on("exit", () => resolve(output.trim())));
-      }),
-    );
+    const children = Array.from({ length: 8 }, () => {
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script]);
+      let output = "";
+      let errors = "";
+      child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+      child.stderr.on("data", (chunk: Buffer) => (errors += chunk));
+      const exited = new Promise<string>((resolve) =>
+        child.on("exit", () => resolve(`${output}${errors.replace("ready\n", "")}`.trim())),
+      );
+      return { ready: () => errors.includes("ready"), exited };
+    });
+    await expect.poll(() => children.every((child) => child.ready()), { timeout: 60_000 }).toBe(true);
+    writeFileSync(go, "");
+    const outputs = await Promise.all(children.map((child) => child.exited));
     const stored = JSON.parse(readFileSync(join(dir, "keys.json"), "utf8")) as { blindIndex: string };
     expect(outputs).toEqual(Array(8).fill(`index ${stored.blindIndex}`));
   });
