@@ -3,14 +3,14 @@
  * language's approved template outside it (src/whatsapp/compose.ts, window.ts). In local mode
  * (no template) the outbox keeps the free-form text, or for a template send what it would show.
  */
+import type { AppContext } from "../src/context.ts";
 import type { OutboundMessage } from "../src/delivery/sender.ts";
 import type { MessageAlert, MessageText } from "../src/services/alerts/compose.ts";
 import { composeWhatsApp, templateSummary } from "../src/whatsapp/compose.ts";
 import { withinFreeFormWindow } from "../src/whatsapp/window.ts";
-import type { DispatchContext } from "./dispatch.ts";
 
 export function whatsappMessage(
-  ctx: Pick<DispatchContext, "config" | "clock">,
+  ctx: Pick<AppContext, "config" | "clock">,
   alert: MessageAlert,
   text: MessageText,
   base: Omit<OutboundMessage, "text">,

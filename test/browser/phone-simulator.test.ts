@@ -50,7 +50,7 @@ describe("the phone simulator in a browser", () => {
     await page.getByLabel("Your fake number").fill("(510) 555-0150");
     await page.getByRole("button", { name: "Use this number" }).click();
     await page.waitForLoadState("load");
-    expect(await page.locator("h1").textContent()).toBe("Phone simulator: +15105550150");
+    expect(await page.locator("h1").textContent()).toBe("Phone simulator: +15105550150 (SMS)");
 
     const steps: [string, string][] = [
       ["94607 94601", subscribedReply("en", { program, zips: ["94601", "94607"] })],

@@ -42,7 +42,9 @@ ${
         (r) =>
           html`<tr data-channel="${r.channel}" data-language="${r.language ?? "unknown"}"><th scope="row">${channelName(r.channel)}</th><td>${r.language ? LANGUAGE_NAMES[r.language] : "unknown (record gone)"}</td>${OUTCOMES.map((o) => html`<td data-outcome="${o}">${r.counts[o]}</td>`)}<td>${sum(r.counts)}</td></tr>`,
       )}</tbody></table>
-<p>In all ${sent.total} (${CHANNELS.map(([c, name]) => `${name} ${sum(sent.byChannel[c])}`).join(", ")}).
+<p>In all ${sent.total} (${CHANNELS.filter(([c]) => sum(sent.byChannel[c]) > 0)
+        .map(([c, name]) => `${name} ${sum(sent.byChannel[c])}`)
+        .join(", ")}).
 ${sent.possibleDuplicates > 0 ? html`${sent.possibleDuplicates} were sent again after an attempt whose outcome was unknown: those residents may have two copies.` : ""}</p>
 <p class="hint">Handed off: accepted by the provider, no delivery report yet. Not sent: the resident had left, or the alert had expired or was withdrawn before it went. The language is the resident's setting now.</p>`
 }
