@@ -14,6 +14,7 @@ import * as loginGuessingAndTotp from "./2026-12-05T0200-login-guessing-and-totp
 import * as confirmationMailboxes from "./2026-12-05T0300-confirmation-mailboxes.ts";
 import * as organisationScope from "./2026-12-05T0500-organisation-scope.ts";
 import * as inboundMessageLanguage from "./2026-12-05T0900-inbound-message-language.ts";
+import * as responders from "./2026-12-05T1010-responders.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-24T0000-core-schema": coreSchema,
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T0300-confirmation-mailboxes": confirmationMailboxes,
   "2026-12-05T0500-organisation-scope": organisationScope,
   "2026-12-05T0900-inbound-message-language": inboundMessageLanguage,
+  "2026-12-05T1010-responders": responders,
 };

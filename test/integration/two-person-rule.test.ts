@@ -73,7 +73,12 @@ const ROUTES: Record<string, Placement> = {
   "POST /console/sightings/:id/alert": reaches("console: alert from a sighting approved by its author"),
   "POST /api/v1/sightings": not(SIGHTING_FACTS),
   "PATCH /api/v1/sightings/:id": reaches("api: sighting place rewritten, then a lone cancel"),
-  "POST /api/v1/sightings/:id/dispatch": not("texts responders (staff's roster), not residents"),
+  "POST /api/v1/sightings/:id/dispatch": not(
+    "texts responders (the roster) a fixed template of the sighting's facts, never residents",
+  ),
+  "POST /api/v1/responders": not("the roster: texts the new responder a fixed invitation, not residents"),
+  "PATCH /api/v1/responders/:id": not("the roster; no text"),
+  "DELETE /api/v1/responders/:id": not("the roster; no text"),
   "POST /api/v1/sightings/:id/verifications": not(SIGHTING_FACTS),
   "POST /api/v1/sightings/:id/resolve": not("a status; an alert still needs drafting and approval"),
   "POST /api/v1/sightings/:id/merge": not("groups sightings; no text"),
@@ -114,7 +119,9 @@ const ROUTES: Record<string, Placement> = {
   "POST /unsubscribe/:token": not("a resident leaves"),
   "POST /api/v1/push-subscriptions": not("a browser subscribes itself"),
   "POST /api/v1/push-subscriptions/remove": not("a browser unsubscribes itself"),
-  "POST /webhooks/twilio/sms": not("a resident's text; replies are fixed texts in four languages"),
+  "POST /webhooks/twilio/sms": not(
+    "a resident's or responder's text; replies are fixed texts; a responder's answer is a record for staff, whom an alert still needs two of",
+  ),
   "POST /webhooks/twilio/status": not("Twilio's delivery reports (signed)"),
   "POST /dev/phone/send": not("local mode's phone simulator: signs a text into /webhooks/twilio/sms"),
 };

@@ -33,6 +33,7 @@ import {
   unknownCommandReply,
   usNumbersOnlyReply,
 } from "../../sms/replies.ts";
+import { receiveResponderText } from "../responders/receive-responder-text.ts";
 import { changeLanguage } from "./change-language.ts";
 import { lockTexter, openInbound, storedReply } from "./inbound-messages.ts";
 import { canonicalSender, normalizeUsPhone } from "./phone-number.ts";
@@ -101,7 +102,12 @@ export async function receiveSms({
       zipRows: opened.zipRows,
       lastLanguage: opened.lastLanguage,
     };
-    const outcome = await apply({ ...ctx, db: tx }, texter, command);
+    // A roster number's duty and case texts go to the responders module first (issue 16).
+    const duty = await receiveResponderText({ ...ctx, db: tx }, { indexes, body: input.body, command });
+    const outcome: SmsOutcome =
+      duty && !(duty.residentToo && subscriber)
+        ? { reply: duty.reply }
+        : withResponderReply(duty, await apply({ ...ctx, db: tx }, texter, command));
     const allowed = outcome.optOutConfirmation ? opened.firstStop : opened.replyAllowed;
     const reply = allowed ? outcome.reply : [];
     if (reply.length > 0) await saveReply(tx, input.messageSid, reply);
@@ -207,4 +213,9 @@ async function keepLanguage(ctx: SubscriptionsContext, texter: Texter, language:
   if (subscriber && subscriber.language !== language) {
     await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now() });
   }
+}
+
+/** A responder who also follows ZIPs: their duty state first, then the resident's answer. */
+function withResponderReply(duty: { reply: string[] } | undefined, outcome: SmsOutcome): SmsOutcome {
+  return duty ? { ...outcome, reply: [...duty.reply, ...outcome.reply] } : outcome;
 }
