@@ -1,6 +1,7 @@
 /** Responders (issue 16): the roster's request bodies and answers, and a sighting's dispatch. */
 import { z } from "zod";
 import { Id, Language, text, Zip } from "./common.ts";
+import { Sighting } from "./sightings.ts";
 
 const Languages = z
   .array(Language)
@@ -82,3 +83,6 @@ export const Dispatch = z.object({
   caseCode: z.string().nullable(),
   requests: z.array(ResponderRequest),
 });
+
+/** The dispatch's answer: the sighting, as before, with who was asked. */
+export const DispatchedSighting = Sighting.extend({ dispatch: Dispatch });

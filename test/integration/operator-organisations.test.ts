@@ -766,6 +766,20 @@ const CONSOLE: ConsoleCase[] = [
     expect: "403",
   },
   { method: "GET", path: () => "/console/audit", permission: "audit:read", expect: "list" },
+  { method: "GET", path: () => "/console/responders", permission: "responders:manage", expect: "list" },
+  {
+    method: "POST",
+    path: () => `/console/responders/${f.responder}`,
+    fields: () => ({ onDuty: "false" }),
+    permission: "responders:manage",
+    expect: "404",
+  },
+  {
+    method: "POST",
+    path: () => `/console/responders/${f.spare1}/remove`,
+    permission: "responders:manage",
+    expect: "404",
+  },
 ];
 
 describe("the organisation matrix (console)", () => {

@@ -8,7 +8,7 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Dispatch, Responder } from "../../src/schemas/responders.ts";
+import { Dispatch, DispatchedSighting, Responder } from "../../src/schemas/responders.ts";
 import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";
 import { eraseSightingTexts } from "../../src/services/retention/erase-sighting-texts.ts";
 import { stoppedReply } from "../../src/sms/replies.ts";
@@ -21,7 +21,8 @@ import {
   whichCaseText,
 } from "../../src/sms/responder-replies.ts";
 import { startTwilioPeer, type TwilioPeer } from "../peers/twilio-peer.ts";
-import { appFor, type Caller, ok, refused, signIn } from "../support/operators.ts";
+import { ConsoleClient } from "../support/console.ts";
+import { appFor, type Caller, ok, PASSWORD, refused, signIn } from "../support/operators.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 import { phone } from "../support/sms-webhook.ts";
 
@@ -35,6 +36,7 @@ const N = {
   eve: "+15105550175", // another organisation's, covers 94607
   stranger: "+15105550176", // on no roster
   caller: "+15105550177", // the reporter's callback number
+  fay: "+15105550178", // invited through the console
 };
 
 let runtime: TestRuntime;
@@ -208,10 +210,11 @@ describe("dispatch and answers", () => {
   it("texts the nearest on-duty responders covering the ZIP, in their language, without the caller", async () => {
     sighting = await logSighting();
     const sent = twilio.messages.length;
-    const dispatch = await ok(
+    const { dispatch, status } = await ok(
       operator.request("POST", `sightings/${sighting}/dispatch`, { count: 2 }),
-      Dispatch,
+      DispatchedSighting,
     );
+    expect(status).toBe("dispatched");
     expect(dispatch.requests.map((r) => [r.responderName, r.sendStatus])).toEqual([
       ["Ana", "sent"],
       ["Ben", "sent"],
@@ -240,7 +243,8 @@ describe("dispatch and answers", () => {
 
     // The next ring: only those not asked yet (Cy covers another ZIP, Dee never joined, Eve is
     // another organisation's): nobody.
-    const again = await ok(operator.request("POST", `sightings/${sighting}/dispatch`), Dispatch);
+    const again = (await ok(operator.request("POST", `sightings/${sighting}/dispatch`), DispatchedSighting))
+      .dispatch;
     expect(again.requests).toHaveLength(2);
     expect(twilio.messages.length).toBe(sent + 2);
   });
@@ -305,10 +309,11 @@ describe("dispatch and answers", () => {
     }
     // Two open cases: a lone answer asks which.
     const second = await logSighting("2026-12-05T04:30:00Z");
-    const dispatch = await ok(
+    const { dispatch, status } = await ok(
       operator.request("POST", `sightings/${second}/dispatch`, { count: 1 }),
-      Dispatch,
+      DispatchedSighting,
     );
+    expect(status).toBe("dispatched");
     expect(dispatch.requests.map((r) => r.responderName)).toEqual(["Ana"]);
     const which = (await text(N.ana).send("N")).messages;
     expect(which).toEqual([whichCaseText("es", { program: "Aviso", codes: [dispatch.caseCode!, code] })]);
@@ -341,7 +346,8 @@ describe("dispatch and answers", () => {
   it("does not dispatch a responder who went off duty, nor a decided sighting", async () => {
     expect((await text(N.ben).send("OFF")).messages).toEqual([responderReply("en", "Aviso", "off")]);
     const third = await logSighting("2026-12-05T05:00:00Z");
-    const dispatch = await ok(operator.request("POST", `sightings/${third}/dispatch`), Dispatch);
+    const dispatch = (await ok(operator.request("POST", `sightings/${third}/dispatch`), DispatchedSighting))
+      .dispatch;
     expect(dispatch.requests.map((r) => r.responderName)).toEqual(["Ana"]);
     await refused(operator.request("POST", `sightings/${sighting}/dispatch`), 409, "conflict");
     await refused(
@@ -353,6 +359,38 @@ describe("dispatch and answers", () => {
       404,
       "not_found",
     );
+  });
+});
+
+describe("the console", () => {
+  it("keeps the roster, dispatches in one click and shows who was asked and what they answered", async () => {
+    const email = `console.operator.${Date.now()}@hotline.test`;
+    await signIn(runtime, app, "operator", { organisation: ORG, email });
+    const browser = new ConsoleClient(app);
+    expect((await browser.signIn(email, PASSWORD)).status).toBe(303);
+    await browser.get("/console/responders");
+    expect(browser.lastPage).toContain("Ana");
+    expect(browser.lastPage).not.toContain("Eve"); // another organisation's
+    const invited = await browser.post("/console/responders", {
+      name: "Fay",
+      phone: N.fay,
+      languages: ["es"],
+      zips: "94607, 94606",
+    });
+    expect(invited.status, browser.lastPage.slice(0, 400)).toBe(303);
+    expect(lastTo(N.fay)).toBe(invitationText("es", { program: "Aviso", organisation: ORG }));
+    const bad = await browser.post("/console/responders", { name: "Gus", phone: "12", languages: ["en"] });
+    expect(bad.status).toBe(400);
+
+    const id = await logSighting("2026-12-05T06:00:00Z");
+    await browser.get(`/console/sightings/${id}`);
+    expect(browser.lastPage).toContain("Nobody asked yet.");
+    const dispatched = await browser.post(`/console/sightings/${id}/dispatch`, {});
+    expect(dispatched.status).toBe(303);
+    await browser.get(`/console/sightings/${id}`);
+    const view = await ok(operator.request("GET", `sightings/${id}/responders`), Dispatch);
+    expect(browser.lastPage).toContain(`Case code <strong>${view.caseCode}</strong>`);
+    expect(browser.lastPage).toMatch(/Ana, 0 mi: texted/);
   });
 });
 
@@ -372,7 +410,7 @@ describe("a responder who is also a resident", () => {
   });
 
   it("sent nothing to any number but the responders'", async () => {
-    const responders = new Set([N.ana, N.ben, N.cy, N.dee, N.eve]);
+    const responders = new Set([N.ana, N.ben, N.cy, N.dee, N.eve, N.fay]);
     expect(twilio.messages.filter((m) => !responders.has(m.to))).toEqual([]);
     expect(await runtime.db.selectFrom("deliveries").select("id").execute()).toEqual([]);
   });

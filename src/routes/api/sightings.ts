@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { route } from "../../http/api-route.ts";
 import { IdParams, list } from "../../schemas/common.ts";
-import { Dispatch, DispatchBody } from "../../schemas/responders.ts";
+import { Dispatch, DispatchBody, DispatchedSighting } from "../../schemas/responders.ts";
 import {
   CreatedSighting,
   CreateSightingBody,
@@ -83,14 +83,20 @@ export const sightingRoutes = [
     permission: "sightings:write",
     params: IdParams,
     body: DispatchBody,
-    responses: { 200: { description: "Who was asked, and how their texts went", schema: Dispatch } },
-    handler: async (c, { params, body, actor }) =>
-      c.json(
-        await dispatchResponders({
-          ctx: c.get("ctx"),
-          input: { sightingId: params.id, count: body.count, actor },
-        }),
-      ),
+    responses: {
+      200: {
+        description: "The sighting, with who was asked and how their texts went (`dispatch`)",
+        schema: DispatchedSighting,
+      },
+    },
+    handler: async (c, { params, body, actor }) => {
+      const ctx = c.get("ctx");
+      const dispatch = await dispatchResponders({
+        ctx,
+        input: { sightingId: params.id, count: body.count, actor },
+      });
+      return c.json({ ...(await sightingView(ctx.db, params.id, actor)), dispatch });
+    },
   }),
   route({
     method: "get",

@@ -27,6 +27,9 @@ import { textResponder } from "./text-responder.ts";
 
 type Ctx = Pick<AppContext, "db" | "clock" | "pii" | "senders" | "log" | "config">;
 
+/** How many responders one click texts. */
+export const DEFAULT_DISPATCH_COUNT = 3;
+
 /** Sightings whose case is still open: responders may be asked about them and answer. */
 export const OPEN_CASE_STATUSES: readonly SightingStatus[] = ["reported", "dispatched", "unconfirmed"];
 
@@ -85,13 +88,15 @@ export async function dispatchResponders({
             )
             .returning(["id", "responder_id", "language"])
             .execute();
-    await recordAudit(tx, {
-      actor: input.actor.id,
-      action: "sighting.responders_dispatched",
-      target: { type: "sighting", id: sighting.id },
-      details: { caseCode: code, asked: requests.length },
-      at: now,
-    });
+    if (requests.length > 0) {
+      await recordAudit(tx, {
+        actor: input.actor.id,
+        action: "sighting.responders_dispatched",
+        target: { type: "sighting", id: sighting.id },
+        details: { caseCode: code, asked: requests.length },
+        at: now,
+      });
+    }
     return { sighting, code, requests, chosen };
   });
 
