@@ -1,6 +1,7 @@
 /**
  * A sighting's console page: its facts, the reporter's callback (shown once asked, and audited),
- * likely duplicates to merge, verifications, the verifier's decision, and drafting the alert once
+ * likely duplicates to merge, the responders asked (case code, whether the text went, their
+ * answers) and the button that texts the next nearest, verifications, the verifier's decision, and drafting the alert once
  * it is verified.
  */
 import { html } from "hono/html";
