@@ -413,5 +413,10 @@ describe("a responder who is also a resident", () => {
     const responders = new Set([N.ana, N.ben, N.cy, N.dee, N.eve, N.fay]);
     expect(twilio.messages.filter((m) => !responders.has(m.to))).toEqual([]);
     expect(await runtime.db.selectFrom("deliveries").select("id").execute()).toEqual([]);
+    // And no number, responder's or caller's, in any log line.
+    for (const n of Object.values(N)) {
+      expect(runtime.logs.text).not.toContain(n.slice(2));
+      expect(runtime.logs.text).not.toContain(n.slice(-7));
+    }
   });
 });
