@@ -39,6 +39,10 @@ export const PERMISSIONS = {
     roles: ["verifier"],
     summary: "mark a sighting verified, unconfirmed or false alarm",
   },
+  "responders:manage": {
+    roles: ["operator", "admin"],
+    summary: "see and change the organisation's responder roster",
+  },
   "alerts:read": { roles: ROLES, summary: "read alerts, statements and their previews" },
   "alerts:draft": { roles: ["operator", "verifier"], summary: "draft alerts about sightings" },
   "statements:draft": { roles: ["comms"], summary: "draft official statements" },

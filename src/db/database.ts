@@ -352,6 +352,64 @@ export interface SightingVerificationsTable {
   created_at: CreatedAt;
 }
 
+export type ResponderStatus = "invited" | "active" | "stopped";
+export type ResponderAnswer = "yes" | "no" | "confirm" | "nothing" | "gone";
+
+/** A volunteer on an organisation's roster (2026-12-05T1010-responders, as are the three below). */
+export interface RespondersTable {
+  id: Generated<string>;
+  organisation_id: string;
+  name: string;
+  /** Sealed and indexed like a resident's SMS address (src/security/addresses.ts, channel sms). */
+  phone_ciphertext: Buffer;
+  phone_key_id: string;
+  phone_index: Buffer;
+  languages: Language[];
+  zips: ColumnType<string[], string[] | undefined, string[]>;
+  home_zip: string | null;
+  radius_miles: number | null;
+  on_duty: Generated<boolean>;
+  status: Generated<ResponderStatus>;
+  consented_at: Timestamp | null;
+  created_by: string;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ResponderConsentEventsTable {
+  id: Generated<string>;
+  responder_id: string;
+  kind: ConsentKind;
+  keyword: string;
+  at: CreatedAt;
+}
+
+export interface ResponderRequestsTable {
+  id: Generated<string>;
+  sighting_id: string;
+  responder_id: string | null;
+  organisation_id: string;
+  case_code: string;
+  language: Language;
+  distance_miles: number;
+  send_status: Generated<"queued" | "sent" | "failed">;
+  provider_id: string | null;
+  last_error: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+}
+
+export interface ResponderAnswersTable {
+  id: Generated<string>;
+  request_id: string;
+  sighting_id: string;
+  answer: ResponderAnswer;
+  /** A CONFIRM's words; erased with the sighting's free text. */
+  notes: string | null;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   zip_codes: ZipCodesTable;
   subscribers: SubscribersTable;
@@ -376,6 +434,10 @@ export interface Database {
   sms_rate_counters: SmsRateCountersTable;
   confirmation_mailboxes: ConfirmationMailboxesTable;
   phone_simulator_messages: PhoneSimulatorMessagesTable;
+  responders: RespondersTable;
+  responder_consent_events: ResponderConsentEventsTable;
+  responder_requests: ResponderRequestsTable;
+  responder_answers: ResponderAnswersTable;
 }
 
 export type Subscriber = Selectable<SubscribersTable>;

@@ -35,7 +35,13 @@ let app: ReturnType<typeof createApp>;
 let fingerprint: Fingerprint;
 const people = new Map<Role, { client: ConsoleClient; email: string; id: string }>();
 /** Ids of rows that exist, by kind, so fuzzed forms also reach real objects. */
-const seeded = { sighting: [] as string[], alert: [] as string[], user: [] as string[], key: [] as string[] };
+const seeded = {
+  sighting: [] as string[],
+  alert: [] as string[],
+  user: [] as string[],
+  key: [] as string[],
+  responder: [] as string[],
+};
 
 async function person(role: Role) {
   const email = `${role}.fuzz.${randomBytes(4).toString("hex")}@hotline.test`;
@@ -120,6 +126,17 @@ beforeAll(async () => {
   seeded.alert.push(alert);
   seeded.user.push(spare.id);
   seeded.key.push(key.apiKey.id);
+  const admin = people.get("admin")!.client;
+  await admin.get("/console/responders");
+  const invited = await admin.post("/console/responders", {
+    name: "Fuzz responder",
+    phone: "+15105550198",
+    languages: "en",
+    zips: "94607",
+  });
+  expect(invited.status, admin.lastPage.slice(0, 500)).toBe(303);
+  const responder = await runtime.db.selectFrom("responders").select("id").executeTakeFirstOrThrow();
+  seeded.responder.push(responder.id);
   fingerprint = await databaseFingerprint(runtime.db);
 }, 120_000);
 afterAll(() => runtime.close());
@@ -312,6 +329,9 @@ const FORMS: { path: string; role: Role; id?: keyof typeof seeded }[] = [
   { path: "/console/users/:id", role: "admin", id: "user" },
   { path: "/console/keys", role: "admin" },
   { path: "/console/keys/:id/revoke", role: "admin", id: "key" },
+  { path: "/console/responders", role: "operator" },
+  { path: "/console/responders/:id", role: "operator", id: "responder" },
+  { path: "/console/responders/:id/remove", role: "admin", id: "responder" },
   { path: "/console/users/:id/second-factor/reset", role: "admin", id: "user" },
   { path: "/console/account/second-factor/start", role: "operator" },
   { path: "/console/account/second-factor/confirm", role: "operator" },

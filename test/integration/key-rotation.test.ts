@@ -47,6 +47,7 @@ beforeAll(async () => {
 });
 afterAll(() => runtime.close());
 
+const RESPONDER = "+15105550181";
 let serial = 0;
 const newNumber = () =>
   `+1510${String(3_000_000 + (serial++ * 7919 + Number(process.pid % 1000))).padStart(7, "0")}`;
@@ -80,7 +81,15 @@ async function readableWith(pii: PiiCipher): Promise<number> {
       REPORTER_CALLBACK_PURPOSE,
     );
   }
-  return subscribers.length + outbox.length + sightings.length;
+  const responders = await runtime.db.selectFrom("responders").selectAll().execute();
+  for (const row of responders) {
+    const number = openAddress(pii, "sms", {
+      address_ciphertext: row.phone_ciphertext,
+      address_key_id: row.phone_key_id,
+    });
+    expect(Buffer.from(row.phone_index).equals(addressIndex(pii, "sms", number))).toBe(true);
+  }
+  return subscribers.length + outbox.length + sightings.length + responders.length;
 }
 
 describe("aviso keys rotate", () => {
@@ -105,6 +114,14 @@ describe("aviso keys rotate", () => {
       reporterCallback: "(510) 555-0177",
     });
     expect(sighting.status, JSON.stringify(sighting.body)).toBe(201);
+    // A responder on the roster (their invitation is one more outbox message).
+    const invited = await operator.request("POST", "responders", {
+      name: "Rotating responder",
+      phone: RESPONDER,
+      languages: ["en"],
+      zips: ["94607"],
+    });
+    expect(invited.status, JSON.stringify(invited.body)).toBe(201);
 
     // During: the service runs with both index keys while the rotation walks in batches of 7.
     const newcomers = Array.from({ length: 10 }, newNumber);
@@ -116,7 +133,8 @@ describe("aviso keys rotate", () => {
       texts(during, residents.slice(5, 15), "LIST"),
     ]);
     expect(report.subscribers.failed + report.outbox.failed + report.sightings.failed).toBe(0);
-    expect(report.outbox.reencrypted).toBe(10);
+    expect(report.outbox.reencrypted).toBe(11);
+    expect(report.responders).toMatchObject({ reencrypted: 1, reindexed: 1, failed: 0 });
     expect(report.sightings.reencrypted).toBe(1);
 
     // A second run finds nothing left to do (and picks up anything the first met mid-change).
@@ -135,6 +153,9 @@ describe("aviso keys rotate", () => {
       .where("channel", "=", "sms")
       .execute();
     expect(sms).toHaveLength(residents.length + newcomers.length);
+    // The responder's number is still recognised, by its new index alone.
+    const [joined] = await texts(after, [RESPONDER], "YES");
+    expect(joined!.messages[0]).toMatch(/on the responder roster/);
     const stopped = await texts(after, stopping, "LIST");
     expect(stopped.every((answer) => answer.messages.length === 0)).toBe(true);
     const listed = await texts(after, residents.slice(5, 8), "LIST");

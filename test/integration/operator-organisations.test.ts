@@ -24,6 +24,7 @@ import { CreatedKey, User } from "../../src/schemas/accounts.ts";
 import { Alert, ApprovalAnswer, Preview } from "../../src/schemas/alerts.ts";
 import { AuditEntry } from "../../src/schemas/audit.ts";
 import { list } from "../../src/schemas/common.ts";
+import { Responder } from "../../src/schemas/responders.ts";
 import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";
 import { recordAudit } from "../../src/services/audit/record-audit.ts";
 import { ConsoleClient } from "../support/console.ts";
@@ -59,7 +60,13 @@ const f = {
   key: "", // a spare key's id
   keyPrefix: "",
   theirSighting: "", // the other organisation's own report of the same event
+  responder: "", // on our roster (invited)
+  spare1: "", // three more, one for each of our callers to remove
+  spare2: "",
+  spare3: "",
 };
+let spareTurn = 0;
+const spareResponder = () => [f.spare1, f.spare2, f.spare3][spareTurn++ % 3]!;
 
 async function person(org: Org, role: Role) {
   const email = `${role}.${org.name.split(" ")[0]!.toLowerCase()}.${randomUUID().slice(0, 8)}@hotline.test`;
@@ -162,6 +169,25 @@ beforeAll(async () => {
   );
   f.key = spare.apiKey.id;
   f.keyPrefix = spare.apiKey.prefix;
+  for (const [field, n] of [
+    ["responder", 0],
+    ["spare1", 1],
+    ["spare2", 2],
+    ["spare3", 3],
+  ] as const) {
+    f[field] = (
+      await ok(
+        operator.request("POST", "responders", {
+          name: `Responder ${n}`,
+          phone: `+1510555019${n}`,
+          languages: ["en"],
+          zips: ["94607"],
+        }),
+        Responder,
+        201,
+      )
+    ).id;
+  }
   f.theirSighting = (
     await ok(
       theirs.people.get("operator")!.request("POST", "sightings", sightingBody(4)),
@@ -236,6 +262,16 @@ const MATRIX: Record<string, Case> = {
     expect: "404",
   },
   "GET /sightings/:id/callback": { path: () => `sightings/${f.sighting}/callback`, expect: "404" },
+  "GET /sightings/:id/responders": { path: () => `sightings/${f.sighting}/responders`, expect: "404" },
+  "GET /responders": { path: () => "responders", expect: "list" },
+  "POST /responders": { path: () => "responders", expect: "own" },
+  "GET /responders/:id": { path: () => `responders/${f.responder}`, expect: "404" },
+  "PATCH /responders/:id": {
+    path: () => `responders/${f.responder}`,
+    body: () => ({ onDuty: true }),
+    expect: "404",
+  },
+  "DELETE /responders/:id": { path: () => `responders/${spareResponder()}`, expect: "404" },
   "GET /alerts": { path: () => "alerts", expect: "list" },
   "POST /alerts": { path: () => "alerts", expect: "own" },
   "POST /statements": { path: () => "statements", expect: "own" },
@@ -378,6 +414,8 @@ async function snapshot() {
       .orderBy("id")
       .execute(),
     organisations: await db.selectFrom("organisations").selectAll().orderBy("id").execute(),
+    responders: await db.selectFrom("responders").selectAll().orderBy("id").execute(),
+    responderRequests: await db.selectFrom("responder_requests").selectAll().orderBy("id").execute(),
     callbackViews: await db
       .selectFrom("audit_log")
       .select("id")
@@ -398,6 +436,10 @@ function ourIds(): string[] {
     f.user,
     f.key,
     f.keyPrefix,
+    f.responder,
+    f.spare1,
+    f.spare2,
+    f.spare3,
     ...[...ours.people.values()].flatMap((p) => [p.id, p.email]),
   ];
 }
@@ -724,6 +766,20 @@ const CONSOLE: ConsoleCase[] = [
     expect: "403",
   },
   { method: "GET", path: () => "/console/audit", permission: "audit:read", expect: "list" },
+  { method: "GET", path: () => "/console/responders", permission: "responders:manage", expect: "list" },
+  {
+    method: "POST",
+    path: () => `/console/responders/${f.responder}`,
+    fields: () => ({ onDuty: "false" }),
+    permission: "responders:manage",
+    expect: "404",
+  },
+  {
+    method: "POST",
+    path: () => `/console/responders/${f.spare1}/remove`,
+    permission: "responders:manage",
+    expect: "404",
+  },
 ];
 
 describe("the organisation matrix (console)", () => {

@@ -13,6 +13,9 @@ export function homePage(view: ConsoleView, o: { actor: Actor; localMode: boolea
     tasks.push(["/console/sightings", "Sightings board", "dispatch, verify, resolve"]);
     tasks.push(["/console/alerts/new", "Draft an alert", "from scratch"]);
   }
+  if (authorize(actor, "responders:manage").ok) {
+    tasks.push(["/console/responders", "Responders", "the roster texted to go and look"]);
+  }
   tasks.push([
     "/console/alerts",
     "Alerts and the approval queue",

@@ -1,9 +1,11 @@
 /**
  * A sighting's console page: its facts, the reporter's callback (shown once asked, and audited),
- * likely duplicates to merge, verifications, the verifier's decision, and drafting the alert once
+ * likely duplicates to merge, the responders asked (case code, whether the text went, their
+ * answers) and the button that texts the next nearest, verifications, the verifier's decision, and drafting the alert once
  * it is verified.
  */
 import { html } from "hono/html";
+import type { DispatchView } from "../../services/responders/dispatch-view.ts";
 import type { SightingView } from "../../services/sightings/shape.ts";
 import type { NameOf } from "../../services/users/actor-names.ts";
 import {
@@ -21,6 +23,8 @@ import { when } from "./time.ts";
 export type SightingPageInput = {
   sighting: SightingView;
   duplicates: SightingView[];
+  /** Responders asked about it, their texts' fate and their answers. */
+  dispatch: DispatchView;
   errors: FieldErrors;
   /** What was typed in the page's forms, shown again after a refusal. */
   typed: (name: string) => string;
@@ -76,9 +80,11 @@ ${duplicates.map(
 }
 <h2>Verifications</h2>
 ${s.verifications.length === 0 ? html`<p>None yet.</p>` : html`<ul>${s.verifications.map((v) => html`<li>${label(METHODS, v.method)} by ${nameOf(v.actor)} at ${when(v.at, tz)}${v.notes ? html`: ${v.notes}` : ""}</li>`)}</ul>`}
+<h2>Responders</h2>
+${responderSection(o.dispatch, tz)}
 ${
-  ["reported"].includes(s.status)
-    ? html`<form method="post" action="/console/sightings/${s.id}/dispatch">${csrfField(csrf)}<button type="submit">Mark responders dispatched</button></form>`
+  ["reported", "dispatched", "unconfirmed"].includes(s.status)
+    ? html`<form method="post" action="/console/sightings/${s.id}/dispatch">${csrfField(csrf)}<button type="submit">${o.dispatch.requests.length > 0 ? "Dispatch the next nearest responders" : "Dispatch the nearest responders"}</button></form>`
     : ""
 }
 <h3>Record a verification</h3>
@@ -111,4 +117,25 @@ ${csrfField(csrf)}
 }
 <p><a href="/console/sightings">Back to the board</a></p>`,
   );
+}
+
+const ANSWERS: Record<string, string> = {
+  yes: "going",
+  no: "can't go",
+  confirm: "confirmed",
+  nothing: "found nothing",
+  gone: "they had left",
+};
+const SENT: Record<string, string> = { queued: "text queued", sent: "texted", failed: "text failed" };
+
+/** Who was asked (case code, distance, whether the text went) and what each answered, in order. */
+function responderSection(d: DispatchView, tz: string) {
+  if (d.requests.length === 0) return html`<p>Nobody asked yet.</p>`;
+  return html`<p>Case code <strong>${d.caseCode}</strong></p>
+<ul class="responders">${d.requests.map(
+    (r) =>
+      html`<li>${r.responderName ?? "(removed from the roster)"}, ${r.distanceMiles} mi: ${SENT[r.sendStatus]}${r.answers.map(
+        (a) => html`; ${ANSWERS[a.answer]} at ${when(a.at, tz)}${a.notes ? html` (${a.notes})` : ""}`,
+      )}</li>`,
+  )}</ul>`;
 }

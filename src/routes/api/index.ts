@@ -11,6 +11,7 @@ import { alertRoutes } from "./alerts.ts";
 import { auditRoutes } from "./audit.ts";
 import { authRoutes } from "./auth.ts";
 import { pushSubscriptionRoutes } from "./push-subscriptions.ts";
+import { responderRoutes } from "./responders.ts";
 import { sightingRoutes } from "./sightings.ts";
 import { userRoutes } from "./users.ts";
 
@@ -21,6 +22,7 @@ export const API_ROUTES: ApiRoute[] = [
   ...authRoutes,
   ...userRoutes,
   ...sightingRoutes,
+  ...responderRoutes,
   ...alertRoutes,
   ...auditRoutes,
   ...pushSubscriptionRoutes,

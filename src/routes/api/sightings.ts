@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { route } from "../../http/api-route.ts";
 import { IdParams, list } from "../../schemas/common.ts";
+import { Dispatch, DispatchBody, DispatchedSighting } from "../../schemas/responders.ts";
 import {
   CreatedSighting,
   CreateSightingBody,
@@ -12,6 +13,8 @@ import {
   UpdateSightingBody,
   VerificationBody,
 } from "../../schemas/sightings.ts";
+import { dispatchResponders } from "../../services/responders/dispatch-responders.ts";
+import { dispatchView } from "../../services/responders/dispatch-view.ts";
 import { addVerification, changeSightingStatus } from "../../services/sightings/change-sighting-status.ts";
 import { createSighting } from "../../services/sightings/create-sighting.ts";
 import { findDuplicateSightings } from "../../services/sightings/find-duplicates.ts";
@@ -74,17 +77,38 @@ export const sightingRoutes = [
     method: "post",
     path: "/sightings/:id/dispatch",
     tag: "Sightings",
-    summary: "Mark responders dispatched",
+    summary: "Dispatch responders",
+    description:
+      "Texts the nearest on-duty responders of the roster who cover the sighting's ZIP (count, default 3; nearest by distance between ZIP centres) under one short case code, and marks the sighting dispatched. The text says the place, cross streets, activity, ZIP and time, never who called. Again on a dispatched sighting: the next responders, not asked yet. Texts go to responders only, never residents.",
     permission: "sightings:write",
     params: IdParams,
-    responses: { 200: { description: "The sighting", schema: Sighting } },
-    handler: async (c, { params, actor }) =>
-      c.json(
-        await changeSightingStatus({
-          ctx: c.get("ctx"),
-          input: { sightingId: params.id, status: "dispatched", actor },
-        }),
-      ),
+    body: DispatchBody,
+    responses: {
+      200: {
+        description: "The sighting, with who was asked and how their texts went (`dispatch`)",
+        schema: DispatchedSighting,
+      },
+    },
+    handler: async (c, { params, body, actor }) => {
+      const ctx = c.get("ctx");
+      const dispatch = await dispatchResponders({
+        ctx,
+        input: { sightingId: params.id, count: body.count, actor },
+      });
+      return c.json({ ...(await sightingView(ctx.db, params.id, actor)), dispatch });
+    },
+  }),
+  route({
+    method: "get",
+    path: "/sightings/:id/responders",
+    tag: "Sightings",
+    summary: "Responders asked and their answers",
+    description:
+      "Each request: the responder, the case code, whether the text went, and their answers by text (yes, no, confirm with what they see, nothing, gone). A CONFIRM is also a verification record, method responder_on_scene.",
+    permission: "sightings:read",
+    params: IdParams,
+    responses: { 200: { description: "The dispatch", schema: Dispatch } },
+    handler: async (c, { params, actor }) => c.json(await dispatchView(c.get("ctx").db, params.id, actor)),
   }),
   route({
     method: "post",

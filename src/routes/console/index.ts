@@ -29,6 +29,7 @@ import { LoginRateLimitedError, loginUser, verifyLoginCode } from "../../service
 import { accountRoutes } from "./account.ts";
 import { adminRoutes } from "./admin.ts";
 import { alertConsoleRoutes } from "./alerts.ts";
+import { responderConsoleRoutes } from "./responders.ts";
 import { sightingConsoleRoutes } from "./sightings.ts";
 import { type ConsoleEnv, errorsFrom, readForm, text, view } from "./support.ts";
 
@@ -184,6 +185,8 @@ for (const pattern of [
   "/users/:id",
   "/users/:id/*",
   "/keys/:id/*",
+  "/responders/:id",
+  "/responders/:id/*",
 ]) {
   signedIn.use(pattern, async (c, next) => {
     const id = c.req.param("id") ?? "";
@@ -200,6 +203,7 @@ for (const pattern of [
 }
 signedIn.route("/", sightingConsoleRoutes);
 signedIn.route("/", alertConsoleRoutes);
+signedIn.route("/", responderConsoleRoutes);
 signedIn.route("/", adminRoutes);
 signedIn.route("/", accountRoutes);
 consoleRoutes.route("/", signedIn);

@@ -15,6 +15,8 @@ import { sightingPage as renderSightingPage } from "../../pages/console/sighting
 import { fromLocalInput, toLocalInput } from "../../pages/console/time.ts";
 import { CreateSightingBody, MergeBody, ResolveBody, VerificationBody } from "../../schemas/sightings.ts";
 import { draftAlert } from "../../services/alerts/draft-alert.ts";
+import { DEFAULT_DISPATCH_COUNT, dispatchResponders } from "../../services/responders/dispatch-responders.ts";
+import { dispatchView } from "../../services/responders/dispatch-view.ts";
 import { addVerification, changeSightingStatus } from "../../services/sightings/change-sighting-status.ts";
 import { createSighting } from "../../services/sightings/create-sighting.ts";
 import { findDuplicateSightings } from "../../services/sightings/find-duplicates.ts";
@@ -91,9 +93,9 @@ export const sightingConsoleRoutes = new Hono<ConsoleEnv>()
     const no = denied(c, "sightings:write");
     if (no) return no;
     return act(c, () =>
-      changeSightingStatus({
+      dispatchResponders({
         ctx: c.get("ctx"),
-        input: { sightingId: c.req.param("id"), status: "dispatched", actor: c.get("actor") },
+        input: { sightingId: c.req.param("id"), count: DEFAULT_DISPATCH_COUNT, actor: c.get("actor") },
       }),
     );
   })
@@ -241,11 +243,13 @@ async function sightingPage(
     [sighting.createdBy, ...sighting.verifications.map((v) => v.actor)],
     actor,
   );
+  const dispatch = await dispatchView(c.get("ctx").db, sighting.id, actor);
   return c.html(
     renderSightingPage(view(c), {
       sighting,
       duplicates,
       nameOf,
+      dispatch,
       errors,
       typed: (name) => text(form, name),
       mayResolve: authorize(actor, "sightings:resolve").ok,

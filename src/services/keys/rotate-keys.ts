@@ -3,7 +3,7 @@
  * every blind index under the current BLIND_INDEX_KEY, in batches, while the service runs.
  *
  * Sealed values: subscribers' addresses (with their blind index), the local outbox's recipients
- * (with theirs), reporters' callback numbers and staff's TOTP secrets (no index). Each batch is read, decrypted, sealed
+ * (with theirs), responders' numbers (with theirs, the same as a resident's), reporters' callback numbers and staff's TOTP secrets (no index). Each batch is read, decrypted, sealed
  * again and written back with one UPDATE that only touches rows still holding what was read, so a
  * row changed or erased meanwhile is left to the service (and counted as `raced`); rows the
  * service writes meanwhile are already under the new keys. Nothing is written for a row already
@@ -46,6 +46,7 @@ export type RotationReport = {
   outbox: TableRotation;
   sightings: TableRotation;
   totpFactors: TableRotation;
+  responders: TableRotation;
 };
 
 type Ctx = { db: Kysely<Database>; pii: PiiCipher };
@@ -77,6 +78,7 @@ export async function rotateKeys({
     outbox: await rotateOutbox(ctx, input),
     sightings: await rotateCallbacks(ctx, input),
     totpFactors: await rotateTotpSecrets(ctx, input),
+    responders: await rotateResponders(ctx, input),
   };
 }
 
@@ -254,6 +256,32 @@ async function rotateOutbox(ctx: Ctx, options: Options): Promise<TableRotation> 
     }
     const last = rows.at(-1);
     return { read: rows.length, last: last ? String(last.id) : undefined };
+  });
+  return report;
+}
+
+/** Responders' numbers: sealed and indexed as residents' SMS addresses (src/security/addresses.ts). */
+async function rotateResponders(ctx: Ctx, options: Options): Promise<TableRotation> {
+  const report = empty();
+  await inBatches("responders", options, report, async (after, limit) => {
+    const rows = await ctx.db
+      .selectFrom("responders")
+      .select(["id", "phone_ciphertext as ciphertext", "phone_key_id as keyId", "phone_index as index"])
+      .where("id", ">", after)
+      .orderBy("id")
+      .limit(limit)
+      .execute();
+    const changes = rows.flatMap((row) => plan(ctx.pii, report, { ...row, channel: "sms" }));
+    if (changes.length > 0) {
+      const result = await sql<{ id: string }>`
+        UPDATE responders r
+        SET phone_ciphertext = v.ciphertext, phone_key_id = v.key_id, phone_index = v.index
+        FROM (VALUES ${values(changes)}) AS v(id, ciphertext, key_id, index, old_ciphertext, old_index)
+        WHERE r.id = v.id::uuid AND r.phone_ciphertext = v.old_ciphertext
+        RETURNING r.id::text AS id`.execute(ctx.db);
+      tally(report, changes, new Set(result.rows.map((row) => row.id)));
+    }
+    return { read: rows.length, last: rows.at(-1)?.id };
   });
   return report;
 }

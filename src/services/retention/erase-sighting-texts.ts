@@ -1,6 +1,7 @@
 /**
  * Erasing what staff typed about a sighting. A sighting's free text (`place`, `cross_streets`,
- * `description`, and its verifications' `notes`) is whatever the caller and the responders said,
+ * `description`, its verifications' `notes`, and the words responders texted with a CONFIRM,
+ * `responder_answers.notes`) is whatever the caller and the responders said,
  * and can name the caller, a neighbour or a person detained. Once the sighting has been decided
  * (verified, unconfirmed or false alarm) and nobody has touched it for SIGHTING_TEXT_RETENTION_DAYS,
  * that text is set to NULL and `text_erased_at` records when. What the figures need stays: the ZIP,
@@ -37,12 +38,17 @@ export async function eraseSightingTexts(ctx: Ctx): Promise<number> {
           AND s.updated_at < ${cutoff}
           AND (s.place IS NOT NULL OR s.cross_streets IS NOT NULL OR s.description IS NOT NULL
             OR EXISTS (SELECT 1 FROM sighting_verifications v
-                       WHERE v.sighting_id = s.id AND v.notes IS NOT NULL))
+                       WHERE v.sighting_id = s.id AND v.notes IS NOT NULL)
+            OR EXISTS (SELECT 1 FROM responder_answers a
+                       WHERE a.sighting_id = s.id AND a.notes IS NOT NULL))
         ORDER BY s.updated_at
         LIMIT ${BATCH}
         FOR UPDATE OF s SKIP LOCKED
       ), notes AS (
         UPDATE sighting_verifications SET notes = NULL
+        WHERE sighting_id IN (SELECT id FROM due) AND notes IS NOT NULL
+      ), answer_notes AS (
+        UPDATE responder_answers SET notes = NULL
         WHERE sighting_id IN (SELECT id FROM due) AND notes IS NOT NULL
       )
       UPDATE sightings SET place = NULL, cross_streets = NULL, description = NULL, text_erased_at = ${now}

@@ -37,6 +37,7 @@ import {
 } from "../../sms/replies.ts";
 import { inboundChannel, whatsappAccepted } from "../../whatsapp/address.ts";
 import { noteWhatsAppInbound } from "../../whatsapp/window.ts";
+import { receiveResponderText } from "../responders/receive-responder-text.ts";
 import { changeLanguage } from "./change-language.ts";
 import { lockTexter, openInbound, storedReply } from "./inbound-messages.ts";
 import { canonicalSender, normalizeUsPhone } from "./phone-number.ts";
@@ -110,7 +111,15 @@ export async function receiveSms({
       zipRows: opened.zipRows,
       lastLanguage: opened.lastLanguage,
     };
-    const outcome = await apply({ ...ctx, db: tx }, texter, command);
+    // A roster number's duty and case texts (by SMS) go to the responders module first (issue 16).
+    const duty =
+      channel === "sms"
+        ? await receiveResponderText({ ...ctx, db: tx }, { indexes, body: input.body, command })
+        : undefined;
+    const outcome: SmsOutcome =
+      duty && !(duty.residentToo && subscriber)
+        ? { reply: duty.reply }
+        : withResponderReply(duty, await apply({ ...ctx, db: tx }, texter, command));
     if (channel === "whatsapp") await noteWhatsAppInbound(tx, indexes, now);
     const allowed = outcome.optOutConfirmation ? opened.firstStop : opened.replyAllowed;
     const reply = allowed ? outcome.reply : [];
@@ -217,4 +226,9 @@ async function keepLanguage(ctx: SubscriptionsContext, texter: Texter, language:
   if (subscriber && subscriber.language !== language) {
     await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now() });
   }
+}
+
+/** A responder who also follows ZIPs: their duty state first, then the resident's answer. */
+function withResponderReply(duty: { reply: string[] } | undefined, outcome: SmsOutcome): SmsOutcome {
+  return duty ? { ...outcome, reply: [...duty.reply, ...outcome.reply] } : outcome;
 }

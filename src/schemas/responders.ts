@@ -1,0 +1,88 @@
+/** Responders (issue 16): the roster's request bodies and answers, and a sighting's dispatch. */
+import { z } from "zod";
+import { Id, Language, text, Zip } from "./common.ts";
+import { Sighting } from "./sightings.ts";
+
+const Languages = z
+  .array(Language)
+  .min(1)
+  .max(4)
+  .refine((list) => new Set(list).size === list.length, { message: "must not repeat a language" })
+  .describe("The languages they speak; texts go in the first of English or Spanish among them");
+const Zips = z.array(Zip).max(50).describe("The ZIPs they cover");
+const HomeZip = Zip.nullable().describe("Where they are: with radiusMiles they cover every ZIP that near");
+const RadiusMiles = z.number().positive().max(100).nullable();
+
+const coverageGiven = (b: { zips?: string[]; homeZip?: string | null; radiusMiles?: number | null }) =>
+  (b.zips?.length ?? 0) > 0 || (Boolean(b.homeZip) && Boolean(b.radiusMiles));
+
+export const CreateResponderBody = z
+  .object({
+    name: text(100).describe("A name or an alias"),
+    phone: z.string().trim().min(7).max(32).describe("A US number; sealed, never shown again in full"),
+    languages: Languages,
+    zips: Zips.default([]),
+    homeZip: HomeZip.optional(),
+    radiusMiles: RadiusMiles.optional(),
+  })
+  .refine(coverageGiven, { message: "give the ZIPs they cover, or a home ZIP and a radius", path: ["zips"] });
+
+export const UpdateResponderBody = z
+  .object({
+    name: text(100),
+    languages: Languages,
+    zips: Zips,
+    homeZip: HomeZip,
+    radiusMiles: RadiusMiles,
+    onDuty: z.boolean(),
+  })
+  .partial()
+  .refine((body) => Object.keys(body).length > 0, { message: "change at least one field" });
+
+export const Responder = z.object({
+  id: Id,
+  name: z.string(),
+  phoneEnding: z.string().describe("The number's last two digits, to tell entries apart"),
+  languages: z.array(Language),
+  zips: z.array(Zip),
+  homeZip: Zip.nullable(),
+  radiusMiles: z.number().nullable(),
+  onDuty: z.boolean(),
+  status: z.enum(["invited", "active", "stopped"]).describe("On the roster (active) only after replying YES"),
+  consentedAt: z.string().nullable(),
+  organisationId: Id,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const DispatchBody = z
+  .object({
+    count: z.number().int().min(1).max(20).default(3).describe("How many responders to text (nearest first)"),
+  })
+  .default({ count: 3 });
+
+export const ResponderRequest = z.object({
+  id: Id,
+  responderId: Id.nullable(),
+  responderName: z.string().nullable(),
+  caseCode: z.string(),
+  distanceMiles: z.number(),
+  sendStatus: z.enum(["queued", "sent", "failed"]),
+  sentAt: z.string().nullable(),
+  answers: z.array(
+    z.object({
+      answer: z.enum(["yes", "no", "confirm", "nothing", "gone"]),
+      notes: z.string().nullable(),
+      at: z.string(),
+    }),
+  ),
+});
+
+export const Dispatch = z.object({
+  sightingId: Id,
+  caseCode: z.string().nullable(),
+  requests: z.array(ResponderRequest),
+});
+
+/** The dispatch's answer: the sighting, as before, with who was asked. */
+export const DispatchedSighting = Sighting.extend({ dispatch: Dispatch });
