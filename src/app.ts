@@ -27,6 +27,7 @@ import { setupRoutes } from "./routes/setup.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { twilioSmsRoutes } from "./routes/twilio-sms.ts";
 import { twilioStatusRoutes } from "./routes/twilio-status.ts";
+import { twilioVoiceRoutes } from "./routes/twilio-voice.ts";
 import { unsubscribeRoutes } from "./routes/unsubscribe.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -74,6 +75,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/setup", setupRoutes);
   app.route("/api/v1", apiRoutes);
   app.route("/webhooks/twilio", twilioSmsRoutes);
+  app.route("/webhooks/twilio", twilioVoiceRoutes);
   app.route("/email", emailConfirmRoutes);
   app.route("/", twilioStatusRoutes);
   app.route("/", unsubscribeRoutes);
