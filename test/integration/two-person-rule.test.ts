@@ -115,6 +115,9 @@ const ROUTES: Record<string, Placement> = {
   "POST /api/v1/push-subscriptions": not("a browser subscribes itself"),
   "POST /api/v1/push-subscriptions/remove": not("a browser unsubscribes itself"),
   "POST /webhooks/twilio/sms": not("a resident's text; replies are fixed texts in four languages"),
+  "POST /webhooks/twilio/voice": not(
+    "a resident's call: fixed prompts in four languages, public alerts read as published",
+  ),
   "POST /webhooks/twilio/status": not("Twilio's delivery reports (signed)"),
   "POST /dev/phone/send": not("local mode's phone simulator: signs a text into /webhooks/twilio/sms"),
 };

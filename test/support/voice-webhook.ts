@@ -56,7 +56,7 @@ export function signedVoiceRequest(
 }
 
 const UNESCAPES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
-const unescape = (text: string) =>
+const unescapeXml = (text: string) =>
   text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => UNESCAPES[name]!);
 
 export type Said = { language: string; voice: string; text: string };
@@ -73,9 +73,9 @@ export type Answer = {
 
 export function readTwiml(status: number, xml: string): Answer {
   const said = [...xml.matchAll(/<Say voice="([^"]*)" language="([^"]*)">([\s\S]*?)<\/Say>/g)].map((m) => ({
-    voice: unescape(m[1]!),
-    language: unescape(m[2]!),
-    text: unescape(m[3]!),
+    voice: unescapeXml(m[1]!),
+    language: unescapeXml(m[2]!),
+    text: unescapeXml(m[3]!),
   }));
   const gathers = [...xml.matchAll(/<Gather [^>]*action="([^"]*)"[^>]*numDigits="(\d+)"/g)];
   const last = gathers.at(-1);
@@ -85,8 +85,8 @@ export function readTwiml(status: number, xml: string): Answer {
     status,
     xml,
     said,
-    gather: last ? { action: unescape(last[1]!), numDigits: Number(last[2]) } : undefined,
-    redirect: redirect ? unescape(redirect) : undefined,
+    gather: last ? { action: unescapeXml(last[1]!), numDigits: Number(last[2]) } : undefined,
+    redirect: redirect ? unescapeXml(redirect) : undefined,
     dial,
     hangup: xml.includes("<Hangup/>"),
   };
