@@ -28,6 +28,7 @@ import {
   UNKNOWN_ZIP,
 } from "../../src/voice/prompts.ts";
 import { SPEECH } from "../../src/voice/voices.ts";
+import { runHousekeeping } from "../../workers/housekeeping.ts";
 import { type RunningWorkers, startWorkers } from "../../workers/index.ts";
 import { TEXTS } from "../support/fanout.ts";
 import { appFor } from "../support/operators.ts";
@@ -309,6 +310,51 @@ async function inLanguageFrom(number: string, lang: Language) {
   await phone.press(KEY[lang]);
   return phone;
 }
+
+describe("limits and retention", () => {
+  it("sends the confirmation text only within the number's SMS reply limit, and says so", async () => {
+    const limited = appFor({
+      ...runtime,
+      config: {
+        ...runtime.config,
+        inboundSms: { ...runtime.config.inboundSms, perNumber: { limit: 1, windowSeconds: 600 } },
+      },
+    });
+    const phone = await inLanguage("en", limited);
+    await phone.press("2");
+    await phone.press("94607");
+    expect(texts(await phone.press("1"))[0]).toBe(SUBSCRIBED.en({ zip: "94607", textSent: true }));
+    const again = caller(limited, runtime, phone.number);
+    await again.dialIn();
+    await again.press("1");
+    await again.press("2");
+    await again.press("94612");
+    // Subscribed all the same, but over the limit: no second text, and the line does not promise one.
+    expect(texts(await again.press("1"))[0]).toBe(SUBSCRIBED.en({ zip: "94612", textSent: false }));
+    expect(await subscriberState(runtime, phone.number)).toMatchObject({ zips: ["94607", "94612"] });
+    await expect.poll(async () => (await textsTo(phone.number)).length, { timeout: 15_000 }).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await textsTo(phone.number)).toHaveLength(1);
+  });
+
+  it("erases the call's records with the inbound texts (INBOUND_MESSAGE_RETENTION_DAYS)", async () => {
+    const phone = await inLanguage("es");
+    await phone.press("2");
+    await phone.press("94601");
+    await phone.press("1");
+    const claims = () =>
+      runtime.db
+        .selectFrom("inbound_messages")
+        .select("command")
+        .where("message_sid", "like", `${phone.callSid}-%`)
+        .execute();
+    expect(await claims()).toEqual([{ command: "voice_subscribe" }]);
+    const later = { ...runtime, clock: { now: () => new Date(Date.now() + 8 * 86_400_000) } };
+    await runHousekeeping(later, { task: "purge-text-a-zip" });
+    expect(await claims()).toEqual([]);
+    expect(await subscriberState(runtime, phone.number)).toMatchObject({ status: "active", zips: ["94601"] });
+  });
+});
 
 describe("the webhook", () => {
   it("refuses a missing signature, or one over another step's URL, and changes nothing", async () => {
