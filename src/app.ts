@@ -16,6 +16,7 @@ import { API_ROUTES, apiRoutes } from "./routes/api/index.ts";
 import { consoleRoutes } from "./routes/console/index.ts";
 import { devRoutes } from "./routes/dev.ts";
 import { devPhoneRoutes } from "./routes/dev-phone.ts";
+import { devPhoneCallRoutes } from "./routes/dev-phone-call.ts";
 import { emailConfirmRoutes } from "./routes/email-confirm.ts";
 import { feedRoutes } from "./routes/feeds.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -81,6 +82,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/", unsubscribeRoutes);
   if (ctx.config.localMode) app.route("/dev", devRoutes);
   if (ctx.config.localMode) app.route("/dev/phone", devPhoneRoutes(app.fetch)); // texts go through app.fetch
+  if (ctx.config.localMode) app.route("/dev/phone", devPhoneCallRoutes(app.fetch)); // and calls
 
   app.notFound((c) => c.json(errorBody("not_found", "No such resource", c.get("requestId")), 404));
   app.onError((error, c) => {

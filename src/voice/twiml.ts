@@ -59,3 +59,35 @@ export function voiceResponse(verbs: readonly Verb[]): string {
   const head = '<?xml version="1.0" encoding="UTF-8"?>';
   return `${head}<Response>${verbs.map((verb) => verb.xml).join("")}</Response>`;
 }
+
+const XML_UNESCAPES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+const unescapeXml = (text: string) =>
+  text.replace(/&(amp|lt|gt|quot|apos);/g, (_, name: string) => XML_UNESCAPES[name]!);
+
+/** What an answer of the line does, read back from its TwiML (for the phone simulator's call). */
+export type SpokenAnswer = {
+  said: { language: string; text: string }[];
+  /** Where keys go, and how many the <Gather> takes. */
+  gather?: { action: string; numDigits: number };
+  /** Where silence goes. */
+  redirect?: string;
+  dial?: string;
+  hangup: boolean;
+};
+
+export function readVoiceResponse(xml: string): SpokenAnswer {
+  const said = [...xml.matchAll(/<Say [^>]*language="([^"]*)"[^>]*>([\s\S]*?)<\/Say>/g)].map((m) => ({
+    language: unescapeXml(m[1]!),
+    text: unescapeXml(m[2]!),
+  }));
+  const gather = /<Gather [^>]*action="([^"]*)"[^>]*numDigits="(\d+)"/.exec(xml);
+  const redirect = /<Redirect[^>]*>([^<]*)<\/Redirect>/.exec(xml)?.[1];
+  const dial = /<Dial>([^<]*)<\/Dial>/.exec(xml)?.[1];
+  return {
+    said,
+    gather: gather ? { action: unescapeXml(gather[1]!), numDigits: Number(gather[2]) } : undefined,
+    redirect: redirect ? unescapeXml(redirect) : undefined,
+    dial: dial ? unescapeXml(dial) : undefined,
+    hangup: xml.includes("<Hangup/>"),
+  };
+}
