@@ -120,7 +120,9 @@ const ROUTES: Record<string, Placement> = {
   ),
   "POST /webhooks/twilio/status": not("Twilio's delivery reports (signed)"),
   "POST /dev/phone/send": not("local mode's phone simulator: signs a text into /webhooks/twilio/sms"),
-  "POST /dev/phone/call": not("local mode's phone simulator: signs a call's keys into /webhooks/twilio/voice"),
+  "POST /dev/phone/call": not(
+    "local mode's phone simulator: signs a call's keys into /webhooks/twilio/voice",
+  ),
 };
 
 const ATTACKS = new Set(Object.values(ROUTES).flatMap((p) => (p.reaches ? p.attacks : [])));
