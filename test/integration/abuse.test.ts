@@ -95,6 +95,7 @@ describe("per-address limits on public POSTs", () => {
       "/api/v1/push-subscriptions/remove",
       "/console/login",
       "/console/login/code",
+      "/dev/phone/call",
       "/dev/phone/send",
       "/email/confirm",
       "/manage",
