@@ -16,6 +16,7 @@ import { API_ROUTES, apiRoutes } from "./routes/api/index.ts";
 import { consoleRoutes } from "./routes/console/index.ts";
 import { devRoutes } from "./routes/dev.ts";
 import { devPhoneRoutes } from "./routes/dev-phone.ts";
+import { devPhoneCallRoutes } from "./routes/dev-phone-call.ts";
 import { emailConfirmRoutes } from "./routes/email-confirm.ts";
 import { feedRoutes } from "./routes/feeds.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -27,6 +28,7 @@ import { setupRoutes } from "./routes/setup.ts";
 import { staticRoutes } from "./routes/static.ts";
 import { twilioSmsRoutes } from "./routes/twilio-sms.ts";
 import { twilioStatusRoutes } from "./routes/twilio-status.ts";
+import { twilioVoiceRoutes } from "./routes/twilio-voice.ts";
 import { unsubscribeRoutes } from "./routes/unsubscribe.ts";
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -74,11 +76,13 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/setup", setupRoutes);
   app.route("/api/v1", apiRoutes);
   app.route("/webhooks/twilio", twilioSmsRoutes);
+  app.route("/webhooks/twilio", twilioVoiceRoutes);
   app.route("/email", emailConfirmRoutes);
   app.route("/", twilioStatusRoutes);
   app.route("/", unsubscribeRoutes);
   if (ctx.config.localMode) app.route("/dev", devRoutes);
   if (ctx.config.localMode) app.route("/dev/phone", devPhoneRoutes(app.fetch)); // texts go through app.fetch
+  if (ctx.config.localMode) app.route("/dev/phone", devPhoneCallRoutes(app.fetch)); // and calls
 
   app.notFound((c) => c.json(errorBody("not_found", "No such resource", c.get("requestId")), 404));
   app.onError((error, c) => {

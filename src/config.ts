@@ -7,6 +7,7 @@ import type { Role } from "./db/database.ts";
 import type { Language } from "./i18n/languages.ts";
 import { productionProblems } from "./production-settings.ts";
 import { DEFAULT_PUSH_ENDPOINT_HOSTS, parsePushEndpointHosts } from "./security/push-endpoints.ts";
+import { normalizeUsPhone } from "./services/subscriptions/phone-number.ts";
 
 const optionalText = z
   .string()
@@ -180,6 +181,11 @@ const envSchema = z.object({
   PROGRAM_HOTLINE: optionalText.refine((value) => value === undefined || value.length <= 40, {
     message: "must be at most 40 characters (it goes into one-segment SMS replies)",
   }),
+  // The voice line's option 4: connect the caller to PROGRAM_HOTLINE (<Dial>) instead of saying it.
+  PROGRAM_HOTLINE_DIAL: z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .default("false")
+    .transform((value) => value === "true" || value === "1" || value === "yes"),
   PROGRAM_MESSAGE_FREQUENCY: frequencyText,
   PROGRAM_MESSAGE_FREQUENCY_ES: frequencyText,
   PROGRAM_MESSAGE_FREQUENCY_ZH: frequencyText,
@@ -341,6 +347,8 @@ export type ProgramSettings = {
   name: string;
   /** Where people call to report or get help; unset only outside production. */
   hotline: string;
+  /** The voice line connects callers to the hotline (<Dial>) rather than only saying its number. */
+  hotlineDial: boolean;
   /** "How often messages come", per language; unset ones use the reply texts' default. */
   messageFrequency: Partial<Record<Language, string>>;
   /** The ZIP replies give as an example; unset: derived from the service area. */
@@ -483,6 +491,11 @@ export function loadConfig(env: Env, options: { databaseThroughHyperdrive?: bool
   ) {
     problems.push("BLIND_INDEX_KEY_PREVIOUS: only with a different BLIND_INDEX_KEY (the new key)");
   }
+  if (e.PROGRAM_HOTLINE_DIAL && !(e.PROGRAM_HOTLINE && normalizeUsPhone(e.PROGRAM_HOTLINE))) {
+    problems.push(
+      "PROGRAM_HOTLINE_DIAL: needs PROGRAM_HOTLINE to be a US phone number the voice line can dial",
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -536,6 +549,7 @@ export function loadConfig(env: Env, options: { databaseThroughHyperdrive?: bool
     program: {
       name: e.PROGRAM_NAME,
       hotline: e.PROGRAM_HOTLINE ?? PLACEHOLDER_HOTLINE,
+      hotlineDial: e.PROGRAM_HOTLINE_DIAL,
       messageFrequency: dropUndefined({
         en: e.PROGRAM_MESSAGE_FREQUENCY,
         es: e.PROGRAM_MESSAGE_FREQUENCY_ES,

@@ -10,6 +10,7 @@ import {
   scheduleOptions,
 } from "../src/jobs/housekeeping-schedule.ts";
 import { QUEUES } from "../src/jobs/queues.ts";
+import { sendCallConfirmationText } from "./call-confirmation-text.ts";
 import { startDeliveryWorkers } from "./deliveries.ts";
 import { sendEmailConfirmation } from "./email-confirmation.ts";
 import { runHousekeeping } from "./housekeeping.ts";
@@ -51,10 +52,21 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
       return result;
     },
   );
+  const callTexts = await ctx.boss.work(
+    QUEUES.callConfirmationText,
+    { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
+    async ([job]) => {
+      if (!job) return;
+      const result = await sendCallConfirmationText(ctx, job.data);
+      ctx.log.info({ job: job.id, queue: QUEUES.callConfirmationText, ...result }, "job done");
+      return result;
+    },
+  );
   const deliveries = await startDeliveryWorkers(ctx);
   return {
     async stop() {
       await ctx.boss.offWork(QUEUES.emailConfirmation, { id: emailConfirmations });
+      await ctx.boss.offWork(QUEUES.callConfirmationText, { id: callTexts });
       await deliveries.stop();
       for (const id of ids) await ctx.boss.offWork(QUEUES.housekeeping, { id });
     },

@@ -9,6 +9,7 @@ export const QUEUES = {
   deliverWhatsapp: "deliver-whatsapp",
   deliveriesSweep: "deliveries-sweep",
   emailConfirmation: "email-confirmation",
+  callConfirmationText: "call-confirmation-text",
 } as const;
 
 /** One delivery queue per channel, so a slow channel (SMS at its provider's rate) never holds up the others. */
@@ -45,6 +46,15 @@ const POLICIES: Record<QueueName, Omit<Queue, "name">> = {
   "deliveries-sweep": { retryLimit: 1, expireInSeconds: 300 },
   // The double opt-in mail for an address texted to us; payload { confirmationId }, never the address.
   "email-confirmation": {
+    retryLimit: 8,
+    retryDelay: 5,
+    retryBackoff: true,
+    expireInSeconds: 300,
+    notify: true,
+  },
+  // The confirmation text of a change made by phone call; payload { claim } (the inbound record),
+  // never the number (src/services/voice/call-subscriptions.ts).
+  "call-confirmation-text": {
     retryLimit: 8,
     retryDelay: 5,
     retryBackoff: true,

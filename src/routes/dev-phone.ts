@@ -210,6 +210,7 @@ ${app === "whatsapp" ? html`<input type="hidden" name="app" value="whatsapp">` :
 <textarea id="body" name="body" rows="2" maxlength="${MAX_TEXT}" autofocus></textarea>
 <button type="submit">Send</button>
 </form>
+<form method="post" action="/dev/phone/call"><input type="hidden" name="number" value="${number}"><button type="submit">Call Aviso</button></form>
 <p><a href="${self}">Check for new messages</a> · <a href="${other}">${app === "whatsapp" ? "Text by SMS instead" : "Use WhatsApp instead"}</a> · <a href="/dev/phone">Use another number</a> · <a href="/dev/outbox">Local outbox</a></p>`,
   });
 }

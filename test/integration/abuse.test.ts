@@ -95,6 +95,7 @@ describe("per-address limits on public POSTs", () => {
       "/api/v1/push-subscriptions/remove",
       "/console/login",
       "/console/login/code",
+      "/dev/phone/call",
       "/dev/phone/send",
       "/email/confirm",
       "/manage",
@@ -245,7 +246,12 @@ describe("failed console sign-ins", () => {
 describe("request bodies", () => {
   it("over 64 KiB get 413 on every public POST and on the webhooks", async () => {
     const huge = `zips=${"9".repeat(70 * 1024)}`;
-    for (const path of [...publicPosts(), "/webhooks/twilio/sms", "/webhooks/twilio/status"]) {
+    for (const path of [
+      ...publicPosts(),
+      "/webhooks/twilio/sms",
+      "/webhooks/twilio/voice",
+      "/webhooks/twilio/status",
+    ]) {
       const answer = await post(path, freshIp(), huge);
       expect(answer.status, path).toBe(413);
       expect(((await answer.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");

@@ -274,6 +274,7 @@ describe("the public routes", () => {
       "POST /email/confirm",
       "POST /unsubscribe/:token",
       "POST /webhooks/twilio/sms",
+      "POST /webhooks/twilio/voice",
       "POST /webhooks/twilio/status",
       "POST /console/login",
     ]) {

@@ -127,8 +127,14 @@ const ROUTES: Record<string, Placement> = {
   "POST /webhooks/twilio/sms": not(
     "a resident's or responder's text; replies are fixed texts; a responder's answer is a record for staff, whom an alert still needs two of",
   ),
+  "POST /webhooks/twilio/voice": not(
+    "a resident's call: fixed prompts in four languages, public alerts read as published",
+  ),
   "POST /webhooks/twilio/status": not("Twilio's delivery reports (signed)"),
   "POST /dev/phone/send": not("local mode's phone simulator: signs a text into /webhooks/twilio/sms"),
+  "POST /dev/phone/call": not(
+    "local mode's phone simulator: signs a call's keys into /webhooks/twilio/voice",
+  ),
 };
 
 const ATTACKS = new Set(Object.values(ROUTES).flatMap((p) => (p.reaches ? p.attacks : [])));

@@ -72,9 +72,25 @@ describe("configuration", () => {
     ]);
   });
 
+  it("dials the hotline from the voice line only when PROGRAM_HOTLINE is a US number", () => {
+    expect(
+      loadConfig({ PROGRAM_HOTLINE: "(510) 555-0123", PROGRAM_HOTLINE_DIAL: "true" }).program.hotlineDial,
+    ).toBe(true);
+    expect(() => loadConfig({ PROGRAM_HOTLINE_DIAL: "true" })).toThrow(/PROGRAM_HOTLINE_DIAL/);
+    expect(() => loadConfig({ PROGRAM_HOTLINE: "call 311", PROGRAM_HOTLINE_DIAL: "yes" })).toThrow(
+      /PROGRAM_HOTLINE_DIAL/,
+    );
+    expect(() => loadConfig({ PROGRAM_HOTLINE_DIAL: "maybe" })).toThrow(/PROGRAM_HOTLINE_DIAL/);
+  });
+
   it("reads what SMS replies say and the reply limits, with defaults", () => {
     const defaults = loadConfig({});
-    expect(defaults.program).toEqual({ name: "Aviso", hotline: "(555) 010-0199", messageFrequency: {} });
+    expect(defaults.program).toEqual({
+      name: "Aviso",
+      hotline: "(555) 010-0199",
+      hotlineDial: false,
+      messageFrequency: {},
+    });
     expect(defaults.inboundSms).toEqual({
       maxZipsPerSubscriber: 10,
       perNumber: { limit: 10, windowSeconds: 600 },
@@ -96,6 +112,7 @@ describe("configuration", () => {
     expect(config.program).toEqual({
       name: "Oakland Rapid Response",
       hotline: "(510) 555-0123",
+      hotlineDial: false,
       messageFrequency: { en: "Up to 5 msgs/wk", es: "Hasta 5 mensajes/sem" },
       exampleZip: "94607",
     });

@@ -18,7 +18,8 @@ export async function stopSubscriber({
   input,
 }: {
   ctx: SubscriptionsContext;
-  input: { texter: Texter; language: Language };
+  /** consentKeyword: the opt-out event's keyword when not STOP's own (a phone call's "voice_stop"). */
+  input: { texter: Texter; language: Language; consentKeyword?: string };
 }): Promise<SmsOutcome> {
   const { subscriber } = input.texter;
   const { language } = input;
@@ -29,7 +30,7 @@ export async function stopSubscriber({
   await updateSubscriber(ctx.db, subscriber.id, {
     status: "stopped",
     language,
-    consent: { kind: "opt_out", channel: input.texter.channel, keyword: "stop_all" },
+    consent: { kind: "opt_out", channel: input.texter.channel, keyword: input.consentKeyword ?? "stop_all" },
     now,
   });
   return { reply: [reply], optOutConfirmation: true };

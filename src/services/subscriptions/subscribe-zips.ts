@@ -34,6 +34,8 @@ export async function subscribeZips({
     zips: string[];
     ignoredZips?: string[];
     language: Language;
+    /** The consent event's keyword when not the command's own (a phone call's "voice_subscribe"). */
+    consentKeyword?: string;
   };
 }): Promise<SmsOutcome> {
   const { texter, language } = input;
@@ -46,7 +48,11 @@ export async function subscribeZips({
   if (known.length === 0) return { reply: [await explainUnknown()] };
 
   const max = config.inboundSms.maxZipsPerSubscriber;
-  const consent = { kind: "opt_in" as const, channel: texter.channel, keyword: input.kind };
+  const consent = {
+    kind: "opt_in" as const,
+    channel: texter.channel,
+    keyword: input.consentKeyword ?? input.kind,
+  };
   let subscriber = texter.subscriber;
   let current = texter.zips;
   let added: string[];
