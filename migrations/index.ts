@@ -15,6 +15,7 @@ import * as confirmationMailboxes from "./2026-12-05T0300-confirmation-mailboxes
 import * as organisationScope from "./2026-12-05T0500-organisation-scope.ts";
 import * as inboundMessageLanguage from "./2026-12-05T0900-inbound-message-language.ts";
 import * as whatsapp from "./2026-12-05T1000-whatsapp.ts";
+import * as voiceChannel from "./2026-12-05T1100-voice-channel.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-24T0000-core-schema": coreSchema,
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T0500-organisation-scope": organisationScope,
   "2026-12-05T0900-inbound-message-language": inboundMessageLanguage,
   "2026-12-05T1000-whatsapp": whatsapp,
+  "2026-12-05T1100-voice-channel": voiceChannel,
 };

@@ -121,7 +121,13 @@ export const Alert = z.object({
   publishedAt: z.string().nullable(),
   texts: z.partialRecord(Language, TextOut),
 });
-const PerChannel = z.object({ sms: z.number(), email: z.number(), push: z.number(), whatsapp: z.number() });
+const PerChannel = z.object({
+  sms: z.number(),
+  email: z.number(),
+  push: z.number(),
+  whatsapp: z.number(),
+  voice: z.number(),
+});
 export const Published = z.object({
   publishedAt: z.string(),
   audience: z.enum(["target", "drill_allowlist", "original_recipients"]),
