@@ -84,6 +84,10 @@ export async function restrictedRecipients(db: DbOrTx, ctx: Ctx, alert: Audience
         ...(phones.length > 0
           ? [eb.and([eb("channel", "=", "sms"), eb("address_index", "in", phones)])]
           : []),
+        // And called, when it chose alerts by phone call (a voice row has the SMS row's index).
+        ...(phones.length > 0
+          ? [eb.and([eb("channel", "=", "voice"), eb("address_index", "in", phones)])]
+          : []),
         ...(whatsappPhones.length > 0
           ? [eb.and([eb("channel", "=", "whatsapp"), eb("address_index", "in", whatsappPhones)])]
           : []),
