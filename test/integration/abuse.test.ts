@@ -245,7 +245,13 @@ describe("failed console sign-ins", () => {
 describe("request bodies", () => {
   it("over 64 KiB get 413 on every public POST and on the webhooks", async () => {
     const huge = `zips=${"9".repeat(70 * 1024)}`;
-    for (const path of [...publicPosts(), "/webhooks/twilio/sms", "/webhooks/twilio/status"]) {
+    for (const path of [
+      ...publicPosts(),
+      "/webhooks/twilio/sms",
+      "/webhooks/twilio/status",
+      "/webhooks/twilio/call-status",
+      "/webhooks/twilio/alert-call/keypad",
+    ]) {
       const answer = await post(path, freshIp(), huge);
       expect(answer.status, path).toBe(413);
       expect(((await answer.json()) as { error: { code: string } }).error.code).toBe("payload_too_large");

@@ -116,6 +116,10 @@ const ROUTES: Record<string, Placement> = {
   "POST /api/v1/push-subscriptions/remove": not("a browser unsubscribes itself"),
   "POST /webhooks/twilio/sms": not("a resident's text; replies are fixed texts in four languages"),
   "POST /webhooks/twilio/status": not("Twilio's delivery reports (signed)"),
+  "POST /webhooks/twilio/call-status": not("Twilio's reports on alert calls (signed)"),
+  "POST /webhooks/twilio/alert-call/keypad": not(
+    "a key pressed in an alert call: replay, or stop calls (signed)",
+  ),
   "POST /dev/phone/send": not("local mode's phone simulator: signs a text into /webhooks/twilio/sms"),
 };
 
