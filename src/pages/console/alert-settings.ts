@@ -15,7 +15,7 @@ export const CHANNELS = [
   ["email", "Email"],
   ["push", "Web push"],
   ["whatsapp", "WhatsApp"],
-  ["voice", "Phone call (Alert priority only)"],
+  ["voice", "Phone call"],
 ] as const;
 
 export function settingsFields(
