@@ -9,7 +9,7 @@ import twilio from "twilio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import { webhookAuthToken } from "../../src/http/twilio-webhook.ts";
-import { publishAlert } from "../../src/services/alerts/publish.ts";
+import { channelsFor, publishAlert } from "../../src/services/alerts/publish.ts";
 import { publishRestrictedAlert } from "../../src/services/alerts/publish-restricted.ts";
 import { startDeliveryWorkers } from "../../workers/deliveries.ts";
 import { dispatchBatch } from "../../workers/dispatch.ts";
@@ -240,5 +240,17 @@ describe("alerts by phone call", () => {
     );
     expect(callsTo(late)).toHaveLength(0);
     expect(callsTo(other).at(-1)!.twiml).toContain("UPDATE");
+  });
+});
+
+describe("VOICE_ALL_PRIORITIES", () => {
+  it("calls for Advisory and Community alerts too when set, and only for Alert priority when not", () => {
+    const delivery = rig.runtime.config.delivery;
+    expect(channelsFor("alert", rig.runtime.config)).toContain("voice");
+    expect(channelsFor("advisory", rig.runtime.config)).not.toContain("voice");
+    expect(channelsFor("community", rig.runtime.config)).not.toContain("voice");
+    const all = { delivery: { ...delivery, voiceAllPriorities: true } };
+    expect(channelsFor("advisory", all)).toContain("voice");
+    expect(channelsFor("community", all)).toContain("voice");
   });
 });
