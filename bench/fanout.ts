@@ -300,6 +300,7 @@ function combined(handoffs: Handoffs, cpuS: number, extra: WorkerProcessReport[]
     email: [...handoffs.email],
     push: [...handoffs.push],
     whatsapp: [...handoffs.whatsapp],
+    voice: [...handoffs.voice],
   };
   for (const report of extra) for (const channel of CHANNELS) all[channel].push(...report.handoffs[channel]);
   return { handoffs: all, cpuS: cpuS + extra.reduce((sum, report) => sum + report.cpuS, 0) };

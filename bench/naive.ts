@@ -84,6 +84,14 @@ export function naiveSenders(config: Config, pushAgent: Agent): Record<Channel, 
         return { providerId: sent.sid };
       },
     },
+    // The benchmark's mix has no voice subscribers (issue 17 point 10 is not done): never used.
+    voice: {
+      channel: "voice",
+      mode: "provider",
+      async send() {
+        throw new Error("the naive baseline places no calls");
+      },
+    },
     push: {
       channel: "push",
       mode: "provider",

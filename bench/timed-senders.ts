@@ -22,7 +22,7 @@ export function timed(senders: Record<Channel, Sender>): {
   senders: Record<Channel, Sender>;
   handoffs: Handoffs;
 } {
-  const handoffs: Handoffs = { sms: [], email: [], push: [], whatsapp: [] };
+  const handoffs: Handoffs = { sms: [], email: [], push: [], whatsapp: [], voice: [] };
   const wrap = (sender: Sender): Sender => ({
     channel: sender.channel,
     mode: sender.mode,
@@ -39,6 +39,7 @@ export function timed(senders: Record<Channel, Sender>): {
       email: wrap(senders.email),
       push: wrap(senders.push),
       whatsapp: wrap(senders.whatsapp),
+      voice: wrap(senders.voice),
     },
     handoffs,
   };

@@ -16,6 +16,7 @@ import * as organisationScope from "./2026-12-05T0500-organisation-scope.ts";
 import * as inboundMessageLanguage from "./2026-12-05T0900-inbound-message-language.ts";
 import * as whatsapp from "./2026-12-05T1000-whatsapp.ts";
 import * as responders from "./2026-12-05T1010-responders.ts";
+import * as voiceChannel from "./2026-12-05T1100-voice-channel.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-24T0000-core-schema": coreSchema,
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T0900-inbound-message-language": inboundMessageLanguage,
   "2026-12-05T1000-whatsapp": whatsapp,
   "2026-12-05T1010-responders": responders,
+  "2026-12-05T1100-voice-channel": voiceChannel,
 };

@@ -26,6 +26,7 @@ import { manageRoutes } from "./routes/public/manage.ts";
 import { subscribeRoutes } from "./routes/public/subscribe.ts";
 import { setupRoutes } from "./routes/setup.ts";
 import { staticRoutes } from "./routes/static.ts";
+import { twilioAlertCallRoutes } from "./routes/twilio-alert-call.ts";
 import { twilioSmsRoutes } from "./routes/twilio-sms.ts";
 import { twilioStatusRoutes } from "./routes/twilio-status.ts";
 import { twilioVoiceRoutes } from "./routes/twilio-voice.ts";
@@ -79,6 +80,7 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route("/webhooks/twilio", twilioVoiceRoutes);
   app.route("/email", emailConfirmRoutes);
   app.route("/", twilioStatusRoutes);
+  app.route("/", twilioAlertCallRoutes);
   app.route("/", unsubscribeRoutes);
   if (ctx.config.localMode) app.route("/dev", devRoutes);
   if (ctx.config.localMode) app.route("/dev/phone", devPhoneRoutes(app.fetch)); // texts go through app.fetch

@@ -107,6 +107,8 @@ const envSchema = z.object({
   TWILIO_AUTH_TOKEN: optionalText,
   TWILIO_MESSAGING_SERVICE_SID: optionalText,
   TWILIO_FROM: optionalText,
+  // The number alert calls come from (a Twilio voice number); unset: TWILIO_FROM.
+  TWILIO_VOICE_FROM: optionalText,
   TWILIO_API_URL: optionalUrl(["http:", "https:"]),
   // WhatsApp through the same Twilio account (src/whatsapp/, docs/deploy.md).
   TWILIO_WHATSAPP_FROM: whatsappSender,
@@ -115,6 +117,12 @@ const envSchema = z.object({
   WHATSAPP_ALERT_TEMPLATE_ZH: contentSid,
   WHATSAPP_ALERT_TEMPLATE_VI: contentSid,
   WHATSAPP_RATE_PER_SECOND: z.coerce.number().positive().max(10_000).default(20),
+  // Alerts by phone call through the same Twilio account (workers/voice-message.ts, docs/deploy.md).
+  VOICE_CALLS_PER_SECOND: z.coerce.number().positive().max(1_000).default(1),
+  VOICE_ALL_PRIORITIES: z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .default("false")
+    .transform((value) => value === "true" || value === "1" || value === "yes"),
   SMTP_URL: optionalUrl(["smtp:", "smtps:"]),
   MAIL_FROM: optionalText,
   VAPID_PUBLIC_KEY: optionalText,
@@ -260,6 +268,8 @@ export type SmsProvider = {
   authToken: string;
   messagingServiceSid?: string;
   from?: string;
+  /** Alert calls' caller ID (TWILIO_VOICE_FROM, else TWILIO_FROM); unset: no calls are placed. */
+  voiceFrom?: string;
   apiUrl?: string;
 };
 /** The WhatsApp sender and its approved alert templates (Content SIDs) per language. */
@@ -335,6 +345,10 @@ export type DeliverySettings = {
   communitySms: boolean;
   /** WhatsApp messages per second per worker process (token bucket). */
   whatsappRatePerSecond: number;
+  /** Calls placed per second per worker process (token bucket; VOICE_CALLS_PER_SECOND). */
+  voiceCallsPerSecond: number;
+  /** Whether Advisory and Community alerts are also called out (by default only Alert priority). */
+  voiceAllPriorities: boolean;
   /**
    * Push endpoints' allowed hosts (PUSH_ENDPOINT_HOSTS; src/security/push-endpoints.ts): checked at
    * sign-up and again before each send.
@@ -542,6 +556,8 @@ export function loadConfig(env: Env, options: { databaseThroughHyperdrive?: bool
       smsRatePerSecond: e.SMS_RATE_PER_SECOND,
       communitySms: e.COMMUNITY_SMS,
       whatsappRatePerSecond: e.WHATSAPP_RATE_PER_SECOND,
+      voiceCallsPerSecond: e.VOICE_CALLS_PER_SECOND,
+      voiceAllPriorities: e.VOICE_ALL_PRIORITIES,
       pushEndpointHosts: e.PUSH_ENDPOINT_HOSTS
         ? parsePushEndpointHosts(e.PUSH_ENDPOINT_HOSTS)!
         : DEFAULT_PUSH_ENDPOINT_HOSTS,
@@ -606,6 +622,7 @@ function smsProvider(e: ParsedEnv, problems: string[]): SmsProvider | undefined 
     authToken: e.TWILIO_AUTH_TOKEN,
     messagingServiceSid: e.TWILIO_MESSAGING_SERVICE_SID,
     from: e.TWILIO_FROM,
+    voiceFrom: e.TWILIO_VOICE_FROM ?? e.TWILIO_FROM,
     apiUrl: e.TWILIO_API_URL,
   };
 }

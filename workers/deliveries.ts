@@ -10,7 +10,13 @@ import { sweepDeliveries } from "../src/services/deliveries/sweep.ts";
 import { type DispatchContext, dispatchBatch, RetryLaterError } from "./dispatch.ts";
 
 /** Batches in flight per channel in one process. SMS is paced by its token bucket anyway. */
-export const DELIVERY_CONCURRENCY: Record<Channel, number> = { sms: 8, email: 8, push: 8, whatsapp: 8 };
+export const DELIVERY_CONCURRENCY: Record<Channel, number> = {
+  sms: 8,
+  email: 8,
+  push: 8,
+  whatsapp: 8,
+  voice: 8,
+};
 
 export type DeliveryWorkerContext = DispatchContext & Pick<AppContext, "boss" | "db">;
 
@@ -19,7 +25,7 @@ export async function startDeliveryWorkers(
   options: { concurrency?: Partial<Record<Channel, number>> } = {},
 ): Promise<{ stop(): Promise<void> }> {
   const started: { queue: string; id: string }[] = [];
-  for (const channel of ["sms", "email", "push", "whatsapp"] as const) {
+  for (const channel of ["sms", "email", "push", "whatsapp", "voice"] as const) {
     const queue = DELIVERY_QUEUES[channel];
     const id = await ctx.boss.work(
       queue,

@@ -39,6 +39,7 @@ import {
   type MessageText,
   pickText,
 } from "../src/services/alerts/compose.ts";
+import { voiceMessage } from "./voice-message.ts";
 import { whatsappMessage } from "./whatsapp-message.ts";
 
 /** Rows claimed at a time: the most that can be in `sending` for one job at once. */
@@ -140,12 +141,14 @@ export async function dispatchBatch(
   return summary;
 }
 
-/** About one second of sends at the SMS or WhatsApp rate, so the crash window stays small; else MAX_CHUNK. */
+/** About one second of sends at the SMS, WhatsApp or call rate, so the crash window stays small; else MAX_CHUNK. */
 function chunkSize(ctx: DispatchContext, channel: Channel): number {
-  if ((channel !== "sms" && channel !== "whatsapp") || ctx.senders[channel].mode === "local")
-    return MAX_CHUNK;
-  const rate =
-    channel === "sms" ? ctx.config.delivery.smsRatePerSecond : ctx.config.delivery.whatsappRatePerSecond;
+  if (channel === "email" || channel === "push" || ctx.senders[channel].mode === "local") return MAX_CHUNK;
+  const rate = {
+    sms: ctx.config.delivery.smsRatePerSecond,
+    whatsapp: ctx.config.delivery.whatsappRatePerSecond,
+    voice: ctx.config.delivery.voiceCallsPerSecond,
+  }[channel];
   return Math.max(1, Math.min(MAX_CHUNK, Math.ceil(rate)));
 }
 
@@ -262,6 +265,8 @@ function buildMessage(
       return { ...base, text: composeSms(alert, text, ctx.config.publicUrl) };
     case "whatsapp":
       return whatsappMessage(ctx, alert, text, base, row.last_inbound_at);
+    case "voice":
+      return voiceMessage(ctx, alert, text, { ...base, subscriberId: row.subscriber_id! });
     case "push":
       return {
         ...base,

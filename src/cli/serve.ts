@@ -13,6 +13,7 @@ export async function runServe(config: Config, log: Logger, options: { workers: 
   log.info({ url: server.url, database, workers: options.workers }, "Aviso is listening");
   if (config.localMode) {
     const missing = (["sms", "email", "push", "whatsapp"] as const).filter((channel) => !config[channel]);
+    if (!config.sms?.voiceFrom) missing.push("voice" as never);
     log.warn(
       `LOCAL MODE: no provider for ${missing.join(", ")}; those messages go to the local outbox at ${server.url}/dev/outbox and reach nobody.`,
     );

@@ -39,7 +39,9 @@ import type { Language } from "../i18n/languages.ts";
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 
-export type Channel = "sms" | "email" | "push" | "whatsapp";
+export type Channel = "sms" | "email" | "push" | "whatsapp" | "voice";
+/** How an alert call ended (Twilio's CallStatus; 2026-12-05T1100-voice-channel). */
+export type CallStatus = "completed" | "no-answer" | "busy" | "failed";
 /** The channels a resident texts us on (text-a-ZIP): same keywords, same webhook. */
 export type TextChannel = "sms" | "whatsapp";
 export type SubscriberStatus = "pending" | "active" | "stopped";
@@ -148,6 +150,10 @@ export interface DeliveriesTable {
   possible_duplicate: Generated<boolean>;
   /** WhatsApp's `read` status callback (2026-12-05T1000-whatsapp). */
   read_at: Timestamp | null;
+  /** Voice: how the call ended (2026-12-05T1100-voice-channel). */
+  call_status: CallStatus | null;
+  /** Voice: the one retry after no-answer or busy is placed not before this. */
+  voice_retry_at: Timestamp | null;
 }
 
 export interface AuditLogTable {

@@ -27,6 +27,8 @@ export type OutboundMessage = {
     template: { contentSid: string; variables: Record<string, string> } | null;
     freeForm: boolean;
   };
+  /** Voice: the call's inline TwiML (src/voice/compose.ts); `text` is its script as plain text. */
+  voice?: { twiml: string };
 };
 
 export type SendResult = { providerId?: string };

@@ -12,6 +12,7 @@ import { createLocalOutboxSender } from "./local-outbox.ts";
 import { SendError, type Sender } from "./sender.ts";
 import { createSmtpSender } from "./smtp-sender.ts";
 import { createTwilioSender } from "./twilio-sender.ts";
+import { createVoiceSender } from "./voice-sender.ts";
 import { createWebPushSender } from "./webpush-sender.ts";
 import { createWhatsAppSender } from "./whatsapp-sender.ts";
 
@@ -56,6 +57,18 @@ export function createSenders(
             // local outbox outside local mode; the rows fail and say why.
             notConfigured("whatsapp", "WhatsApp is not configured (TWILIO_WHATSAPP_FROM)")
           : createLocalOutboxSender(db, pii, "whatsapp"),
+    voice: config.sms?.voiceFrom
+      ? createVoiceSender(
+          { ...config.sms, voiceFrom: config.sms.voiceFrom },
+          {
+            publicUrl: config.publicUrl,
+            callsPerSecond: config.delivery.voiceCallsPerSecond,
+            timeoutMs: options.timeoutMs,
+          },
+        )
+      : config.sms
+        ? notConfigured("voice", "alert calls need a caller ID (TWILIO_VOICE_FROM or TWILIO_FROM)")
+        : createLocalOutboxSender(db, pii, "voice"),
   };
 }
 

@@ -141,6 +141,7 @@ function openContext(env: WorkerEnv, base: Isolate): AppContext & { close(): Pro
       email: noSending("email"),
       push: noSending("push"),
       whatsapp: noSending("whatsapp"),
+      voice: noSending("voice"),
     },
     clock: systemClock,
     close,

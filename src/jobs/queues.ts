@@ -7,6 +7,7 @@ export const QUEUES = {
   deliverEmail: "deliver-email",
   deliverPush: "deliver-push",
   deliverWhatsapp: "deliver-whatsapp",
+  deliverVoice: "deliver-voice",
   deliveriesSweep: "deliveries-sweep",
   emailConfirmation: "email-confirmation",
   callConfirmationText: "call-confirmation-text",
@@ -18,6 +19,7 @@ export const DELIVERY_QUEUES = {
   email: QUEUES.deliverEmail,
   push: QUEUES.deliverPush,
   whatsapp: QUEUES.deliverWhatsapp,
+  voice: QUEUES.deliverVoice,
 } as const;
 
 // A delivery job is a batch of ledger rows. A throw retries it with backoff (provider 429s and
@@ -43,6 +45,7 @@ const POLICIES: Record<QueueName, Omit<Queue, "name">> = {
   "deliver-email": DELIVERY_POLICY,
   "deliver-push": DELIVERY_POLICY,
   "deliver-whatsapp": DELIVERY_POLICY,
+  "deliver-voice": DELIVERY_POLICY,
   "deliveries-sweep": { retryLimit: 1, expireInSeconds: 300 },
   // The double opt-in mail for an address texted to us; payload { confirmationId }, never the address.
   "email-confirmation": {

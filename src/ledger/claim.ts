@@ -45,6 +45,7 @@ export async function claimRows(
       WHERE d.alert_id = ${job.alertId} AND d.channel = ${job.channel}
         AND d.id BETWEEN ${job.firstId}::bigint AND ${job.lastId}::bigint
         AND (d.status = 'queued' OR (d.status = 'sending' AND d.claim IS DISTINCT FROM ${token}))
+        AND (d.voice_retry_at IS NULL OR d.status <> 'queued' OR d.voice_retry_at <= ${now})
       ORDER BY d.id
       LIMIT ${limit}
       FOR UPDATE OF d SKIP LOCKED

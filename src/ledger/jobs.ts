@@ -13,7 +13,7 @@ import { type LedgerBatch, ledgerBatches } from "./batches.ts";
 /** The job payload, checked when a worker takes the job. */
 export const deliveryJobPayload = z.object({
   alertId: z.uuid(),
-  channel: z.enum(["sms", "email", "push", "whatsapp"]),
+  channel: z.enum(["sms", "email", "push", "whatsapp", "voice"]),
   firstId: z.string().regex(/^\d{1,18}$/),
   lastId: z.string().regex(/^\d{1,18}$/),
 });
@@ -44,17 +44,17 @@ export async function enqueueDeliveries(
   alert: { id: string; priority: AlertPriority },
 ): Promise<Enqueued> {
   const batches = await ledgerBatches(tx, { alertId: alert.id });
-  const seen: Record<Channel, number> = { sms: 0, email: 0, push: 0, whatsapp: 0 };
+  const seen: Record<Channel, number> = { sms: 0, email: 0, push: 0, whatsapp: 0, voice: 0 };
   const jobs: (JobInsert<DeliveryJob> & { data: DeliveryJob })[] = batches.map((batch) => ({
     data: jobOf(batch),
     priority: jobPriority(alert.priority, seen[batch.channel]++),
   }));
   const db = fromKysely(tx);
-  for (const channel of ["sms", "email", "push", "whatsapp"] as const) {
+  for (const channel of ["sms", "email", "push", "whatsapp", "voice"] as const) {
     const forChannel = jobs.filter((job) => job.data.channel === channel);
     if (forChannel.length > 0) await boss.insert(DELIVERY_QUEUES[channel], forChannel, { db });
   }
-  const deliveries: Record<Channel, number> = { sms: 0, email: 0, push: 0, whatsapp: 0 };
+  const deliveries: Record<Channel, number> = { sms: 0, email: 0, push: 0, whatsapp: 0, voice: 0 };
   for (const batch of batches) deliveries[batch.channel] += batch.rows;
   return { deliveries, jobs: jobs.length };
 }

@@ -121,7 +121,13 @@ export const Alert = z.object({
   publishedAt: z.string().nullable(),
   texts: z.partialRecord(Language, TextOut),
 });
-const PerChannel = z.object({ sms: z.number(), email: z.number(), push: z.number(), whatsapp: z.number() });
+const PerChannel = z.object({
+  sms: z.number(),
+  email: z.number(),
+  push: z.number(),
+  whatsapp: z.number(),
+  voice: z.number(),
+});
 export const Published = z.object({
   publishedAt: z.string(),
   audience: z.enum(["target", "drill_allowlist", "original_recipients"]),
@@ -176,6 +182,16 @@ export const Preview = z.object({
       }),
       emailSubject: z.string(),
       pushTitle: z.string(),
+      voice: z
+        .object({
+          say: z
+            .string()
+            .describe("The <Say> language code Twilio speaks it in (en-US, es-US, cmn-CN, vi-VN)"),
+          script: z
+            .array(z.string())
+            .describe("What an alert call says, in order: the message, again, the keypad choices"),
+        })
+        .describe("The alert call's script (voice channel), hashed with the rest"),
       whatsapp: z.object({
         freeForm: z.string().describe("What goes inside the resident's 24-hour WhatsApp window"),
         template: z

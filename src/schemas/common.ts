@@ -15,13 +15,13 @@ export const Zip = z.string().regex(/^\d{5}$/, "must be a 5-digit ZIP");
 export const Language = z.enum(LANGUAGES);
 export const Role = z.enum(ROLES);
 export const KeyRole = z.enum(["operator", "verifier", "comms"]);
-export const Channel = z.enum(["sms", "email", "push", "whatsapp"]);
+export const Channel = z.enum(["sms", "email", "push", "whatsapp", "voice"]);
 /** Every channel: what a new alert goes on unless its drafter chooses fewer. */
-export const ALL_CHANNELS: ("sms" | "email" | "push" | "whatsapp")[] = ["sms", "email", "push", "whatsapp"];
+export const ALL_CHANNELS: z.infer<typeof Channel>[] = ["sms", "email", "push", "whatsapp", "voice"];
 export const Channels = z
   .array(Channel)
   .min(1)
-  .max(4)
+  .max(5)
   .refine((list) => new Set(list).size === list.length, {
     message: "must not repeat a channel",
   });

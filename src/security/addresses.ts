@@ -7,7 +7,9 @@ import type { Channel } from "../db/database.ts";
 import type { PiiCipher } from "./pii.ts";
 
 export function addressPurpose(channel: Channel): string {
-  return `subscriber-address:${channel}`;
+  // A phone number is the same address for texts and calls: a voice row is sealed and indexed as
+  // the number's SMS row is, so the blind index finds both (they stay rows of their own).
+  return `subscriber-address:${channel === "voice" ? "sms" : channel}`;
 }
 
 export type SealedAddress = { address_ciphertext: Buffer; address_key_id: string; address_index: Buffer };

@@ -251,6 +251,8 @@ describe("request bodies", () => {
       "/webhooks/twilio/sms",
       "/webhooks/twilio/voice",
       "/webhooks/twilio/status",
+      "/webhooks/twilio/call-status",
+      "/webhooks/twilio/alert-call/keypad",
     ]) {
       const answer = await post(path, freshIp(), huge);
       expect(answer.status, path).toBe(413);

@@ -307,3 +307,35 @@ describe("an SMS written in GSM-7 to save segments", () => {
     ).toBe(hash);
   });
 });
+
+describe("the alert call's script (voice)", () => {
+  it("is in the preview in each language and its hash covers it", async () => {
+    const draft = await ok(
+      operator.request("POST", "alerts", { texts: TEXTS, target: { zips: ["94601"] } }),
+      Alert,
+      201,
+    );
+    const preview = await ok(verifier.request("GET", `alerts/${draft.id}/preview`), Preview);
+    const say = Object.fromEntries(preview.languages.map((l) => [l.language, l.voice.say]));
+    expect(say).toEqual({ en: "en-US", es: "es-US" });
+    const es = preview.languages.find((l) => l.language === "es")!;
+    // The message twice, then the keypad choices, in Spanish.
+    expect(es.voice.script).toHaveLength(3);
+    expect(es.voice.script[0]).toContain(TEXTS.es.headline);
+    expect(es.voice.script[1]).toContain(es.voice.script[0]);
+    expect(es.voice.script[2]).toContain("Oprima 9");
+
+    const row = await runtime.db
+      .selectFrom("alerts")
+      .select(["target_zips", "channels", "sighting_id"])
+      .where("id", "=", draft.id)
+      .executeTakeFirstOrThrow();
+    const { status: _status, recipients: _recipients, fallbacks: _fallbacks, hash, ...decided } = preview;
+    const stored = { targetZips: row.target_zips, channels: row.channels, sightingId: row.sighting_id };
+    const hashOf = (value: unknown) => createHash("sha256").update(canonicalJson(value)).digest("hex");
+    expect(hashOf({ ...decided, stored })).toBe(hash);
+    // A different script would be a different hash: the script is approved, not only shown.
+    const spokenOtherwise = decided.languages.map((l) => ({ ...l, voice: { ...l.voice, script: [] } }));
+    expect(hashOf({ ...decided, languages: spokenOtherwise, stored })).not.toBe(hash);
+  });
+});

@@ -97,7 +97,7 @@ describe("an approval loads the alert once", () => {
     expect(answer.alert.status).toBe("published");
     expect(answer.alert.approverId).toBe(verifier.actor);
     expect(answer.alert.publishedAt).toBe(answer.published?.publishedAt);
-    expect(answer.published?.deliveries).toEqual({ sms: 1, email: 1, push: 0, whatsapp: 0 });
+    expect(answer.published?.deliveries).toEqual({ sms: 1, email: 1, push: 0, whatsapp: 0, voice: 0 });
     expect(about(log, id)).toEqual({ alertRowReads: 2, textReads: 1, recipientCounts: 1 });
   });
 
@@ -114,7 +114,7 @@ describe("an approval loads the alert once", () => {
 
     const publishing = new StatementLog();
     const published = await ok(counted(publishing)("POST", `alerts/${id}/publish`), Published);
-    expect(published.deliveries).toEqual({ sms: 1, email: 1, push: 0, whatsapp: 0 });
+    expect(published.deliveries).toEqual({ sms: 1, email: 1, push: 0, whatsapp: 0, voice: 0 });
     expect(about(publishing, id)).toEqual({ alertRowReads: 2, textReads: 1, recipientCounts: 1 });
   });
 });

@@ -172,10 +172,10 @@ describe("the whole story", () => {
     );
     expect(en.sms.segments).toBeGreaterThanOrEqual(1);
     expect(preview.languages.find((l) => l.language === "zh")!.sms.encoding).toBe("UCS-2");
-    expect(preview.recipients.byChannel).toEqual({ sms: 2, email: 1, push: 1, whatsapp: 0 });
+    expect(preview.recipients.byChannel).toEqual({ sms: 2, email: 1, push: 1, whatsapp: 0, voice: 0 });
     expect(preview.recipients.byZip).toEqual({
-      "94607": { sms: 1, email: 1, push: 1, whatsapp: 0 },
-      "94612": { sms: 1, email: 0, push: 0, whatsapp: 0 },
+      "94607": { sms: 1, email: 1, push: 1, whatsapp: 0, voice: 0 },
+      "94612": { sms: 1, email: 0, push: 0, whatsapp: 0, voice: 0 },
     });
 
     // The drafter cannot approve their own draft, even as a verifier would.
@@ -185,7 +185,7 @@ describe("the whole story", () => {
       ApprovalAnswer,
     );
     expect(approved.alert).toMatchObject({ status: "published", approverId: verifier.actor });
-    expect(approved.published?.deliveries).toEqual({ sms: 2, email: 1, push: 1, whatsapp: 0 });
+    expect(approved.published?.deliveries).toEqual({ sms: 2, email: 1, push: 1, whatsapp: 0, voice: 0 });
 
     const rows = await settled(rig.runtime, alertId);
     expect(rows.every((row) => row.status === "sent")).toBe(true);
@@ -238,7 +238,7 @@ describe("the whole story", () => {
     expect(cancel.alert).toMatchObject({ kind: "cancel", status: "published", referencesAlertId: alertId });
     expect(cancel.published).toMatchObject({
       audience: "original_recipients",
-      deliveries: { sms: 2, email: 1, push: 1, whatsapp: 0 },
+      deliveries: { sms: 2, email: 1, push: 1, whatsapp: 0, voice: 0 },
     });
     await settled(rig.runtime, cancel.alert.id);
 
@@ -474,7 +474,7 @@ describe("drills", () => {
     );
     const preview = await ok(verifier.request("GET", `alerts/${draft.id}/preview`), Preview);
     expect(preview.audience).toBe("drill_allowlist");
-    expect(preview.recipients.byChannel).toEqual({ sms: 1, email: 1, push: 0, whatsapp: 0 });
+    expect(preview.recipients.byChannel).toEqual({ sms: 1, email: 1, push: 0, whatsapp: 0, voice: 0 });
     for (const language of preview.languages)
       expect(language.sms.text).toMatch(/^(DRILL|SIMULACRO|演练|DIỄN TẬP) - /);
     const approved = await ok(

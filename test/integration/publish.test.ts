@@ -66,7 +66,7 @@ describe("publishAlert writes one ledger row per subscriber and channel in the t
 
     const result = await publishAlert({ ctx: runtime, input: { alertId } });
 
-    expect(result.deliveries).toEqual({ sms: 1, email: 1, push: 1, whatsapp: 0 });
+    expect(result.deliveries).toEqual({ sms: 1, email: 1, push: 1, whatsapp: 0, voice: 0 });
     const rows = await ledger(runtime, alertId);
     expect(rows.map((r) => [r.subscriber_id, r.channel, r.zip, r.status]).sort()).toEqual(
       [
@@ -89,7 +89,7 @@ describe("publishAlert writes one ledger row per subscriber and channel in the t
     await addSubscriber(runtime, { channel: "email", address: "c@example.org", zips: ["94621"] });
     const community = await addAlert(runtime, { zips: ["94621"], priority: "community" });
     const result = await publishAlert({ ctx: runtime, input: { alertId: community } });
-    expect(result.deliveries).toEqual({ sms: 0, email: 1, push: 0, whatsapp: 0 });
+    expect(result.deliveries).toEqual({ sms: 0, email: 1, push: 0, whatsapp: 0, voice: 0 });
     expect((await jobsFor(community)).map((job) => job.name)).toEqual(["deliver-email"]);
 
     const withSms = {
@@ -102,6 +102,7 @@ describe("publishAlert writes one ledger row per subscriber and channel in the t
       email: 1,
       push: 0,
       whatsapp: 0,
+      voice: 0,
     });
   });
 });
@@ -132,7 +133,7 @@ describe("delivery jobs", () => {
     await publishAlert({ ctx: runtime, input: { alertId: advisory } });
     await publishAlert({ ctx: runtime, input: { alertId: community } });
 
-    expect(result.deliveries).toEqual({ sms: 1100, email: 1, push: 0, whatsapp: 0 });
+    expect(result.deliveries).toEqual({ sms: 1100, email: 1, push: 0, whatsapp: 0, voice: 0 });
     const jobs = (await jobsFor(alertId)).filter((job) => job.name === "deliver-sms");
     expect(jobs).toHaveLength(Math.ceil(1100 / DELIVERY_BATCH_SIZE));
     const rows = (await ledger(runtime, alertId)).filter((row) => row.channel === "sms");

@@ -131,6 +131,10 @@ const ROUTES: Record<string, Placement> = {
     "a resident's call: fixed prompts in four languages, public alerts read as published",
   ),
   "POST /webhooks/twilio/status": not("Twilio's delivery reports (signed)"),
+  "POST /webhooks/twilio/call-status": not("Twilio's reports on alert calls (signed)"),
+  "POST /webhooks/twilio/alert-call/keypad": not(
+    "a key pressed in an alert call: replay, or stop calls (signed)",
+  ),
   "POST /dev/phone/send": not("local mode's phone simulator: signs a text into /webhooks/twilio/sms"),
   "POST /dev/phone/call": not(
     "local mode's phone simulator: signs a call's keys into /webhooks/twilio/voice",

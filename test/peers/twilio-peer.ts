@@ -2,7 +2,9 @@
  * Twilio peer: a Twilio-compatible REST server on 127.0.0.1 for the one call Aviso makes,
  * `POST /2010-04-01/Accounts/:AccountSid/Messages.json` (HTTP Basic auth, form-encoded; SMS, and
  * WhatsApp with "whatsapp:" addresses and a body or a template's ContentSid), answering
- * with Twilio's message resource or Twilio's error JSON. It can also play Twilio calling back:
+ * with Twilio's message resource or Twilio's error JSON; and the Calls API,
+ * `POST /2010-04-01/Accounts/:AccountSid/Calls.json` (To, From, inline Twiml, StatusCallback), whose
+ * status callbacks `completeCall()` plays back (completed, no-answer, busy, failed). It can also play Twilio calling back:
  * `deliverAll()` POSTs each message's StatusCallback, signed with X-Twilio-Signature by the
  * `twilio` package's own signer, so webhook handlers are tested against the real validator.
  *
@@ -62,6 +64,18 @@ export interface SentSms {
   params: Record<string, string>;
 }
 
+/** An alert call as Twilio's Calls API received it (issue 17). */
+export interface PlacedCall {
+  sid: string;
+  to: string;
+  from: string;
+  twiml: string;
+  statusCallback: string | null;
+  status: string;
+  /** Every form field as received. */
+  params: Record<string, string>;
+}
+
 export interface CallbackResult {
   sid: string;
   url: string;
@@ -76,6 +90,9 @@ export interface TwilioPeer {
   accountSid: string;
   authToken: string;
   messages: SentSms[];
+  calls: PlacedCall[];
+  /** POST one call's status callback with its final CallStatus (completed, no-answer, busy, failed). */
+  completeCall(sid: string, status: string): Promise<CallbackResult>;
   /** Requests answered with an error (auth, validation or a knob). */
   rejected: { to: string | null; error: TwilioError }[];
   /** Latency added before every answer. */
@@ -104,6 +121,8 @@ export async function startTwilioPeer(
   let failNext = { remaining: 0, error: TWILIO_ERRORS.serverError as TwilioError };
 
   const messagesPath = `/2010-04-01/Accounts/${accountSid}/Messages.json`;
+  const callsPath = `/2010-04-01/Accounts/${accountSid}/Calls.json`;
+  const calls: PlacedCall[] = [];
   const expectedAuth = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString("base64")}`;
 
   async function handle(req: http.IncomingMessage): Promise<{ status: number; json: unknown }> {
@@ -115,6 +134,41 @@ export async function startTwilioPeer(
     };
     if (req.headers.authorization !== expectedAuth) {
       return fail({ status: 401, code: 20003, message: "Authenticate" });
+    }
+    if (req.method === "POST" && req.url === callsPath) {
+      if (failNext.remaining > 0) {
+        failNext = { ...failNext, remaining: failNext.remaining - 1 };
+        return fail(failNext.error);
+      }
+      const known = to ? failFor.get(to) : undefined;
+      if (known) return fail(known);
+      if (!to || !/^\+[1-9]\d{6,14}$/.test(to))
+        return fail({ status: 400, code: 21211, message: "Invalid 'To' Phone Number" });
+      if (!params.From) return fail({ status: 400, code: 21213, message: "No 'From' number is specified" });
+      if (!params.Twiml && !params.Url)
+        return fail({ status: 400, code: 21205, message: "Url or Twiml is required" });
+      const call: PlacedCall = {
+        sid: `CA${randomBytes(16).toString("hex")}`,
+        to,
+        from: params.From,
+        twiml: params.Twiml ?? "",
+        statusCallback: params.StatusCallback ?? null,
+        status: "queued",
+        params,
+      };
+      calls.push(call);
+      arrived.notify();
+      return {
+        status: 201,
+        json: {
+          sid: call.sid,
+          account_sid: accountSid,
+          to: call.to,
+          from: call.from,
+          status: "queued",
+          api_version: "2010-04-01",
+        },
+      };
     }
     if (req.method !== "POST" || req.url !== messagesPath) {
       return fail({ status: 404, code: 20404, message: `The requested resource ${req.url} was not found` });
@@ -181,6 +235,21 @@ export async function startTwilioPeer(
     accountSid,
     authToken,
     messages,
+    calls,
+    completeCall(sid, status) {
+      const call = calls.find((c) => c.sid === sid && c.statusCallback);
+      if (!call) throw new Error(`no call ${sid} with a status callback`);
+      call.status = status;
+      return postSigned(authToken, call.sid, call.statusCallback!, {
+        AccountSid: accountSid,
+        ApiVersion: "2010-04-01",
+        CallSid: call.sid,
+        CallStatus: status,
+        Direction: "outbound-api",
+        To: call.to,
+        From: call.from,
+      });
+    },
     rejected,
     delayMs: opts.delayMs ?? 0,
     waitFor: arrived.waitFor,
@@ -259,6 +328,28 @@ async function sendStatusCallback(
     return { sid: sms.sid, url, status: response.status };
   } catch {
     return { sid: sms.sid, url, status: 0 };
+  }
+}
+
+async function postSigned(
+  authToken: string,
+  sid: string,
+  url: string,
+  params: Record<string, string>,
+): Promise<CallbackResult> {
+  try {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        "x-twilio-signature": twilio.getExpectedTwilioSignature(authToken, url, params),
+      },
+      body: new URLSearchParams(params),
+    });
+    await response.arrayBuffer();
+    return { sid, url, status: response.status };
+  } catch {
+    return { sid, url, status: 0 };
   }
 }
 

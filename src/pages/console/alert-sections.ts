@@ -7,6 +7,7 @@ import { CHANNELS, type FormValues } from "./alert-settings.ts";
 import { csrfField, type FieldErrors, select } from "./chrome.ts";
 import { composerFields, describeCount } from "./composer.ts";
 import { when } from "./time.ts";
+import { voicePreview } from "./voice-preview.ts";
 import { whatsappPreview } from "./whatsapp-preview.ts";
 
 export function previewSection(preview: AlertPreview, tz: string) {
@@ -15,13 +16,14 @@ export function previewSection(preview: AlertPreview, tz: string) {
 <p>To ${preview.audience === "target" ? html`subscribers of ${preview.targetZips && preview.targetZips.length > 12 ? `${preview.targetZips.length} ZIPs` : (preview.targetZips ?? []).join(", ")}` : preview.audience === "drill_allowlist" ? "the drill allowlist only" : "exactly the original alert's recipients"},
 by ${preview.channels.join(", ")}; expires ${when(preview.expiresAt, tz)}.
 ${preview.link ? html`The alert page links to <a href="${preview.link}" rel="noopener noreferrer">${preview.link}</a>.` : "The alert page has no link of its own."}
-Recipients now: ${preview.recipients.total} (SMS ${preview.recipients.byChannel.sms}, email ${preview.recipients.byChannel.email}, push ${preview.recipients.byChannel.push}, WhatsApp ${preview.recipients.byChannel.whatsapp}).</p>
+Recipients now: ${preview.recipients.total} (SMS ${preview.recipients.byChannel.sms}, email ${preview.recipients.byChannel.email}, push ${preview.recipients.byChannel.push}, WhatsApp ${preview.recipients.byChannel.whatsapp}, phone calls ${preview.recipients.byChannel.voice}).</p>
 ${preview.languages.map(
   (l) => html`<h3 lang="${l.language}">${LANGUAGE_NAMES[l.language]}</h3>
 <p class="hint">SMS · ${describeCount(l.sms)}</p>
 <p class="sms-preview" lang="${l.language}">${l.sms.text}</p>
 <p>Email subject: <span lang="${l.language}">${l.emailSubject}</span><br>Push: <span lang="${l.language}">${l.pushTitle}</span></p>
-${whatsappPreview(l)}`,
+${whatsappPreview(l)}
+${voicePreview(l)}`,
 )}
 <p>Preview hash: <code class="hash">${preview.hash}</code></p>
 </section>`;

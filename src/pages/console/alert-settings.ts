@@ -15,6 +15,7 @@ export const CHANNELS = [
   ["email", "Email"],
   ["push", "Web push"],
   ["whatsapp", "WhatsApp"],
+  ["voice", "Phone call"],
 ] as const;
 
 export function settingsFields(
@@ -29,7 +30,7 @@ ${
     : ""
 }
 ${textarea({ name: "zips", label: o.statement ? "ZIP codes (unless city-wide)" : "ZIP codes", hint: "Separated by spaces or commas", value: values.zips ?? "", errors, rows: 2 })}
-${checkboxes({ name: "channels", legend: "Channels", options: CHANNELS, checked: o.channels ?? ["sms", "email", "push", "whatsapp"], errors })}
+${checkboxes({ name: "channels", legend: "Channels", options: CHANNELS, checked: o.channels ?? ["sms", "email", "push", "whatsapp", "voice"], errors })}
 ${input({ name: "expiresAt", label: "Expires", type: "datetime-local", hint: "Leave empty for the default (4 hours; statements 24)", value: values.expiresAt ?? "", errors })}
 ${o.statement ? input({ name: "link", label: "Link (optional)", type: "url", value: values.link ?? "", errors }) : ""}`;
 }

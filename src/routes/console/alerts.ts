@@ -114,7 +114,7 @@ export const alertConsoleRoutes = new Hono<ConsoleEnv>()
   .get("/alerts/new", (c) => {
     const no = denied(c, "alerts:draft");
     if (no) return no;
-    return c.html(newAlertPage(view(c), composer(c, {}, {}, ["sms", "email", "push", "whatsapp"])));
+    return c.html(newAlertPage(view(c), composer(c, {}, {}, ["sms", "email", "push", "whatsapp", "voice"])));
   })
   .post("/alerts", async (c) => {
     const no = denied(c, "alerts:draft");
@@ -149,7 +149,10 @@ export const alertConsoleRoutes = new Hono<ConsoleEnv>()
     const no = denied(c, "statements:draft");
     if (no) return no;
     return c.html(
-      statementPage(view(c), composer(c, { priority: "advisory" }, {}, ["sms", "email", "push", "whatsapp"])),
+      statementPage(
+        view(c),
+        composer(c, { priority: "advisory" }, {}, ["sms", "email", "push", "whatsapp", "voice"]),
+      ),
     );
   })
   .post("/statements", async (c) => {

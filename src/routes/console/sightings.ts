@@ -185,7 +185,7 @@ export const sightingConsoleRoutes = new Hono<ConsoleEnv>()
         input: {
           sightingId: c.req.param("id"),
           priority: "alert",
-          channels: ["sms", "email", "push", "whatsapp"],
+          channels: ["sms", "email", "push", "whatsapp", "voice"],
           drill: text(form, "drill") === "on",
           actor: c.get("actor"),
         },

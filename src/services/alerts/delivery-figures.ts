@@ -55,7 +55,7 @@ export async function deliveryFigures({
   const figures: DeliveryFigures = {
     alertId: input.alertId,
     total: 0,
-    byChannel: { sms: empty(), email: empty(), push: empty(), whatsapp: empty() },
+    byChannel: { sms: empty(), email: empty(), push: empty(), whatsapp: empty(), voice: empty() },
     byZip: [],
     possibleDuplicates: 0,
     reads: 0,

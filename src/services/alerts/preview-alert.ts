@@ -24,6 +24,7 @@ import { invalid } from "../../errors.ts";
 import { LANGUAGES, type Language } from "../../i18n/languages.ts";
 import type { GsmFold } from "../../sms/gsm-fold.ts";
 import type { SegmentCount } from "../../sms/segments.ts";
+import { SAY_VOICES, voiceScript } from "../../voice/compose.ts";
 import { type ComposedWhatsApp, composeWhatsApp } from "../../whatsapp/compose.ts";
 import { loadAlertFor } from "./alert-access.ts";
 import type { AlertRecord } from "./alert-record.ts";
@@ -50,6 +51,8 @@ export type LanguagePreview = {
   pushTitle: string;
   /** Free-form (inside the 24-hour window) and the template with its variables (outside it). */
   whatsapp: ComposedWhatsApp;
+  /** What an alert call says, in order (src/voice/compose.ts), and the <Say> language it uses. */
+  voice: { say: string; script: string[] };
 };
 
 export type AlertPreview = {
@@ -128,6 +131,8 @@ export async function buildPreview(db: DbOrTx, ctx: Ctx, record: AlertRecord): P
           publicUrl: ctx.config.publicUrl,
           whatsapp: ctx.config.whatsapp,
         }),
+        // Hashed too: what is spoken on an alert call is approved like what is written.
+        voice: { say: SAY_VOICES[language].language, script: voiceScript(alert, message) },
       },
     ];
   });

@@ -58,10 +58,13 @@ export function channelsFor(
   config: Pick<AppContext["config"], "delivery">,
 ): Channel[] {
   // SMS is kept for what matters (as Nixle's SmartPath does): Community notices go by email and
-  // push. WhatsApp is paid per message like SMS, so it follows the same rule.
-  return priority === "community" && !config.delivery.communitySms
-    ? ["email", "push"]
-    : ["sms", "email", "push", "whatsapp"];
+  // push. WhatsApp is paid per message like SMS, so it follows the same rule. A phone call is the
+  // most intrusive of all: Alert priority only, unless VOICE_ALL_PRIORITIES says otherwise.
+  const texts: Channel[] =
+    priority === "community" && !config.delivery.communitySms
+      ? ["email", "push"]
+      : ["sms", "email", "push", "whatsapp"];
+  return priority === "alert" || config.delivery.voiceAllPriorities ? [...texts, "voice"] : texts;
 }
 
 export async function publishAlert({

@@ -84,6 +84,10 @@ export async function restrictedRecipients(db: DbOrTx, ctx: Ctx, alert: Audience
         ...(phones.length > 0
           ? [eb.and([eb("channel", "=", "sms"), eb("address_index", "in", phones)])]
           : []),
+        // And called, when it chose alerts by phone call (a voice row has the SMS row's index).
+        ...(phones.length > 0
+          ? [eb.and([eb("channel", "=", "voice"), eb("address_index", "in", phones)])]
+          : []),
         ...(whatsappPhones.length > 0
           ? [eb.and([eb("channel", "=", "whatsapp"), eb("address_index", "in", whatsappPhones)])]
           : []),
@@ -107,16 +111,16 @@ export async function restrictedRecipients(db: DbOrTx, ctx: Ctx, alert: Audience
 export async function countRecipients(db: DbOrTx, ctx: Ctx, alert: AudienceAlert): Promise<RecipientCounts> {
   const counts: RecipientCounts = {
     total: 0,
-    byChannel: { sms: 0, email: 0, push: 0, whatsapp: 0 },
+    byChannel: { sms: 0, email: 0, push: 0, whatsapp: 0, voice: 0 },
     byZip: {},
-    byLanguage: { sms: {}, email: {}, push: {}, whatsapp: {} },
+    byLanguage: { sms: {}, email: {}, push: {}, whatsapp: {}, voice: {} },
   };
   const add = (channel: Channel, zip: string | null, language: Language, n: number) => {
     counts.total += n;
     counts.byChannel[channel] += n;
     counts.byLanguage[channel][language] = (counts.byLanguage[channel][language] ?? 0) + n;
     if (zip) {
-      counts.byZip[zip] ??= { sms: 0, email: 0, push: 0, whatsapp: 0 };
+      counts.byZip[zip] ??= { sms: 0, email: 0, push: 0, whatsapp: 0, voice: 0 };
       counts.byZip[zip][channel] += n;
     }
   };

@@ -41,7 +41,7 @@ export type SentFigures = {
 };
 
 const none = (): OutcomeCounts => ({ waiting: 0, handedOff: 0, delivered: 0, failed: 0, skipped: 0 });
-const CHANNEL_ORDER: Channel[] = ["sms", "whatsapp", "email", "push"];
+const CHANNEL_ORDER: Channel[] = ["sms", "whatsapp", "voice", "email", "push"];
 
 /** `languages`: the languages the alert has texts in, to tell which text each resident got. */
 export async function sentFigures(
@@ -69,7 +69,7 @@ export async function sentFigures(
   const figures: SentFigures = {
     total: 0,
     rows: [],
-    byChannel: { sms: none(), email: none(), push: none(), whatsapp: none() },
+    byChannel: { sms: none(), email: none(), push: none(), whatsapp: none(), voice: none() },
     possibleDuplicates: 0,
     approvalHash: alert?.approval_hash ?? null,
   };
