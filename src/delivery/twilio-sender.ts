@@ -35,14 +35,24 @@ export type TwilioSenderOptions = {
   timeoutMs?: number;
 };
 
-export function createTwilioSender(provider: SmsProvider, options: TwilioSenderOptions): Sender {
-  const client = createTwilioClient({
+/** The Twilio client every sender uses: our own node:http transport, no retries of its own. */
+export function senderClient(provider: SmsProvider, timeoutMs = 15_000) {
+  return createTwilioClient({
     accountSid: provider.accountSid,
     authToken: provider.authToken,
     apiUrl: provider.apiUrl,
-    timeoutMs: options.timeoutMs ?? 15_000,
+    timeoutMs,
     nodeHttp: true,
   });
+}
+
+/** A status callback URL that names the ledger row (`?d=`), which the signature then covers. */
+export function statusCallbackUrl(base: string, deliveryId: string | undefined): string {
+  return deliveryId ? `${base}?d=${deliveryId}` : base;
+}
+
+export function createTwilioSender(provider: SmsProvider, options: TwilioSenderOptions): Sender {
+  const client = senderClient(provider, options.timeoutMs);
   // The library loads its REST API modules the first time `messages` is read (slow enough to show
   // in the first hand-off: docs/benchmarks.md#fan-out): read it now, at start-up, so that the
   // first alert's first text does not wait for it.
@@ -63,7 +73,7 @@ export function createTwilioSender(provider: SmsProvider, options: TwilioSenderO
           to: message.to,
           body: message.text,
           ...sender,
-          statusCallback: message.deliveryId ? `${callbackBase}?d=${message.deliveryId}` : callbackBase,
+          statusCallback: statusCallbackUrl(callbackBase, message.deliveryId),
           ...(message.ttlSeconds === undefined ? {} : { validityPeriod: validityPeriod(message.ttlSeconds) }),
         });
         return { providerId: sent.sid };

@@ -9,11 +9,10 @@
  * seconds of silence on every answered call (docs/deploy.md).
  */
 import type { SmsProvider } from "../config.ts";
-import { createTwilioClient } from "../sms/twilio-client.ts";
 import { VOICE_STATUS_PATH } from "../voice/urls.ts";
 import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 import { createTokenBucket } from "./token-bucket.ts";
-import { twilioSendError } from "./twilio-sender.ts";
+import { senderClient, statusCallbackUrl, twilioSendError } from "./twilio-sender.ts";
 
 export type VoiceSenderOptions = { publicUrl: string; callsPerSecond: number; timeoutMs?: number };
 
@@ -21,13 +20,7 @@ export function createVoiceSender(
   provider: SmsProvider & { voiceFrom: string },
   options: VoiceSenderOptions,
 ): Sender {
-  const client = createTwilioClient({
-    accountSid: provider.accountSid,
-    authToken: provider.authToken,
-    apiUrl: provider.apiUrl,
-    timeoutMs: options.timeoutMs ?? 15_000,
-    nodeHttp: true,
-  });
+  const client = senderClient(provider, options.timeoutMs);
   const calls = client.calls; // loaded now, not on the first alert (see twilio-sender.ts)
   const bucket = createTokenBucket(options.callsPerSecond);
   const callbackBase = `${options.publicUrl}${VOICE_STATUS_PATH}`;
@@ -43,7 +36,7 @@ export function createVoiceSender(
           to: message.to,
           from: provider.voiceFrom,
           twiml: message.voice.twiml,
-          statusCallback: message.deliveryId ? `${callbackBase}?d=${message.deliveryId}` : callbackBase,
+          statusCallback: statusCallbackUrl(callbackBase, message.deliveryId),
           statusCallbackMethod: "POST",
           statusCallbackEvent: ["completed"],
           // Ring for a minute at most: long enough for someone to reach the phone.

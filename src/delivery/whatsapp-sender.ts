@@ -7,11 +7,10 @@
  * Twilio's answers become SendErrors as for SMS, with WhatsApp's own codes (whatsapp-codes.ts).
  */
 import type { SmsProvider, WhatsAppSettings } from "../config.ts";
-import { createTwilioClient } from "../sms/twilio-client.ts";
 import { toWhatsAppAddress } from "../whatsapp/address.ts";
 import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 import { createTokenBucket } from "./token-bucket.ts";
-import { TWILIO_STATUS_PATH, twilioSendError } from "./twilio-sender.ts";
+import { senderClient, statusCallbackUrl, TWILIO_STATUS_PATH, twilioSendError } from "./twilio-sender.ts";
 import {
   WHATSAPP_ADDRESS_DEAD,
   WHATSAPP_OUTSIDE_WINDOW,
@@ -26,13 +25,7 @@ export function createWhatsAppSender(
   whatsapp: WhatsAppSettings,
   options: WhatsAppSenderOptions,
 ): Sender {
-  const client = createTwilioClient({
-    accountSid: provider.accountSid,
-    authToken: provider.authToken,
-    apiUrl: provider.apiUrl,
-    timeoutMs: options.timeoutMs ?? 15_000,
-    nodeHttp: true,
-  });
+  const client = senderClient(provider, options.timeoutMs);
   const messages = client.messages; // loaded now, not on the first alert (see twilio-sender.ts)
   const bucket = createTokenBucket(options.ratePerSecond);
   const callbackBase = `${options.publicUrl}${TWILIO_STATUS_PATH}`;
@@ -44,7 +37,7 @@ export function createWhatsAppSender(
     const sent = await messages.create({
       to: toWhatsAppAddress(message.to),
       from,
-      statusCallback: message.deliveryId ? `${callbackBase}?d=${message.deliveryId}` : callbackBase,
+      statusCallback: statusCallbackUrl(callbackBase, message.deliveryId),
       ...(content === "template" && template
         ? { contentSid: template.contentSid, contentVariables: JSON.stringify(template.variables) }
         : { body: message.text }),
