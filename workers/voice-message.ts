@@ -3,14 +3,14 @@
  * as inline TwiML, whose keypad answers post to a URL signed for this subscriber. `text` is the
  * script as plain text, which is what the local outbox keeps in local mode.
  */
+import type { AppContext } from "../src/context.ts";
 import type { OutboundMessage } from "../src/delivery/sender.ts";
 import type { MessageAlert, MessageText } from "../src/services/alerts/compose.ts";
 import { voiceScript, voiceTwiml } from "../src/voice/compose.ts";
 import { voiceKeypadUrl } from "../src/voice/urls.ts";
-import type { DispatchContext } from "./dispatch.ts";
 
 export function voiceMessage(
-  ctx: Pick<DispatchContext, "config" | "pii">,
+  ctx: Pick<AppContext, "config" | "pii">,
   alert: MessageAlert,
   text: MessageText,
   base: Omit<OutboundMessage, "text"> & { deliveryId: string; subscriberId: string },
