@@ -4,7 +4,7 @@
  * loopback Twilio, SMTP and push peers (SMS rate limit lifted), then does the same the naive way
  * on the same data. Prints a table and, as its last line, one JSON object.
  *
- *   npm run bench:fanout -- --subscribers 100000 [--no-naive] [--worker-processes 2] [--whatsapp]
+ *   npm run bench:fanout -- --subscribers 100000 [--no-naive] [--worker-processes 2] [--whatsapp] [--voice]
  *   DATABASE_URL=postgres://… npm run bench:fanout -- …   (a scratch database is created and dropped)
  *
  * Times: publish_ms is the publish transaction; first_handoff_ms runs from its commit to the first
@@ -18,6 +18,10 @@
  *
  * --whatsapp puts one resident in ten on WhatsApp (taken from the SMS half), sent as templates
  * through the same Twilio peer; whatsapp_per_s reports them (0 without the flag).
+ *
+ * --voice puts another resident in ten on alert calls (also taken from the SMS half), placed
+ * through the same peer's Calls API with inline TwiML (VOICE_CALLS_PER_SECOND lifted to its
+ * maximum, per worker process); voice_per_s reports the calls handed off (0 without the flag).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -47,7 +51,7 @@ const OAKLAND = "94607 94601 94602 94603 94605 94606 94609 94610 94611 94612 946
 /** Of every 20 subscribers: 11 English, 6 Spanish, 2 Chinese, 1 Vietnamese. */
 const LANGUAGE_MIX = `${"en ".repeat(11)}${"es ".repeat(6)}zh zh vi`.split(" ") as Language[];
 const NAIVE_CONCURRENCY = 100;
-const CHANNELS = ["sms", "email", "push", "whatsapp"] as const;
+const CHANNELS = ["sms", "email", "push", "whatsapp", "voice"] as const;
 
 const { values: args } = parseArgs({
   options: {
@@ -55,6 +59,7 @@ const { values: args } = parseArgs({
     "no-naive": { type: "boolean", default: false },
     "worker-processes": { type: "string" },
     whatsapp: { type: "boolean", default: false },
+    voice: { type: "boolean", default: false },
   },
 });
 const N = Number(args.subscribers);
@@ -146,6 +151,7 @@ const configEnv: Record<string, string> = {
   ...providerEnv({ sms: smsPeer.ready, smtp: smtpPeer.ready, push: pushPeer.ready }),
   SMS_RATE_PER_SECOND: "10000", // lifted: the bench measures Aviso, not a long code's 1/s
   WHATSAPP_RATE_PER_SECOND: "10000",
+  VOICE_CALLS_PER_SECOND: "1000", // the setting's maximum; Twilio's own default is 1 a second
 };
 const config = loadConfig(configEnv);
 // Logs go to stderr: stdout ends with the JSON line.
@@ -164,6 +170,7 @@ for (let start = 0; start < N; start += CHUNK) {
     rows.push(
       residentRow(runtime.pii, i, language, () => subscriptions[Math.floor(i / 10) * 2 + (i % 10) - 8]!, {
         whatsapp: args.whatsapp,
+        voice: args.voice,
       }),
     );
   }
@@ -340,7 +347,7 @@ function summarize(
   rows: number,
   cpuS: number,
 ): RunResult {
-  const all = [...handoffs.sms, ...handoffs.email, ...handoffs.push, ...handoffs.whatsapp];
+  const all = [...handoffs.sms, ...handoffs.email, ...handoffs.push, ...handoffs.whatsapp, ...handoffs.voice];
   const last = Math.max(...all);
   const perChannel = Object.fromEntries(
     CHANNELS.map((channel) => {
@@ -443,7 +450,7 @@ console.log(
 for (const [label, a, b] of table)
   console.log(`${label.padEnd(width)}  ${a.padStart(16)}  ${b.padStart(16)}`);
 console.log(
-  `peers: ${peersAfter.sms - peersBefore.sms} SMS and WhatsApp messages, ${peersAfter.mails - peersBefore.mails} mails over ${peersAfter.smtpConnections - peersBefore.smtpConnections} SMTP connections, ${peersAfter.pushes - peersBefore.pushes} pushes with ${peersAfter.pushJwts - peersBefore.pushJwts} VAPID JWT(s); peers CPU ${fmt((peersAfter.cpuMs - peersBefore.cpuMs) / 1000)} s, peers peak RSS ${finalPeers.peakRssMb} MB`,
+  `peers: ${peersAfter.sms - peersBefore.sms} SMS and WhatsApp messages and calls, ${peersAfter.mails - peersBefore.mails} mails over ${peersAfter.smtpConnections - peersBefore.smtpConnections} SMTP connections, ${peersAfter.pushes - peersBefore.pushes} pushes with ${peersAfter.pushJwts - peersBefore.pushJwts} VAPID JWT(s); peers CPU ${fmt((peersAfter.cpuMs - peersBefore.cpuMs) / 1000)} s, peers peak RSS ${finalPeers.peakRssMb} MB`,
 );
 console.log(
   JSON.stringify({
@@ -458,6 +465,7 @@ console.log(
     email_per_s: Math.round(result.perChannel.email.perS),
     push_per_s: Math.round(result.perChannel.push.perS),
     whatsapp_per_s: Math.round(result.perChannel.whatsapp.perS),
+    voice_per_s: Math.round(result.perChannel.voice.perS),
     peak_rss_mb: Math.round(oursPeakRss / 1e6),
     worker_processes: WORKER_PROCESSES,
     worker_cpu_s: Number(result.cpuS.toFixed(1)),

@@ -24,6 +24,7 @@ import { unsubscribeToken, unsubscribeUrl } from "../src/security/unsubscribe-to
 import { composeEmail, composePush, composeSms, pickText } from "../src/services/alerts/compose.ts";
 import { createTwilioClient } from "../src/sms/twilio-client.ts";
 import { composeWhatsApp } from "../src/whatsapp/compose.ts";
+import { voiceMessage } from "../workers/voice-message.ts";
 
 export const NAIVE_QUEUE = "bench-naive-delivery";
 
@@ -84,12 +85,18 @@ export function naiveSenders(config: Config, pushAgent: Agent): Record<Channel, 
         return { providerId: sent.sid };
       },
     },
-    // The benchmark's mix has no voice subscribers (issue 17 point 10 is not done): never used.
+    // Alert calls (bench --voice): the Calls API with the call's inline TwiML, no pacing.
     voice: {
       channel: "voice",
       mode: "provider",
-      async send() {
-        throw new Error("the naive baseline places no calls");
+      async send(message) {
+        const call = await twilio.calls.create({
+          to: message.to,
+          from: config.sms?.voiceFrom ?? "+15005550006",
+          twiml: message.voice!.twiml,
+          statusCallback: `${config.publicUrl}/webhooks/twilio/call-status`,
+        });
+        return { providerId: call.sid };
       },
     },
     push: {
@@ -227,6 +234,10 @@ async function deliverOne(
         text: composed.freeForm,
         whatsapp: { template, freeForm: false },
       });
+    } else if (delivery.channel === "voice") {
+      return senders.voice.send(
+        voiceMessage(ctx, alert, text, { ...base, subscriberId: delivery.subscriber_id }),
+      );
     } else if (delivery.channel === "push") {
       return senders.push.send({
         ...base,

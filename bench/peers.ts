@@ -53,7 +53,8 @@ if (kind === "sms") {
   const peer = await startTwilioPeer();
   ready = { url: peer.url, accountSid: peer.accountSid, authToken: peer.authToken };
   drain = () => {
-    totals.received += peer.messages.splice(0).length;
+    // Messages and alert calls (the Calls API) alike.
+    totals.received += peer.messages.splice(0).length + peer.calls.splice(0).length;
     totals.rejected += peer.rejected.splice(0).length;
   };
   close = () => peer.close();

@@ -14,10 +14,19 @@ import type { PeerReady } from "./peers.ts";
 
 /**
  * Of every 10 residents: 5 by SMS, 3 by email, 2 by web push; with `whatsapp`, one of the five SMS
- * residents is on WhatsApp instead (4 SMS, 1 WhatsApp).
+ * residents is on WhatsApp instead (4 SMS, 1 WhatsApp); with `voice`, another of them gets alert
+ * calls instead (a voice subscriber: a phone number, sealed as the SMS ones are).
  */
-export const channelOf = (i: number, whatsapp = false): Channel =>
-  whatsapp && i % 10 === 4 ? "whatsapp" : i % 10 < 5 ? "sms" : i % 10 < 8 ? "email" : "push";
+export const channelOf = (i: number, whatsapp = false, voice = false): Channel =>
+  whatsapp && i % 10 === 4
+    ? "whatsapp"
+    : voice && i % 10 === 3
+      ? "voice"
+      : i % 10 < 5
+        ? "sms"
+        : i % 10 < 8
+          ? "email"
+          : "push";
 
 /**
  * Resident i's subscribers row, its address sealed as the service seals it: a 510 number, an
@@ -28,11 +37,11 @@ export function residentRow(
   i: number,
   language: Language,
   pushSubscription: () => string,
-  options: { whatsapp?: boolean } = {},
+  options: { whatsapp?: boolean; voice?: boolean } = {},
 ) {
-  const channel = channelOf(i, options.whatsapp);
+  const channel = channelOf(i, options.whatsapp, options.voice);
   const address =
-    channel === "sms" || channel === "whatsapp"
+    channel === "sms" || channel === "whatsapp" || channel === "voice"
       ? `+1510${String(2_000_000 + i).padStart(7, "0")}`
       : channel === "email"
         ? `resident${i}@example.org`
@@ -66,6 +75,8 @@ export function providerEnv(peers: {
     TWILIO_WHATSAPP_FROM: "whatsapp:+15005550006",
     WHATSAPP_ALERT_TEMPLATE_EN: `HX${"0b".repeat(16)}`,
     WHATSAPP_ALERT_TEMPLATE_ES: `HX${"1c".repeat(16)}`,
+    // Alert calls through the same peer's Calls API (a messaging service has no caller ID of its own).
+    TWILIO_VOICE_FROM: "+15005550006",
     SMTP_URL: peers.smtp.url,
     MAIL_FROM: "Aviso <alerts@aviso.bench>",
     VAPID_PUBLIC_KEY: vapid.publicKey,

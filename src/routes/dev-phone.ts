@@ -11,6 +11,10 @@
  *
  * `?app=whatsapp` makes it a WhatsApp phone: the same number with Twilio's "whatsapp:" prefix,
  * which is a subscription of its own (src/whatsapp/), with its own thread.
+ *
+ * The SMS phone also shows the alert calls the number gets when it is subscribed to alerts by phone
+ * call (the voice channel, which local mode keeps in the outbox like the others): what the call
+ * says, as text. A voice row is indexed as the number's SMS row is, so the same number finds both.
  */
 import { randomBytes } from "node:crypto";
 import { Hono } from "hono";
@@ -33,7 +37,7 @@ const SUGGESTED = ["+15105550142", "+15105550177", "+14155550123", "+12135550199
 
 type AppFetch = (request: Request) => Response | Promise<Response>;
 
-type ThreadEntry = { at: Date; from: "you" | "aviso" | "alert"; text: string };
+type ThreadEntry = { at: Date; from: "you" | "aviso" | "alert" | "call"; text: string };
 
 export function devPhoneRoutes(appFetch: AppFetch) {
   return new Hono<AppEnv>()
@@ -135,6 +139,11 @@ async function thread(ctx: AppContext, number: string, app: TextChannel): Promis
     .limit(SHOWN)
     .execute();
   const alerts = await listOutbox(ctx.db, ctx.pii, { channel: app, recipient: number, limit: SHOWN });
+  // Alert calls ring the phone itself, not WhatsApp: shown on the SMS phone only.
+  const calls =
+    app === "sms"
+      ? await listOutbox(ctx.db, ctx.pii, { channel: "voice", recipient: number, limit: SHOWN })
+      : [];
   const entries: ThreadEntry[] = [
     ...exchanged.reverse().map((row) => ({
       at: row.created_at,
@@ -142,6 +151,7 @@ async function thread(ctx: AppContext, number: string, app: TextChannel): Promis
       text: row.body,
     })),
     ...alerts.map((alert) => ({ at: alert.created_at, from: "alert" as const, text: alert.body })),
+    ...calls.map((call) => ({ at: call.created_at, from: "call" as const, text: call.body })),
   ];
   return entries.sort((a, b) => a.at.getTime() - b.at.getTime()).slice(-SHOWN);
 }
@@ -185,7 +195,7 @@ function phonePage(
   entries: ThreadEntry[],
   error?: string,
 ) {
-  const label = { you: "You", aviso: "Aviso", alert: "Alert" } as const;
+  const label = { you: "You", aviso: "Aviso", alert: "Alert", call: "Alert call (spoken)" } as const;
   const plain = `/dev/phone?number=${encodeURIComponent(number)}`;
   const self = app === "whatsapp" ? `${plain}&app=whatsapp` : plain;
   const other = app === "whatsapp" ? plain : `${plain}&app=whatsapp`;

@@ -6,7 +6,8 @@
  *
  *   language menu (1 English, 2 Español, 3 中文, 4 Tiếng Việt, each said in its own language)
  *   → main menu: 1 hear a ZIP's current alerts (each read, newest first, then 1 repeat, 2 next),
- *                2 that ZIP's alerts by text on this phone (disclosures, 1 to agree),
+ *                2 that ZIP's alerts on this phone: 1 by text, 2 by phone call (then the ZIP,
+ *                  the disclosures, 1 to agree),
  *                3 stop all alerts to this phone, 4 the hotline (said, or dialled).
  *
  * A missing or invalid key is asked for again twice, then the call ends politely. Every <Gather>
@@ -21,11 +22,13 @@ import { LANGUAGES, type Language } from "../i18n/languages.ts";
 import { alertLabel, pickText } from "../services/alerts/compose.ts";
 import { asMessageAlert, listActiveAlerts } from "../services/public/public-alerts.ts";
 import { normalizeUsPhone } from "../services/subscriptions/phone-number.ts";
-import { stopByCall, subscribeByCall } from "../services/voice/call-subscriptions.ts";
+import { stopByCall, subscribeByCall, subscribeCallsByCall } from "../services/voice/call-subscriptions.ts";
 import {
   ALERT_COUNT,
   ALERT_OPTIONS,
   ASK_ZIP,
+  CALL_CONSENT,
+  CALL_SUBSCRIBED,
   CHOOSE_LANGUAGE,
   CONNECTING,
   GOODBYE,
@@ -39,6 +42,8 @@ import {
   STOPPED,
   SUBSCRIBED,
   TEXT_CONSENT,
+  TEXT_OR_CALL,
+  TOO_MANY_CALL_ZIPS,
   UNKNOWN_ZIP,
 } from "./prompts.ts";
 import { dial, gather, hangup, redirect, say, type Verb, voiceResponse } from "./twiml.ts";
@@ -55,10 +60,11 @@ const ZIP_TIMEOUT_S = 12;
 /** The state a step's URL carries. Anything else in the query is refused (400). */
 export const callState = z
   .object({
-    step: z.enum(["language", "menu", "zip", "alert", "consent"]).optional(),
+    step: z.enum(["language", "menu", "how", "zip", "alert", "consent"]).optional(),
     lang: z.enum(LANGUAGES).optional(),
     tries: z.coerce.number().int().min(0).max(MAX_RETRIES).default(0),
-    for: z.enum(["hear", "text"]).optional(),
+    /** What the ZIP is for: hearing its alerts, or alerts by text or by phone call (no `for` at consent: text). */
+    for: z.enum(["hear", "text", "call"]).optional(),
     zip: z
       .string()
       .regex(/^\d{5}$/)
@@ -98,19 +104,29 @@ async function step(ctx: LineContext, input: CallInput): Promise<Verb[]> {
       if (digits === "2") return readAlert(ctx, line, lang, zip, i + 1);
       return line.missed(lang, state.tries, (tries) => [line.alertOptions(lang, zip, i, tries, [])]);
     }
+    case "how": {
+      if (digits === "1") return line.askZip(lang, "text", 0);
+      if (digits === "2") return line.askZip(lang, "call", 0);
+      return line.missed(lang, state.tries, (tries) => line.textOrCall(lang, tries));
+    }
     case "consent": {
       const zip = state.zip;
       if (!zip) throw new ApiError("validation_failed", "A consent step needs zip");
+      const by = state.for === "call" ? "call" : "text";
       if (digits === "2") return line.mainMenu(lang, 0);
       if (digits !== "1")
-        return line.missed(lang, state.tries, (tries) => line.consent(ctx, lang, zip, tries));
-      const done = await subscribeByCall({
+        return line.missed(lang, state.tries, (tries) => line.consent(ctx, lang, zip, by, tries));
+      const subscribe = by === "call" ? subscribeCallsByCall : subscribeByCall;
+      const done = await subscribe({
         ctx,
         input: { callSid: input.callSid, from: input.from, language: lang, zip },
       });
       if (done.kind === "no_number") return line.mainMenu(lang, 0, [line.say(lang, NO_CALLER_NUMBER[lang])]);
       if (done.kind === "unknown_zip")
         return line.mainMenu(lang, 0, [line.say(lang, UNKNOWN_ZIP[lang]({ zip }))]);
+      if (done.kind === "too_many_zips")
+        return line.mainMenu(lang, 0, [line.say(lang, TOO_MANY_CALL_ZIPS[lang])]);
+      if (by === "call") return [line.say(lang, CALL_SUBSCRIBED[lang]({ zip })), ...line.goodbye(lang)];
       const textSent = done.kind === "subscribed" && done.textQueued;
       return [line.say(lang, SUBSCRIBED[lang]({ zip, textSent })), ...line.goodbye(lang)];
     }
@@ -129,7 +145,7 @@ async function mainMenuChoice(
       return line.askZip(lang, "hear", 0);
     case "2":
       if (!hasNumber) return line.mainMenu(lang, 0, [line.say(lang, NO_CALLER_NUMBER[lang])]);
-      return line.askZip(lang, "text", 0);
+      return line.textOrCall(lang, 0);
     case "3": {
       const done = await stopByCall({
         ctx,
@@ -154,7 +170,7 @@ async function zipEntered(ctx: LineContext, line: Line, lang: Language, input: C
   const zip = input.digits;
   if (!/^\d{5}$/.test(zip))
     return line.missed(lang, input.state.tries, (tries) => line.askZip(lang, purpose, tries));
-  if (purpose === "text") return line.consent(ctx, lang, zip, 0);
+  if (purpose !== "hear") return line.consent(ctx, lang, zip, purpose, 0);
   return readAlert(ctx, line, lang, zip, 0);
 }
 
@@ -230,7 +246,14 @@ class Line {
     ];
   }
 
-  askZip(lang: Language, purpose: "hear" | "text", tries: number): Verb[] {
+  textOrCall(lang: Language, tries: number): Verb[] {
+    return this.ask(this.url({ step: "how", lang, tries }), [this.say(lang, TEXT_OR_CALL[lang])], {
+      numDigits: 1,
+      timeoutSeconds: KEY_TIMEOUT_S,
+    });
+  }
+
+  askZip(lang: Language, purpose: "hear" | "text" | "call", tries: number): Verb[] {
     return this.ask(this.url({ step: "zip", lang, for: purpose, tries }), [this.say(lang, ASK_ZIP[lang])], {
       numDigits: 5,
       timeoutSeconds: ZIP_TIMEOUT_S,
@@ -247,7 +270,12 @@ class Line {
     return { xml: gathered!.xml + again!.xml };
   }
 
-  consent(ctx: LineContext, lang: Language, zip: string, tries: number): Verb[] {
+  consent(ctx: LineContext, lang: Language, zip: string, by: "text" | "call", tries: number): Verb[] {
+    if (by === "call") {
+      const prompt = CALL_CONSENT[lang]({ program: this.program, zip });
+      const action = this.url({ step: "consent", lang, zip, for: "call", tries });
+      return this.ask(action, [this.say(lang, prompt)], { numDigits: 1, timeoutSeconds: KEY_TIMEOUT_S });
+    }
     const frequency = (ctx.config.program.messageFrequency[lang] ?? SPOKEN_FREQUENCY[lang]).replace(
       /[.。]$/,
       "",

@@ -25,10 +25,18 @@ export const CHOOSE_LANGUAGE: Texts<{ program: string }> = {
 };
 
 export const MAIN_MENU: Texts = {
-  en: "To hear current alerts for a ZIP code, press 1. To get alerts for a ZIP code by text message on this phone, press 2. To stop all alerts to this phone, press 3. For the hotline, press 4.",
-  es: "Para escuchar las alertas actuales de un código postal, oprima 1. Para recibir alertas de un código postal por mensaje de texto en este teléfono, oprima 2. Para dejar de recibir todas las alertas en este teléfono, oprima 3. Para la línea de ayuda, oprima 4.",
-  zh: "收听某个邮编的当前警报，请按1。在本电话上通过短信接收某个邮编的警报，请按2。停止发送到本电话的所有警报，请按3。热线电话，请按4。",
-  vi: "Để nghe các cảnh báo hiện tại cho một mã ZIP, xin bấm số 1. Để nhận cảnh báo cho một mã ZIP bằng tin nhắn trên điện thoại này, xin bấm số 2. Để ngừng mọi cảnh báo gửi đến điện thoại này, xin bấm số 3. Để biết số đường dây nóng, xin bấm số 4.",
+  en: "To hear current alerts for a ZIP code, press 1. To get alerts for a ZIP code on this phone, by text message or by phone call, press 2. To stop all alerts to this phone, press 3. For the hotline, press 4.",
+  es: "Para escuchar las alertas actuales de un código postal, oprima 1. Para recibir alertas de un código postal en este teléfono, por mensaje de texto o por llamada, oprima 2. Para dejar de recibir todas las alertas en este teléfono, oprima 3. Para la línea de ayuda, oprima 4.",
+  zh: "收听某个邮编的当前警报，请按1。在本电话上通过短信或电话接收某个邮编的警报，请按2。停止发送到本电话的所有警报，请按3。热线电话，请按4。",
+  vi: "Để nghe các cảnh báo hiện tại cho một mã ZIP, xin bấm số 1. Để nhận cảnh báo cho một mã ZIP trên điện thoại này, bằng tin nhắn hoặc cuộc gọi, xin bấm số 2. Để ngừng mọi cảnh báo gửi đến điện thoại này, xin bấm số 3. Để biết số đường dây nóng, xin bấm số 4.",
+};
+
+/** After 2 on the main menu: how the alerts should come. */
+export const TEXT_OR_CALL: Texts = {
+  en: "For alerts by text message, press 1. For alerts by phone call, press 2.",
+  es: "Para recibir alertas por mensaje de texto, oprima 1. Para recibir alertas por llamada telefónica, oprima 2.",
+  zh: "通过短信接收警报，请按1。通过电话接收警报，请按2。",
+  vi: "Để nhận cảnh báo bằng tin nhắn, xin bấm số 1. Để nhận cảnh báo bằng cuộc gọi, xin bấm số 2.",
 };
 
 export const ASK_ZIP: Texts = {
@@ -97,6 +105,38 @@ export const TEXT_CONSENT: Texts<{ program: string; zip: string; frequency: stri
     `您正在订阅${p.program}发送的邮编${spokenDigits(p.zip)}的短信警报，将发送到您现在来电的号码。${p.frequency}。可能产生短信和数据费用。随时回复HELP获取帮助，回复STOP退订。同意请按1，返回主菜单请按2。`,
   vi: (p) =>
     `Quý vị đang đăng ký nhận cảnh báo bằng tin nhắn từ ${p.program} cho mã ZIP ${spokenDigits(p.zip)}, gửi đến số điện thoại quý vị đang gọi. ${p.frequency}. Có thể tốn phí tin nhắn và dữ liệu. Nhắn HELP để được giúp, và STOP để hủy bất cứ lúc nào. Để đồng ý, xin bấm số 1. Để trở về danh mục chính, xin bấm số 2.`,
+};
+
+/**
+ * The disclosures of alerts by phone call, before the caller agrees: who calls, for what, to which
+ * number, how often, and how to stop (9 during a call, or 3 on this line, or STOP by text).
+ */
+export const CALL_CONSENT: Texts<{ program: string; zip: string }> = {
+  en: (p) =>
+    `You are signing up for phone call alerts from ${p.program} for ZIP code ${spokenDigits(p.zip)}, to the number you are calling from. We call only for urgent alerts, so calls are rare, and they may come at any hour. To stop them, press 9 during an alert call, or call this number and press 3. To agree, press 1. To go back to the main menu, press 2.`,
+  es: (p) =>
+    `Se está inscribiendo para recibir alertas por llamada de ${p.program} para el código postal ${spokenDigits(p.zip)}, en el número desde el que llama. Solo llamamos por alertas urgentes, así que las llamadas son poco frecuentes, y pueden llegar a cualquier hora. Para dejar de recibirlas, oprima 9 durante una llamada de alerta, o llame a este número y oprima 3. Para aceptar, oprima 1. Para volver al menú principal, oprima 2.`,
+  zh: (p) =>
+    `您正在订阅${p.program}关于邮编${spokenDigits(p.zip)}的电话警报，将拨打您现在来电的号码。我们只为紧急警报打电话，所以来电很少，但可能在任何时间。如需停止，请在警报来电时按9，或拨打本号码后按3。同意请按1，返回主菜单请按2。`,
+  vi: (p) =>
+    `Quý vị đang đăng ký nhận cảnh báo bằng cuộc gọi từ ${p.program} cho mã ZIP ${spokenDigits(p.zip)}, gọi đến số điện thoại quý vị đang gọi. Chúng tôi chỉ gọi khi có cảnh báo khẩn cấp nên cuộc gọi rất ít, và có thể đến vào bất cứ giờ nào. Để ngừng, xin bấm số 9 trong cuộc gọi cảnh báo, hoặc gọi số này và bấm số 3. Để đồng ý, xin bấm số 1. Để trở về danh mục chính, xin bấm số 2.`,
+};
+
+export const CALL_SUBSCRIBED: Texts<{ zip: string }> = {
+  en: (p) =>
+    `Done. You will get a phone call to this number for urgent alerts for ZIP code ${spokenDigits(p.zip)}.`,
+  es: (p) =>
+    `Listo. Recibirá una llamada en este número por las alertas urgentes del código postal ${spokenDigits(p.zip)}.`,
+  zh: (p) => `已完成。邮编${spokenDigits(p.zip)}有紧急警报时，我们会打电话到本号码。`,
+  vi: (p) =>
+    `Xong. Quý vị sẽ nhận cuộc gọi đến số này khi có cảnh báo khẩn cấp cho mã ZIP ${spokenDigits(p.zip)}.`,
+};
+
+export const TOO_MANY_CALL_ZIPS: Texts = {
+  en: "Sorry, this phone already gets calls for as many ZIP codes as we allow. Nothing was changed.",
+  es: "Lo sentimos, este teléfono ya recibe llamadas para el máximo de códigos postales permitido. No se cambió nada.",
+  zh: "对不起，本电话接收电话警报的邮编数量已达上限，未做任何更改。",
+  vi: "Xin lỗi, điện thoại này đã nhận cuộc gọi cho số mã ZIP tối đa cho phép. Không có gì thay đổi.",
 };
 
 export const SUBSCRIBED: Texts<{ zip: string; textSent: boolean }> = {

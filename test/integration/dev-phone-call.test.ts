@@ -1,11 +1,21 @@
 // The phone simulator placing a call (local mode): plain form posts through the signed voice
 // webhook, what the line says shown as text, a keypad, and the line's effects (a subscription by
-// text, with its confirmation text on the phone's page).
+// text, with its confirmation text on the phone's page; a subscription by phone call, whose alert
+// calls the phone's page then shows as text: local mode keeps them in the outbox, no Twilio).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
+import { publishAlert } from "../../src/services/alerts/publish.ts";
 import { subscribedReply } from "../../src/sms/replies.ts";
-import { ASK_ZIP, CHOOSE_LANGUAGE, MAIN_MENU, SUBSCRIBED } from "../../src/voice/prompts.ts";
+import {
+  ASK_ZIP,
+  CALL_SUBSCRIBED,
+  CHOOSE_LANGUAGE,
+  MAIN_MENU,
+  SUBSCRIBED,
+  TEXT_OR_CALL,
+} from "../../src/voice/prompts.ts";
 import { type RunningWorkers, startWorkers } from "../../workers/index.ts";
+import { addAlert, settled, TEXTS } from "../support/fanout.ts";
 import { createTestRuntime, type TestRuntime } from "../support/runtime.ts";
 import { subscriberState } from "../support/subscribers.ts";
 
@@ -64,7 +74,9 @@ describe("/dev/phone/call", () => {
     expect(welcome).toContain('<button type="submit" name="digits" value="2">2</button>');
     const menu = await call({ ...keypadOf(welcome), digits: "2" });
     expect(menu).toContain(escaped(MAIN_MENU.es));
-    const ask = await call({ ...keypadOf(menu), digits: "2" });
+    const how = await call({ ...keypadOf(menu), digits: "2" });
+    expect(how).toContain(escaped(TEXT_OR_CALL.es));
+    const ask = await call({ ...keypadOf(how), digits: "1" });
     expect(ask).toContain(escaped(ASK_ZIP.es));
     expect(ask).toContain('<input id="digits" name="digits"');
     const consent = await call({ ...keypadOf(ask), digits: "94607" });
@@ -89,6 +101,37 @@ describe("/dev/phone/call", () => {
         },
       )
       .toBe(true);
+  });
+
+  it("subscribes to alert calls by keypad, and the phone's page shows an alert call as text", async () => {
+    const number = "+15105550154";
+    const phonePage = async () =>
+      (await app.request(`/dev/phone?number=${encodeURIComponent(number)}`)).text();
+    const welcome = await call({ number });
+    const menu = await call({ ...keypadOf(welcome), digits: "1" });
+    const how = await call({ ...keypadOf(menu), digits: "2" });
+    const ask = await call({ ...keypadOf(how), digits: "2" });
+    const consent = await call({ ...keypadOf(ask), digits: "94607" });
+    const done = await call({ ...keypadOf(consent), digits: "1" });
+    expect(done).toContain(escaped(CALL_SUBSCRIBED.en({ zip: "94607" })));
+    expect(await subscriberState(runtime, number, "voice")).toMatchObject({
+      status: "active",
+      zips: ["94607"],
+    });
+    expect(await phonePage()).not.toContain("Alert call");
+
+    const alertId = await addAlert(runtime, { zips: ["94607"], languages: ["en"] });
+    await publishAlert({ ctx: runtime, input: { alertId } });
+    const rows = await settled(runtime, alertId);
+    expect(rows.filter((row) => row.channel === "voice").map((row) => row.status)).toEqual(["sent"]);
+    const page = await phonePage();
+    expect(page).toContain("Alert call (spoken)");
+    expect(page).toContain(escaped(TEXTS.en.headline));
+    // The WhatsApp phone of the same number gets no calls.
+    const whatsapp = await (
+      await app.request(`/dev/phone?number=${encodeURIComponent(number)}&app=whatsapp`)
+    ).text();
+    expect(whatsapp).not.toContain("Alert call");
   });
 
   it("lets the caller press nothing, which the line asks about again", async () => {

@@ -2,7 +2,8 @@
  * Alerts by phone call (issue 17, points 5-7), end to end against the loopback Twilio peer's
  * Calls API: fan-out to voice subscribers (Alert priority only), the TwiML per language, a drill
  * and an update to exactly the original voice recipients, status callbacks, the one retry after
- * no-answer (with an injected clock), and 9 on the keypad stopping the voice subscription.
+ * no-answer (with an injected clock), 9 on the keypad stopping the voice subscription, and a
+ * number that asked the voice line for calls (option 2, then 2) being called for the next alert.
  */
 import { type ServerType, serve } from "@hono/node-server";
 import twilio from "twilio";
@@ -17,6 +18,7 @@ import { type DeliveryRig, startDeliveryRig } from "../support/delivery.ts";
 import { addAlert, addSubscriber, ledger, settled, TEXTS } from "../support/fanout.ts";
 import { freePort } from "../support/free-port.ts";
 import { subscriberState } from "../support/subscribers.ts";
+import { caller } from "../support/voice-webhook.ts";
 
 const CALLER_ID = "+15105550100";
 const DRILLED = "+15105550278";
@@ -241,6 +243,43 @@ describe("alerts by phone call", () => {
     expect(callsTo(late)).toHaveLength(0);
     expect(callsTo(other).at(-1)!.twiml).toContain("UPDATE");
   });
+});
+
+describe("subscribing by calling the line", () => {
+  it.each([
+    ["en", "1", "+15105550241"],
+    ["es", "2", "+15105550242"],
+    ["zh", "3", "+15105550243"],
+    ["vi", "4", "+15105550244"],
+  ] as const)(
+    "in %s: 2, then 2 for calls, then a ZIP: the next Alert-priority alert calls the number",
+    async (language, key, number) => {
+      const zip = "94619";
+      const phone = caller(app, rig.runtime, number);
+      expect((await phone.dialIn()).status).toBe(200);
+      await phone.press(key);
+      await phone.press("2");
+      await phone.press("2");
+      await phone.press(zip);
+      const done = await phone.press("1");
+      expect(done.status).toBe(200);
+      expect(done.hangup).toBe(true);
+      expect(await subscriberState(rig.runtime, number, "voice")).toMatchObject({
+        status: "active",
+        language,
+      });
+
+      const before = callsTo(number).length;
+      const alertId = await addAlert(rig.runtime, { zips: [zip] });
+      const rows = await publish(alertId);
+      expect(rows.filter((r) => r.channel === "voice").length).toBeGreaterThanOrEqual(1);
+      const calls = callsTo(number);
+      expect(calls).toHaveLength(before + 1);
+      expect(calls.at(-1)!.twiml).toContain(TEXTS[language].headline.slice(0, 12));
+      // No texts: the number asked for calls only.
+      expect(rig.sms.messages.filter((m) => m.to === number)).toEqual([]);
+    },
+  );
 });
 
 describe("VOICE_ALL_PRIORITIES", () => {

@@ -2,7 +2,9 @@
 // and <Redirect> URLs its answers give, each request signed with the twilio package's own signature
 // function over PUBLIC_URL + path + query. Every menu path, in English, Spanish, Chinese and
 // Vietnamese: the current alerts of a ZIP, alerts by text (consent, the same SMS subscription as a
-// texted ZIP, a confirmation text), stop, the hotline, and asking again on a miss.
+// texted ZIP, a confirmation text), alerts by phone call (the number's voice subscription; that an
+// alert then calls it is in voice-calls.test.ts), stop (texts and calls), the hotline, and asking
+// again on a miss.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listOutbox } from "../../src/delivery/local-outbox.ts";
 import type { Language } from "../../src/i18n/languages.ts";
@@ -12,6 +14,8 @@ import {
   ALERT_COUNT,
   ALERT_OPTIONS,
   ASK_ZIP,
+  CALL_CONSENT,
+  CALL_SUBSCRIBED,
   CHOOSE_LANGUAGE,
   CONNECTING,
   GOODBYE,
@@ -25,6 +29,8 @@ import {
   STOPPED,
   SUBSCRIBED,
   TEXT_CONSENT,
+  TEXT_OR_CALL,
+  TOO_MANY_CALL_ZIPS,
   UNKNOWN_ZIP,
 } from "../../src/voice/prompts.ts";
 import { SPEECH } from "../../src/voice/voices.ts";
@@ -174,7 +180,8 @@ describe.each(LANGS)("the main menu in %s", (lang) => {
   it("2: reads the disclosures, and on 1 subscribes the number by text like a texted ZIP, with a confirmation text", async () => {
     const phone = await inLanguage(lang);
     const before = await countRows(runtime, "consent_events");
-    expect(saidIn(await phone.press("2"), lang)).toEqual([ASK_ZIP[lang]]);
+    expect(saidIn(await phone.press("2"), lang)).toEqual([TEXT_OR_CALL[lang]]);
+    expect(saidIn(await phone.press("1"), lang)).toEqual([ASK_ZIP[lang]]);
     const consent = await phone.press("94607");
     expect(saidIn(consent, lang)).toEqual([
       TEXT_CONSENT[lang]({ program, zip: "94607", frequency: SPOKEN_FREQUENCY[lang] }),
@@ -218,12 +225,14 @@ describe.each(LANGS)("the main menu in %s", (lang) => {
   it("2: a ZIP outside the area subscribes nothing and goes back to the menu; 2 at the disclosures goes back too", async () => {
     const phone = await inLanguage(lang);
     await phone.press("2");
+    await phone.press("1");
     await phone.press("90210");
     expect(saidIn(await phone.press("1"), lang)).toEqual([
       UNKNOWN_ZIP[lang]({ zip: "90210" }),
       MAIN_MENU[lang],
     ]);
     await phone.press("2");
+    await phone.press("1");
     await phone.press("94607");
     expect(saidIn(await phone.press("2"), lang)).toEqual([MAIN_MENU[lang]]);
     expect(await subscriberState(runtime, phone.number)).toBeUndefined();
@@ -232,6 +241,7 @@ describe.each(LANGS)("the main menu in %s", (lang) => {
   it("3: stops every alert to the number, as STOP by text does, with STOP's confirmation text", async () => {
     const phone = await inLanguage(lang);
     await phone.press("2");
+    await phone.press("1");
     await phone.press("94612");
     await phone.press("1");
     await expect.poll(async () => (await textsTo(phone.number)).length, { timeout: 15_000 }).toBe(1);
@@ -253,6 +263,103 @@ describe.each(LANGS)("the main menu in %s", (lang) => {
     await expect
       .poll(async () => (await textsTo(phone.number))[0], { timeout: 15_000 })
       .toBe(stoppedReply(lang, { program }));
+  });
+
+  it("2, 2: reads the call disclosures, and on 1 subscribes the number to alert calls for the ZIP, said aloud, no text", async () => {
+    const phone = await inLanguage(lang);
+    const before = await countRows(runtime, "consent_events");
+    expect(saidIn(await phone.press("2"), lang)).toEqual([TEXT_OR_CALL[lang]]);
+    expect(saidIn(await phone.press("2"), lang)).toEqual([ASK_ZIP[lang]]);
+    const consent = await phone.press("94607");
+    expect(saidIn(consent, lang)).toEqual([CALL_CONSENT[lang]({ program, zip: "94607" })]);
+    expect(consent.gather!.action).toContain("for=call");
+    expect(await subscriberState(runtime, phone.number, "voice")).toBeUndefined(); // nothing before the 1
+    const done = await phone.press("1");
+    expect(saidIn(done, lang)).toEqual([CALL_SUBSCRIBED[lang]({ zip: "94607" }), GOODBYE[lang]]);
+    expect(done.hangup).toBe(true);
+    expect(await subscriberState(runtime, phone.number, "voice")).toMatchObject({
+      status: "active",
+      language: lang,
+      zips: ["94607"],
+    });
+    // Calls only: the number's texts are a subscription of their own, untouched.
+    expect(await subscriberState(runtime, phone.number, "sms")).toBeUndefined();
+    expect(await countRows(runtime, "consent_events")).toBe(before + 1);
+    const event = await runtime.db
+      .selectFrom("consent_events")
+      .selectAll()
+      .orderBy("at", "desc")
+      .executeTakeFirstOrThrow();
+    expect(event).toMatchObject({
+      kind: "opt_in",
+      channel: "voice",
+      keyword: "voice_subscribe",
+      language: lang,
+    });
+
+    // Twilio retrying the same step changes nothing.
+    const again = await app.fetch(
+      signedVoiceRequest(runtime, consent.gather!.action, callParams(phone.number, phone.callSid, "1")),
+    );
+    expect(again.status).toBe(200);
+    expect(await countRows(runtime, "consent_events")).toBe(before + 1);
+
+    // A second call adds a ZIP to the same voice subscription.
+    const second = await inLanguageFrom(phone.number, lang);
+    await second.press("2");
+    await second.press("2");
+    await second.press("94612");
+    expect(saidIn(await second.press("1"), lang)).toEqual([
+      CALL_SUBSCRIBED[lang]({ zip: "94612" }),
+      GOODBYE[lang],
+    ]);
+    expect(await subscriberState(runtime, phone.number, "voice")).toMatchObject({
+      status: "active",
+      zips: ["94607", "94612"],
+    });
+    expect(await textsTo(phone.number)).toEqual([]);
+  });
+
+  it("2, 2: a ZIP outside the area subscribes nothing; a wrong key at text-or-call is asked again", async () => {
+    const phone = await inLanguage(lang);
+    await phone.press("2");
+    expect(saidIn(await phone.press("7"), lang)).toEqual([NOT_UNDERSTOOD[lang], TEXT_OR_CALL[lang]]);
+    await phone.press("2");
+    await phone.press("90210");
+    expect(saidIn(await phone.press("1"), lang)).toEqual([
+      UNKNOWN_ZIP[lang]({ zip: "90210" }),
+      MAIN_MENU[lang],
+    ]);
+    expect(await subscriberState(runtime, phone.number, "voice")).toBeUndefined();
+  });
+
+  it("3: stops the number's alert calls too, recorded as a voice opt-out", async () => {
+    const phone = await inLanguage(lang);
+    await phone.press("2");
+    await phone.press("2");
+    await phone.press("94607");
+    await phone.press("1");
+    const again = await inLanguageFrom(phone.number, lang);
+    expect(saidIn(await again.press("3"), lang)).toEqual([STOPPED[lang], GOODBYE[lang]]);
+    expect(await subscriberState(runtime, phone.number, "voice")).toMatchObject({ status: "stopped" });
+    const event = await runtime.db
+      .selectFrom("consent_events")
+      .selectAll()
+      .where("channel", "=", "voice")
+      .orderBy("at", "desc")
+      .executeTakeFirstOrThrow();
+    expect(event).toMatchObject({ kind: "opt_out", keyword: "voice_stop", language: lang });
+
+    // Calling in again for calls opts back in with exactly that ZIP.
+    const back = await inLanguageFrom(phone.number, lang);
+    await back.press("2");
+    await back.press("2");
+    await back.press("94612");
+    await back.press("1");
+    expect(await subscriberState(runtime, phone.number, "voice")).toMatchObject({
+      status: "active",
+      zips: ["94612"],
+    });
   });
 
   it("3: a number we do not know is told it is stopped, and nothing is stored about it", async () => {
@@ -312,6 +419,28 @@ async function inLanguageFrom(number: string, lang: Language) {
 }
 
 describe("limits and retention", () => {
+  it("a phone already called for as many ZIPs as allowed is told so, and nothing changes", async () => {
+    const limited = appFor({
+      ...runtime,
+      config: { ...runtime.config, inboundSms: { ...runtime.config.inboundSms, maxZipsPerSubscriber: 1 } },
+    });
+    const phone = newCaller(limited);
+    await phone.dialIn();
+    await phone.press(KEY.vi);
+    await phone.press("2");
+    await phone.press("2");
+    await phone.press("94607");
+    await phone.press("1");
+    const again = caller(limited, runtime, phone.number);
+    await again.dialIn();
+    await again.press(KEY.vi);
+    await again.press("2");
+    await again.press("2");
+    await again.press("94612");
+    expect(saidIn(await again.press("1"), "vi")).toEqual([TOO_MANY_CALL_ZIPS.vi, MAIN_MENU.vi]);
+    expect(await subscriberState(runtime, phone.number, "voice")).toMatchObject({ zips: ["94607"] });
+  });
+
   it("sends the confirmation text only within the number's SMS reply limit, and says so", async () => {
     const limited = appFor({
       ...runtime,
@@ -322,12 +451,14 @@ describe("limits and retention", () => {
     });
     const phone = await inLanguage("en", limited);
     await phone.press("2");
+    await phone.press("1");
     await phone.press("94607");
     expect(texts(await phone.press("1"))[0]).toBe(SUBSCRIBED.en({ zip: "94607", textSent: true }));
     const again = caller(limited, runtime, phone.number);
     await again.dialIn();
     await again.press("1");
     await again.press("2");
+    await again.press("1");
     await again.press("94612");
     // Subscribed all the same, but over the limit: no second text, and the line does not promise one.
     expect(texts(await again.press("1"))[0]).toBe(SUBSCRIBED.en({ zip: "94612", textSent: false }));
@@ -340,15 +471,29 @@ describe("limits and retention", () => {
   it("erases the call's records with the inbound texts (INBOUND_MESSAGE_RETENTION_DAYS)", async () => {
     const phone = await inLanguage("es");
     await phone.press("2");
+    await phone.press("1");
     await phone.press("94601");
     await phone.press("1");
+    const byCall = await inLanguageFrom(phone.number, "es");
+    await byCall.press("2");
+    await byCall.press("2");
+    await byCall.press("94601");
+    await byCall.press("1");
     const claims = () =>
       runtime.db
         .selectFrom("inbound_messages")
-        .select("command")
-        .where("message_sid", "like", `${phone.callSid}-%`)
+        .select("message_sid")
+        .where((eb) =>
+          eb.or([
+            eb("message_sid", "like", `${phone.callSid}-%`),
+            eb("message_sid", "like", `${byCall.callSid}-%`),
+          ]),
+        )
+        .orderBy("message_sid")
         .execute();
-    expect(await claims()).toEqual([{ command: "voice_subscribe" }]);
+    expect((await claims()).map((c) => c.message_sid).sort()).toEqual(
+      [`${phone.callSid}-text-94601`, `${byCall.callSid}-call-94601`].sort(),
+    );
     const later = { ...runtime, clock: { now: () => new Date(Date.now() + 8 * 86_400_000) } };
     await runHousekeeping(later, { task: "purge-text-a-zip" });
     expect(await claims()).toEqual([]);

@@ -1,6 +1,9 @@
 /**
- * What a phone call may change: the caller's SMS subscription, exactly as texting would. Option 2
- * (a ZIP's alerts by text) is texting that ZIP; option 3 (stop all alerts) is texting STOP. Both go
+ * What a phone call may change: the caller's SMS subscription, exactly as texting would, and the
+ * number's alert-call (voice) subscription. Option 2 by text is texting that ZIP; option 2 by phone
+ * call subscribes the number's voice row to the ZIP (voice-subscribers.ts, consent keyword
+ * voice_subscribe, channel voice, no confirmation text: the line says it aloud); option 3 (stop all
+ * alerts) is texting STOP and stops the voice row too. All go
  * through the SMS services (subscribeZips, stopSubscriber) under the same per-number lock, so the
  * subscriber row, its sealed number and blind index, its ZIPs and its consent event are the ones a
  * text would make; the consent event's keyword (voice_subscribe, voice_stop) says it was a call.
@@ -34,11 +37,13 @@ import { lockSmsSubscriber } from "../subscriptions/sms-subscribers.ts";
 import { stopSubscriber } from "../subscriptions/stop-subscriber.ts";
 import { subscribeZips } from "../subscriptions/subscribe-zips.ts";
 import type { SubscriptionsContext, Texter } from "../subscriptions/types.ts";
+import { stopVoice, subscribeVoice, voiceFollows } from "./voice-subscribers.ts";
 
 export type CallChange =
   | { kind: "no_number" }
   | { kind: "unknown_zip" }
   | { kind: "subscribed"; textQueued: boolean }
+  | { kind: "too_many_zips" }
   | { kind: "stopped" };
 
 type Caller = { callSid: string; from: string; language: Language };
@@ -85,6 +90,34 @@ export async function subscribeByCall({
   );
 }
 
+/** Option 2 by phone call: the ZIP's Alert-priority alerts as calls to this number. */
+export async function subscribeCallsByCall({
+  ctx,
+  input,
+}: {
+  ctx: SubscriptionsContext;
+  input: Caller & { zip: string };
+}): Promise<CallChange> {
+  const claim = `${input.callSid}-call-${input.zip}`;
+  return onCallersNumber(
+    ctx,
+    input,
+    { claim, command: "voice_subscribe", zip: input.zip },
+    async (texter, opened, tx) => {
+      if (classifyZips(ctx.config.serviceArea, [input.zip], opened.zipRows).known.length === 0)
+        return { kind: "unknown_zip" };
+      // Twilio asked again for a step already taken: answer as the first time, change nothing.
+      if (!opened.claimed)
+        return (await voiceFollows(tx, texter.lookup, input.zip))
+          ? { kind: "subscribed", textQueued: false }
+          : { kind: "too_many_zips" };
+      const caller = { phone: texter.phone, lookup: texter.lookup, language: input.language };
+      const done = await subscribeVoice(tx, caller, input.zip, "voice_subscribe");
+      return done === "too_many_zips" ? { kind: "too_many_zips" } : { kind: "subscribed", textQueued: false };
+    },
+  );
+}
+
 export async function stopByCall({
   ctx,
   input,
@@ -99,6 +132,12 @@ export async function stopByCall({
     { claim, command: "voice_stop", stop: true },
     async (texter, opened, tx) => {
       if (!opened.claimed) return { kind: "stopped" };
+      // "All alerts to this phone": its alert calls too (no text about those: the line says it).
+      await stopVoice(
+        tx,
+        { phone: texter.phone, lookup: texter.lookup, language: input.language },
+        "voice_stop",
+      );
       const outcome = await stopSubscriber({
         ctx: tx,
         input: { texter, language: input.language, consentKeyword: "voice_stop" },
@@ -126,7 +165,7 @@ async function onCallersNumber(
     await lockTexter(db, index);
     const opened = await openInbound(db, ctx.config.inboundSms, {
       messageSid: action.claim,
-      // A call changes the number's SMS subscription (the line offers texts, not WhatsApp).
+      // Claimed on the number's SMS index (a voice row shares it); the line offers texts and calls, not WhatsApp.
       channel: "sms",
       senderIndex: index,
       senderIndexes: indexes,
