@@ -53,6 +53,8 @@ export function devPhoneCallRoutes(appFetch: AppFetch) {
       Direction: "inbound",
       From: number,
       To: ctx.config.sms?.from ?? "+15555550100",
+      // The simulator plays a phone its carrier vouches for (SHAKEN/STIR A).
+      StirVerstat: "TN-Validation-Passed-A",
     };
     if (field("url") && digits) params.Digits = digits;
     const target = new URL(url);

@@ -14,6 +14,8 @@ const inboundCall = z.object({
   CallSid: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "must be a call SID"),
   // "anonymous", "+266696687" and the like for a hidden number: the line then changes nothing.
   From: z.string().max(64).default(""),
+  // SHAKEN/STIR: "TN-Validation-Passed-A" is the carrier vouching that the caller may use From.
+  StirVerstat: z.string().max(64).default(""),
   Digits: z
     .string()
     .regex(/^[0-9*#]{0,16}$/, "must be keypad digits")
@@ -34,8 +36,9 @@ export const twilioVoiceRoutes = new Hono<TwilioWebhookEnv>().post("/voice", twi
   if (!state.success) throw invalid("Unknown voice line step", state.error);
   const parsed = inboundCall.safeParse(c.get("twilioParams"));
   if (!parsed.success) throw invalid("Expected CallSid, From and Digits", parsed.error);
-  const { CallSid: callSid, From: from, Digits: digits } = parsed.data;
-  const xml = await answerCall(ctx, { state: state.data, digits, from, callSid });
+  const { CallSid: callSid, From: from, Digits: digits, StirVerstat: verstat } = parsed.data;
+  const callerVerified = verstat === "TN-Validation-Passed-A";
+  const xml = await answerCall(ctx, { state: state.data, digits, from, callSid, callerVerified });
   ctx.log.debug({ requestId: c.get("requestId"), step: state.data.step ?? "welcome" }, "voice line");
   c.header("Cache-Control", "no-store");
   return c.body(xml, 200, { "Content-Type": "text/xml; charset=utf-8" });

@@ -45,6 +45,7 @@ import {
   TEXT_OR_CALL,
   TOO_MANY_CALL_ZIPS,
   UNKNOWN_ZIP,
+  UNVERIFIED_CALLER,
 } from "./prompts.ts";
 import { dial, gather, hangup, redirect, say, type Verb, voiceResponse } from "./twiml.ts";
 import { LANGUAGE_KEYS, SPEECH } from "./voices.ts";
@@ -74,7 +75,18 @@ export const callState = z
   .strict();
 export type CallState = z.infer<typeof callState>;
 
-export type CallInput = { state: CallState; digits: string; from: string; callSid: string };
+/**
+ * `callerVerified`: the carrier fully attested (SHAKEN/STIR A) that the caller may use `from`.
+ * Caller ID is easy to forge, so only such a call may subscribe or stop the number: otherwise a
+ * stranger could stop someone's alerts by calling "from" their phone.
+ */
+export type CallInput = {
+  state: CallState;
+  digits: string;
+  from: string;
+  callSid: string;
+  callerVerified: boolean;
+};
 type LineContext = Pick<AppContext, "config" | "db" | "pii" | "clock" | "boss">;
 
 export async function answerCall(ctx: LineContext, input: CallInput): Promise<string> {
@@ -116,6 +128,7 @@ async function step(ctx: LineContext, input: CallInput): Promise<Verb[]> {
       if (digits === "2") return line.mainMenu(lang, 0);
       if (digits !== "1")
         return line.missed(lang, state.tries, (tries) => line.consent(ctx, lang, zip, by, tries));
+      if (!input.callerVerified) return line.mainMenu(lang, 0, [line.say(lang, UNVERIFIED_CALLER[lang])]);
       const subscribe = by === "call" ? subscribeCallsByCall : subscribeByCall;
       const done = await subscribe({
         ctx,
@@ -147,6 +160,8 @@ async function mainMenuChoice(
       if (!hasNumber) return line.mainMenu(lang, 0, [line.say(lang, NO_CALLER_NUMBER[lang])]);
       return line.textOrCall(lang, 0);
     case "3": {
+      if (!hasNumber) return line.mainMenu(lang, 0, [line.say(lang, NO_CALLER_NUMBER[lang])]);
+      if (!input.callerVerified) return line.mainMenu(lang, 0, [line.say(lang, UNVERIFIED_CALLER[lang])]);
       const done = await stopByCall({
         ctx,
         input: { callSid: input.callSid, from: input.from, language: lang },

@@ -164,6 +164,14 @@ export const STOPPED: Texts = {
   vi: "Đã ngừng mọi cảnh báo gửi đến điện thoại này. Để nhận lại, xin nhắn START đến số này, hoặc gọi lại.",
 };
 
+/** Caller ID can be forged; only a carrier's full SHAKEN/STIR attestation lets a call change alerts. */
+export const UNVERIFIED_CALLER: Texts = {
+  en: "We cannot confirm that this call comes from the number it shows, so alerts for it can only be changed by text: text a ZIP code, or STOP, to this number. During an alert call, press 9 to stop alert calls.",
+  es: "No podemos confirmar que esta llamada viene del número que muestra, así que sus alertas solo se pueden cambiar por mensaje de texto: envíe un código postal, o STOP, a este número. Durante una llamada de alerta, marque 9 para dejar de recibirlas.",
+  zh: "我们无法确认此来电确实来自显示的号码，因此只能通过短信更改它的警报：请发送邮编或 STOP 到本号码。在警报来电中，按 9 可停止警报来电。",
+  vi: "Chúng tôi không thể xác nhận cuộc gọi này đến từ số hiển thị, nên chỉ có thể thay đổi cảnh báo bằng tin nhắn: nhắn mã ZIP, hoặc STOP, đến số này. Trong cuộc gọi cảnh báo, bấm 9 để ngừng nhận cuộc gọi cảnh báo.",
+};
+
 export const NO_CALLER_NUMBER: Texts = {
   en: "Sorry, we cannot see a US number you are calling from, so we cannot change alerts for it. You can text a ZIP code to this number instead.",
   es: "Lo sentimos, no vemos un número de Estados Unidos desde el que llama, así que no podemos cambiar sus alertas. Puede enviar un código postal por mensaje de texto a este número.",

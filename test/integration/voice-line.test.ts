@@ -32,6 +32,7 @@ import {
   TEXT_OR_CALL,
   TOO_MANY_CALL_ZIPS,
   UNKNOWN_ZIP,
+  UNVERIFIED_CALLER,
 } from "../../src/voice/prompts.ts";
 import { SPEECH } from "../../src/voice/voices.ts";
 import { runHousekeeping } from "../../workers/housekeeping.ts";
@@ -397,6 +398,38 @@ describe.each(LANGS)("the main menu in %s", (lang) => {
     const last = await phone.press("0");
     expect(saidIn(last, lang)).toEqual([NOT_UNDERSTOOD[lang], GOODBYE[lang]]);
     expect(last.hangup).toBe(true);
+  });
+
+  it("a forged caller ID (no full SHAKEN/STIR attestation) can neither stop nor subscribe the number", async () => {
+    // The resident's own phone subscribes, verified by its carrier.
+    const own = await inLanguage(lang);
+    await own.press("2");
+    await own.press("1");
+    await own.press("94607");
+    await own.press("1");
+    const subscribed = await subscriberState(runtime, own.number);
+    expect(subscribed).toMatchObject({ status: "active", zips: ["94607"] });
+    const rows = await countRows(runtime, "inbound_messages");
+    const consents = await countRows(runtime, "consent_events");
+    for (const verstat of ["", "TN-Validation-Passed-C", "TN-Validation-Failed-A", "No-TN-Validation"]) {
+      const forged = caller(app, runtime, own.number, verstat);
+      await forged.dialIn();
+      await forged.press(KEY[lang]);
+      expect(saidIn(await forged.press("3"), lang), verstat).toEqual([
+        UNVERIFIED_CALLER[lang],
+        MAIN_MENU[lang],
+      ]);
+      await forged.press("2");
+      await forged.press("2");
+      await forged.press("94601");
+      expect(saidIn(await forged.press("1"), lang), verstat).toEqual([
+        UNVERIFIED_CALLER[lang],
+        MAIN_MENU[lang],
+      ]);
+    }
+    expect(await subscriberState(runtime, own.number)).toEqual(subscribed);
+    expect(await countRows(runtime, "inbound_messages")).toBe(rows);
+    expect(await countRows(runtime, "consent_events")).toBe(consents);
   });
 
   it("2 and 3 from a hidden number change nothing and say why", async () => {

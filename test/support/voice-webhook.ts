@@ -20,7 +20,13 @@ export function newCallSid(): string {
   return `CA${randomBytes(16).toString("hex")}`;
 }
 
-export function callParams(from: string, callSid: string, digits?: string): Record<string, string> {
+/** `verstat`: the SHAKEN/STIR verdict Twilio passes on; "" for none (the carrier attested nothing). */
+export function callParams(
+  from: string,
+  callSid: string,
+  digits?: string,
+  verstat = "TN-Validation-Passed-A",
+): Record<string, string> {
   const params: Record<string, string> = {
     AccountSid: "AC00000000000000000000000000000000",
     ApiVersion: "2010-04-01",
@@ -30,6 +36,7 @@ export function callParams(from: string, callSid: string, digits?: string): Reco
     From: from,
     To: PROGRAM_NUMBER,
   };
+  if (verstat) params.StirVerstat = verstat;
   if (digits !== undefined) params.Digits = digits;
   return params;
 }
@@ -93,11 +100,11 @@ export function readTwiml(status: number, xml: string): Answer {
 }
 
 /** A phone calling the program number: dial in, press keys, or stay silent until the line moves on. */
-export function caller(app: App, ctx: Ctx, number: string) {
+export function caller(app: App, ctx: Ctx, number: string, verstat?: string) {
   const callSid = newCallSid();
   let last: Answer | undefined;
   async function post(url: string, digits?: string): Promise<Answer> {
-    const res = await app.fetch(signedVoiceRequest(ctx, url, callParams(number, callSid, digits)));
+    const res = await app.fetch(signedVoiceRequest(ctx, url, callParams(number, callSid, digits, verstat)));
     last = readTwiml(res.status, await res.text());
     return last;
   }
