@@ -11,6 +11,13 @@
  * provider acceptance; all_handed_off_s from the publish call to the last acceptance (so it
  * includes publishing). A hand-off is a provider's 2xx (Twilio 201, SMTP 250, push 201).
  *
+ * CPU: push_encrypt_ms is the CPU of one RFC 8291 push encryption timed on this machine just
+ * before the fan-out (bench/push-calibration.ts); cpu_ms_per_message is the workers' CPU plus the
+ * Postgres server's (on PGlite the database runs inside the workers) over the ledger rows, and
+ * cpu_per_message_vs_push_encrypt their ratio, which compares across machines of different speed.
+ * The run exits 1 unless every subscriber got exactly one row and every row was handed off: .ci/run
+ * uses it, with 1,000 subscribers on each backend, as a smoke test of the fan-out and the benchmark.
+ *
  * --worker-processes N runs the workers in N processes, as N `aviso worker` processes would: this
  * one and N - 1 children (bench/worker-process.ts). The default is one per CPU core on Postgres,
  * as docs/deploy.md advises for a machine that fans out, and 1 on PGlite (one process's
@@ -40,6 +47,7 @@ import { publishAlert } from "../src/services/alerts/publish.ts";
 import { naivePublish } from "./naive.ts";
 import type { PeerKind, PeerReady, PeerStats } from "./peers.ts";
 import { cpuSecondsSince, postgresCpuSeconds } from "./proc-cpu.ts";
+import { pushEncryptMs } from "./push-calibration.ts";
 import { channelOf, providerEnv, residentRow } from "./setting.ts";
 import { type Handoffs, startTimedWorkers, type Way, wallClockMs } from "./timed-senders.ts";
 import type { WorkerProcessReport, WorkerProcessSetup } from "./worker-process.ts";
@@ -366,6 +374,9 @@ function summarize(
   };
 }
 
+// --- the yardstick: one push encryption's CPU on this machine, now ----------------------------
+const pushEncryptCpuMs = pushEncryptMs();
+
 // --- Aviso's way ----------------------------------------------------------------------------
 const timedWorkers = { runtime, config, pushAgent, naiveConcurrency: NAIVE_CONCURRENCY };
 const ours = await startTimedWorkers({ way: "aviso", ...timedWorkers });
@@ -421,6 +432,8 @@ clearInterval(rssSampler);
 const finalPeers = await allPeerStats();
 
 // --- report ---------------------------------------------------------------------------------
+// Workers + Postgres (on PGlite the database runs inside the worker process, so it is counted there).
+const cpuMsPerMessage = ((result.cpuS + (postgresCpuS ?? 0)) * 1000) / result.rows;
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const table: [string, string, string][] = [
   ["", "aviso", naive ? "naive" : "-"],
@@ -441,6 +454,12 @@ const table: [string, string, string][] = [
   ["worker processes", String(WORKER_PROCESSES), naive ? String(WORKER_PROCESSES) : "-"],
   ["worker processes' CPU (s)", fmt(result.cpuS), naive ? fmt(naive.cpuS) : "-"],
   ["Postgres server CPU (s)", postgresCpuS === undefined ? "-" : fmt(postgresCpuS), "-"],
+  ["CPU per message (ms)", fmt(cpuMsPerMessage, 3), "-"],
+  [
+    `… vs one push encryption (${fmt(pushEncryptCpuMs, 3)} ms)`,
+    fmt(cpuMsPerMessage / pushEncryptCpuMs, 2),
+    "-",
+  ],
   ["ledger statuses", statuses.map((s) => `${s.status} ${s.n}`).join(", "), ""],
 ];
 const width = Math.max(...table.map((r) => r[0].length));
@@ -474,8 +493,20 @@ console.log(
     seed_s: Number(seedSeconds.toFixed(1)),
     naive_all_handed_off_s: naive ? Number(naive.allHandedOffS.toFixed(2)) : null,
     speedup: naive ? Number((naive.allHandedOffS / result.allHandedOffS).toFixed(1)) : null,
+    push_encrypt_ms: Number(pushEncryptCpuMs.toFixed(3)),
+    cpu_ms_per_message: Number(cpuMsPerMessage.toFixed(3)),
+    cpu_per_message_vs_push_encrypt: Number((cpuMsPerMessage / pushEncryptCpuMs).toFixed(2)),
   }),
 );
+
+// The benchmark is also CI's smoke test of the fan-out: every row must have been handed off.
+const unsent = statuses.filter((s) => s.status !== "sent");
+if (unsent.length > 0 || result.rows !== N) {
+  console.error(
+    `fan-out incomplete: ${result.rows} ledger rows for ${N} subscribers, ${JSON.stringify(unsent)}`,
+  );
+  process.exitCode = 1;
+}
 
 pushAgent.destroy();
 await runtime.close();
