@@ -42,14 +42,18 @@ export type ResponderOutcome = {
 
 export async function receiveResponderText(
   ctx: Ctx,
-  input: { indexes: Buffer[]; body: string; command: InboundCommand },
+  input: { indexes: Buffer[]; body: string; command: InboundCommand; onRoster: boolean },
 ): Promise<ResponderOutcome | undefined> {
-  const rows = await ctx.db
-    .selectFrom("responders")
-    .selectAll()
-    .where("phone_index", "in", input.indexes)
-    .forUpdate()
-    .execute();
+  // onRoster comes from the statement that claimed the message (inbound-messages.ts): a resident's
+  // text costs no statement here. A number on no roster still gets the "not on the roster" answer.
+  const rows = input.onRoster
+    ? await ctx.db
+        .selectFrom("responders")
+        .selectAll()
+        .where("phone_index", "in", input.indexes)
+        .forUpdate()
+        .execute()
+    : [];
   if (input.command.kind === "stop_all") {
     await leaveRosters(ctx, rows);
     return undefined;

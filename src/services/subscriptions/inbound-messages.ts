@@ -15,7 +15,9 @@
  *   number not stopped yet, whether it is the first of the window (always confirmed). The claim
  *   keeps the language the message showed, and the statement reads the language the number's
  *   earlier messages last showed (its snapshot does not see the claim): for a number with no
- *   subscriber row, that is the only record of the language it writes in.
+ *   subscriber row, that is the only record of the language it writes in. It also says whether the
+ *   number is on a responder roster, so the great majority of texts, from residents, need no
+ *   statement of the responders module's own.
  */
 import { sql } from "kysely";
 import type { InboundSmsSettings } from "../../config.ts";
@@ -36,6 +38,8 @@ export type OpenedInbound = {
   firstStop: boolean;
   /** The language the number's earlier messages last used or chose (see receive-sms.ts). */
   lastLanguage: Language | undefined;
+  /** Whether the number is on a responder roster (issue 16): only then are its rows read and locked. */
+  onRoster: boolean;
 };
 
 /** The advisory-lock class of texters (the two-key form: pg-boss's one-key locks never collide). */
@@ -90,6 +94,7 @@ export async function openInbound(
     reply_allowed: boolean;
     first_stop: boolean;
     last_language: Language | null;
+    on_roster: boolean;
   }>`
     WITH claim AS (
       INSERT INTO inbound_messages (message_sid, sender_index, command, language, received_at)
@@ -107,7 +112,8 @@ export async function openInbound(
       ${counters.allowed} AS reply_allowed, ${counters.firstStop} AS first_stop,
       (SELECT m.language FROM inbound_messages m
        WHERE m.sender_index IN (${sql.join(input.senderIndexes)}) AND m.language IS NOT NULL
-       ORDER BY m.received_at DESC LIMIT 1) AS last_language
+       ORDER BY m.received_at DESC LIMIT 1) AS last_language,
+      EXISTS (SELECT 1 FROM responders WHERE phone_index IN (${sql.join(input.senderIndexes)})) AS on_roster
     FROM (SELECT 1) AS one LEFT JOIN texter t ON true`.execute(db);
   const row = rows[0]!;
   const subscriber =
@@ -122,6 +128,7 @@ export async function openInbound(
     replyAllowed: row.reply_allowed,
     firstStop: row.first_stop,
     lastLanguage: row.last_language ?? undefined,
+    onRoster: row.on_roster,
   };
 }
 

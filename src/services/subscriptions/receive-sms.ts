@@ -114,7 +114,10 @@ export async function receiveSms({
     // A roster number's duty and case texts (by SMS) go to the responders module first (issue 16).
     const duty =
       channel === "sms"
-        ? await receiveResponderText({ ...ctx, db: tx }, { indexes, body: input.body, command })
+        ? await receiveResponderText(
+            { ...ctx, db: tx },
+            { indexes, body: input.body, command, onRoster: opened.onRoster },
+          )
         : undefined;
     const outcome: SmsOutcome =
       duty && !(duty.residentToo && subscriber)
