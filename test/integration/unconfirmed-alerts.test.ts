@@ -426,6 +426,23 @@ describe("decision drafts", () => {
     await console_.get(`/console/sightings/${sightingId}`);
     expect(console_.lastPage).toContain("Alerts about this sighting");
     expect(console_.lastPage).toContain(`/console/alerts/${draft.id}`);
+
+    // With UNCONFIRMED_ALERTS on, a dispatched sighting's page offers the UNCONFIRMED alert.
+    const dispatched = await logSighting("Brooklyn Ave");
+    await ok(operator.request("POST", `sightings/${dispatched}/dispatch`), Sighting);
+    await console_.get(`/console/sightings/${dispatched}`);
+    expect(console_.lastPage).toContain("Draft an UNCONFIRMED alert");
+    const drafted = await console_.post(`/console/sightings/${dispatched}/alert`, { unconfirmed: "on" });
+    expect(drafted.status).toBe(303);
+    const unconfirmed = await rig.runtime.db
+      .selectFrom("alerts")
+      .select(["id", "sighting_label"])
+      .where("sighting_id", "=", dispatched)
+      .executeTakeFirstOrThrow();
+    expect(unconfirmed.sighting_label).toBe("unconfirmed");
+    expect(drafted.headers.get("location")).toBe(`/console/alerts/${unconfirmed.id}`);
+    await console_.get(`/console/alerts/${unconfirmed.id}`);
+    expect(console_.lastPage).toContain("UNCONFIRMED");
   });
 });
 
