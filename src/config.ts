@@ -164,6 +164,10 @@ const envSchema = z.object({
     .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
     .default("true")
     .transform((value) => value === "true" || value === "1" || value === "yes"),
+  UNCONFIRMED_ALERTS: z
+    .enum(["true", "false", "1", "0", "yes", "no"], { message: "must be true or false" })
+    .default("false")
+    .transform((value) => value === "true" || value === "1" || value === "yes"),
   ALERT_TIME_ZONE: z
     .string()
     .trim()
@@ -291,6 +295,12 @@ export type OperatorSettings = {
   drillAllowlist: DrillAllowlist;
   /** Whether a verifier may publish a cancel (false alarm, all clear) without a second person. */
   verifierMayCancelAlone: boolean;
+  /**
+   * Whether an alert labelled UNCONFIRMED may be drafted from a sighting responders were dispatched
+   * to but nobody verified yet (issue 16, point 8). Off by default: some networks warn only once
+   * someone has seen it.
+   */
+  unconfirmedAlerts: boolean;
   /** Times in alert templates are written in this zone. */
   timeZone: string;
   /** Header the client's IP comes from behind a trusted proxy; unset: the socket's address. */
@@ -544,6 +554,7 @@ export function loadConfig(env: Env, options: { databaseThroughHyperdrive?: bool
       sightingDuplicateWindowMinutes: e.SIGHTING_DUPLICATE_WINDOW_MINUTES,
       drillAllowlist: parseDrillAllowlist(e.DRILL_ALLOWLIST)!,
       verifierMayCancelAlone: e.VERIFIER_MAY_CANCEL_ALONE,
+      unconfirmedAlerts: e.UNCONFIRMED_ALERTS,
       timeZone: e.ALERT_TIME_ZONE,
       clientIpHeader: e.CLIENT_IP_HEADER,
       totpRequiredRoles: e.TOTP_REQUIRED_ROLES

@@ -155,7 +155,17 @@ function chunkSize(ctx: DispatchContext, channel: Channel): number {
 async function loadAlert(ctx: DispatchContext, alertId: string): Promise<LoadedAlert> {
   const alert = await ctx.db
     .selectFrom("alerts")
-    .select(["id", "kind", "priority", "is_drill", "status", "expires_at", "cancel_reason", "sighting_id"])
+    .select([
+      "id",
+      "kind",
+      "priority",
+      "is_drill",
+      "status",
+      "expires_at",
+      "cancel_reason",
+      "sighting_id",
+      "sighting_label",
+    ])
     .where("id", "=", alertId)
     .executeTakeFirst();
   if (!alert) throw new Error(`alert ${alertId} not found`);
@@ -173,6 +183,7 @@ async function loadAlert(ctx: DispatchContext, alertId: string): Promise<LoadedA
     ...(alert.cancel_reason ? { cancelReason: alert.cancel_reason } : {}),
     // VERIFIED or ADVISORY: publishing checked that the sighting was still verified.
     verifiedSighting: alert.sighting_id !== null,
+    sightingLabel: alert.sighting_label,
     status: alert.status,
     expiresAt: alert.expires_at,
     texts,

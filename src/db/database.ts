@@ -47,6 +47,7 @@ export type TextChannel = "sms" | "whatsapp";
 export type SubscriberStatus = "pending" | "active" | "stopped";
 export type AlertKind = "sighting" | "statement" | "update" | "cancel";
 export type AlertPriority = "alert" | "advisory" | "community";
+export type SightingLabel = "unconfirmed" | "verified";
 export type AlertStatus = "draft" | "approved" | "published" | "expired" | "cancelled";
 export type DeliveryStatus =
   | "queued"
@@ -109,6 +110,11 @@ export interface AlertsTable {
   cancel_reason: "all_clear" | "false_alarm" | null;
   /** A statement's link (also written into its texts). */
   link: string | null;
+  /**
+   * UNCONFIRMED on a sighting alert from a dispatched, unverified sighting; VERIFIED on the update
+   * that follows one once the sighting is verified (2026-12-05T1240-unconfirmed-alerts).
+   */
+  sighting_label: ColumnType<SightingLabel | null, SightingLabel | null | undefined, SightingLabel | null>;
   /** Everyone besides the author who changed the draft: none of them may approve it. */
   editor_ids: ColumnType<string[], string[] | undefined, string[]>;
   /** The preview hash the approver quoted; cleared by any edit. */

@@ -97,9 +97,11 @@ function info(
   const certainty =
     alert.kind === "cancel" && alert.cancelReason === "false_alarm"
       ? "Unlikely"
-      : alert.kind === "sighting" && !alert.verifiedSighting
-        ? "Unknown"
-        : "Observed";
+      : alert.kind === "sighting" && alert.sightingLabel === "unconfirmed"
+        ? "Possible"
+        : alert.kind === "sighting" && !alert.verifiedSighting
+          ? "Unknown"
+          : "Observed";
   const label = alertLabel(asMessageAlert(alert), language);
   const instruction =
     family === "enforcement" && !cancel

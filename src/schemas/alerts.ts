@@ -34,6 +34,16 @@ export const StatementTarget = z.union([Target, z.object({ cityWide: z.literal(t
 
 export const DraftAlertBody = z.object({
   sightingId: Id.optional(),
+  /**
+   * Draft from a sighting responders were dispatched to but nobody verified yet, labelled
+   * UNCONFIRMED; only with UNCONFIRMED_ALERTS on (403 otherwise).
+   */
+  unconfirmed: z
+    .boolean()
+    .default(false)
+    .describe(
+      "With `sightingId` of a dispatched sighting not yet verified: an alert labelled UNCONFIRMED (unconfirmed report, responders on the way, avoid the area). Only when UNCONFIRMED_ALERTS is on; 403 otherwise, and nothing is written.",
+    ),
   templateLanguages: z.array(Language).min(1).optional(),
   texts: Texts.optional(),
   priority: Priority.default("alert"),
@@ -110,6 +120,12 @@ export const Alert = z.object({
   approverId: z.string().nullable(),
   referencesAlertId: Id.nullable(),
   sightingId: Id.nullable(),
+  sightingLabel: z
+    .enum(["unconfirmed", "verified"])
+    .nullable()
+    .describe(
+      "unconfirmed: a sighting alert labelled UNCONFIRMED; verified: the update labelled VERIFIED that follows one once its sighting is verified",
+    ),
   cancelReason: z.enum(["false_alarm", "all_clear"]).nullable(),
   link: z.string().nullable(),
   channels: z.array(Channel),

@@ -1,6 +1,6 @@
 /** Sightings: request bodies (API and console forms) and answers. */
 import { z } from "zod";
-import { Id, Limit, Timestamp, text, Zip } from "./common.ts";
+import { Id, Language, Limit, Timestamp, text, Zip } from "./common.ts";
 
 export const SightingStatus = z.enum(["reported", "dispatched", "verified", "unconfirmed", "false_alarm"]);
 export const Agency = z.enum(["ice", "cbp", "unknown", "other"]);
@@ -82,6 +82,26 @@ export const Sighting = z.object({
       at: z.string(),
     }),
   ),
+});
+const NoteText = z.object({ headline: z.string(), body: z.string(), smsText: z.string() });
+export const DecidedSighting = Sighting.extend({
+  drafts: z
+    .array(
+      z.object({
+        id: Id,
+        kind: z.enum(["sighting", "update", "cancel"]),
+        referencesAlertId: Id.nullable(),
+      }),
+    )
+    .describe(
+      "What the decision drafted, each waiting for a second verifier's approval: verified → the alert from the templates (all four languages, the sighting's ZIP, every channel), or a VERIFIED update of each published UNCONFIRMED alert; false alarm → a FALSE ALARM cancel of each published alert about it. Follow-ups reach exactly the original's recipients.",
+    ),
+  nothingFound: z
+    .partialRecord(Language, NoteText)
+    .nullable()
+    .describe(
+      'A false alarm about which no alert went out: the "nothing found" note the hotline tells callers, from the templates in four languages (also on the sighting\'s console page); null otherwise',
+    ),
 });
 export const CreatedSighting = z.object({ sighting: Sighting, likelyDuplicates: z.array(Sighting) });
 export const SightingQuery = z.object({

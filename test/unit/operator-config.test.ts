@@ -22,10 +22,17 @@ describe("operator configuration", () => {
       sightingDuplicateWindowMinutes: 60,
       drillAllowlist: { phones: [], emails: [], subscriberIds: [] },
       verifierMayCancelAlone: true,
+      unconfirmedAlerts: false,
       timeZone: "America/Los_Angeles",
       clientIpHeader: undefined,
       totpRequiredRoles: [],
     });
+  });
+
+  it("reads UNCONFIRMED_ALERTS as on or off, and refuses anything else by name", () => {
+    expect(loadConfig({ UNCONFIRMED_ALERTS: "true" }).operators.unconfirmedAlerts).toBe(true);
+    expect(loadConfig({ UNCONFIRMED_ALERTS: "false" }).operators.unconfirmedAlerts).toBe(false);
+    expect(() => loadConfig({ UNCONFIRMED_ALERTS: "maybe" })).toThrow(/UNCONFIRMED_ALERTS/);
   });
 
   it("requires a second factor of verifiers, comms and admins in production, unless TOTP_REQUIRED_ROLES says otherwise", () => {

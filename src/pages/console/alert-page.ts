@@ -71,6 +71,7 @@ export function alertPage(view: ConsoleView & { actor: Actor }, o: AlertPageInpu
     is_drill: alert.drill,
     ...(alert.cancelReason ? { cancelReason: alert.cancelReason } : {}),
     verifiedSighting: alert.sightingId !== null,
+    sightingLabel: alert.sightingLabel,
   };
   const body = html`<h1>${preview.languages[0]?.label ?? ""}: ${alert.texts.en?.headline ?? ""}</h1>
 ${formErrors(errors)}

@@ -5,6 +5,8 @@
  * it is verified.
  */
 import { html } from "hono/html";
+import { LANGUAGES, type Language } from "../../i18n/languages.ts";
+import type { Texts } from "../../services/alerts/alert-record.ts";
 import type { DispatchView } from "../../services/responders/dispatch-view.ts";
 import type { SightingView } from "../../services/sightings/shape.ts";
 import type { NameOf } from "../../services/users/actor-names.ts";
@@ -35,7 +37,58 @@ export type SightingPageInput = {
   /** Staff by name and role (the record keeps their ids). */
   nameOf: NameOf;
   timeZone: string;
+  /** UNCONFIRMED_ALERTS: an UNCONFIRMED alert may be drafted once responders are dispatched. */
+  unconfirmedAlerts?: boolean;
+  /** Alerts about this sighting and the follow-ups of them, drafted or sent. */
+  alerts?: SightingAlert[];
+  /** A false alarm nobody was alerted about: what the hotline tells callers (decision-drafts.ts). */
+  nothingFound?: Texts | null;
 };
+
+export type SightingAlert = { id: string; kind: string; status: string; label: string; headline: string };
+
+const LANGUAGE_NAMES: Record<Language, string> = {
+  en: "English",
+  es: "Español",
+  zh: "中文",
+  vi: "Tiếng Việt",
+};
+
+/**
+ * Alerts about the sighting, the UNCONFIRMED alert's button (UNCONFIRMED_ALERTS on, responders
+ * dispatched, not decided), and the "nothing found" note of a false alarm nobody was alerted about.
+ */
+function decisionSection(o: SightingPageInput, csrf: string) {
+  const s = o.sighting;
+  const list = o.alerts ?? [];
+  return html`${
+    list.length > 0
+      ? html`<h3>Alerts about this sighting</h3>
+<ul>${list.map((a) => html`<li><a href="/console/alerts/${a.id}">${a.label}: ${a.headline}</a> (${a.kind}, ${a.status})</li>`)}</ul>`
+      : ""
+  }${
+    o.unconfirmedAlerts &&
+    (s.status === "dispatched" || (s.status === "unconfirmed" && o.dispatch.requests.length > 0))
+      ? html`<h3>Unconfirmed alert</h3>
+<form method="post" action="/console/sightings/${s.id}/alert">
+${csrfField(csrf)}<input type="hidden" name="unconfirmed" value="on">
+<p>Warns residents of the ZIP now, labelled UNCONFIRMED: "reported…, responders are on the way, avoid the area", in English, Spanish, Chinese and Vietnamese. A second verifier approves it. When you decide, its VERIFIED update or FALSE ALARM cancel is drafted for exactly the same people.</p>
+<p><button type="submit" class="secondary">Draft an UNCONFIRMED alert</button></p>
+</form>`
+      : ""
+  }${
+    o.nothingFound
+      ? html`<h3>Nothing found: what to tell callers</h3>
+<p>No alert went out about this report, so there is nothing to cancel. Tell callers who ask:</p>
+<dl class="facts">${LANGUAGES.flatMap((language) => {
+          const text = o.nothingFound?.[language];
+          return text
+            ? [html`<dt>${LANGUAGE_NAMES[language]}</dt><dd lang="${language}">${text.body}</dd>`]
+            : [];
+        })}</dl>`
+      : ""
+  }`;
+}
 
 export function sightingPage(view: ConsoleView, o: SightingPageInput) {
   const { sighting: s, duplicates, errors, callback, nameOf, timeZone: tz } = o;
@@ -115,6 +168,7 @@ ${csrfField(csrf)}
 </form>`
     : ""
 }
+${decisionSection(o, csrf)}
 <p><a href="/console/sightings">Back to the board</a></p>`,
   );
 }

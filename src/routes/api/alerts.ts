@@ -45,7 +45,7 @@ export const alertRoutes = [
     tag: "Alerts",
     summary: "Draft an alert",
     description:
-      "From a verified sighting (texts from the template for its activity, in every language unless `templateLanguages` says otherwise; `texts` replace the template's), labelled VERIFIED; or from scratch with `texts` and `target`, labelled ADVISORY (AVISO, 提示, KHUYẾN CÁO). An alert about a sighting is approved and published only while the sighting is still verified (409 otherwise). Target: ZIPs, or a radius in miles around the sighting's ZIP or `aroundZip`. Expiry defaults to 4 hours.",
+      "From a verified sighting (texts from the template for its activity, in every language unless `templateLanguages` says otherwise; `texts` replace the template's), labelled VERIFIED; or from scratch with `texts` and `target`, labelled ADVISORY (AVISO, 提示, KHUYẾN CÁO); or, with `unconfirmed: true` and UNCONFIRMED_ALERTS on, from a sighting responders were dispatched to but nobody verified yet, labelled UNCONFIRMED (SIN CONFIRMAR, 未证实, CHƯA XÁC NHẬN) with the unconfirmed template (reported, responders on the way, avoid the area); off, that is refused (403) and nothing is written. An alert about a sighting is approved and published only while the sighting is still verified (409 otherwise). Target: ZIPs, or a radius in miles around the sighting's ZIP or `aroundZip`. Expiry defaults to 4 hours.",
     permission: "alerts:draft",
     body: DraftAlertBody,
     responses: { 201: { description: "The draft", schema: Alert } },

@@ -6,6 +6,7 @@ import { Dispatch, DispatchBody, DispatchedSighting } from "../../schemas/respon
 import {
   CreatedSighting,
   CreateSightingBody,
+  DecidedSighting,
   MergeBody,
   ResolveBody,
   Sighting,
@@ -134,11 +135,14 @@ export const sightingRoutes = [
     path: "/sightings/:id/resolve",
     tag: "Sightings",
     summary: "Decide: verified, unconfirmed or false alarm",
-    description: "Verified needs a verification record (recorded before, or given here).",
+    description:
+      'Verified needs a verification record (recorded before, or given here). The decision drafts what follows (`drafts`): verified → the alert from the templates, or a VERIFIED update of a published UNCONFIRMED alert to exactly its recipients; false alarm → a FALSE ALARM cancel of each published alert about it, or, when none went out, the "nothing found" note (`nothingFound`). The decider wrote the drafts, so another verifier approves them. Deciding again, or two at once, is refused (409) and drafts nothing more.',
     permission: "sightings:resolve",
     params: IdParams,
     body: ResolveBody,
-    responses: { 200: { description: "The sighting", schema: Sighting } },
+    responses: {
+      200: { description: "The sighting, with what the decision drafted", schema: DecidedSighting },
+    },
     handler: async (c, { params, body, actor }) =>
       c.json(
         await changeSightingStatus({

@@ -11,19 +11,21 @@ import type { FieldErrors } from "../../pages/console/chrome.ts";
 import { notFoundPage } from "../../pages/console/not-found.ts";
 import { sightingBoardPage } from "../../pages/console/sighting-board.ts";
 import { intakePage as renderIntakePage } from "../../pages/console/sighting-intake.ts";
-import { sightingPage as renderSightingPage } from "../../pages/console/sighting-page.ts";
+import { sightingPage as renderSightingPage, type SightingAlert } from "../../pages/console/sighting-page.ts";
 import { fromLocalInput, toLocalInput } from "../../pages/console/time.ts";
 import { CreateSightingBody, MergeBody, ResolveBody, VerificationBody } from "../../schemas/sightings.ts";
+import { alertLabel } from "../../services/alerts/compose.ts";
 import { draftAlert } from "../../services/alerts/draft-alert.ts";
 import { DEFAULT_DISPATCH_COUNT, dispatchResponders } from "../../services/responders/dispatch-responders.ts";
 import { dispatchView } from "../../services/responders/dispatch-view.ts";
 import { addVerification, changeSightingStatus } from "../../services/sightings/change-sighting-status.ts";
 import { createSighting } from "../../services/sightings/create-sighting.ts";
+import { nothingFoundNote } from "../../services/sightings/decision-drafts.ts";
 import { findDuplicateSightings } from "../../services/sightings/find-duplicates.ts";
 import { listSightings } from "../../services/sightings/list-sightings.ts";
 import { mergeSightings } from "../../services/sightings/merge-sightings.ts";
 import { revealReporterCallback } from "../../services/sightings/reporter-callback.ts";
-import { type SightingView, sightingView } from "../../services/sightings/shape.ts";
+import { loadSightingRow, type SightingView, sightingView } from "../../services/sightings/shape.ts";
 import { actorNames } from "../../services/users/actor-names.ts";
 import {
   type ConsoleContext,
@@ -124,15 +126,18 @@ export const sightingConsoleRoutes = new Hono<ConsoleEnv>()
     const form = await readForm(c);
     const parsed = check(ResolveBody, { status: text(form, "status") });
     if (!parsed.ok) return sightingPage(c, c.req.param("id"), parsed.errors, form, 400);
-    return act(
-      c,
-      () =>
-        changeSightingStatus({
-          ctx: c.get("ctx"),
-          input: { sightingId: c.req.param("id"), status: parsed.value.status, actor: c.get("actor") },
-        }),
-      form,
-    );
+    try {
+      const decided = await changeSightingStatus({
+        ctx: c.get("ctx"),
+        input: { sightingId: c.req.param("id"), status: parsed.value.status, actor: c.get("actor") },
+      });
+      // Straight to what the decision drafted: the verifier reads it and finds a second approver.
+      const first = decided.drafts[0];
+      return c.redirect(first ? `/console/alerts/${first.id}` : `/console/sightings/${decided.id}`, 303);
+    } catch (error) {
+      const status = error instanceof ApiError && error.code === "not_found" ? 404 : 409;
+      return sightingPage(c, c.req.param("id"), errorsFrom(error), form, status);
+    }
   })
   .post("/sightings/:id/merge", async (c) => {
     const no = denied(c, "sightings:write");
@@ -184,6 +189,7 @@ export const sightingConsoleRoutes = new Hono<ConsoleEnv>()
         ctx: c.get("ctx"),
         input: {
           sightingId: c.req.param("id"),
+          unconfirmed: text(form, "unconfirmed") === "on",
           priority: "alert",
           channels: ["sms", "email", "push", "whatsapp", "voice"],
           drill: text(form, "drill") === "on",
@@ -192,7 +198,8 @@ export const sightingConsoleRoutes = new Hono<ConsoleEnv>()
       });
       return c.redirect(`/console/alerts/${draft.id}`, 303);
     } catch (error) {
-      return sightingPage(c, c.req.param("id"), errorsFrom(error), form, 409);
+      const status = error instanceof ApiError && error.code === "forbidden" ? 403 : 409;
+      return sightingPage(c, c.req.param("id"), errorsFrom(error), form, status);
     }
   });
 
@@ -220,7 +227,7 @@ async function sightingPage(
   id: string,
   errors: FieldErrors,
   form: Form = {},
-  status: 200 | 400 | 404 | 409 = 200,
+  status: 200 | 400 | 403 | 404 | 409 = 200,
   callback?: string,
 ) {
   const actor = c.get("actor");
@@ -244,6 +251,7 @@ async function sightingPage(
     actor,
   );
   const dispatch = await dispatchView(c.get("ctx").db, sighting.id, actor);
+  const row = await loadSightingRow(c.get("ctx").db, sighting.id, actor);
   return c.html(
     renderSightingPage(view(c), {
       sighting,
@@ -255,7 +263,51 @@ async function sightingPage(
       mayResolve: authorize(actor, "sightings:resolve").ok,
       callback,
       timeZone: c.get("ctx").config.operators.timeZone,
+      unconfirmedAlerts: c.get("ctx").config.operators.unconfirmedAlerts,
+      alerts: await sightingAlerts(c.get("ctx").db, sighting.id),
+      nothingFound: await nothingFoundNote(c.get("ctx").db, c.get("ctx"), row),
     }),
     status,
   );
+}
+
+/** The alerts about a sighting and their follow-ups, with the label each says, newest first. */
+async function sightingAlerts(
+  db: ConsoleContext["var"]["ctx"]["db"],
+  sightingId: string,
+): Promise<SightingAlert[]> {
+  const rows = await db
+    .selectFrom("alerts as a")
+    .leftJoin("alert_texts as t", (join) => join.onRef("t.alert_id", "=", "a.id").on("t.language", "=", "en"))
+    .select([
+      "a.id",
+      "a.kind",
+      "a.status",
+      "a.priority",
+      "a.is_drill",
+      "a.cancel_reason",
+      "a.sighting_label",
+      "t.headline",
+    ])
+    .where("a.sighting_id", "=", sightingId)
+    .orderBy("a.created_at", "desc")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    kind: r.kind,
+    status: r.status,
+    headline: r.headline ?? "",
+    label: alertLabel(
+      {
+        id: r.id,
+        kind: r.kind,
+        priority: r.priority,
+        is_drill: r.is_drill,
+        ...(r.cancel_reason ? { cancelReason: r.cancel_reason } : {}),
+        verifiedSighting: true,
+        sightingLabel: r.sighting_label,
+      },
+      "en",
+    ),
+  }));
 }

@@ -75,6 +75,8 @@ export type AlertView = {
   approverId: string | null;
   referencesAlertId: string | null;
   sightingId: string | null;
+  /** UNCONFIRMED (a sighting alert) or VERIFIED (the update that follows one); null otherwise. */
+  sightingLabel: AlertRow["sighting_label"];
   cancelReason: AlertRow["cancel_reason"];
   link: string | null;
   channels: AlertRow["channels"];
@@ -102,6 +104,7 @@ export function toAlertView(record: AlertRecord): AlertView {
     approverId: row.approver_id,
     referencesAlertId: row.references_alert_id,
     sightingId: row.sighting_id,
+    sightingLabel: row.sighting_label,
     cancelReason: row.cancel_reason,
     link: row.link,
     channels: row.channels,

@@ -13,8 +13,11 @@
  *   words, link or setting of their own.
  * - VERIFIED must be true when it goes out: an alert tied to a sighting is approved and published
  *   only while that sighting is verified.
+ * - UNCONFIRMED must be true too (UNCONFIRMED_ALERTS on): such an alert is approved and published
+ *   only while its sighting is still undecided (dispatched, or decided unconfirmed) and the setting
+ *   is still on. A decided sighting has its own follow-up (sightings/decision-drafts.ts).
  */
-import type { AlertKind, AlertStatus, Role, SightingStatus } from "../../db/database.ts";
+import type { AlertKind, AlertStatus, Role, SightingLabel, SightingStatus } from "../../db/database.ts";
 import type { Family } from "./alert-record.ts";
 
 export const DRAFTERS: Record<Family, readonly Role[]> = {
@@ -38,6 +41,10 @@ export type ApprovalCase = {
   prewritten: boolean;
   /** For an alert about a sighting: that sighting's status now (null: drafted from scratch). */
   sightingStatus: SightingStatus | null;
+  /** alerts.sighting_label: "unconfirmed" for an UNCONFIRMED alert. */
+  sightingLabel?: SightingLabel | null;
+  /** UNCONFIRMED_ALERTS now. */
+  unconfirmedAlerts?: boolean;
 };
 
 export type ApprovalDecision =
@@ -75,7 +82,7 @@ export function decideApproval(c: ApprovalCase): ApprovalDecision {
       reason: "You wrote or edited this draft: someone else must approve it",
     };
   }
-  const untrue = unverifiedSighting(c.kind, c.sightingStatus);
+  const untrue = unverifiedSighting(c.kind, c.sightingStatus, c.sightingLabel, c.unconfirmedAlerts);
   if (untrue) return { ok: false, code: "conflict", reason: untrue };
   if (c.quotedHash !== c.currentHash) {
     return {
@@ -92,7 +99,19 @@ export function decideApproval(c: ApprovalCase): ApprovalDecision {
  * would say VERIFIED untruly), or null. Follow-ups go out whatever became of the sighting: a
  * false alarm's cancel most of all.
  */
-export function unverifiedSighting(kind: AlertKind, sightingStatus: SightingStatus | null): string | null {
+export function unverifiedSighting(
+  kind: AlertKind,
+  sightingStatus: SightingStatus | null,
+  sightingLabel: SightingLabel | null = null,
+  unconfirmedAlerts = false,
+): string | null {
+  if (kind === "sighting" && sightingLabel === "unconfirmed" && sightingStatus !== null) {
+    if (!unconfirmedAlerts) {
+      return "Unconfirmed alerts are off here (UNCONFIRMED_ALERTS=false): this UNCONFIRMED alert cannot go out";
+    }
+    if (sightingStatus === "dispatched" || sightingStatus === "unconfirmed") return null;
+    return `The sighting this UNCONFIRMED alert is about is now ${sightingStatus === "false_alarm" ? "a false alarm" : sightingStatus}: it cannot go out as unconfirmed (${sightingStatus === "verified" ? "the VERIFIED alert drafted by the decision says it now" : "nothing is to be sent"})`;
+  }
   if (kind !== "sighting" || sightingStatus === null || sightingStatus === "verified") return null;
   return `The sighting this alert is about is now ${sightingStatus}, not verified: it cannot go out saying VERIFIED (if residents still need to know, draft an alert from scratch, which says ADVISORY)`;
 }

@@ -37,6 +37,8 @@ export async function approveAlert({
       quotedHash: input.hash,
       currentHash: preview.hash,
       verifierMayCancelAlone: ctx.config.operators.verifierMayCancelAlone,
+      sightingLabel: record.row.sighting_label,
+      unconfirmedAlerts: ctx.config.operators.unconfirmedAlerts,
       ...(await approvalFacts(tx, ctx, record)),
     });
     if (!decision.ok) throw new ApiError(decision.code, decision.reason);

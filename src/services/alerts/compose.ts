@@ -65,6 +65,12 @@ export type MessageAlert = {
    * then does a sighting alert say VERIFIED; one drafted from scratch says ADVISORY.
    */
   verifiedSighting: boolean;
+  /**
+   * alerts.sighting_label: "unconfirmed" makes a sighting alert say UNCONFIRMED (drafted from a
+   * dispatched sighting nobody verified yet, UNCONFIRMED_ALERTS on); "verified" makes the update
+   * that follows it once the sighting is verified say VERIFIED rather than UPDATE.
+   */
+  sightingLabel?: "unconfirmed" | "verified" | null;
 };
 
 export type MessageText = { language: Language; headline: string; body: string; sms_text: string };
@@ -72,9 +78,14 @@ export type MessageText = { language: Language; headline: string; body: string; 
 /** The labels a message carries, most important first: a drill says so before anything else. */
 export function labelKeys(alert: MessageAlert): LabelKey[] {
   const kind: Record<AlertKind, LabelKey> = {
-    sighting: alert.verifiedSighting ? "verified" : "advisory",
+    sighting:
+      alert.sightingLabel === "unconfirmed"
+        ? "unconfirmed"
+        : alert.verifiedSighting
+          ? "verified"
+          : "advisory",
     statement: "official",
-    update: "update",
+    update: alert.sightingLabel === "verified" ? "verified" : "update",
     cancel: alert.cancelReason ?? "all_clear",
   };
   return alert.is_drill ? ["drill", kind[alert.kind]] : [kind[alert.kind]];

@@ -8,6 +8,10 @@
  * cancelAlert can also approve and publish at once: a verifier alone may withdraw an alert when
  * VERIFIER_MAY_CANCEL_ALONE is on, so a false alarm is gone in seconds; but only with the
  * pre-written text. Texts or an expiry of the drafter's own make it a draft for a second verifier.
+ *
+ * An update with `confirms` follows an UNCONFIRMED alert once its sighting is verified and says
+ * VERIFIED rather than UPDATE (alerts.sighting_label); the decision drafts it
+ * (sightings/decision-drafts.ts), to the same recipients as every follow-up.
  */
 import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
@@ -48,18 +52,28 @@ export async function draftUpdate({
   input,
 }: {
   ctx: Ctx;
-  input: { alertId: string; texts: Texts; priority?: AlertPriority; expiresAt?: Date; actor: Actor };
+  input: {
+    alertId: string;
+    texts: Texts;
+    priority?: AlertPriority;
+    expiresAt?: Date;
+    /** Labelled VERIFIED: the original was UNCONFIRMED and its sighting is now verified. */
+    confirms?: boolean;
+    actor: Actor;
+  };
 }): Promise<AlertView> {
   const now = ctx.clock.now();
   return withTransaction(ctx.db, async (tx) => {
     const original = await loadOriginal(tx, input.alertId, input.actor);
     requireDrafter(original.family, input.actor);
+    if (input.confirms) await requireConfirmable(tx, original);
     checkTexts(input.texts, {
       alert: {
         kind: "update",
         priority: input.priority ?? original.row.priority,
         is_drill: original.row.is_drill,
         verifiedSighting: original.row.sighting_id !== null,
+        sightingLabel: input.confirms ? "verified" : null,
       },
       publicUrl: ctx.config.publicUrl,
     });
@@ -75,12 +89,31 @@ export async function draftUpdate({
         expiresAt: expiryFor("update", input.expiresAt, now),
         referencesAlertId: original.row.id,
         sightingId: original.row.sighting_id,
+        sightingLabel: input.confirms ? "verified" : null,
         texts: input.texts,
       },
       now,
+      input.confirms ? { label: "verified" } : {},
     );
     return alertView(tx, id);
   });
+}
+
+/** A VERIFIED update follows only an UNCONFIRMED alert whose sighting is verified now. */
+async function requireConfirmable(tx: Ctx["db"], original: AlertRecord): Promise<void> {
+  const sighting = original.row.sighting_id
+    ? await tx
+        .selectFrom("sightings")
+        .select("status")
+        .where("id", "=", original.row.sighting_id)
+        .executeTakeFirst()
+    : undefined;
+  if (original.row.sighting_label !== "unconfirmed" || sighting?.status !== "verified") {
+    throw new ApiError(
+      "conflict",
+      "A VERIFIED update follows only an UNCONFIRMED alert whose sighting has been verified",
+    );
+  }
 }
 
 export async function cancelAlert({

@@ -61,6 +61,7 @@ export async function editAlert({
         is_drill: row.is_drill,
         ...(row.cancel_reason ? { cancelReason: row.cancel_reason } : {}),
         verifiedSighting: row.sighting_id !== null,
+        sightingLabel: row.sighting_label,
       },
       publicUrl: ctx.config.publicUrl,
     });

@@ -20,6 +20,8 @@ export type DraftValues = {
   referencesAlertId?: string | null;
   cancelReason?: "all_clear" | "false_alarm" | null;
   link?: string | null;
+  /** UNCONFIRMED on a sighting alert, VERIFIED on the update that follows one (compose.ts). */
+  sightingLabel?: "unconfirmed" | "verified" | null;
   texts: Texts;
 };
 
@@ -46,6 +48,7 @@ export async function insertDraft(
       sighting_id: values.sightingId ?? null,
       cancel_reason: values.cancelReason ?? null,
       link: values.link ?? null,
+      sighting_label: values.sightingLabel ?? null,
       expires_at: values.expiresAt,
       created_at: now,
       updated_at: now,

@@ -96,6 +96,7 @@ export function messageAlert(record: AlertRecord): MessageAlert {
     is_drill: record.row.is_drill,
     ...(record.row.cancel_reason ? { cancelReason: record.row.cancel_reason } : {}),
     verifiedSighting: record.row.sighting_id !== null,
+    sightingLabel: record.row.sighting_label,
   };
 }
 

@@ -70,7 +70,12 @@ export async function publishLocked({
     );
   }
   if (row.status !== "approved") throw new ApiError("conflict", `This alert is ${row.status}, not approved`);
-  const untrue = unverifiedSighting(row.kind, await sightingStatusOf(tx, record));
+  const untrue = unverifiedSighting(
+    row.kind,
+    await sightingStatusOf(tx, record),
+    row.sighting_label,
+    ctx.config.operators.unconfirmedAlerts,
+  );
   if (untrue) throw new ApiError("conflict", untrue);
   const preview = input.preview ?? (await buildPreview(tx, ctx, record));
   if (preview.hash !== row.approval_hash) {

@@ -234,3 +234,114 @@ export function cancelTemplate(
       };
   }
 }
+
+/**
+ * An UNCONFIRMED alert's text (UNCONFIRMED_ALERTS on): what was reported, that responders are on
+ * the way to look, and to avoid the area. Written from the sighting's own facts (place, cross
+ * streets, activity, agency, time), never from anything a responder texted. The composer puts
+ * UNCONFIRMED in front; the text itself says "reported", never "confirmed".
+ */
+export function unconfirmedTemplate(
+  facts: SightingFacts,
+  language: Language,
+  timeZone: string,
+): TemplateText {
+  const agency = AGENCY[facts.agency][language];
+  const activity = ACTIVITY[facts.activity][language];
+  const time = formatTime(facts.observedAt, language, timeZone);
+  const at = atTime(time, language);
+  const { phrase: place, shape } = where(facts, language);
+  const named = shape !== "none";
+  const { zip } = facts;
+  switch (language) {
+    case "en": {
+      const a = AGENCY_EN[facts.agency];
+      const what = `${a.head} ${activity}`;
+      return {
+        headline: words("Reported:", what, place),
+        smsText: `${sentence(words("Reported:", what, place, at))} Responders are on the way to check. Avoid the area if you can.`,
+        body: `${sentence(words("We have an unconfirmed report of", `${a.mid} ${activity}`, place, at) + (named ? ` (ZIP ${zip})` : ""))} Responders are on the way to check, and we will tell you what they find.\n\nAvoid the area if you can. Know your rights: you have the right to remain silent. You do not have to open the door unless agents show a warrant signed by a judge.`,
+      };
+    }
+    case "es": {
+      const what = `${activity} de ${agency}`;
+      return {
+        headline: words("Reporte:", what, place),
+        smsText: `${sentence(words("Reporte:", what, place, at))} Voluntarios van en camino a verificar. Evite la zona si puede.`,
+        body: `${sentence(words("Tenemos un reporte sin confirmar:", what, place, at) + (named ? ` (código postal ${zip})` : ""))} Voluntarios van en camino a verificar, y le diremos lo que encuentren.\n\nEvite la zona si puede. Conozca sus derechos: tiene derecho a guardar silencio. No tiene que abrir la puerta a menos que los agentes muestren una orden firmada por un juez.`,
+      };
+    }
+    case "zh": {
+      const after = shape === "foreign_lead";
+      const what = `${agency}${activity}`;
+      const reported = after ? `${time}有人报告${what}${place}` : `${time}有人报告${place}有${what}`;
+      return {
+        headline: after ? `报告：${what}${place}` : `报告：${place}有${what}`,
+        smsText: `${reported}。志愿者正在前往核实。如有可能，请避开该区域。`,
+        body: `${reported}${named ? `（邮政编码${zip}）` : ""}，尚未证实。志愿者正在前往核实，我们会告诉您他们的发现。\n\n如有可能，请避开该区域。了解您的权利：您有权保持沉默。除非执法人员出示由法官签署的搜查令，否则您不必开门。`,
+      };
+    }
+    case "vi": {
+      const what = `${activity} của ${agency}`;
+      return {
+        headline: words("Báo cáo:", what, place),
+        smsText: `${sentence(words("Báo cáo:", what, place, at))} Tình nguyện viên đang trên đường đến kiểm tra. Hãy tránh khu vực này nếu có thể.`,
+        body: `${sentence(words("Chúng tôi nhận được báo cáo chưa xác nhận về", what, place, at) + (named ? ` (mã ZIP ${zip})` : ""))} Tình nguyện viên đang trên đường đến kiểm tra, và chúng tôi sẽ cho quý vị biết họ thấy gì.\n\nHãy tránh khu vực này nếu có thể. Hãy biết quyền của mình: quý vị có quyền giữ im lặng. Quý vị không phải mở cửa trừ khi nhân viên xuất trình lệnh có chữ ký của thẩm phán.`,
+      };
+    }
+  }
+}
+
+/**
+ * The "nothing found" note: what the hotline tells callers who ask about a report a verifier
+ * decided was a false alarm before any alert went out (no resident was told, so there is nothing
+ * to cancel). It is rendered from the sighting's facts whenever it is shown, so it goes when the
+ * sighting's free text is erased, like the rest of it.
+ */
+export function nothingFoundTemplate(
+  facts: SightingFacts,
+  language: Language,
+  timeZone: string,
+): TemplateText {
+  const activity = ACTIVITY[facts.activity][language];
+  const agency = AGENCY[facts.agency][language];
+  const time = formatTime(facts.observedAt, language, timeZone);
+  const at = atTime(time, language);
+  const { phrase: place, shape } = where(facts, language);
+  switch (language) {
+    case "en": {
+      const what = `${AGENCY_EN[facts.agency].mid} ${activity}`;
+      return {
+        headline: "Nothing found",
+        smsText: `${sentence(words("Responders checked the report of", what, place, at))} They found no enforcement activity. No alert was sent.`,
+        body: `${sentence(words("Responders checked the report of", what, place, at))} They found no enforcement activity, and no alert was sent. If you see activity, call the hotline again.`,
+      };
+    }
+    case "es": {
+      const what = `${activity} de ${agency}`;
+      return {
+        headline: "No se encontró nada",
+        smsText: `${sentence(words("Voluntarios verificaron el reporte de", what, place, at))} No encontraron actividad de inmigración. No se envió ninguna alerta.`,
+        body: `${sentence(words("Voluntarios verificaron el reporte de", what, place, at))} No encontraron actividad de inmigración, y no se envió ninguna alerta. Si ve actividad, vuelva a llamar a la línea.`,
+      };
+    }
+    case "zh": {
+      const what = `${agency}${activity}`;
+      const report =
+        shape === "foreign_lead" ? `${time}关于${what}${place}的报告` : `${time}关于${place}有${what}的报告`;
+      return {
+        headline: "未发现执法活动",
+        smsText: `志愿者已核实${report}，未发现执法活动。未发送警报。`,
+        body: `志愿者已核实${report}，未发现执法活动，因此未发送警报。如果您看到执法活动，请再次拨打热线。`,
+      };
+    }
+    case "vi": {
+      const what = `${activity} của ${agency}`;
+      return {
+        headline: "Không thấy gì",
+        smsText: `${sentence(words("Tình nguyện viên đã kiểm tra báo cáo về", what, place, at))} Họ không thấy hoạt động thực thi nào. Không có cảnh báo nào được gửi.`,
+        body: `${sentence(words("Tình nguyện viên đã kiểm tra báo cáo về", what, place, at))} Họ không thấy hoạt động thực thi nào, và không có cảnh báo nào được gửi. Nếu quý vị thấy hoạt động, hãy gọi lại đường dây nóng.`,
+      };
+    }
+  }
+}

@@ -40,6 +40,7 @@ export async function alertCallKeypad({
       "a.is_drill",
       "a.cancel_reason",
       "a.sighting_id",
+      "a.sighting_label",
     ])
     .where("d.id", "=", input.deliveryId)
     .where("d.channel", "=", "voice")
@@ -73,6 +74,7 @@ export async function alertCallKeypad({
       is_drill: row.is_drill,
       ...(row.cancel_reason ? { cancelReason: row.cancel_reason } : {}),
       verifiedSighting: row.sighting_id !== null,
+      sightingLabel: row.sighting_label,
     };
     const text = pickText(texts, language);
     const keypadUrl = voiceKeypadUrl(ctx.config.publicUrl, ctx.pii, {

@@ -29,6 +29,8 @@ export type PublicAlert = {
   referencesAlertId: string | null;
   /** Tied to a sighting that was verified when it was published: VERIFIED rather than ADVISORY. */
   verifiedSighting: boolean;
+  /** UNCONFIRMED or VERIFIED beyond what kind and sighting say (compose.ts's MessageAlert). */
+  sightingLabel: "unconfirmed" | "verified" | null;
   texts: MessageText[];
 };
 
@@ -55,6 +57,7 @@ function baseQuery(db: DbOrTx) {
       "link",
       "references_alert_id",
       "sighting_id",
+      "sighting_label",
     ])
     .where("status", "in", PUBLIC_STATUSES)
     .where("published_at", "is not", null);
@@ -89,6 +92,7 @@ async function withTexts(db: DbOrTx, rows: Row[]): Promise<PublicAlert[]> {
     link: row.link,
     referencesAlertId: row.references_alert_id,
     verifiedSighting: row.sighting_id !== null,
+    sightingLabel: row.sighting_label,
     texts: texts
       .filter((text) => text.alert_id === row.id)
       .sort((a, b) => order.indexOf(a.language) - order.indexOf(b.language))
@@ -162,6 +166,7 @@ export function asMessageAlert(alert: PublicAlert): MessageAlert {
     is_drill: alert.drill,
     ...(alert.cancelReason ? { cancelReason: alert.cancelReason } : {}),
     verifiedSighting: alert.verifiedSighting,
+    sightingLabel: alert.sightingLabel,
   };
 }
 

@@ -2,13 +2,22 @@
  * A sighting's life: reported → dispatched (responders sent) → verified | unconfirmed |
  * false_alarm. Operators dispatch; only verifiers decide the outcome, and "verified" needs at
  * least one verification record (who confirmed it, how), which may come with the decision.
+ * A verifier's decision also drafts what follows from it (decision-drafts.ts): the alert, its
+ * VERIFIED update or FALSE ALARM cancel, in the same transaction; the answer names the drafts.
  */
 import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
 import type { SightingStatus, VerificationMethod } from "../../db/database.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../errors.ts";
+import type { Texts } from "../alerts/alert-record.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import {
+  type DecisionContext,
+  type DecisionDraft,
+  draftForDecision,
+  nothingFoundNote,
+} from "./decision-drafts.ts";
 import { loadSightingRow, type SightingView, sightingView } from "./shape.ts";
 
 /** Which status may follow which. An unconfirmed report can still be confirmed or refuted later. */
@@ -22,13 +31,16 @@ export const SIGHTING_TRANSITIONS: Record<SightingStatus, readonly SightingStatu
 
 export type Verification = { method: VerificationMethod; notes?: string | null };
 
+/** The sighting as decided, what the decision drafted, and the "nothing found" note if any. */
+export type DecidedSighting = SightingView & { drafts: DecisionDraft[]; nothingFound: Texts | null };
+
 export async function changeSightingStatus({
   ctx,
   input,
 }: {
-  ctx: Pick<AppContext, "db" | "clock">;
+  ctx: DecisionContext;
   input: { sightingId: string; status: SightingStatus; verification?: Verification; actor: Actor };
-}): Promise<SightingView> {
+}): Promise<DecidedSighting> {
   return withTransaction(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const row = await loadSightingRow(tx, input.sightingId, input.actor, true);
@@ -61,7 +73,16 @@ export async function changeSightingStatus({
       details: { from: row.status, to: input.status, method: input.verification?.method ?? null },
       at: now,
     });
-    return sightingView(tx, row.id, input.actor);
+    const decided = { ...row, status: input.status };
+    const drafts =
+      input.status === "dispatched"
+        ? []
+        : await draftForDecision(tx, ctx, decided, input.status, input.actor);
+    return {
+      ...(await sightingView(tx, row.id, input.actor)),
+      drafts,
+      nothingFound: await nothingFoundNote(tx, ctx, decided),
+    };
   });
 }
 
