@@ -7,12 +7,18 @@
  */
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Language } from "../../src/i18n/languages.ts";
 import { BOSS_SCHEMA } from "../../src/jobs/boss.ts";
 import { QUEUES } from "../../src/jobs/queues.ts";
 import { Dispatch, DispatchedSighting, Responder } from "../../src/schemas/responders.ts";
 import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";
 import { escalateDueDispatches } from "../../src/services/responders/escalate-responders.ts";
-import { answerThanksText, dispatchText, responderReply } from "../../src/sms/responder-replies.ts";
+import {
+  answerThanksText,
+  dispatchText,
+  invitationText,
+  responderReply,
+} from "../../src/sms/responder-replies.ts";
 import { runHousekeeping } from "../../workers/housekeeping.ts";
 import { startTwilioPeer, type TwilioPeer } from "../peers/twilio-peer.ts";
 import { ConsoleClient } from "../support/console.ts";
@@ -29,9 +35,13 @@ const ROSTER = [
   { name: "R3", phone: "+15105550183", homeZip: "94612" },
   { name: "R4", phone: "+15105550184", homeZip: "94606" },
   { name: "R5", phone: "+15105550185", homeZip: "94610" },
-  { name: "R6", phone: "+15105550186", homeZip: "94601" },
-  { name: "R7", phone: "+15105550187", homeZip: "94611" },
-];
+  { name: "R6", phone: "+15105550186", homeZip: "94601", languages: ["vi"] },
+  { name: "R7", phone: "+15105550187", homeZip: "94611", languages: ["zh", "en"] },
+] as { name: string; phone: string; homeZip: string; languages?: Language[] }[];
+const LANGUAGE = Object.fromEntries(ROSTER.map((r) => [r.name, r.languages?.[0] ?? "en"])) as Record<
+  string,
+  Language
+>;
 const NUMBER = Object.fromEntries(ROSTER.map((r) => [r.name, r.phone]));
 
 /** Real time plus an offset the test moves forward. */
@@ -100,18 +110,21 @@ beforeAll(async () => {
       admin.request("POST", "responders", {
         name: r.name,
         phone: r.phone,
-        languages: ["en"],
+        languages: r.languages ?? ["en"],
         homeZip: r.homeZip,
         radiusMiles: 20,
       }),
       Responder,
       201,
     );
+    // A Chinese or Vietnamese speaker is written to in their language, from the invitation on.
+    const lang = LANGUAGE[r.name]!;
+    expect(twilio.messages.at(-1)?.body).toBe(invitationText(lang, { program: "Aviso", organisation: ORG }));
     expect((await phone(app, runtime, r.phone).send("YES")).messages).toEqual([
-      responderReply("en", "Aviso", "joined"),
+      responderReply(lang, "Aviso", "joined"),
     ]);
     expect((await phone(app, runtime, r.phone).send("ON")).messages).toEqual([
-      responderReply("en", "Aviso", "on"),
+      responderReply(lang, "Aviso", "on"),
     ]);
   }
 });
@@ -172,16 +185,18 @@ describe("escalation on silence", () => {
     const fresh = twilio.messages.slice(before);
     const newly = ring2.map((r) => NUMBER[r.responderName!]!);
     expect(fresh.map((m) => m.to).sort()).toEqual([...newly].sort());
-    const text = dispatchText("en", {
-      program: "Aviso",
-      code,
-      activity: "other",
-      place: "8th St",
-      crossStreets: "Market St",
-      zip: "94607",
-      time: timeOf(observedAt),
-    });
-    for (const m of fresh) expect(m.body).toBe(text);
+    for (const r of ring2) {
+      const text = dispatchText(LANGUAGE[r.responderName!]!, {
+        program: "Aviso",
+        code,
+        activity: "other",
+        place: "8th St",
+        crossStreets: "Market St",
+        zip: "94607",
+        time: timeOf(observedAt),
+      });
+      expect(fresh.find((m) => m.to === NUMBER[r.responderName!])?.body).toBe(text);
+    }
     expect(ring2.map((r) => r.sendStatus)).toEqual(["sent", "sent"]);
 
     // Audited as the system's.
@@ -211,7 +226,7 @@ describe("escalation on silence", () => {
     const first = await dispatch(id, 2);
     const going = first.requests[0]!.responderName!;
     expect((await phone(app, runtime, NUMBER[going]!).send(`${first.caseCode} Y`)).messages).toEqual([
-      answerThanksText("en", { program: "Aviso", code: first.caseCode!, answer: "yes" }),
+      answerThanksText(LANGUAGE[going]!, { program: "Aviso", code: first.caseCode!, answer: "yes" }),
     ]);
     clock.offset += 30 * MINUTE;
     await escalateDueDispatches(runtime);
@@ -261,9 +276,23 @@ describe("escalation on silence", () => {
   });
 
   it("an exhausted roster is recorded as one ring, said on the page and the API, never retried", async () => {
-    const { id } = await logSighting();
-    await dispatch(id, 7);
+    const { id, observedAt } = await logSighting();
+    const code = (await dispatch(id, 7)).caseCode!;
     const sent = twilio.messages.length;
+    // Everyone was asked, the Vietnamese and the Chinese speaker in their language.
+    for (const name of ["R6", "R7"]) {
+      expect(twilio.messages.filter((m) => m.to === NUMBER[name]).at(-1)?.body).toBe(
+        dispatchText(LANGUAGE[name]!, {
+          program: "Aviso",
+          code,
+          activity: "other",
+          place: "8th St",
+          crossStreets: "Market St",
+          zip: "94607",
+          time: timeOf(observedAt),
+        }),
+      );
+    }
     clock.offset += 5 * MINUTE;
     expect(await escalateDueDispatches(runtime)).toEqual({ escalated: 0, exhausted: 1 });
     for (let i = 0; i < 3; i++) {
