@@ -88,7 +88,8 @@ const INVITATION: Record<ResponderLanguage, (organisation: string) => string> = 
     `${o} invites you to its responder roster: we'll text you to check reports near you. Reply YES to join, STOP to opt out. Msg & data rates may apply.`,
   es: (o) =>
     `${o} le invita a su lista de observadores: le pediremos por texto ir a ver reportes cerca de usted. Responda SI para unirse, STOP para no recibir mas. Pueden aplicar tarifas.`,
-  zh: (o) => `${o}邀请您加入应急观察员名单，附近有报告时短信请您查看。回复YES加入，STOP退订。可能产生短信费用。`,
+  zh: (o) =>
+    `${o}邀请您加入应急观察员名单，附近有报告时短信请您查看。回复YES加入，STOP退订。可能产生短信费用。`,
   vi: (o) =>
     `${o} mời bạn vào danh sách ứng phó: sẽ nhắn nhờ bạn xem báo cáo gần bạn. Nhắn YES để tham gia, STOP để hủy. Có thể tính cước.`,
 };
