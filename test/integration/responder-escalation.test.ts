@@ -20,6 +20,7 @@ import {
   responderReply,
 } from "../../src/sms/responder-replies.ts";
 import { runHousekeeping } from "../../workers/housekeeping.ts";
+import { startWorkers } from "../../workers/index.ts";
 import { startTwilioPeer, type TwilioPeer } from "../peers/twilio-peer.ts";
 import { ConsoleClient } from "../support/console.ts";
 import { appFor, type Caller, ok, PASSWORD, signIn } from "../support/operators.ts";
@@ -329,8 +330,20 @@ describe("escalation on silence", () => {
     // Its handler's call: only this sighting, and only once it is due.
     expect(await escalateDueDispatches(runtime, { sightingId: id })).toEqual({ escalated: 0, exhausted: 0 });
     clock.offset += 5 * MINUTE;
-    expect(await escalateDueDispatches(runtime, { sightingId: id })).toEqual({ escalated: 1, exhausted: 0 });
+    // The workers' handler, given the same job now (its own waits 5 real minutes).
+    const workers = await startWorkers(runtime);
+    try {
+      const job = await runtime.boss.send(QUEUES.responderEscalation, { sightingId: id });
+      await expect
+        .poll(async () => (await runtime.boss.getJobById(QUEUES.responderEscalation, job!))?.state, {
+          timeout: 15_000,
+        })
+        .toBe("completed");
+    } finally {
+      await workers.stop();
+    }
     expect(await asked(id)).toHaveLength(2);
+    expect(await escalateDueDispatches(runtime, { sightingId: id })).toEqual({ escalated: 0, exhausted: 0 });
   });
 
   it("sent nothing to anyone but the roster, and no number reached a log line", async () => {
