@@ -36,32 +36,13 @@ export async function escalateDueDispatches(
 ): Promise<EscalationResult> {
   const result: EscalationResult = { escalated: 0, exhausted: 0 };
   for (const sightingId of await dueSightings(ctx, options.sightingId)) {
-    const planned = await withTransaction(ctx.db, async (tx) => {
-      const locked = await tx
-        .selectFrom("sightings")
-        .selectAll()
-        .where("id", "=", sightingId)
-        .forUpdate()
-        .executeTakeFirst();
-      // Re-checked under the lock: another sweep, a Y or a decision may have come first.
-      if (!locked || !(await dueSightings({ ...ctx, db: tx }, sightingId)).length) return undefined;
-      const last = await tx
-        .selectFrom("responder_rings")
-        .select(["requested"])
-        .where("sighting_id", "=", sightingId)
-        .orderBy("id", "desc")
-        .limit(1)
-        .executeTakeFirstOrThrow();
-      const afterMinutes = ctx.config.responders.escalationMinutes;
-      const ring = await planRing(ctx, tx, locked, { count: last.requested, by: SYSTEM_ACTOR, afterMinutes });
-      await recordAudit(tx, {
-        actor: SYSTEM_ACTOR,
-        action: "sighting.responders_escalated",
-        target: { type: "sighting", id: sightingId },
-        details: { caseCode: ring.code, asked: ring.requests.length, afterMinutes },
-        at: ctx.clock.now(),
-      });
-      return ring;
+    // One sighting that fails (a database error) must not hold up the others' escalations.
+    const planned = await escalateOne(ctx, sightingId).catch((error: unknown) => {
+      ctx.log.error(
+        { sightingId, err: error instanceof Error ? error.message : String(error) },
+        "escalation failed",
+      );
+      return undefined;
     });
     if (!planned) continue;
     if (planned.requests.length === 0) result.exhausted++;
@@ -70,6 +51,37 @@ export async function escalateDueDispatches(
   }
   if (result.escalated + result.exhausted > 0) ctx.log.info({ ...result }, "responders escalated");
   return result;
+}
+
+/** One sighting's next ring, if it is still due under the lock; undefined if not. */
+function escalateOne(ctx: Ctx, sightingId: string) {
+  return withTransaction(ctx.db, async (tx) => {
+    const locked = await tx
+      .selectFrom("sightings")
+      .selectAll()
+      .where("id", "=", sightingId)
+      .forUpdate()
+      .executeTakeFirst();
+    // Re-checked under the lock: another sweep, a Y or a decision may have come first.
+    if (!locked || !(await dueSightings({ ...ctx, db: tx }, sightingId)).length) return undefined;
+    const last = await tx
+      .selectFrom("responder_rings")
+      .select(["requested"])
+      .where("sighting_id", "=", sightingId)
+      .orderBy("id", "desc")
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const afterMinutes = ctx.config.responders.escalationMinutes;
+    const ring = await planRing(ctx, tx, locked, { count: last.requested, by: SYSTEM_ACTOR, afterMinutes });
+    await recordAudit(tx, {
+      actor: SYSTEM_ACTOR,
+      action: "sighting.responders_escalated",
+      target: { type: "sighting", id: sightingId },
+      details: { caseCode: ring.code, asked: ring.requests.length, afterMinutes },
+      at: ctx.clock.now(),
+    });
+    return ring;
+  });
 }
 
 /**
