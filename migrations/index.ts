@@ -17,6 +17,7 @@ import * as inboundMessageLanguage from "./2026-12-05T0900-inbound-message-langu
 import * as whatsapp from "./2026-12-05T1000-whatsapp.ts";
 import * as responders from "./2026-12-05T1010-responders.ts";
 import * as voiceChannel from "./2026-12-05T1100-voice-channel.ts";
+import * as responderRings from "./2026-12-05T1210-responder-rings.ts";
 import * as unconfirmedAlerts from "./2026-12-05T1240-unconfirmed-alerts.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -34,5 +35,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T1000-whatsapp": whatsapp,
   "2026-12-05T1010-responders": responders,
   "2026-12-05T1100-voice-channel": voiceChannel,
+  "2026-12-05T1210-responder-rings": responderRings,
   "2026-12-05T1240-unconfirmed-alerts": unconfirmedAlerts,
 };

@@ -147,6 +147,11 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(72),
+  // Issue 16: minutes of silence (nobody answered Y) before the next ring of responders is texted.
+  RESPONDER_ESCALATION_MINUTES: z.coerce.number().int().min(1).max(120).default(5),
+  // Issue 16: invitation texts one organisation may have sent per hour (a stolen session cannot
+  // make Aviso text any number of strangers).
+  RESPONDER_INVITATIONS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(20),
   SIGHTING_DUPLICATE_WINDOW_MINUTES: z.coerce
     .number()
     .int()
@@ -447,6 +452,8 @@ export type Config = {
   /** WhatsApp through Twilio; unset: WhatsApp is not offered (local mode still simulates it). */
   whatsapp?: WhatsAppSettings;
   operators: OperatorSettings;
+  /** Responders (issue 16): escalation on silence and the limit on invitation texts. */
+  responders: { escalationMinutes: number; invitationsPerHour: number };
   delivery: DeliverySettings;
   program: ProgramSettings;
   inboundSms: InboundSmsSettings;
@@ -562,6 +569,10 @@ export function loadConfig(env: Env, options: { databaseThroughHyperdrive?: bool
         : e.NODE_ENV === "production"
           ? DEFAULT_TOTP_REQUIRED_ROLES
           : [],
+    },
+    responders: {
+      escalationMinutes: e.RESPONDER_ESCALATION_MINUTES,
+      invitationsPerHour: e.RESPONDER_INVITATIONS_PER_HOUR,
     },
     delivery: {
       smsRatePerSecond: e.SMS_RATE_PER_SECOND,

@@ -1,11 +1,13 @@
 /**
  * Housekeeping: periodic deletion of what need not be kept: the local outbox, Text-a-ZIP's
  * records, operators' leftovers, stopped subscribers (erased), old ledger rows (detached from
- * people) and decided sightings' free text (erased). docs/privacy.md lists every window; src/jobs/housekeeping-schedule.ts says when each task runs.
+ * people) and decided sightings' free text (erased). Also, not a deletion: the once-a-minute sweep
+ * that escalates responder dispatches nobody answered (src/services/responders/escalate-responders.ts). docs/privacy.md lists every window; src/jobs/housekeeping-schedule.ts says when each task runs.
  */
 import { z } from "zod";
 import type { AppContext } from "../src/context.ts";
 import { HOUSEKEEPING_TASKS } from "../src/jobs/housekeeping-schedule.ts";
+import { escalateDueDispatches } from "../src/services/responders/escalate-responders.ts";
 import { detachDeliveries } from "../src/services/retention/detach-deliveries.ts";
 import { eraseSightingTexts } from "../src/services/retention/erase-sighting-texts.ts";
 import { eraseStoppedSubscribers } from "../src/services/retention/erase-stopped-subscribers.ts";
@@ -23,7 +25,10 @@ export const housekeepingPayload = z.object({
 });
 export type HousekeepingPayload = z.infer<typeof housekeepingPayload>;
 
-export async function runHousekeeping(ctx: AppContext, payload: unknown): Promise<{ deleted: number }> {
+export async function runHousekeeping(
+  ctx: AppContext,
+  payload: unknown,
+): Promise<{ deleted: number; escalated?: number; exhausted?: number }> {
   const { task } = housekeepingPayload.parse(payload);
   switch (task) {
     case "purge-outbox": {
@@ -41,6 +46,8 @@ export async function runHousekeeping(ctx: AppContext, payload: unknown): Promis
       return { deleted: await detachDeliveries(ctx) };
     case "erase-sighting-texts":
       return { deleted: await eraseSightingTexts(ctx) };
+    case "escalate-responders":
+      return { deleted: 0, ...(await escalateDueDispatches(ctx)) };
   }
 }
 

@@ -3,6 +3,8 @@
  * does everything); `aviso worker` calls it on its own, and any number of those may run against
  * one Postgres: pg-boss hands each job to exactly one of them.
  */
+
+import { z } from "zod";
 import type { AppContext } from "../src/context.ts";
 import {
   HOUSEKEEPING_SCHEDULE,
@@ -10,10 +12,13 @@ import {
   scheduleOptions,
 } from "../src/jobs/housekeeping-schedule.ts";
 import { QUEUES } from "../src/jobs/queues.ts";
+import { escalateDueDispatches } from "../src/services/responders/escalate-responders.ts";
 import { sendCallConfirmationText } from "./call-confirmation-text.ts";
 import { startDeliveryWorkers } from "./deliveries.ts";
 import { sendEmailConfirmation } from "./email-confirmation.ts";
 import { runHousekeeping } from "./housekeeping.ts";
+
+const escalationPayload = z.object({ sightingId: z.string().uuid() });
 
 export type RunningWorkers = { stop(): Promise<void> };
 
@@ -62,11 +67,24 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
       return result;
     },
   );
+  // A ring of responders nobody answered: the next ring, if it is still due (idempotent).
+  const escalations = await ctx.boss.work(
+    QUEUES.responderEscalation,
+    { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
+    async ([job]) => {
+      if (!job) return;
+      const { sightingId } = escalationPayload.parse(job.data);
+      const result = await escalateDueDispatches(ctx, { sightingId });
+      ctx.log.info({ job: job.id, queue: QUEUES.responderEscalation, ...result }, "job done");
+      return result;
+    },
+  );
   const deliveries = await startDeliveryWorkers(ctx);
   return {
     async stop() {
       await ctx.boss.offWork(QUEUES.emailConfirmation, { id: emailConfirmations });
       await ctx.boss.offWork(QUEUES.callConfirmationText, { id: callTexts });
+      await ctx.boss.offWork(QUEUES.responderEscalation, { id: escalations });
       await deliveries.stop();
       for (const id of ids) await ctx.boss.offWork(QUEUES.housekeeping, { id });
     },

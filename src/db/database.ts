@@ -412,6 +412,26 @@ export interface ResponderRequestsTable {
   sent_at: Timestamp | null;
 }
 
+export interface ResponderRingsTable {
+  id: Generated<string>;
+  sighting_id: string;
+  /** A staff id, or `system` for an escalation. */
+  created_by: string;
+  escalated: Generated<boolean>;
+  requested: number;
+  asked: number;
+  exhausted: Generated<boolean>;
+  /** An escalation's wait (RESPONDER_ESCALATION_MINUTES when it went); null for staff's rings. */
+  after_minutes: number | null;
+  created_at: CreatedAt;
+}
+
+export interface ResponderInvitationsTable {
+  id: Generated<string>;
+  organisation_id: string;
+  at: CreatedAt;
+}
+
 export interface ResponderAnswersTable {
   id: Generated<string>;
   request_id: string;
@@ -450,6 +470,8 @@ export interface Database {
   responder_consent_events: ResponderConsentEventsTable;
   responder_requests: ResponderRequestsTable;
   responder_answers: ResponderAnswersTable;
+  responder_rings: ResponderRingsTable;
+  responder_invitations: ResponderInvitationsTable;
 }
 
 export type Subscriber = Selectable<SubscribersTable>;

@@ -12,6 +12,7 @@ export const HOUSEKEEPING_TASKS = [
   "erase-stopped-subscribers",
   "detach-deliveries",
   "erase-sighting-texts",
+  "escalate-responders",
 ] as const;
 export type HousekeepingTask = (typeof HOUSEKEEPING_TASKS)[number];
 
@@ -27,6 +28,9 @@ export const HOUSEKEEPING_SCHEDULE: Record<HousekeepingTask, string> = {
   "detach-deliveries": "53 * * * *",
   // What staff typed about a decided sighting goes SIGHTING_TEXT_RETENTION_DAYS after its last change.
   "erase-sighting-texts": "43 * * * *",
+  // The backstop of each ring's own escalation job (a crashed worker; on Cloudflare, dispatches
+  // made in the Worker): nobody's silence waits more than a minute past RESPONDER_ESCALATION_MINUTES.
+  "escalate-responders": "* * * * *",
 };
 
 /** The schedule by cron expression: the tasks each trigger enqueues. */

@@ -11,6 +11,7 @@ export const QUEUES = {
   deliveriesSweep: "deliveries-sweep",
   emailConfirmation: "email-confirmation",
   callConfirmationText: "call-confirmation-text",
+  responderEscalation: "responder-escalation",
 } as const;
 
 /** One delivery queue per channel, so a slow channel (SMS at its provider's rate) never holds up the others. */
@@ -64,6 +65,9 @@ const POLICIES: Record<QueueName, Omit<Queue, "name">> = {
     expireInSeconds: 300,
     notify: true,
   },
+  // The next ring of responders when nobody answered Y in time; payload { sightingId } only, sent
+  // with startAfter = RESPONDER_ESCALATION_MINUTES (src/services/responders/escalate-responders.ts).
+  "responder-escalation": { retryLimit: 3, retryDelay: 5, expireInSeconds: 300, notify: true },
 };
 
 export async function ensureQueues(boss: PgBoss): Promise<void> {

@@ -78,9 +78,29 @@ export const ResponderRequest = z.object({
   ),
 });
 
+export const ResponderRing = z.object({
+  at: z.string(),
+  by: z.string().describe("`system` for an escalation, else the staff member's id"),
+  escalated: z.boolean().describe("Sent by the system because nobody answered Y in time"),
+  requested: z.number().int(),
+  asked: z.number().int(),
+  exhausted: z.boolean().describe("The escalation found nobody left to ask; it is not retried"),
+  note: z
+    .string()
+    .nullable()
+    .describe(
+      'An escalation in words: "Nobody answered Y within 5 minutes; the next 3 were asked at 8:11 PM."',
+    ),
+});
+
 export const Dispatch = z.object({
   sightingId: Id,
   caseCode: z.string().nullable(),
+  rings: z
+    .array(ResponderRing)
+    .describe(
+      "Each time responders were asked: by staff, or by the system after RESPONDER_ESCALATION_MINUTES without a Y",
+    ),
   requests: z.array(ResponderRequest),
 });
 

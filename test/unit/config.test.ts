@@ -83,6 +83,21 @@ describe("configuration", () => {
     expect(() => loadConfig({ PROGRAM_HOTLINE_DIAL: "maybe" })).toThrow(/PROGRAM_HOTLINE_DIAL/);
   });
 
+  it("reads responders' escalation minutes and invitation limit, with defaults, and refuses nonsense", () => {
+    expect(loadConfig({}).responders).toEqual({ escalationMinutes: 5, invitationsPerHour: 20 });
+    expect(
+      loadConfig({ RESPONDER_ESCALATION_MINUTES: "10", RESPONDER_INVITATIONS_PER_HOUR: "3" }).responders,
+    ).toEqual({ escalationMinutes: 10, invitationsPerHour: 3 });
+    for (const bad of ["0", "-5", "2.5", "soon", "121"]) {
+      expect(() => loadConfig({ RESPONDER_ESCALATION_MINUTES: bad })).toThrow(/RESPONDER_ESCALATION_MINUTES/);
+    }
+    for (const bad of ["0", "many", "1001"]) {
+      expect(() => loadConfig({ RESPONDER_INVITATIONS_PER_HOUR: bad })).toThrow(
+        /RESPONDER_INVITATIONS_PER_HOUR/,
+      );
+    }
+  });
+
   it("reads what SMS replies say and the reply limits, with defaults", () => {
     const defaults = loadConfig({});
     expect(defaults.program).toEqual({

@@ -186,6 +186,7 @@ const SENT: Record<string, string> = { queued: "text queued", sent: "texted", fa
 function responderSection(d: DispatchView, tz: string) {
   if (d.requests.length === 0) return html`<p>Nobody asked yet.</p>`;
   return html`<p>Case code <strong>${d.caseCode}</strong></p>
+${d.rings.filter((g) => g.note).map((g) => html`<p class="escalation">${g.note}</p>`)}
 <ul class="responders">${d.requests.map(
     (r) =>
       html`<li>${r.responderName ?? "(removed from the roster)"}, ${r.distanceMiles} mi: ${SENT[r.sendStatus]}${r.answers.map(

@@ -27,7 +27,7 @@ export const responderRoutes = [
     tag: "Responders",
     summary: "Invite a responder",
     description:
-      "Texts them an invitation; they are on the roster (status active, dispatchable) only once they reply YES, which is recorded as their consent. The number is sealed and never shown again in full.",
+      "Texts them an invitation; they are on the roster (status active, dispatchable) only once they reply YES, which is recorded as their consent. The number is sealed and never shown again in full. At most RESPONDER_INVITATIONS_PER_HOUR invitations per organisation an hour (default 20): beyond it 429 `rate_limited` with `details.retryAfterSeconds`, and nothing is sent or saved.",
     permission: "responders:manage",
     body: CreateResponderBody,
     responses: { 201: { description: "Invited", schema: Responder } },

@@ -109,7 +109,8 @@ export const sightingRoutes = [
     permission: "sightings:read",
     params: IdParams,
     responses: { 200: { description: "The dispatch", schema: Dispatch } },
-    handler: async (c, { params, actor }) => c.json(await dispatchView(c.get("ctx").db, params.id, actor)),
+    handler: async (c, { params, actor }) =>
+      c.json(await dispatchView(c.get("ctx").db, params.id, actor, c.get("ctx").config.operators.timeZone)),
   }),
   route({
     method: "post",

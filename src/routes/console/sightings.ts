@@ -250,7 +250,12 @@ async function sightingPage(
     [sighting.createdBy, ...sighting.verifications.map((v) => v.actor)],
     actor,
   );
-  const dispatch = await dispatchView(c.get("ctx").db, sighting.id, actor);
+  const dispatch = await dispatchView(
+    c.get("ctx").db,
+    sighting.id,
+    actor,
+    c.get("ctx").config.operators.timeZone,
+  );
   const row = await loadSightingRow(c.get("ctx").db, sighting.id, actor);
   return c.html(
     renderSightingPage(view(c), {

@@ -53,7 +53,7 @@ export function errorsFrom(error: unknown): FieldErrors {
   return { form: error.message };
 }
 
-export type PageStatus = 200 | 400 | 403 | 404 | 409;
+export type PageStatus = 200 | 400 | 403 | 404 | 409 | 429;
 
 /** The status of a page that shows a service's refusal: what the API would answer for it. */
 export function statusOf(error: unknown): PageStatus {
@@ -61,6 +61,7 @@ export function statusOf(error: unknown): PageStatus {
   if (error.code === "not_found") return 404;
   if (error.code === "forbidden") return 403;
   if (error.code === "validation_failed") return 400;
+  if (error.code === "rate_limited") return 429;
   return 409;
 }
 

@@ -7,25 +7,29 @@
  *
  * Every responder asked about one sighting gets the same 4-digit case code, not used by any other
  * open case, which they answer with (receive-responder-text.ts). Dispatching again (the next ring)
- * asks only responders not asked yet. The sighting becomes `dispatched`; a decided one (verified,
+ * asks only responders not asked yet; so does an escalation (escalate-responders.ts), which reuses
+ * planRing and sendRing. The sighting becomes `dispatched`; a decided one (verified,
  * false alarm) is not dispatched. The texts go after the commit, through the SMS sender, and each
  * request records whether its text went. A dispatch text reaches responders only, never residents.
  */
 import { randomInt } from "node:crypto";
+import type { Transaction } from "kysely";
+import { fromKysely } from "pg-boss";
 import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
-import type { SightingStatus } from "../../db/database.ts";
+import type { Database, SightingStatus } from "../../db/database.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../errors.ts";
+import { QUEUES } from "../../jobs/queues.ts";
 import { dispatchText, responderLanguage } from "../../sms/responder-replies.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { SIGHTING_TRANSITIONS } from "../sightings/change-sighting-status.ts";
-import { loadSightingRow } from "../sightings/shape.ts";
+import { loadSightingRow, type SightingRow } from "../sightings/shape.ts";
 import { type DispatchView, dispatchView } from "./dispatch-view.ts";
 import { milesBetween, type Point } from "./distance.ts";
 import { textResponder } from "./text-responder.ts";
 
-type Ctx = Pick<AppContext, "db" | "clock" | "pii" | "senders" | "log" | "config">;
+type Ctx = Pick<AppContext, "db" | "clock" | "pii" | "senders" | "log" | "config" | "boss">;
 
 /** How many responders one click texts. */
 export const DEFAULT_DISPATCH_COUNT = 3;
@@ -60,46 +64,96 @@ export async function dispatchResponders({
         at: now,
       });
     }
-    const asked = await tx
-      .selectFrom("responder_requests")
-      .select(["responder_id", "case_code"])
-      .where("sighting_id", "=", sighting.id)
-      .execute();
-    const code = asked[0]?.case_code ?? (await freeCaseCode(tx));
-    const chosen = (await coveringResponders(tx, sighting.organisation_id, sighting.zip))
-      .filter((r) => !asked.some((a) => a.responder_id === r.id))
-      .slice(0, input.count);
-    const requests =
-      chosen.length === 0
-        ? []
-        : await tx
-            .insertInto("responder_requests")
-            .values(
-              chosen.map((r) => ({
-                sighting_id: sighting.id,
-                responder_id: r.id,
-                organisation_id: sighting.organisation_id,
-                case_code: code,
-                language: responderLanguage(r.languages),
-                distance_miles: r.distance,
-                created_by: input.actor.id,
-                created_at: now,
-              })),
-            )
-            .returning(["id", "responder_id", "language"])
-            .execute();
-    if (requests.length > 0) {
+    const ring = await planRing(ctx, tx, sighting, { count: input.count, by: input.actor.id });
+    if (ring.requests.length > 0) {
       await recordAudit(tx, {
         actor: input.actor.id,
         action: "sighting.responders_dispatched",
         target: { type: "sighting", id: sighting.id },
-        details: { caseCode: code, asked: requests.length },
+        details: { caseCode: ring.code, asked: ring.requests.length },
         at: now,
       });
     }
-    return { sighting, code, requests, chosen };
+    return ring;
   });
+  await sendRing(ctx, planned);
+  return dispatchView(ctx.db, planned.sighting.id, input.actor, ctx.config.operators.timeZone);
+}
 
+/** What planRing decided inside the transaction, for sendRing to text after the commit. */
+export type PlannedRing = Awaited<ReturnType<typeof planRing>>;
+
+/**
+ * Inside the caller's transaction, with the sighting row locked: picks the next `count` nearest
+ * covering responders not asked yet, records their requests under the case code and, when anyone
+ * was asked or it is an escalation, the ring itself (responder_rings: when escalation is due).
+ * A ring that asked someone also schedules its escalation job, in the same transaction.
+ */
+export async function planRing(
+  ctx: Ctx,
+  tx: Transaction<Database>,
+  sighting: SightingRow,
+  ring: { count: number; by: string; afterMinutes?: number },
+) {
+  const now = ctx.clock.now();
+  const asked = await tx
+    .selectFrom("responder_requests")
+    .select(["responder_id", "case_code"])
+    .where("sighting_id", "=", sighting.id)
+    .execute();
+  const code = asked[0]?.case_code ?? (await freeCaseCode(tx));
+  const chosen = (await coveringResponders(tx, sighting.organisation_id, sighting.zip))
+    .filter((r) => !asked.some((a) => a.responder_id === r.id))
+    .slice(0, ring.count);
+  const requests =
+    chosen.length === 0
+      ? []
+      : await tx
+          .insertInto("responder_requests")
+          .values(
+            chosen.map((r) => ({
+              sighting_id: sighting.id,
+              responder_id: r.id,
+              organisation_id: sighting.organisation_id,
+              case_code: code,
+              language: responderLanguage(r.languages),
+              distance_miles: r.distance,
+              created_by: ring.by,
+              created_at: now,
+            })),
+          )
+          .returning(["id", "responder_id", "language"])
+          .execute();
+  const escalated = ring.afterMinutes !== undefined;
+  if (requests.length > 0 || escalated) {
+    await tx
+      .insertInto("responder_rings")
+      .values({
+        sighting_id: sighting.id,
+        created_by: ring.by,
+        escalated,
+        requested: ring.count,
+        asked: requests.length,
+        exhausted: requests.length === 0,
+        after_minutes: ring.afterMinutes ?? null,
+        created_at: now,
+      })
+      .execute();
+  }
+  if (requests.length > 0) {
+    // The escalation's own job, due when the silence would be; the once-a-minute housekeeping
+    // sweep is the backstop (a crashed worker, or a Worker build whose cron only enqueues).
+    await ctx.boss.send(
+      QUEUES.responderEscalation,
+      { sightingId: sighting.id },
+      { startAfter: ctx.config.responders.escalationMinutes * 60, db: fromKysely(tx) },
+    );
+  }
+  return { sighting, code, requests, chosen };
+}
+
+/** After the commit: texts each responder of a planned ring and records whether the text went. */
+export async function sendRing(ctx: Ctx, planned: PlannedRing): Promise<void> {
   const { sighting, code } = planned;
   const time = new Intl.DateTimeFormat("en-US", {
     timeZone: ctx.config.operators.timeZone,
@@ -128,7 +182,6 @@ export async function dispatchResponders({
       .where("id", "=", request.id)
       .execute();
   }
-  return dispatchView(ctx.db, sighting.id, input.actor);
 }
 
 /** A code no open case uses, so "4821 Y" names one case. */

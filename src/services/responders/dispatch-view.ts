@@ -1,6 +1,9 @@
 /**
  * Who was asked about a sighting and what each answered: its responder requests, their texts'
  * outcomes and the answers, in order. Loaded within the caller's organisation, like the sighting.
+ * Also its rings (each time responders were asked), with a sentence for each escalation: "Nobody
+ * answered Y within 5 minutes; the next 3 were asked at 8:11 PM", or, once, that nobody else on
+ * duty covers the ZIP.
  */
 import type { ResponderAnswer } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
@@ -10,6 +13,17 @@ import { loadSightingRow } from "../sightings/shape.ts";
 export type DispatchView = {
   sightingId: string;
   caseCode: string | null;
+  rings: {
+    at: string;
+    /** `system` for an escalation, else the staff member's id. */
+    by: string;
+    escalated: boolean;
+    requested: number;
+    asked: number;
+    exhausted: boolean;
+    /** For an escalation, what happened, in words (times in the program's time zone). */
+    note: string | null;
+  }[];
   requests: {
     id: string;
     responderId: string | null;
@@ -26,6 +40,7 @@ export async function dispatchView(
   db: DbOrTx,
   sightingId: string,
   scope: Pick<OrganisationScope, "organisationId">,
+  timeZone: string,
 ): Promise<DispatchView> {
   const sighting = await loadSightingRow(db, sightingId, scope);
   const requests = await db
@@ -51,9 +66,31 @@ export async function dispatchView(
     .where("sighting_id", "=", sighting.id)
     .orderBy("id")
     .execute();
+  const rings = await db
+    .selectFrom("responder_rings")
+    .selectAll()
+    .where("sighting_id", "=", sighting.id)
+    .orderBy("id")
+    .execute();
+  const clock = new Intl.DateTimeFormat("en-US", { timeZone, hour: "numeric", minute: "2-digit" });
   return {
     sightingId: sighting.id,
     caseCode: requests[0]?.case_code ?? null,
+    rings: rings.map((g) => ({
+      at: g.created_at.toISOString(),
+      by: g.created_by,
+      escalated: g.escalated,
+      requested: g.requested,
+      asked: g.asked,
+      exhausted: g.exhausted,
+      note: g.escalated
+        ? `Nobody answered Y within ${g.after_minutes} minute${g.after_minutes === 1 ? "" : "s"}; ${
+            g.exhausted
+              ? `nobody else on duty covers ${sighting.zip}`
+              : `the next ${g.asked} ${g.asked === 1 ? "was" : "were"} asked at ${clock.format(g.created_at)}`
+          }.`
+        : null,
+    })),
     requests: requests.map((r) => ({
       id: r.id,
       responderId: r.responder_id,

@@ -6,10 +6,10 @@
  * (receive-responder-text.ts); only then are they dispatched. The roster is its organisation's
  * (src/services/organisations/scope.ts): another organisation's entry is "No such responder".
  */
-import type { Selectable } from "kysely";
+import type { Selectable, Transaction } from "kysely";
 import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
-import type { RespondersTable } from "../../db/database.ts";
+import type { Database, RespondersTable } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { ApiError, invalid } from "../../errors.ts";
@@ -128,6 +128,7 @@ export async function inviteResponder({
     await checkZips(tx, [...input.zips, ...(homeZip ? [homeZip] : [])]);
     const sealed = sealAddress(ctx.pii, "sms", phone);
     const now = ctx.clock.now();
+    await takeInvitationSlot(ctx, tx, input.actor.organisationId, now);
     const inserted = await tx
       .insertInto("responders")
       .values({
@@ -166,6 +167,42 @@ export async function inviteResponder({
     }),
   );
   return responderView(ctx.pii, row);
+}
+
+/**
+ * RESPONDER_INVITATIONS_PER_HOUR per organisation: an operator (or a stolen session) cannot make
+ * Aviso text an invitation to any number of strangers. The organisation's row is locked first, so
+ * concurrent invitations count one after another and the limit holds; a slot is taken in the
+ * invitation's own transaction, so a refused or rolled-back invitation (a repeated number) takes
+ * none. Deleting responders again frees nothing: the slots are their own rows.
+ */
+async function takeInvitationSlot(ctx: Ctx, tx: Transaction<Database>, organisationId: string, now: Date) {
+  await tx.selectFrom("organisations").select("id").where("id", "=", organisationId).forUpdate().execute();
+  const since = new Date(now.getTime() - 3_600_000);
+  // What no longer limits anything goes (a day's worth is kept, for nothing but this count).
+  await tx
+    .deleteFrom("responder_invitations")
+    .where("organisation_id", "=", organisationId)
+    .where("at", "<", new Date(now.getTime() - 86_400_000))
+    .execute();
+  const recent = await tx
+    .selectFrom("responder_invitations")
+    .select("at")
+    .where("organisation_id", "=", organisationId)
+    .where("at", ">", since)
+    .orderBy("at")
+    .execute();
+  const limit = ctx.config.responders.invitationsPerHour;
+  if (recent.length >= limit) {
+    const oldest = recent[recent.length - limit]!.at.getTime();
+    const retryAfterSeconds = Math.max(1, Math.ceil((oldest + 3_600_000 - now.getTime()) / 1000));
+    throw new ApiError(
+      "rate_limited",
+      `Your organisation has sent ${limit} invitations in the last hour, the most allowed; nothing was sent. Try again later.`,
+      { retryAfterSeconds },
+    );
+  }
+  await tx.insertInto("responder_invitations").values({ organisation_id: organisationId, at: now }).execute();
 }
 
 export type ResponderChanges = Partial<{
