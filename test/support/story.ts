@@ -32,7 +32,6 @@ export const STORY_ORG = "Rapid Response Hotline";
 const PASSWORD = "correct horse battery staple";
 /** Fictional numbers (555-01xx): two responders, one resident texting. */
 export const STORY_NUMBERS = { ana: "+15105550161", ben: "+15105550162", resident: "+15105550163" };
-export const STORY_EMAIL = "resident@example.org";
 
 export type StoryRig = {
   app: App;
@@ -59,6 +58,8 @@ export type People = { wait(ms: number): Promise<void> };
 export type StoryState = {
   cast: { admin: StoryCaller; operator: StoryCaller; verifier: StoryCaller; approver: StoryCaller };
   pushId: string;
+  /** The email resident's address (new for each story: addresses are unique). */
+  email: string;
   sightingId?: string;
   caseCode?: string;
   alertId?: string;
@@ -132,8 +133,9 @@ export async function setUpStory(rig: StoryRig): Promise<StoryState> {
   }
   await phone(rig.app, rig.ctx, STORY_NUMBERS.resident).send("94607");
   const browser = rig.browser();
+  const email = `resident.${randomBytes(4).toString("hex")}@example.org`;
   for (const [channel, address] of [
-    ["email", STORY_EMAIL],
+    ["email", email],
     ["push", browser.address],
   ] as const) {
     const row = await rig.ctx.db
@@ -150,7 +152,7 @@ export async function setUpStory(rig: StoryRig): Promise<StoryState> {
       .executeTakeFirstOrThrow();
     await rig.ctx.db.insertInto("subscriptions").values({ subscriber_id: row.id, zip: "94607" }).execute();
   }
-  return { cast, pushId: browser.id };
+  return { cast, pushId: browser.id, email };
 }
 
 type Step = (rig: StoryRig, state: StoryState, people: People) => Promise<void>;
@@ -241,7 +243,7 @@ export const residentsReceive: Step = async (rig, state) => {
   const sms = (
     await waitUntil(() => rig.sms.messages.find((m) => m.to === STORY_NUMBERS.resident), timeoutMs)
   ).body;
-  const mail = await waitUntil(() => rig.smtp.messages.find((m) => m.to.includes(STORY_EMAIL)), timeoutMs);
+  const mail = await waitUntil(() => rig.smtp.messages.find((m) => m.to.includes(state.email)), timeoutMs);
   const push = await waitUntil(
     () => rig.push.received.find((p) => p.id === state.pushId && p.payload !== ""),
     timeoutMs,
