@@ -12,9 +12,11 @@
  *   npm run bench:timeline [-- --runs 3]
  *   DATABASE_URL=postgres://… npm run bench:timeline   (a scratch database is created and dropped)
  *
- * Each run is a fresh story (new staff, responders, residents, sighting) on the same runtime; the
- * first run also pays the cold start of every code path. Prints a table per run to stderr and, as
- * its last line on stdout, one JSON object.
+ * Each run is a fresh story (new staff, responders, residents, sighting) on the same runtime. A
+ * first, cold run pays the start-up of every code path (module compilation, first queries, the job
+ * queue's first fetch), which a running server paid long before a report came in: it is reported
+ * as `cold_ms` and is not held to the limit; the `--runs` warm runs are. Prints a table per run to
+ * stderr and, as its last line on stdout, one JSON object.
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync } from "node:fs";
@@ -104,7 +106,7 @@ const instant = { wait: async (_ms: number) => {} };
 
 const runs: { total_ms: number; steps: Record<string, number> }[] = [];
 try {
-  for (let run = 0; run < RUNS; run++) {
+  for (let run = 0; run <= RUNS; run++) {
     // The story's numbers are fixed: a new run needs them off the previous run's rosters and lists.
     if (run > 0) await forgetPreviousRun();
     const state = await setUpStory(rig);
@@ -114,7 +116,7 @@ try {
       total_ms: round(total),
       steps: Object.fromEntries(steps.map((s) => [s.step, round(s.systemMs)])),
     });
-    console.error(`\nrun ${run + 1}: system's share ${round(total)} ms`);
+    console.error(`\n${run === 0 ? "cold run" : `run ${run}`}: system's share ${round(total)} ms`);
     for (const s of steps)
       console.error(`  ${s.step.padEnd(20)} ${round(s.systemMs).toFixed(1).padStart(8)} ms`);
   }
@@ -125,20 +127,22 @@ try {
   await Promise.all([sms.close(), smtp.close(), push.close()]);
 }
 
-const best = Math.min(...runs.map((r) => r.total_ms));
-const worst = Math.max(...runs.map((r) => r.total_ms));
+const [cold, ...warm] = runs;
+const best = Math.min(...warm.map((r) => r.total_ms));
+const worst = Math.max(...warm.map((r) => r.total_ms));
 console.log(
   JSON.stringify({
     bench: "timeline",
     database: adminUrl ? "postgres" : "pglite",
-    runs: runs.length,
-    system_ms: runs.at(-1)!.total_ms,
+    runs: warm.length,
+    system_ms: warm.at(-1)!.total_ms,
     system_ms_best: best,
     system_ms_worst: worst,
     limit_ms: LIMIT_MS,
     under_limit: worst < LIMIT_MS,
-    steps_ms: runs.at(-1)!.steps,
-    all_runs: runs,
+    steps_ms: warm.at(-1)!.steps,
+    cold_ms: cold!.total_ms,
+    all_runs: warm,
   }),
 );
 process.exitCode = worst < LIMIT_MS ? 0 : 1;
