@@ -25,7 +25,6 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import webpush from "web-push";
-import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { connectPglite, connectPostgres, type DatabaseHandle } from "../src/db/connect.ts";
 import { createLogger } from "../src/log.ts";
@@ -34,7 +33,7 @@ import { addressPurpose } from "../src/security/addresses.ts";
 import { createBrowserSubscription, startPushPeer } from "../test/peers/push-peer.ts";
 import { startSmtpPeer } from "../test/peers/smtp-peer.ts";
 import { startTwilioPeer } from "../test/peers/twilio-peer.ts";
-import { playStory, STORY_NUMBERS, type StoryRig, setUpStory } from "../test/support/story.ts";
+import { playStory, STORY_NUMBERS, type StoryRig, setUpStory, storyApp } from "../test/support/story.ts";
 import { startDeliveryWorkers } from "../workers/deliveries.ts";
 
 const LIMIT_MS = 2000;
@@ -91,7 +90,7 @@ const runtime = await createRuntime(config, createLogger({ level: "warn", destin
 });
 const workers = await startDeliveryWorkers(runtime);
 const rig: StoryRig = {
-  app: createApp(runtime),
+  app: storyApp(runtime),
   ctx: runtime,
   sms,
   smtp,

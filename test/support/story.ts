@@ -13,7 +13,7 @@
  * (point 5) after `dispatchResponders`, approvers paged (point 7) after `draftAlert`.
  */
 import { randomBytes } from "node:crypto";
-import type { createApp } from "../../src/app.ts";
+import { createApp } from "../../src/app.ts";
 import type { AppContext } from "../../src/context.ts";
 import type { Role } from "../../src/db/database.ts";
 import { sealAddress } from "../../src/security/addresses.ts";
@@ -153,6 +153,11 @@ export async function setUpStory(rig: StoryRig): Promise<StoryState> {
     await rig.ctx.db.insertInto("subscriptions").values({ subscriber_id: row.id, zip: "94607" }).execute();
   }
   return { cast, pushId: browser.id, email };
+}
+
+/** The app the story is played against (here, so the benchmark need not import app.ts itself). */
+export function storyApp(ctx: AppContext): App {
+  return createApp(ctx);
 }
 
 type Step = (rig: StoryRig, state: StoryState, people: People) => Promise<void>;
