@@ -166,6 +166,12 @@ describe("the whole story, on a moved clock", () => {
     });
   });
 
+  it("is in the OpenAPI document", async () => {
+    const res = await story.app.request("/api/v1/openapi.json");
+    const doc = (await res.json()) as { paths: Record<string, { get?: { summary?: string } }> };
+    expect(doc.paths["/api/v1/alerts/{id}/timeline"]?.get?.summary).toMatch(/timeline/);
+  });
+
   it("keeps another organisation's drafts and sighting steps to itself", async () => {
     const stranger = await signIn(rig.runtime, appFor(rig.runtime), "operator", {
       organisation: "Westside Rapid Response",
