@@ -19,6 +19,7 @@ import * as responders from "./2026-12-05T1010-responders.ts";
 import * as voiceChannel from "./2026-12-05T1100-voice-channel.ts";
 import * as responderRings from "./2026-12-05T1210-responder-rings.ts";
 import * as unconfirmedAlerts from "./2026-12-05T1240-unconfirmed-alerts.ts";
+import * as alertTimeline from "./2026-12-05T1250-alert-timeline.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-24T0000-core-schema": coreSchema,
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T1100-voice-channel": voiceChannel,
   "2026-12-05T1210-responder-rings": responderRings,
   "2026-12-05T1240-unconfirmed-alerts": unconfirmedAlerts,
+  "2026-12-05T1250-alert-timeline": alertTimeline,
 };

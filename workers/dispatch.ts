@@ -26,6 +26,7 @@ import type { AlertKind, AlertPriority, AlertStatus, Channel } from "../src/db/d
 import type { OutboundMessage } from "../src/delivery/sender.ts";
 import { SendError } from "../src/delivery/sender.ts";
 import { type ClaimedRow, claimRows, type RowOutcome, recordOutcomes } from "../src/ledger/claim.ts";
+import { noteHandoffs } from "../src/ledger/handoffs.ts";
 import { deliveryJobPayload } from "../src/ledger/jobs.ts";
 import { stopDeadAddresses } from "../src/ledger/rows.ts";
 import { openAddress } from "../src/security/addresses.ts";
@@ -110,6 +111,8 @@ export async function dispatchBatch(
   // and a process that begins by building a full chunk of requests for each of them answers
   // nothing until all of them are out: the first residents would wait for the last requests.
   let chunk = Math.min(FIRST_CHUNK, fullChunk);
+  // The record times of the first and last chunk that handed anything over, for the timeline.
+  let handoffs = null as { first: Date; last: Date } | null;
 
   for (;;) {
     if (attempt.signal?.aborted) break;
@@ -124,7 +127,10 @@ export async function dispatchBatch(
       );
     }
     const outcomes = await Promise.all(rows.map((row) => deliver(ctx, alert, job.channel, row, lastAttempt)));
-    await recordChunk(ctx, token, outcomes);
+    const recordedAt = await recordChunk(ctx, token, outcomes);
+    if (outcomes.some((outcome) => outcome.status === "sent")) {
+      handoffs = { first: handoffs?.first ?? recordedAt, last: recordedAt };
+    }
     for (const outcome of outcomes) {
       if (outcome.status === "queued") {
         summary.retry += 1;
@@ -138,6 +144,8 @@ export async function dispatchBatch(
     if (rows.length < chunk || outcomes.some((outcome) => outcome.status === "queued")) break;
     chunk = fullChunk;
   }
+  // Once per job, not per message: the fan-out's cost stays in the ledger statements.
+  if (handoffs) await noteHandoffs(ctx.db, job.alertId, handoffs.first, handoffs.last);
   return summary;
 }
 
@@ -315,7 +323,8 @@ function pushEndpointOf(address: string): string | undefined {
 }
 
 /** The chunk's outcomes into the ledger (fenced by the claim); then stop dead addresses. */
-async function recordChunk(ctx: DispatchContext, token: string, outcomes: Outcome[]): Promise<void> {
+/** Records a chunk; returns the time written as the rows' `sent_at`. */
+async function recordChunk(ctx: DispatchContext, token: string, outcomes: Outcome[]): Promise<Date> {
   const now = ctx.clock.now();
   await recordOutcomes(ctx.db, token, outcomes, now);
   const dead = [...new Set(outcomes.flatMap((o) => (o.stopSubscriber ? [o.stopSubscriber] : [])))];
@@ -326,4 +335,5 @@ async function recordChunk(ctx: DispatchContext, token: string, outcomes: Outcom
       "subscribers stopped: their provider says the address is gone",
     );
   }
+  return now;
 }

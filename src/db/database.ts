@@ -125,6 +125,9 @@ export interface AlertsTable {
    * the alert until it is published. NULL for alerts made outside the operator services.
    */
   organisation_id: ColumnType<string | null, string | null | undefined, never>;
+  /** First and last hand-off to a provider, widened once per delivery job (2026-12-05T1250-alert-timeline). */
+  first_handoff_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  last_handoff_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface AlertTextsTable {
@@ -353,6 +356,8 @@ export interface SightingsTable {
   created_by: string;
   created_at: CreatedAt;
   updated_at: Timestamp;
+  /** When a verifier last decided it (2026-12-05T1250-alert-timeline). */
+  decided_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface SightingVerificationsTable {

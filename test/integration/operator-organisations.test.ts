@@ -282,6 +282,7 @@ const MATRIX: Record<string, Case> = {
     expect: "404",
   },
   "GET /alerts/:id/preview": { path: () => `alerts/${f.draft}/preview`, expect: "404" },
+  "GET /alerts/:id/timeline": { path: () => `alerts/${f.draft}/timeline`, expect: "404" },
   "POST /alerts/:id/approve": {
     path: () => `alerts/${f.draft}/approve`,
     body: () => ({ hash: "0".repeat(64), publishNow: true }),
@@ -308,6 +309,8 @@ const MORE: [string, Case][] = [
   ["GET /alerts/:id", { path: () => `alerts/${f.published}`, expect: "public" }],
   ["GET /alerts/:id/preview", { path: () => `alerts/${f.published}/preview`, expect: "public" }],
   ["GET /alerts/:id/preview", { path: () => `alerts/${f.approved}/preview`, expect: "404" }],
+  ["GET /alerts/:id/timeline", { path: () => `alerts/${f.published}/timeline`, expect: "public" }],
+  ["GET /alerts/:id/timeline", { path: () => `alerts/${f.approved}/timeline`, expect: "404" }],
   [
     "PATCH /alerts/:id",
     { path: () => `alerts/${f.statement}`, body: () => ({ priority: "advisory" }), expect: "404" },
@@ -766,6 +769,7 @@ const CONSOLE: ConsoleCase[] = [
     expect: "403",
   },
   { method: "GET", path: () => "/console/audit", permission: "audit:read", expect: "list" },
+  { method: "GET", path: () => "/console/timeline", permission: "audit:read", expect: "list" },
   { method: "GET", path: () => "/console/responders", permission: "responders:manage", expect: "list" },
   {
     method: "POST",

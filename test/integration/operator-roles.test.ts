@@ -53,6 +53,7 @@ const MATRIX: Record<string, string> = {
   "GET /alerts/:id": "o v c a K",
   "PATCH /alerts/:id": "o v c K",
   "GET /alerts/:id/preview": "o v c a K",
+  "GET /alerts/:id/timeline": "o v c a K",
   "POST /alerts/:id/approve": "v c",
   "POST /alerts/:id/publish": "o v c",
   "POST /alerts/:id/updates": "o v c K",

@@ -18,11 +18,13 @@ import {
 } from "../../services/alerts/approval-rules.ts";
 import type { AlertPreview } from "../../services/alerts/preview-alert.ts";
 import type { SentFigures } from "../../services/alerts/sent-figures.ts";
+import type { Timeline } from "../../services/timeline/steps.ts";
 import type { NameOf } from "../../services/users/actor-names.ts";
 import { fallbackSection } from "./alert-fallbacks.ts";
 import { followUpSection, previewSection, progressSection } from "./alert-sections.ts";
 import { sentSection } from "./alert-sent.ts";
 import { type FormValues, settingsFields } from "./alert-settings.ts";
+import { timelineSection } from "./alert-timeline.ts";
 import { type ConsoleView, consolePage, csrfField, type FieldErrors, formErrors } from "./chrome.ts";
 import { composerFields } from "./composer.ts";
 import { when } from "./time.ts";
@@ -57,6 +59,8 @@ export type AlertPageInput = {
   nameOf: NameOf;
   /** A published alert: who it actually reached, from the delivery ledger. */
   sent: SentFigures | null;
+  /** When each step from the report to the last hand-off happened (alert-timeline.ts). */
+  timeline: Timeline;
   timeZone: string;
   publicUrl: string;
 };
@@ -90,6 +94,7 @@ ${
     : html`${previewSection(preview, tz)}
 ${fallbackSection(preview)}`
 }
+${timelineSection(o.timeline, tz)}
 ${approvalSection(alert, preview, actor, acts, csrf)}
 ${acts.publish ? html`<form method="post" action="/console/alerts/${alert.id}/publish">${csrfField(csrf)}<button type="submit">Publish now</button></form>` : ""}
 ${alert.publishedAt ? progressSection(alert.id) : ""}

@@ -25,6 +25,7 @@ export function consolePage(view: ConsoleView, title: string, body: Html, script
           ["/console/users", "Users"],
           ["/console/keys", "API keys"],
           ["/console/audit", "Audit log"],
+          ["/console/timeline", "Timeline medians"],
         ] as [string, string][])
       : []),
     ...(view.localMode

@@ -17,6 +17,7 @@ import {
   UpdateBody,
 } from "../../schemas/alerts.ts";
 import { IdParams, list } from "../../schemas/common.ts";
+import { AlertTimeline } from "../../schemas/timeline.ts";
 import { alertViewForActor } from "../../services/alerts/alert-access.ts";
 import { approveAlert } from "../../services/alerts/approve-alert.ts";
 import { draftAlert } from "../../services/alerts/draft-alert.ts";
@@ -26,6 +27,7 @@ import { listAlerts } from "../../services/alerts/list-alerts.ts";
 import { previewAlert } from "../../services/alerts/preview-alert.ts";
 import { publishApproved } from "../../services/alerts/publish-approved.ts";
 import { draftStatement } from "../../services/statements/draft-statement.ts";
+import { alertTimeline } from "../../services/timeline/alert-timeline.ts";
 
 export const alertRoutes = [
   route({
@@ -75,6 +77,24 @@ export const alertRoutes = [
     responses: { 200: { description: "The alert", schema: Alert } },
     handler: async (c, { params, actor }) =>
       c.json(await alertViewForActor(c.get("ctx").db, params.id, actor)),
+  }),
+  route({
+    method: "get",
+    path: "/alerts/:id/timeline",
+    tag: "Alerts",
+    summary: "The alert's timeline: when each step happened and the wait between them",
+    description:
+      "Steps in order: `reported` (the sighting logged), `dispatched` (first responder asked), `first_yes`, `first_confirm` (from the scene), `decided` (the verifier's latest decision), `drafted`, `approved`, `published`, `first_handoff` and `last_handoff` (first and last message handed to a provider). A step that did not happen has `at: null` (an alert drafted from scratch has no sighting steps; another organisation's published alert shows none either); each step that happened gives the milliseconds since the step before it that happened (`after`).",
+    permission: "alerts:read",
+    params: IdParams,
+    responses: { 200: { description: "The timeline", schema: AlertTimeline } },
+    handler: async (c, { params, actor }) => {
+      const timeline = await alertTimeline(c.get("ctx").db, params.id, actor);
+      return c.json({
+        ...timeline,
+        steps: timeline.steps.map((s) => ({ ...s, at: s.at?.toISOString() ?? null })),
+      });
+    },
   }),
   route({
     method: "patch",

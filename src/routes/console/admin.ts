@@ -6,11 +6,13 @@ import {
   usersPage as renderUsersPage,
   targetActor,
 } from "../../pages/console/admin-pages.ts";
+import { timelineMediansPage } from "../../pages/console/alert-timeline.ts";
 import type { FieldErrors } from "../../pages/console/chrome.ts";
 import { CreateKeyBody, CreateUserBody } from "../../schemas/accounts.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "../../services/api-keys/manage-api-keys.ts";
 import { listAudit } from "../../services/audit/list-audit.ts";
 import { resetSecondFactor } from "../../services/second-factor/manage-second-factor.ts";
+import { MEDIAN_WINDOW_DAYS, timelineMedians } from "../../services/timeline/alert-timeline.ts";
 import { actorNames } from "../../services/users/actor-names.ts";
 import { createUser } from "../../services/users/create-user.ts";
 import { listUsers } from "../../services/users/list-users.ts";
@@ -143,6 +145,14 @@ export const adminRoutes = new Hono<ConsoleEnv>()
       c.get("actor"),
     );
     return c.html(auditPage(view(c), entries, tz, nameOf));
+  })
+  // The alert timeline's medians (issue 16, point 9): the admin's own organisation, last 30 days.
+  .get("/timeline", async (c) => {
+    const no = denied(c, "audit:read");
+    if (no) return no;
+    const ctx = c.get("ctx");
+    const figures = await timelineMedians(ctx.db, c.get("actor").organisationId, ctx.clock.now());
+    return c.html(timelineMediansPage(view(c), figures, MEDIAN_WINDOW_DAYS));
   });
 
 async function usersPage(c: ConsoleContext, form: Form, errors: FieldErrors, status: PageStatus = 200) {

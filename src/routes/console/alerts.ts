@@ -33,6 +33,7 @@ import { previewAlert } from "../../services/alerts/preview-alert.ts";
 import { publishApproved } from "../../services/alerts/publish-approved.ts";
 import { sentFigures } from "../../services/alerts/sent-figures.ts";
 import { draftStatement } from "../../services/statements/draft-statement.ts";
+import { alertTimeline } from "../../services/timeline/alert-timeline.ts";
 import { actorNames } from "../../services/users/actor-names.ts";
 import { composerFormOf, linkOf, textsOf, valuesOf, valuesOfAlert } from "./alert-form.ts";
 import { HISTORY_PAGE_SIZE, readHistoryFilter } from "./history-filter.ts";
@@ -373,6 +374,7 @@ async function alertPage(
   const sent = alert.publishedAt
     ? await sentFigures(ctx.db, { alertId: alert.id, languages: preview.languages.map((l) => l.language) })
     : null;
+  const timeline = await alertTimeline(ctx.db, alert.id, actor);
   return c.html(
     renderAlertPage(
       { ...view(c), actor },
@@ -385,6 +387,7 @@ async function alertPage(
         values: typed ?? valuesOfAlert(alert, tz),
         nameOf,
         sent,
+        timeline,
         timeZone: tz,
         publicUrl: ctx.config.publicUrl,
       },

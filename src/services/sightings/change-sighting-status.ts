@@ -29,6 +29,9 @@ export const SIGHTING_TRANSITIONS: Record<SightingStatus, readonly SightingStatu
   false_alarm: [],
 };
 
+/** The verifier's outcomes: reaching one is the timeline's "decision" step. */
+const DECIDED: readonly SightingStatus[] = ["verified", "unconfirmed", "false_alarm"];
+
 export type Verification = { method: VerificationMethod; notes?: string | null };
 
 /** The sighting as decided, what the decision drafted, and the "nothing found" note if any. */
@@ -63,7 +66,12 @@ export async function changeSightingStatus({
     }
     await tx
       .updateTable("sightings")
-      .set({ status: input.status, updated_at: now })
+      // decided_at: the decision's time for the alert timeline (alert-timeline.ts); dispatching is no decision.
+      .set({
+        status: input.status,
+        updated_at: now,
+        ...(DECIDED.includes(input.status) ? { decided_at: now } : {}),
+      })
       .where("id", "=", row.id)
       .execute();
     await recordAudit(tx, {

@@ -1,0 +1,325 @@
+/**
+ * The whole story of issue 16 (point 10), as named steps that both the whole-story test (on a moved
+ * clock) and `npm run bench:timeline` (on the machine's time) play: an operator logs a caller's
+ * report, dispatches responders, responders answer Y and then CONFIRM by text through the signed
+ * Twilio webhook, a verifier decides "verified", an operator drafts the alert, a second person
+ * approves it, and residents receive it by SMS, email and push.
+ *
+ * Free of vitest, so the benchmark can import it. What people take to act is `people.wait(ms)`: the
+ * test moves its clock by that much, the benchmark answers at once, and each step's time counts only
+ * what the system did.
+ *
+ * Slots for the steps other parts of issue 16 add are marked SLOT below: escalation on silence
+ * (point 5) after `dispatchResponders`, approvers paged (point 7) after `draftAlert`.
+ */
+import { randomBytes } from "node:crypto";
+import { createApp } from "../../src/app.ts";
+import type { AppContext } from "../../src/context.ts";
+import type { Role } from "../../src/db/database.ts";
+import { sealAddress } from "../../src/security/addresses.ts";
+import { createUser } from "../../src/services/users/create-user.ts";
+import type { PushPeer } from "../peers/push-peer.ts";
+import type { SmtpPeer } from "../peers/smtp-peer.ts";
+import type { TwilioPeer } from "../peers/twilio-peer.ts";
+import { phone } from "./sms-webhook.ts";
+
+type App = ReturnType<typeof createApp>;
+type Answer = { status: number; body: unknown; headers: Headers };
+type Call = (method: string, path: string, body?: unknown) => Promise<Answer>;
+export type StoryCaller = { actor: string; call: Call };
+
+export const STORY_ORG = "Rapid Response Hotline";
+const PASSWORD = "correct horse battery staple";
+/** Fictional numbers (555-01xx): two responders, one resident texting. */
+export const STORY_NUMBERS = { ana: "+15105550161", ben: "+15105550162", resident: "+15105550163" };
+
+export type StoryRig = {
+  app: App;
+  ctx: AppContext;
+  sms: TwilioPeer;
+  smtp: SmtpPeer;
+  push: PushPeer;
+  /** A browser's push subscription at the push peer (JSON, as stored) and its id there. */
+  browser(): { id: string; address: string };
+};
+
+/** What the simulated people take before each step (ms); the test moves its clock by these. */
+export const PEOPLE_WAITS = {
+  dispatchResponders: 60_000, // the operator reads the report and clicks Dispatch
+  answerYes: 90_000, // a responder reads the text and answers Y
+  answerConfirm: 7 * 60_000, // drives there and looks
+  decideVerified: 2 * 60_000, // the verifier reads the confirmation
+  draftAlert: 60_000, // the operator drafts from the template
+  approve: 3 * 60_000, // a second person reads the exact texts and approves
+} as const;
+
+export type People = { wait(ms: number): Promise<void> };
+
+export type StoryState = {
+  cast: { admin: StoryCaller; operator: StoryCaller; verifier: StoryCaller; approver: StoryCaller };
+  pushId: string;
+  /** The email resident's address (new for each story: addresses are unique). */
+  email: string;
+  sightingId?: string;
+  caseCode?: string;
+  alertId?: string;
+  received?: { sms: string; email: string; push: string };
+};
+
+function client(app: App, cookie: string): Call {
+  return async (method, path, body) => {
+    const res = await app.request(`/api/v1/${path}`, {
+      method,
+      headers: { cookie, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+  };
+}
+
+/** The answer's body, or an error naming the request and what came back. */
+async function expectOk<T>(answer: Promise<Answer>, what: string, status = 200): Promise<T> {
+  const got = await answer;
+  if (got.status !== status) throw new Error(`${what}: ${got.status} ${JSON.stringify(got.body)}`);
+  return got.body as T;
+}
+
+async function person(rig: StoryRig, role: Role): Promise<StoryCaller> {
+  const email = `${role}.${randomBytes(4).toString("hex")}@hotline.test`;
+  const user = await createUser({
+    ctx: rig.ctx,
+    input: {
+      email,
+      name: `${role} ${email.slice(0, 12)}`,
+      role,
+      organisation: STORY_ORG,
+      password: PASSWORD,
+      actor: "system",
+    },
+  });
+  const res = await rig.app.request("/api/v1/auth/login", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  const cookie = /^([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
+  if (res.status !== 200 || !cookie) throw new Error(`login failed: ${res.status}`);
+  return { actor: `user:${user.id}`, call: client(rig.app, cookie) };
+}
+
+/**
+ * Before the story (not timed): the staff, two responders who joined and went on duty by text, and
+ * three residents of 94607 (one texting the ZIP, one by email, one browser with push).
+ */
+export async function setUpStory(rig: StoryRig): Promise<StoryState> {
+  const cast = {
+    admin: await person(rig, "admin"),
+    operator: await person(rig, "operator"),
+    verifier: await person(rig, "verifier"),
+    approver: await person(rig, "verifier"),
+  };
+  for (const [name, number] of [
+    ["Ana", STORY_NUMBERS.ana],
+    ["Ben", STORY_NUMBERS.ben],
+  ] as const) {
+    await expectOk(
+      cast.admin.call("POST", "responders", { name, phone: number, languages: ["en"], zips: ["94607"] }),
+      "invite responder",
+      201,
+    );
+    await phone(rig.app, rig.ctx, number).send("YES");
+    await phone(rig.app, rig.ctx, number).send("ON");
+  }
+  await phone(rig.app, rig.ctx, STORY_NUMBERS.resident).send("94607");
+  const browser = rig.browser();
+  const email = `resident.${randomBytes(4).toString("hex")}@example.org`;
+  for (const [channel, address] of [
+    ["email", email],
+    ["push", browser.address],
+  ] as const) {
+    const row = await rig.ctx.db
+      .insertInto("subscribers")
+      .values({
+        channel,
+        ...sealAddress(rig.ctx.pii, channel, address),
+        language: "en",
+        status: "active",
+        updated_at: rig.ctx.clock.now(),
+        stopped_at: null,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await rig.ctx.db.insertInto("subscriptions").values({ subscriber_id: row.id, zip: "94607" }).execute();
+  }
+  return { cast, pushId: browser.id, email };
+}
+
+/** The app the story is played against (here, so the benchmark need not import app.ts itself). */
+export function storyApp(ctx: AppContext): App {
+  return createApp(ctx);
+}
+
+type Step = (rig: StoryRig, state: StoryState, people: People) => Promise<void>;
+
+export const logReport: Step = async (rig, state) => {
+  const created = await expectOk<{ sighting: { id: string } }>(
+    state.cast.operator.call("POST", "sightings", {
+      zip: "94607",
+      place: "8th St",
+      crossStreets: "Market St",
+      observedAt: new Date(rig.ctx.clock.now().getTime() - 2 * 60_000).toISOString(),
+      agency: "ice",
+      activity: "targeted_arrest",
+      source: "hotline_call",
+    }),
+    "log the report",
+    201,
+  );
+  state.sightingId = created.sighting.id;
+};
+
+export const dispatchResponders: Step = async (rig, state, people) => {
+  await people.wait(PEOPLE_WAITS.dispatchResponders);
+  const before = rig.sms.messages.length;
+  const answer = await expectOk<{ dispatch: { caseCode: string; requests: { sendStatus: string }[] } }>(
+    state.cast.operator.call("POST", `sightings/${state.sightingId}/dispatch`, { count: 2 }),
+    "dispatch",
+  );
+  state.caseCode = answer.dispatch.caseCode;
+  // Both texts are at the loopback Twilio before the answer comes back (sent after the commit).
+  await rig.sms.waitFor(before + 2);
+};
+
+// SLOT (issue 16, point 5): escalateOnSilence — nobody answers Y within the escalation time, the
+// next ring is dispatched automatically. Goes here, between dispatchResponders and answerYes.
+
+export const answerYes: Step = async (rig, state, people) => {
+  await people.wait(PEOPLE_WAITS.answerYes);
+  const reply = await phone(rig.app, rig.ctx, STORY_NUMBERS.ana).send(`${state.caseCode} Y`);
+  if (reply.status !== 200 || reply.messages.length !== 1) throw new Error(`Y: ${reply.xml}`);
+};
+
+export const answerConfirm: Step = async (rig, state, people) => {
+  await people.wait(PEOPLE_WAITS.answerConfirm);
+  const reply = await phone(rig.app, rig.ctx, STORY_NUMBERS.ana).send(
+    `${state.caseCode} CONFIRM 2 vans, 4 agents at the corner`,
+  );
+  if (reply.status !== 200 || reply.messages.length !== 1) throw new Error(`CONFIRM: ${reply.xml}`);
+};
+
+export const decideVerified: Step = async (_rig, state, people) => {
+  await people.wait(PEOPLE_WAITS.decideVerified);
+  // The CONFIRM is the verification record (responder on scene): the decision needs no other.
+  await expectOk(
+    state.cast.verifier.call("POST", `sightings/${state.sightingId}/resolve`, { status: "verified" }),
+    "decide verified",
+  );
+};
+
+export const draftAlert: Step = async (_rig, state, people) => {
+  await people.wait(PEOPLE_WAITS.draftAlert);
+  const draft = await expectOk<{ id: string }>(
+    state.cast.operator.call("POST", "alerts", { sightingId: state.sightingId }),
+    "draft",
+    201,
+  );
+  state.alertId = draft.id;
+};
+
+// SLOT (issue 16, point 7): approverPaged — the people who may approve are paged (console push,
+// opted-in SMS) as the draft waits. Goes here, between draftAlert and approve.
+
+export const approve: Step = async (_rig, state, people) => {
+  await people.wait(PEOPLE_WAITS.approve);
+  const preview = await expectOk<{ hash: string }>(
+    state.cast.approver.call("GET", `alerts/${state.alertId}/preview`),
+    "preview",
+  );
+  await expectOk(
+    state.cast.approver.call("POST", `alerts/${state.alertId}/approve`, { hash: preview.hash }),
+    "approve",
+  );
+};
+
+/** Until each resident has it: the SMS at the Twilio peer, the mail at SMTP, the push decrypted. */
+export const residentsReceive: Step = async (rig, state) => {
+  const timeoutMs = 20_000;
+  const sms = (
+    await waitUntil(() => rig.sms.messages.find((m) => m.to === STORY_NUMBERS.resident), timeoutMs)
+  ).body;
+  const mail = await waitUntil(() => rig.smtp.messages.find((m) => m.to.includes(state.email)), timeoutMs);
+  const push = await waitUntil(
+    () => rig.push.received.find((p) => p.id === state.pushId && p.payload !== ""),
+    timeoutMs,
+  );
+  // The hand-off span is written as each delivery job ends, just after its last send.
+  await waitUntil(async () => {
+    const row = await rig.ctx.db
+      .selectFrom("deliveries")
+      .select((eb) => eb.fn.countAll<string>().as("open"))
+      .where("alert_id", "=", state.alertId!)
+      .where("status", "in", ["queued", "sending"])
+      .executeTakeFirstOrThrow();
+    const alert = await rig.ctx.db
+      .selectFrom("alerts")
+      .select("last_handoff_at")
+      .where("id", "=", state.alertId!)
+      .executeTakeFirstOrThrow();
+    return Number(row.open) === 0 && alert.last_handoff_at ? true : undefined;
+  }, timeoutMs);
+  state.received = { sms, email: mail.subject, push: push.payload };
+};
+
+/** The story's steps in order, by name (the benchmark reports each). */
+export const STORY: readonly (readonly [string, Step])[] = [
+  ["logReport", logReport],
+  ["dispatchResponders", dispatchResponders],
+  // SLOT: ["escalateOnSilence", escalateOnSilence] (point 5)
+  ["answerYes", answerYes],
+  ["answerConfirm", answerConfirm],
+  ["decideVerified", decideVerified],
+  ["draftAlert", draftAlert],
+  // SLOT: ["approverPaged", approverPaged] (point 7)
+  ["approve", approve],
+  ["residentsReceive", residentsReceive],
+];
+
+/**
+ * Plays the story. Returns each step's time on the machine's clock without the people's waits
+ * (measured around `people.wait` and subtracted), in ms.
+ */
+export async function playStory(
+  rig: StoryRig,
+  state: StoryState,
+  people: People,
+): Promise<{ step: string; systemMs: number }[]> {
+  const out: { step: string; systemMs: number }[] = [];
+  for (const [name, step] of STORY) {
+    let waited = 0;
+    const timed: People = {
+      async wait(ms) {
+        const started = performance.now();
+        await people.wait(ms);
+        waited += performance.now() - started;
+      },
+    };
+    const started = performance.now();
+    await step(rig, state, timed);
+    out.push({ step: name, systemMs: performance.now() - started - waited });
+  }
+  return out;
+}
+
+async function waitUntil<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    if (performance.now() > deadline) throw new Error(`not there within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
