@@ -267,7 +267,7 @@ describe("escalation on silence", () => {
       [true, 3, 1, false],
       [true, 3, 0, true],
     ]);
-    expect(d.rings[2]!.note).toMatch(/; the next 1 was asked at \d/);
+    expect(d.rings[2]!.note).toMatch(/; the next responder was asked at \d/);
     expect(d.rings[3]!.note).toBe("Nobody answered Y within 5 minutes; nobody else on duty covers 94607.");
     const { rows } = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM audit_log

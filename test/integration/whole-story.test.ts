@@ -1,15 +1,14 @@
 /**
  * The whole story (issue 16, point 10), on a moved clock with loopback providers: an operator logs
- * a caller's report and dispatches responders; a responder answers Y and then CONFIRM through the
- * signed Twilio webhook; a verifier decides "verified"; an operator drafts the alert and a second
- * person approves it; residents receive it (the SMS at the loopback Twilio, the mail at the SMTP
+ * a caller's report and dispatches the nearest responder, who stays silent; when the escalation
+ * time has passed the system asks the next one, who answers Y and then CONFIRM through the signed
+ * Twilio webhook; a verifier decides "verified", which drafts the alert, and a second person
+ * approves it; residents receive it (the SMS at the loopback Twilio, the mail at the SMTP
  * peer, the push decrypted by the push peer). Then the alert's timeline, in the API and on its
  * console page, shows every step in order with the clock's moves as its intervals, and the admin
  * page shows them as the month's medians.
  *
  * The steps are test/support/story.ts's, which `npm run bench:timeline` plays on the machine's time.
- * Escalation on silence (point 5) and the approver's page (point 7) have SLOTs marked there and
- * in TIMELINE_STEPS (src/services/timeline/steps.ts); their steps and expected times go in below.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Alert } from "../../src/schemas/alerts.ts";
@@ -81,8 +80,15 @@ describe("the whole story, on a moved clock", () => {
     // The dispatch texts went to responders only; the resident got only the alert.
     const residentTexts = rig.sms.messages.filter((m) => m.to === STORY_NUMBERS.resident);
     expect(residentTexts).toHaveLength(1);
-    expect(rig.sms.messages.filter((m) => m.to === STORY_NUMBERS.ana).at(-1)!.body).toMatch(
-      new RegExp(`^AVISO CASE ${state.caseCode}: `),
+    // Ben was asked first and said nothing; the escalation asked Ana, five minutes later.
+    for (const responder of [STORY_NUMBERS.ben, STORY_NUMBERS.ana]) {
+      expect(rig.sms.messages.filter((m) => m.to === responder).at(-1)!.body).toMatch(
+        new RegExp(`^AVISO CASE ${state.caseCode}: `),
+      );
+    }
+    const dispatch = await state.cast.operator.call("GET", `sightings/${state.sightingId}/responders`);
+    expect(JSON.stringify(dispatch.body)).toContain(
+      "Nobody answered Y within 5 minutes; the next responder was asked at",
     );
 
     const alert = await ok(state.cast.operator.call("GET", `alerts/${state.alertId}`), Alert);
@@ -95,20 +101,24 @@ describe("the whole story, on a moved clock", () => {
     const W = PEOPLE_WAITS;
     const at = (ms: number) => new Date(reportedAt + ms).toISOString();
     const dispatched = W.dispatchResponders;
-    const yes = dispatched + W.answerYes;
+    const yes = dispatched + W.escalateOnSilence + W.answerYes;
     const confirm = yes + W.answerConfirm;
     const decided = confirm + W.decideVerified;
-    const drafted = decided + W.draftAlert;
-    // SLOT (point 5): escalation on silence adds its step between dispatched and first_yes.
-    // SLOT (point 7): the approver's page adds its step between drafted and approved.
+    // The decision drafted the alert in its own transaction.
+    const drafted = decided;
     const approved = drafted + W.approve;
     expect(timeline.steps).toEqual([
       { step: "reported", at: at(0), after: null, sincePreviousMs: null },
       { step: "dispatched", at: at(dispatched), after: "reported", sincePreviousMs: W.dispatchResponders },
-      { step: "first_yes", at: at(yes), after: "dispatched", sincePreviousMs: W.answerYes },
+      {
+        step: "first_yes",
+        at: at(yes),
+        after: "dispatched",
+        sincePreviousMs: W.escalateOnSilence + W.answerYes,
+      },
       { step: "first_confirm", at: at(confirm), after: "first_yes", sincePreviousMs: W.answerConfirm },
       { step: "decided", at: at(decided), after: "first_confirm", sincePreviousMs: W.decideVerified },
-      { step: "drafted", at: at(drafted), after: "decided", sincePreviousMs: W.draftAlert },
+      { step: "drafted", at: at(drafted), after: "decided", sincePreviousMs: 0 },
       { step: "approved", at: at(approved), after: "drafted", sincePreviousMs: W.approve },
       // Approval publishes at once, and the fan-out runs while the clock stands still.
       { step: "published", at: at(approved), after: "approved", sincePreviousMs: 0 },
@@ -141,7 +151,7 @@ describe("the whole story, on a moved clock", () => {
     expect(adminPage.status).toBe(200);
     const figures = await adminPage.text();
     expect(figures).toContain("1 alert drafted in the last 30 days");
-    expect(figures).toContain("1 min 30 s");
+    expect(figures).toContain("6 min 30 s");
   });
 
   it("shows missing steps as missing: an alert drafted from scratch has no sighting steps", async () => {

@@ -87,7 +87,7 @@ export async function dispatchView(
         ? `Nobody answered Y within ${g.after_minutes} minute${g.after_minutes === 1 ? "" : "s"}; ${
             g.exhausted
               ? `nobody else on duty covers ${sighting.zip}`
-              : `the next ${g.asked} ${g.asked === 1 ? "was" : "were"} asked at ${clock.format(g.created_at)}`
+              : `${g.asked === 1 ? "the next responder was" : `the next ${g.asked} were`} asked at ${clock.format(g.created_at)}`
           }.`
         : null,
     })),
