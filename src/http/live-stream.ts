@@ -71,14 +71,13 @@ export async function sightingEventStream(
     const snapshot = await liveSnapshot(ctx.db, sightingId, actor);
     return JSON.stringify(input.decorate ? { ...snapshot, ...(await input.decorate(snapshot)) } : snapshot);
   };
-  c.header("Cache-Control", "no-store");
-  // nginx and some other proxies buffer responses unless told not to; events must go at once.
-  c.header("X-Accel-Buffering", "no");
   if (ctx.requestScopedDatabase) {
     const data = await eventData();
-    return streamSSE(c, async (stream) => {
-      await stream.writeSSE({ event: "sighting", data, retry: WORKER_RETRY_MS });
-    });
+    return unbuffered(
+      streamSSE(c, async (stream) => {
+        await stream.writeSSE({ event: "sighting", data, retry: WORKER_RETRY_MS });
+      }),
+    );
   }
   const { liveStreamsPerUser, liveStreamSeconds } = ctx.config.operators;
   if (!take(actor.id, liveStreamsPerUser)) {
@@ -102,42 +101,54 @@ export async function sightingEventStream(
     giveBack();
     throw error;
   }
-  return streamSSE(
-    c,
-    async (stream) => {
-      stream.onAbort(giveBack);
-      try {
-        await stream.writeSSE({ event: "sighting", data, retry: RETRY_MS });
-        const until = Date.now() + liveStreamSeconds * 1000;
-        let quietUntil = Date.now() + HEARTBEAT_MS;
-        while (!stream.aborted && Date.now() < until) {
-          await stream.sleep(Math.min(POLL_MS, Math.max(0, until - Date.now())));
-          if (stream.aborted || Date.now() >= until) break;
-          const now = await liveFingerprint(ctx.db, sightingId, actor);
-          if (now === null) {
-            // Merged away or deleted: nothing more to show; the reconnection would be a 404.
-            await stream.writeSSE({ event: "gone", data: "{}" });
-            break;
+  return unbuffered(
+    streamSSE(
+      c,
+      async (stream) => {
+        stream.onAbort(giveBack);
+        try {
+          await stream.writeSSE({ event: "sighting", data, retry: RETRY_MS });
+          const until = Date.now() + liveStreamSeconds * 1000;
+          let quietUntil = Date.now() + HEARTBEAT_MS;
+          while (!stream.aborted && Date.now() < until) {
+            await stream.sleep(Math.min(POLL_MS, Math.max(0, until - Date.now())));
+            if (stream.aborted || Date.now() >= until) break;
+            const now = await liveFingerprint(ctx.db, sightingId, actor);
+            if (now === null) {
+              // Merged away or deleted: nothing more to show; the reconnection would be a 404.
+              await stream.writeSSE({ event: "gone", data: "{}" });
+              break;
+            }
+            if (now !== last) {
+              last = now;
+              await stream.writeSSE({
+                event: "sighting",
+                data: await eventData(),
+              });
+              quietUntil = Date.now() + HEARTBEAT_MS;
+            } else if (Date.now() >= quietUntil) {
+              await stream.write(": heartbeat\n\n");
+              quietUntil = Date.now() + HEARTBEAT_MS;
+            }
           }
-          if (now !== last) {
-            last = now;
-            await stream.writeSSE({
-              event: "sighting",
-              data: await eventData(),
-            });
-            quietUntil = Date.now() + HEARTBEAT_MS;
-          } else if (Date.now() >= quietUntil) {
-            await stream.write(": heartbeat\n\n");
-            quietUntil = Date.now() + HEARTBEAT_MS;
-          }
+        } finally {
+          giveBack();
         }
-      } finally {
+      },
+      async (error) => {
         giveBack();
-      }
-    },
-    async (error) => {
-      giveBack();
-      ctx.log.warn({ err: error, sightingId }, "live sighting stream ended by an error");
-    },
+        ctx.log.warn({ err: error, sightingId }, "live sighting stream ended by an error");
+      },
+    ),
   );
+}
+
+/**
+ * Never stored by a cache (streamSSE says no-cache: it could be stored and revalidated), and
+ * not held back by nginx and the like, which buffer responses unless told not to.
+ */
+function unbuffered(res: Response): Response {
+  res.headers.set("Cache-Control", "no-store");
+  res.headers.set("X-Accel-Buffering", "no");
+  return res;
 }
