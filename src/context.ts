@@ -25,7 +25,7 @@ export type AppContext = {
   clock: Clock;
   /**
    * Set by the Cloudflare Worker, whose database pool closes as soon as a response is returned:
-   * nothing may query it from a response body still being streamed (src/http/live-stream.ts).
+   * nothing may query it from a response body still being streamed (src/routes/sighting-events.ts).
    */
   requestScopedDatabase?: boolean;
 };

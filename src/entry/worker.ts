@@ -18,7 +18,7 @@
  * - Files in web/ come from the assets binding (src/web/files-worker.ts).
 - The pool closes once the response is returned, so a streamed body may not query it
   (`requestScopedDatabase`): a sighting's live events answer with one snapshot and end, and the
-  browser's EventSource asks again a few seconds later (src/http/live-stream.ts).
+  browser's EventSource asks again a few seconds later (src/routes/sighting-events.ts).
  * - `scheduled` (the cron triggers in wrangler.toml) enqueues the housekeeping tasks as jobs for the
  *   Node workers, which run them (workers/housekeeping.ts).
  */

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../../src/entry/node.ts";
-import { openStreamCount } from "../../src/http/live-stream.ts";
+import { openStreamCount } from "../../src/routes/sighting-events.ts";
 import { CreatedKey } from "../../src/schemas/accounts.ts";
 import { DispatchedSighting, Responder, SightingEvent } from "../../src/schemas/responders.ts";
 import { CreatedSighting, Sighting } from "../../src/schemas/sightings.ts";

@@ -1,7 +1,6 @@
 /** Sightings: logged by operators, dispatched, verified by verifiers, clustered into incidents. */
 import { z } from "zod";
 import { route } from "../../http/api-route.ts";
-import { sightingEventStream } from "../../http/live-stream.ts";
 import { IdParams, list } from "../../schemas/common.ts";
 import { Dispatch, DispatchBody, DispatchedSighting, SightingEvent } from "../../schemas/responders.ts";
 import {
@@ -24,6 +23,7 @@ import { mergeSightings } from "../../services/sightings/merge-sightings.ts";
 import { revealReporterCallback } from "../../services/sightings/reporter-callback.ts";
 import { sightingView } from "../../services/sightings/shape.ts";
 import { updateSighting } from "../../services/sightings/update-sighting.ts";
+import { sightingEventStream } from "../sighting-events.ts";
 
 export const sightingRoutes = [
   route({

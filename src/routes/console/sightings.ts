@@ -7,7 +7,6 @@
 import { Hono } from "hono";
 import { authorize } from "../../auth/permissions.ts";
 import { ApiError } from "../../errors.ts";
-import { sightingEventStream } from "../../http/live-stream.ts";
 import { scrubPii } from "../../log.ts";
 import type { FieldErrors } from "../../pages/console/chrome.ts";
 import { notFoundPage } from "../../pages/console/not-found.ts";
@@ -34,6 +33,7 @@ import { mergeSightings } from "../../services/sightings/merge-sightings.ts";
 import { revealReporterCallback } from "../../services/sightings/reporter-callback.ts";
 import { type SightingView, sightingView } from "../../services/sightings/shape.ts";
 import { actorNames } from "../../services/users/actor-names.ts";
+import { sightingEventStream } from "../sighting-events.ts";
 import {
   type ConsoleContext,
   type ConsoleEnv,

@@ -1,5 +1,5 @@
 /**
- * What a sighting's live view sends (src/http/live-stream.ts): its status and its dispatch (who was
+ * What a sighting's live view sends (src/routes/sighting-events.ts): its status and its dispatch (who was
  * asked, whether their text went, what each answered), and the fingerprint that says whether any
  * of that changed since the last look.
  *
