@@ -7,6 +7,7 @@
  * LIVE_STREAM_SECONDS; and no event carries a phone number, the responder's or the reporter's.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApp } from "../../src/app.ts";
 import { startServer } from "../../src/entry/node.ts";
 import { openStreamCount } from "../../src/routes/sighting-events.ts";
 import { CreatedKey } from "../../src/schemas/accounts.ts";
@@ -251,4 +252,15 @@ describe("the live view of a sighting", () => {
     expect(lasted).toBeLessThan(STREAM_SECONDS * 1000 + 5_000);
     expect(openStreamCount(verifier.actor)).toBe(0);
   }, 30_000);
+
+  it("in the Worker (a database closed once the response is out) answers one snapshot and ends, for the browser to ask again", async () => {
+    const worker = createApp({ ...runtime, requestScopedDatabase: true });
+    const res = await worker.request(apiEvents(), { headers: { authorization: `Bearer ${verifierKey}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const body = await res.text(); // ends by itself: nothing queries the database after the answer
+    expect(body).toMatch(/^retry: 5000$/m);
+    expect(body.match(/^event: sighting$/gm)).toHaveLength(1);
+    noNumbers(body);
+  });
 });
