@@ -12,6 +12,7 @@
   const announce = root.querySelector("[data-live-announce]");
   const verifications = root.querySelector("[data-live-verifications]");
   const responders = root.querySelector("[data-live-responders]");
+  const decideHint = document.querySelector("[data-live-decide-hint]");
   let shownStatus = root.dataset.status;
   let seen = null;
 
@@ -24,6 +25,7 @@
     if (status) status.textContent = data.statusLabel;
     verifications.innerHTML = data.html.verifications;
     responders.innerHTML = data.html.responders;
+    if (decideHint) decideHint.textContent = data.decideHint;
     const fresh = seen ? data.answers.filter((a) => !seen.has(a.key)) : [];
     seen = new Set(data.answers.map((a) => a.key));
     const lines = fresh.map((a) => `${a.text}.`);

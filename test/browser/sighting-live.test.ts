@@ -106,6 +106,7 @@ describe("a sighting's page, live", () => {
     await expect.poll(() => page.locator("[data-live-note]").textContent()).toContain("as they come in");
     expect(await responders.textContent()).toContain("Ana");
     expect(await responders.textContent()).not.toContain("going");
+    expect(await page.locator("[data-live-decide-hint]").textContent()).toContain("Verified needs");
     // A marker that a reload or a navigation would wipe out.
     await page.evaluate(() => {
       (window as unknown as { stayed: boolean }).stayed = true;
@@ -120,7 +121,12 @@ describe("a sighting's page, live", () => {
       .poll(() => responders.textContent(), { timeout: 10_000 })
       .toContain("two vans at the corner");
     await expect.poll(() => announce.textContent()).toBe("Ana: confirmed (two vans at the corner).");
-    expect(await page.locator("[data-live-verifications]").textContent()).toContain("Responder on scene");
+    expect(await page.locator("[data-live-verifications]").textContent()).toContain(
+      "Responder on scene by Ana (responder)",
+    );
+    expect(await page.locator("[data-live-decide-hint]").textContent()).toBe(
+      "Decide from what the responders reported.",
+    );
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await screenshot(page, "sighting-live");
 

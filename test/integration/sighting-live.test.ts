@@ -163,7 +163,7 @@ describe("the live view of a sighting", () => {
     };
     expect(fragments.html.responders).toContain("Ana");
     expect(fragments.html.responders).toContain("confirmed");
-    expect(fragments.html.verifications).toContain("Responder on scene");
+    expect(fragments.html.verifications).toContain("Responder on scene by Ana (responder)");
     expect(fragments.answers.map((a) => a.text)).toEqual([
       "Ana: going",
       "Ana: confirmed (two vans at the corner, call me [phone])",

@@ -83,7 +83,7 @@ ${duplicates.map(
 <p class="live-note" data-live-note></p>
 <p class="visually-hidden" role="status" aria-live="polite" data-live-announce></p>
 <h2>Verifications</h2>
-<div data-live-verifications>${verificationSection(s.verifications, nameOf, tz)}</div>
+<div data-live-verifications>${verificationSection(s.verifications, nameOf, tz, o.dispatch)}</div>
 <h2>Responders</h2>
 <div data-live-responders>${responderSection(o.dispatch, tz)}</div>
 </section>
@@ -137,7 +137,7 @@ function decideForm(s: SightingView, csrf: string, errors: FieldErrors) {
 <form method="post" action="/console/sightings/${s.id}/resolve" class="decide">
 ${csrfField(csrf)}
 ${errors.status ? html`<p class="error">${errors.status}</p>` : ""}
-<p>${s.verifications.length === 0 ? "Verified needs a verification record first: a responder's CONFIRM is one, or record one above." : "Decide from what the responders reported."}</p>
+<p data-live-decide-hint>${decideHint(s.verifications.length)}</p>
 <p>${outcomes.map(([status, text]) => html`<button type="submit" name="status" value="${status}"${status === "verified" ? "" : html` class="secondary"`}>${text}</button> `)}</p>
 </form>`;
 }
@@ -148,14 +148,32 @@ const DECISIONS = [
   ["unconfirmed", "Unconfirmed"],
 ] as const;
 
-/** Who confirmed it and how, in order. */
+/** What the decide form says above its buttons; the live view updates it as verifications come. */
+export function decideHint(verifications: number): string {
+  return verifications === 0
+    ? "Verified needs a verification record first: a responder's CONFIRM is one, or record one above."
+    : "Decide from what the responders reported.";
+}
+
+/**
+ * Who confirmed it and how, in order. A responder's CONFIRM is recorded as `responder:<id>`:
+ * named from the dispatch (staff names come from `nameOf`, which calls anyone else "a resident").
+ */
 export function verificationSection(
   verifications: SightingView["verifications"],
   nameOf: NameOf,
   tz: string,
+  dispatch: DispatchView,
 ) {
   if (verifications.length === 0) return html`<p>None yet.</p>`;
-  return html`<ul>${verifications.map((v) => html`<li>${label(METHODS, v.method)} by ${nameOf(v.actor)} at ${when(v.at, tz)}${v.notes ? html`: ${v.notes}` : ""}</li>`)}</ul>`;
+  const responders = new Map(
+    dispatch.requests.map((r) => [
+      `responder:${r.responderId}`,
+      `${r.responderName ?? "a removed responder"} (responder)`,
+    ]),
+  );
+  const who = (actor: string) => responders.get(actor) ?? nameOf(actor);
+  return html`<ul>${verifications.map((v) => html`<li>${label(METHODS, v.method)} by ${who(v.actor)} at ${when(v.at, tz)}${v.notes ? html`: ${v.notes}` : ""}</li>`)}</ul>`;
 }
 
 /** One line a screen reader hears when an answer arrives: "Ana: confirmed (two vans)". */

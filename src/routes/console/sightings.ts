@@ -15,6 +15,7 @@ import { intakePage as renderIntakePage } from "../../pages/console/sighting-int
 import { label, STATUSES } from "../../pages/console/sighting-labels.ts";
 import {
   answerLine,
+  decideHint,
   sightingPage as renderSightingPage,
   responderSection,
   verificationSection,
@@ -257,8 +258,9 @@ async function pageFragments(c: ConsoleContext, snapshot: LiveSnapshot) {
   );
   return {
     statusLabel: label(STATUSES, snapshot.sighting.status),
+    decideHint: decideHint(verifications.length),
     html: {
-      verifications: String(await verificationSection(verifications, nameOf, tz)),
+      verifications: String(await verificationSection(verifications, nameOf, tz, snapshot.dispatch)),
       responders: String(await responderSection(snapshot.dispatch, tz)),
     },
     answers: snapshot.dispatch.requests.flatMap((r) =>
