@@ -32,6 +32,16 @@ const RETRY_MS = 2_000;
 const WORKER_RETRY_MS = 5_000;
 
 const openStreams = new Map<string, number>();
+const stoppers = new Set<() => void>();
+
+/**
+ * Ends every live stream of this process within a poll. On shutdown: the server's close waits for
+ * open connections, which a stream would hold for LIVE_STREAM_SECONDS, and the browsers'
+ * EventSource reconnects to a process still running.
+ */
+export function endLiveStreams(): void {
+  for (const stop of stoppers) stop();
+}
 
 /** Streams this person or key holds open in this process (for tests and the cap). */
 export function openStreamCount(actorId: string): number {
@@ -106,13 +116,18 @@ export async function sightingEventStream(
       c,
       async (stream) => {
         stream.onAbort(giveBack);
+        let stopped = false;
+        const stop = () => {
+          stopped = true;
+        };
+        stoppers.add(stop);
         try {
           await stream.writeSSE({ event: "sighting", data, retry: RETRY_MS });
           const until = Date.now() + liveStreamSeconds * 1000;
           let quietUntil = Date.now() + HEARTBEAT_MS;
-          while (!stream.aborted && Date.now() < until) {
+          while (!stream.aborted && !stopped && Date.now() < until) {
             await stream.sleep(Math.min(POLL_MS, Math.max(0, until - Date.now())));
-            if (stream.aborted || Date.now() >= until) break;
+            if (stream.aborted || stopped || Date.now() >= until) break;
             const now = await liveFingerprint(ctx.db, sightingId, actor);
             if (now === null) {
               // Merged away or deleted: nothing more to show; the reconnection would be a 404.
@@ -132,6 +147,7 @@ export async function sightingEventStream(
             }
           }
         } finally {
+          stoppers.delete(stop);
           giveBack();
         }
       },

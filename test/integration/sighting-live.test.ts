@@ -38,6 +38,7 @@ let verifierKey: string;
 let sightingId: string;
 let caseCode: string;
 const open: SseReader[] = [];
+let stopped = false;
 
 const url = (path: string) => `${server.url}${path}`;
 const consoleEvents = (id = sightingId) => `/console/sightings/${id}/events`;
@@ -109,7 +110,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const reader of open) reader.close();
-  await server?.close();
+  if (!stopped) await server?.close();
   await runtime?.close();
 });
 
@@ -263,4 +264,19 @@ describe("the live view of a sighting", () => {
     expect(body.match(/^event: sighting$/gm)).toHaveLength(1);
     noNumbers(body);
   });
+
+  // Last: it stops the server.
+  it("ends open streams when the server shuts down, so the shutdown does not wait for them", async () => {
+    const s = await stream(apiEvents(), { cookie: verifier.cookie! });
+    await s.next((e) => e.event === "sighting", 5_000);
+    const started = Date.now();
+    const closing = server.close();
+    stopped = true;
+    await s.ended;
+    expect(Date.now() - started).toBeLessThan(3_000);
+    // The close itself then waits for idle keep-alive connections (Node's keepAliveTimeout, 5 s).
+    await closing;
+    expect(Date.now() - started).toBeLessThan(STREAM_SECONDS * 1000);
+    expect(openStreamCount(verifier.actor)).toBe(0);
+  }, 20_000);
 });
