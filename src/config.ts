@@ -158,6 +158,8 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 60)
     .default(60),
+  LIVE_STREAMS_PER_USER: z.coerce.number().int().min(1).max(50).default(4),
+  LIVE_STREAM_SECONDS: z.coerce.number().int().min(1).max(3600).default(300),
   DRILL_ALLOWLIST: z
     .string()
     .trim()
@@ -296,6 +298,10 @@ export type OperatorSettings = {
   sessionAbsoluteHours: number;
   reporterCallbackRetentionHours: number;
   sightingDuplicateWindowMinutes: number;
+  /** Live views (a sighting's events by SSE): streams one person or key may hold open at once. */
+  liveStreamsPerUser: number;
+  /** …and how long one stream lasts before it ends and the browser reconnects. */
+  liveStreamSeconds: number;
   /** Who a drill reaches: subscribers by address (phones E.164, emails lower-cased) or by id. */
   drillAllowlist: DrillAllowlist;
   /** Whether a verifier may publish a cancel (false alarm, all clear) without a second person. */
@@ -559,6 +565,8 @@ export function loadConfig(env: Env, options: { databaseThroughHyperdrive?: bool
       sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
       reporterCallbackRetentionHours: e.REPORTER_CALLBACK_RETENTION_HOURS,
       sightingDuplicateWindowMinutes: e.SIGHTING_DUPLICATE_WINDOW_MINUTES,
+      liveStreamsPerUser: e.LIVE_STREAMS_PER_USER,
+      liveStreamSeconds: e.LIVE_STREAM_SECONDS,
       drillAllowlist: parseDrillAllowlist(e.DRILL_ALLOWLIST)!,
       verifierMayCancelAlone: e.VERIFIER_MAY_CANCEL_ALONE,
       unconfirmedAlerts: e.UNCONFIRMED_ALERTS,

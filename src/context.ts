@@ -23,6 +23,11 @@ export type AppContext = {
   boss: PgBoss;
   senders: Record<Channel, Sender>;
   clock: Clock;
+  /**
+   * Set by the Cloudflare Worker, whose database pool closes as soon as a response is returned:
+   * nothing may query it from a response body still being streamed (src/routes/sighting-events.ts).
+   */
+  requestScopedDatabase?: boolean;
 };
 
 /** What a request handler finds on Hono's `c.var`: this context and the request's id. */

@@ -6,6 +6,7 @@
 import { type ServerType, serve } from "@hono/node-server";
 import { startWorkers } from "../../workers/index.ts";
 import { createApp } from "../app.ts";
+import { endLiveStreams } from "../routes/sighting-events.ts";
 import type { Runtime } from "../runtime.ts";
 
 export type RunningServer = { url: string; port: number; close(): Promise<void> };
@@ -24,7 +25,10 @@ export async function startServer(runtime: Runtime, options: { workers: boolean 
     url,
     port,
     async close() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Open live views would hold the close for minutes: they end now, and browsers reconnect.
+      endLiveStreams();
+      await closed;
       await workers?.stop();
       log.info("server stopped");
     },

@@ -16,6 +16,9 @@
  *   database and job queue from an AsyncLocalStorage.
  * - Senders exist only to satisfy AppContext; nothing on the request path sends.
  * - Files in web/ come from the assets binding (src/web/files-worker.ts).
+- The pool closes once the response is returned, so a streamed body may not query it
+  (`requestScopedDatabase`): a sighting's live events answer with one snapshot and end, and the
+  browser's EventSource asks again a few seconds later (src/routes/sighting-events.ts).
  * - `scheduled` (the cron triggers in wrangler.toml) enqueues the housekeeping tasks as jobs for the
  *   Node workers, which run them (workers/housekeeping.ts).
  */
@@ -144,6 +147,7 @@ function openContext(env: WorkerEnv, base: Isolate): AppContext & { close(): Pro
       voice: noSending("voice"),
     },
     clock: systemClock,
+    requestScopedDatabase: true,
     close,
   };
 }

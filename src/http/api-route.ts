@@ -20,7 +20,8 @@ type Schema = z.ZodType;
 type Obj = z.ZodObject;
 const EMPTY = z.object({});
 
-export type ResponseSpec = { description: string; schema?: Schema };
+/** `contentType`: application/json unless said (a stream of server-sent events is text/event-stream). */
+export type ResponseSpec = { description: string; schema?: Schema; contentType?: string };
 
 type Input<P extends Obj, Q extends Obj, B extends Schema> = {
   params: z.output<P>;

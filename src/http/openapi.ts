@@ -53,7 +53,7 @@ export function openApiDocument(routes: ApiRoute[], info: { serverUrl: string; v
       responses[status] = spec.schema
         ? {
             description: spec.description,
-            content: { "application/json": { schema: schema(spec.schema, "output") } },
+            content: { [spec.contentType ?? "application/json"]: { schema: schema(spec.schema, "output") } },
           }
         : { description: spec.description };
     }

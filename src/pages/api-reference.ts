@@ -14,7 +14,8 @@ type Operation = {
   "x-roles": string[];
   parameters?: { name: string; in: string; required: boolean; schema: Record<string, unknown> }[];
   requestBody?: { content: { "application/json": { schema: unknown } } };
-  responses: Record<string, { description: string; content?: { "application/json": { schema: unknown } } }>;
+  /** application/json, or text/event-stream for a live view (the schema of each event's data). */
+  responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
 };
 
 export function apiReferencePage(doc: OpenApiDocument, localMode: boolean) {
@@ -54,7 +55,10 @@ ${Object.entries(op.responses).map(
   ([status, r]) =>
     html`<li><code>${status}</code> ${inlineMarkdown(r.description)}${
       r.content && !status.startsWith("4")
-        ? html`<pre>${json(r.content["application/json"].schema)}</pre>`
+        ? Object.entries(r.content).map(
+            ([type, c]) =>
+              html`${type === "application/json" ? "" : html` (<code>${type}</code>)`}<pre>${json(c.schema)}</pre>`,
+          )
         : ""
     }</li>`,
 )}</ul></details>

@@ -1,7 +1,11 @@
 /** Responders (issue 16): the roster's request bodies and answers, and a sighting's dispatch. */
 import { z } from "zod";
 import { Id, Language, text, Zip } from "./common.ts";
-import { Sighting } from "./sightings.ts";
+import {
+  Sighting,
+  SightingStatus as SightingStatusEnum,
+  VerificationMethod as VerificationMethodEnum,
+} from "./sightings.ts";
 
 const Languages = z
   .array(Language)
@@ -106,3 +110,21 @@ export const Dispatch = z.object({
 
 /** The dispatch's answer: the sighting, as before, with who was asked. */
 export const DispatchedSighting = Sighting.extend({ dispatch: Dispatch });
+
+/**
+ * The data of each `sighting` event of GET /sightings/{id}/events: its status and its dispatch,
+ * as GET /sightings/{id}/responders shows it. Responders by name only, never a number; nothing of
+ * the reporter. Free text (a CONFIRM's words, a verification's notes) with anything shaped like a
+ * phone number or an email address replaced by [phone] / [email].
+ */
+export const SightingEvent = z.object({
+  sighting: z.object({
+    id: Id,
+    status: SightingStatusEnum,
+    updatedAt: z.string(),
+    verifications: z.array(
+      z.object({ method: VerificationMethodEnum, notes: z.string().nullable(), at: z.string() }),
+    ),
+  }),
+  dispatch: Dispatch,
+});

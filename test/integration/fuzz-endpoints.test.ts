@@ -192,6 +192,12 @@ async function check(label: string, request: () => Request | Promise<Request>): 
   const before = await fingerprint();
   const req = await request();
   const res = await app.fetch(req);
+  // A live view that opened (a seeded sighting's id) streams for minutes: it answered, that is all.
+  if ((res.headers.get("content-type") ?? "").includes("text/event-stream")) {
+    await res.body?.cancel();
+    expect(res.status, label).toBe(200);
+    return;
+  }
   const text = await res.text();
   expect(res.status, `${label} → ${res.status} ${text.slice(0, 300)}`).toBeLessThan(500);
   if (res.status < 400) return;

@@ -263,6 +263,7 @@ const MATRIX: Record<string, Case> = {
   },
   "GET /sightings/:id/callback": { path: () => `sightings/${f.sighting}/callback`, expect: "404" },
   "GET /sightings/:id/responders": { path: () => `sightings/${f.sighting}/responders`, expect: "404" },
+  "GET /sightings/:id/events": { path: () => `sightings/${f.sighting}/events`, expect: "404" },
   "GET /responders": { path: () => "responders", expect: "list" },
   "POST /responders": { path: () => "responders", expect: "own" },
   "GET /responders/:id": { path: () => `responders/${f.responder}`, expect: "404" },
@@ -641,6 +642,12 @@ const CONSOLE: ConsoleCase[] = [
     expect: "404",
   },
   {
+    method: "GET",
+    path: () => `/console/sightings/${f.sighting}/events`,
+    permission: "sightings:read",
+    expect: "404",
+  },
+  {
     method: "POST",
     path: () => `/console/sightings/${f.sighting}/dispatch`,
     permission: "sightings:write",
@@ -799,7 +806,7 @@ describe("the organisation matrix (console)", () => {
           c.method === "GET"
             ? await browser.get(
                 c.path(),
-                c.path().endsWith("/progress") ? { accept: "text/event-stream" } : {},
+                /\/(progress|events)$/.test(c.path()) ? { accept: "text/event-stream" } : {},
               )
             : await browser.post(c.path(), c.fields?.() ?? {});
         const page = await res.text();

@@ -42,6 +42,7 @@ const MATRIX: Record<string, string> = {
   "POST /sightings/:id/merge": "o v K",
   "GET /sightings/:id/callback": "o v",
   "GET /sightings/:id/responders": "o v K",
+  "GET /sightings/:id/events": "o v K",
   "GET /responders": "o a K",
   "POST /responders": "o a K",
   "GET /responders/:id": "o a K",

@@ -44,6 +44,11 @@ export function apiClient(app: App, auth: { cookie?: string; apiKey?: string } =
       },
       body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
     });
+    // An event stream (GET …/events) would not end for minutes: its status is the answer.
+    if ((res.headers.get("content-type") ?? "").includes("text/event-stream")) {
+      await res.body?.cancel();
+      return { status: res.status, body: null, headers: res.headers };
+    }
     const text = await res.text();
     let parsed: unknown = text;
     try {

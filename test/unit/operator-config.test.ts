@@ -20,6 +20,8 @@ describe("operator configuration", () => {
       sessionAbsoluteHours: 12,
       reporterCallbackRetentionHours: 72,
       sightingDuplicateWindowMinutes: 60,
+      liveStreamsPerUser: 4,
+      liveStreamSeconds: 300,
       drillAllowlist: { phones: [], emails: [], subscriberIds: [] },
       verifierMayCancelAlone: true,
       unconfirmedAlerts: false,

@@ -8,6 +8,7 @@ import { html } from "hono/html";
 import { LANGUAGES, type Language } from "../../i18n/languages.ts";
 import type { Texts } from "../../services/alerts/alert-record.ts";
 import type { DispatchView } from "../../services/responders/dispatch-view.ts";
+import { SIGHTING_TRANSITIONS } from "../../services/sightings/change-sighting-status.ts";
 import type { SightingView } from "../../services/sightings/shape.ts";
 import type { NameOf } from "../../services/users/actor-names.ts";
 import {
@@ -99,7 +100,7 @@ export function sightingPage(view: ConsoleView, o: SightingPageInput) {
     html`<h1>${label(AGENCIES, s.agency)} ${label(ACTIVITIES, s.activity).toLowerCase()} near ${placeOf(s)}</h1>
 ${formErrors(errors)}
 <dl class="facts">
-<dt>Status</dt><dd><strong>${label(STATUSES, s.status)}</strong></dd>
+<dt>Status</dt><dd><strong data-live-status>${label(STATUSES, s.status)}</strong></dd>
 <dt>Where</dt><dd>${s.place ?? ""}${s.crossStreets ? ` (${s.crossStreets})` : ""}${s.place ? ", " : ""}ZIP ${s.zip}</dd>
 ${s.textErasedAt ? html`<dt>Free text</dt><dd>erased ${when(s.textErasedAt, tz)} (retention rule)</dd>` : ""}
 <dt>Seen at</dt><dd>${when(s.observedAt, tz)}</dd>
@@ -131,10 +132,14 @@ ${duplicates.map(
 </form>`
     : ""
 }
+<section class="live" data-live-sighting="/console/sightings/${s.id}/events" data-status="${s.status}">
+<p class="live-note" data-live-note></p>
+<p class="visually-hidden" role="status" aria-live="polite" data-live-announce></p>
 <h2>Verifications</h2>
-${s.verifications.length === 0 ? html`<p>None yet.</p>` : html`<ul>${s.verifications.map((v) => html`<li>${label(METHODS, v.method)} by ${nameOf(v.actor)} at ${when(v.at, tz)}${v.notes ? html`: ${v.notes}` : ""}</li>`)}</ul>`}
+<div data-live-verifications>${verificationSection(s.verifications, nameOf, tz, o.dispatch)}</div>
 <h2>Responders</h2>
-${responderSection(o.dispatch, tz)}
+<div data-live-responders>${responderSection(o.dispatch, tz)}</div>
+</section>
 ${
   ["reported", "dispatched", "unconfirmed"].includes(s.status)
     ? html`<form method="post" action="/console/sightings/${s.id}/dispatch">${csrfField(csrf)}<button type="submit">${o.dispatch.requests.length > 0 ? "Dispatch the next nearest responders" : "Dispatch the nearest responders"}</button></form>`
@@ -147,16 +152,7 @@ ${select({ name: "method", label: "How it was confirmed", options: METHODS, valu
 ${textarea({ name: "notes", label: "Notes", value: o.typed("notes"), errors, rows: 2 })}
 <button type="submit">Record verification</button>
 </form>
-${
-  o.mayResolve && ["reported", "dispatched"].includes(s.status)
-    ? html`<h3>Decide</h3>
-<form method="post" action="/console/sightings/${s.id}/resolve">
-${csrfField(csrf)}
-${select({ name: "status", label: "Outcome", options: STATUSES.slice(2), value: o.typed("status") || "verified", errors })}
-<button type="submit">Save the decision</button>
-</form>`
-    : ""
-}
+${o.mayResolve ? decideForm(s, csrf, errors) : ""}
 ${
   s.status === "verified"
     ? html`<h3>Alert</h3>
@@ -170,6 +166,7 @@ ${csrfField(csrf)}
 }
 ${decisionSection(o, csrf)}
 <p><a href="/console/sightings">Back to the board</a></p>`,
+    ["sighting-live.js"],
   );
 }
 
@@ -182,8 +179,64 @@ const ANSWERS: Record<string, string> = {
 };
 const SENT: Record<string, string> = { queued: "text queued", sent: "texted", failed: "text failed" };
 
+/**
+ * The verifier's decision, one button per outcome this status may become (verified needs a
+ * verification record: a responder's CONFIRM is one, method responder on scene). The responders'
+ * answers above update live, so the verifier decides from what has just come in.
+ */
+function decideForm(s: SightingView, csrf: string, errors: FieldErrors) {
+  const outcomes = DECISIONS.filter(([status]) => SIGHTING_TRANSITIONS[s.status].includes(status));
+  if (outcomes.length === 0 || !["reported", "dispatched", "unconfirmed"].includes(s.status)) return "";
+  return html`<h3>Decide</h3>
+<form method="post" action="/console/sightings/${s.id}/resolve" class="decide">
+${csrfField(csrf)}
+${errors.status ? html`<p class="error">${errors.status}</p>` : ""}
+<p data-live-decide-hint>${decideHint(s.verifications.length)}</p>
+<p>${outcomes.map(([status, text]) => html`<button type="submit" name="status" value="${status}"${status === "verified" ? "" : html` class="secondary"`}>${text}</button> `)}</p>
+</form>`;
+}
+
+const DECISIONS = [
+  ["verified", "Verified"],
+  ["false_alarm", "False alarm"],
+  ["unconfirmed", "Unconfirmed"],
+] as const;
+
+/** What the decide form says above its buttons; the live view updates it as verifications come. */
+export function decideHint(verifications: number): string {
+  return verifications === 0
+    ? "Verified needs a verification record first: a responder's CONFIRM is one, or record one above."
+    : "Decide from what the responders reported.";
+}
+
+/**
+ * Who confirmed it and how, in order. A responder's CONFIRM is recorded as `responder:<id>`:
+ * named from the dispatch (staff names come from `nameOf`, which calls anyone else "a resident").
+ */
+export function verificationSection(
+  verifications: SightingView["verifications"],
+  nameOf: NameOf,
+  tz: string,
+  dispatch: DispatchView,
+) {
+  if (verifications.length === 0) return html`<p>None yet.</p>`;
+  const responders = new Map(
+    dispatch.requests.map((r) => [
+      `responder:${r.responderId}`,
+      `${r.responderName ?? "a removed responder"} (responder)`,
+    ]),
+  );
+  const who = (actor: string) => responders.get(actor) ?? nameOf(actor);
+  return html`<ul>${verifications.map((v) => html`<li>${label(METHODS, v.method)} by ${who(v.actor)} at ${when(v.at, tz)}${v.notes ? html`: ${v.notes}` : ""}</li>`)}</ul>`;
+}
+
+/** One line a screen reader hears when an answer arrives: "Ana: confirmed (two vans)". */
+export function answerLine(responderName: string | null, answer: string, notes: string | null): string {
+  return `${responderName ?? "A responder"}: ${ANSWERS[answer] ?? answer}${notes ? ` (${notes})` : ""}`;
+}
+
 /** Who was asked (case code, distance, whether the text went) and what each answered, in order. */
-function responderSection(d: DispatchView, tz: string) {
+export function responderSection(d: DispatchView, tz: string) {
   if (d.requests.length === 0) return html`<p>Nobody asked yet.</p>`;
   return html`<p>Case code <strong>${d.caseCode}</strong></p>
 ${d.rings.filter((g) => g.note).map((g) => html`<p class="escalation">${g.note}</p>`)}

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { route } from "../../http/api-route.ts";
 import { IdParams, list } from "../../schemas/common.ts";
-import { Dispatch, DispatchBody, DispatchedSighting } from "../../schemas/responders.ts";
+import { Dispatch, DispatchBody, DispatchedSighting, SightingEvent } from "../../schemas/responders.ts";
 import {
   CreatedSighting,
   CreateSightingBody,
@@ -24,6 +24,7 @@ import { mergeSightings } from "../../services/sightings/merge-sightings.ts";
 import { revealReporterCallback } from "../../services/sightings/reporter-callback.ts";
 import { sightingView } from "../../services/sightings/shape.ts";
 import { updateSighting } from "../../services/sightings/update-sighting.ts";
+import { sightingEventStream } from "../sighting-events.ts";
 
 export const sightingRoutes = [
   route({
@@ -111,6 +112,25 @@ export const sightingRoutes = [
     responses: { 200: { description: "The dispatch", schema: Dispatch } },
     handler: async (c, { params, actor }) =>
       c.json(await dispatchView(c.get("ctx").db, params.id, actor, c.get("ctx").config.operators.timeZone)),
+  }),
+  route({
+    method: "get",
+    path: "/sightings/:id/events",
+    tag: "Sightings",
+    summary: "Follow a sighting live (server-sent events)",
+    description:
+      "A text/event-stream: a `sighting` event on connect and whenever the sighting's status or dispatch changes (a request texted or failed, a responder's answer, a verification, the decision), its data as in the schema; a `gone` event if the sighting is merged away; comment lines as heartbeats. Responders by name only, never a number, and nothing of the reporter. Each stream ends after LIVE_STREAM_SECONDS (an EventSource reconnects by itself, after the `retry` the first event sets); at most LIVE_STREAMS_PER_USER open at once per person or key (429 beyond).",
+    permission: "sightings:read",
+    params: IdParams,
+    responses: {
+      200: {
+        description: "The stream; each `sighting` event's data",
+        schema: SightingEvent,
+        contentType: "text/event-stream",
+      },
+    },
+    handler: (c, { params, actor }) =>
+      sightingEventStream(c, { ctx: c.get("ctx"), actor, sightingId: params.id }),
   }),
   route({
     method: "post",

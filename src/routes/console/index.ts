@@ -139,7 +139,9 @@ signedIn.use(async (c, next) => {
   const found = token ? await findSession({ ctx, input: { token } }) : null;
   const actor = found?.actor;
   if (!actor?.sessionId) {
-    if (c.req.method === "GET" && !c.req.path.endsWith("/progress")) return c.redirect("/console/login", 303);
+    // An event stream (EventSource) cannot follow a redirect to a sign-in page: a 403 ends it.
+    const stream = c.req.path.endsWith("/progress") || c.req.path.endsWith("/events");
+    if (c.req.method === "GET" && !stream) return c.redirect("/console/login", 303);
     return c.html(forbiddenPage(ctx.config.localMode), 403);
   }
   const csrf = sessionCsrfToken(ctx.pii, actor.sessionId);

@@ -7,11 +7,20 @@
 import { Hono } from "hono";
 import { authorize } from "../../auth/permissions.ts";
 import { ApiError } from "../../errors.ts";
+import { scrubPii } from "../../log.ts";
 import type { FieldErrors } from "../../pages/console/chrome.ts";
 import { notFoundPage } from "../../pages/console/not-found.ts";
 import { sightingBoardPage } from "../../pages/console/sighting-board.ts";
 import { intakePage as renderIntakePage } from "../../pages/console/sighting-intake.ts";
-import { sightingPage as renderSightingPage, type SightingAlert } from "../../pages/console/sighting-page.ts";
+import { label, STATUSES } from "../../pages/console/sighting-labels.ts";
+import {
+  answerLine,
+  decideHint,
+  sightingPage as renderSightingPage,
+  responderSection,
+  type SightingAlert,
+  verificationSection,
+} from "../../pages/console/sighting-page.ts";
 import { fromLocalInput, toLocalInput } from "../../pages/console/time.ts";
 import { CreateSightingBody, MergeBody, ResolveBody, VerificationBody } from "../../schemas/sightings.ts";
 import { alertLabel } from "../../services/alerts/compose.ts";
@@ -23,10 +32,12 @@ import { createSighting } from "../../services/sightings/create-sighting.ts";
 import { nothingFoundNote } from "../../services/sightings/decision-drafts.ts";
 import { findDuplicateSightings } from "../../services/sightings/find-duplicates.ts";
 import { listSightings } from "../../services/sightings/list-sightings.ts";
+import type { LiveSnapshot } from "../../services/sightings/live-snapshot.ts";
 import { mergeSightings } from "../../services/sightings/merge-sightings.ts";
 import { revealReporterCallback } from "../../services/sightings/reporter-callback.ts";
 import { loadSightingRow, type SightingView, sightingView } from "../../services/sightings/shape.ts";
 import { actorNames } from "../../services/users/actor-names.ts";
+import { sightingEventStream } from "../sighting-events.ts";
 import {
   type ConsoleContext,
   type ConsoleEnv,
@@ -90,6 +101,26 @@ export const sightingConsoleRoutes = new Hono<ConsoleEnv>()
     const no = denied(c, "sightings:read");
     if (no) return no;
     return sightingPage(c, c.req.param("id"), {});
+  })
+  // The page's live view (web/sighting-live.js): its status and responders as they change.
+  .get("/sightings/:id/events", async (c) => {
+    const no = denied(c, "sightings:read");
+    if (no) return no;
+    const ctx = c.get("ctx");
+    const actor = c.get("actor");
+    try {
+      return await sightingEventStream(c, {
+        ctx,
+        actor,
+        sightingId: c.req.param("id"),
+        decorate: (snapshot) => pageFragments(c, snapshot),
+      });
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      if (error.code === "rate_limited") return c.text(error.message, 429);
+      if (error.code === "not_found") return c.text("No such sighting", 404);
+      throw error;
+    }
   })
   .post("/sightings/:id/dispatch", async (c) => {
     const no = denied(c, "sightings:write");
@@ -212,6 +243,41 @@ async function act(c: ConsoleContext, change: () => Promise<unknown>, form: Form
     const status = error instanceof ApiError && error.code === "not_found" ? 404 : 409;
     return sightingPage(c, c.req.param("id") ?? "", errors, form, status);
   }
+}
+
+/**
+ * What the page's script puts in place from an event: the status's words, the verifications and
+ * responders sections rendered here exactly as on load (escaped by the same templates), and one
+ * line per answer for the screen reader to hear the new ones.
+ */
+async function pageFragments(c: ConsoleContext, snapshot: LiveSnapshot) {
+  const ctx = c.get("ctx");
+  const actor = c.get("actor");
+  const tz = ctx.config.operators.timeZone;
+  // Verification notes are typed by staff: scrubbed like the snapshot's, no number in an event.
+  const verifications = (await sightingView(ctx.db, snapshot.sighting.id, actor)).verifications.map((v) => ({
+    ...v,
+    notes: v.notes === null ? null : scrubPii(v.notes),
+  }));
+  const nameOf = await actorNames(
+    ctx.db,
+    verifications.map((v) => v.actor),
+    actor,
+  );
+  return {
+    statusLabel: label(STATUSES, snapshot.sighting.status),
+    decideHint: decideHint(verifications.length),
+    html: {
+      verifications: String(await verificationSection(verifications, nameOf, tz, snapshot.dispatch)),
+      responders: String(await responderSection(snapshot.dispatch, tz)),
+    },
+    answers: snapshot.dispatch.requests.flatMap((r) =>
+      r.answers.map((a) => ({
+        key: `${r.id}|${a.at}|${a.answer}`,
+        text: answerLine(r.responderName, a.answer, a.notes),
+      })),
+    ),
+  };
 }
 
 function intakePage(c: ConsoleContext, form: Form, errors: FieldErrors) {
