@@ -17,6 +17,7 @@ import * as inboundMessageLanguage from "./2026-12-05T0900-inbound-message-langu
 import * as whatsapp from "./2026-12-05T1000-whatsapp.ts";
 import * as responders from "./2026-12-05T1010-responders.ts";
 import * as voiceChannel from "./2026-12-05T1100-voice-channel.ts";
+import * as approverPaging from "./2026-12-05T1230-approver-paging.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-24T0000-core-schema": coreSchema,
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T1000-whatsapp": whatsapp,
   "2026-12-05T1010-responders": responders,
   "2026-12-05T1100-voice-channel": voiceChannel,
+  "2026-12-05T1230-approver-paging": approverPaging,
 };

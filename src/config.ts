@@ -147,6 +147,7 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(72),
+  APPROVER_REPAGE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
   SIGHTING_DUPLICATE_WINDOW_MINUTES: z.coerce
     .number()
     .int()
@@ -287,6 +288,8 @@ export type OperatorSettings = {
   sessionAbsoluteHours: number;
   reporterCallbackRetentionHours: number;
   sightingDuplicateWindowMinutes: number;
+  /** Minutes a draft may wait unopened by any approver before they are paged once more. */
+  approverRepageMinutes: number;
   /** Who a drill reaches: subscribers by address (phones E.164, emails lower-cased) or by id. */
   drillAllowlist: DrillAllowlist;
   /** Whether a verifier may publish a cancel (false alarm, all clear) without a second person. */
@@ -542,6 +545,7 @@ export function loadConfig(env: Env, options: { databaseThroughHyperdrive?: bool
       sessionAbsoluteHours: e.SESSION_ABSOLUTE_HOURS,
       reporterCallbackRetentionHours: e.REPORTER_CALLBACK_RETENTION_HOURS,
       sightingDuplicateWindowMinutes: e.SIGHTING_DUPLICATE_WINDOW_MINUTES,
+      approverRepageMinutes: e.APPROVER_REPAGE_MINUTES,
       drillAllowlist: parseDrillAllowlist(e.DRILL_ALLOWLIST)!,
       verifierMayCancelAlone: e.VERIFIER_MAY_CANCEL_ALONE,
       timeZone: e.ALERT_TIME_ZONE,

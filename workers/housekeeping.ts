@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { AppContext } from "../src/context.ts";
 import { HOUSEKEEPING_TASKS } from "../src/jobs/housekeeping-schedule.ts";
+import { pageDueDrafts } from "../src/services/paging/send-pages.ts";
 import { detachDeliveries } from "../src/services/retention/detach-deliveries.ts";
 import { eraseSightingTexts } from "../src/services/retention/erase-sighting-texts.ts";
 import { eraseStoppedSubscribers } from "../src/services/retention/erase-stopped-subscribers.ts";
@@ -23,7 +24,10 @@ export const housekeepingPayload = z.object({
 });
 export type HousekeepingPayload = z.infer<typeof housekeepingPayload>;
 
-export async function runHousekeeping(ctx: AppContext, payload: unknown): Promise<{ deleted: number }> {
+export async function runHousekeeping(
+  ctx: AppContext,
+  payload: unknown,
+): Promise<{ deleted: number; paged?: number }> {
   const { task } = housekeepingPayload.parse(payload);
   switch (task) {
     case "purge-outbox": {
@@ -41,6 +45,9 @@ export async function runHousekeeping(ctx: AppContext, payload: unknown): Promis
       return { deleted: await detachDeliveries(ctx) };
     case "erase-sighting-texts":
       return { deleted: await eraseSightingTexts(ctx) };
+    case "page-approvers":
+      // Deletes nothing: it pages.
+      return { deleted: 0, ...(await pageDueDrafts(ctx)) };
   }
 }
 

@@ -12,6 +12,7 @@ export const HOUSEKEEPING_TASKS = [
   "erase-stopped-subscribers",
   "detach-deliveries",
   "erase-sighting-texts",
+  "page-approvers",
 ] as const;
 export type HousekeepingTask = (typeof HOUSEKEEPING_TASKS)[number];
 
@@ -27,6 +28,9 @@ export const HOUSEKEEPING_SCHEDULE: Record<HousekeepingTask, string> = {
   "detach-deliveries": "53 * * * *",
   // What staff typed about a decided sighting goes SIGHTING_TEXT_RETENTION_DAYS after its last change.
   "erase-sighting-texts": "43 * * * *",
+  // The backstop of approval paging (src/services/paging/send-pages.ts): first pages a lost job
+  // never sent, and re-pages that are due, at most a minute late.
+  "page-approvers": "* * * * *",
 };
 
 /** The schedule by cron expression: the tasks each trigger enqueues. */

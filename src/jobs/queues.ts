@@ -11,6 +11,7 @@ export const QUEUES = {
   deliveriesSweep: "deliveries-sweep",
   emailConfirmation: "email-confirmation",
   callConfirmationText: "call-confirmation-text",
+  pageApprovers: "page-approvers",
 } as const;
 
 /** One delivery queue per channel, so a slow channel (SMS at its provider's rate) never holds up the others. */
@@ -59,6 +60,15 @@ const POLICIES: Record<QueueName, Omit<Queue, "name">> = {
   // never the number (src/services/voice/call-subscriptions.ts).
   "call-confirmation-text": {
     retryLimit: 8,
+    retryDelay: 5,
+    retryBackoff: true,
+    expireInSeconds: 300,
+    notify: true,
+  },
+  // Paging the approvers of a draft (src/services/paging/); payload { alertId, round }, never an
+  // address. Claims on approval_pages make a retried or doubled job page nobody twice.
+  "page-approvers": {
+    retryLimit: 3,
     retryDelay: 5,
     retryBackoff: true,
     expireInSeconds: 300,

@@ -35,7 +35,7 @@ export async function draftAlert({
   ctx,
   input,
 }: {
-  ctx: Pick<AppContext, "db" | "clock" | "config">;
+  ctx: Pick<AppContext, "db" | "clock" | "config" | "boss">;
   input: DraftAlertInput;
 }): Promise<AlertView> {
   requireDrafter("alert", input.actor);
@@ -106,6 +106,7 @@ export async function draftAlert({
       },
       now,
       { template: input.sightingId !== undefined },
+      ctx,
     );
     return alertView(tx, id);
   });

@@ -78,6 +78,8 @@ export async function draftUpdate({
         texts: input.texts,
       },
       now,
+      {},
+      ctx,
     );
     return alertView(tx, id);
   });
@@ -139,6 +141,7 @@ export async function cancelAlert({
       },
       now,
       { reason: input.reason },
+      ctx,
     );
     if (!input.publishNow) return { alert: await alertView(tx, id), published: null };
     const preview = await buildPreview(tx, ctx, await loadAlertRecord(tx, id));
