@@ -147,7 +147,12 @@ const envSchema = z.object({
     .min(1)
     .max(24 * 30)
     .default(72),
-  APPROVER_REPAGE_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+  APPROVER_REPAGE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(5),
   SIGHTING_DUPLICATE_WINDOW_MINUTES: z.coerce
     .number()
     .int()

@@ -29,6 +29,7 @@ import { LoginRateLimitedError, loginUser, verifyLoginCode } from "../../service
 import { accountRoutes } from "./account.ts";
 import { adminRoutes } from "./admin.ts";
 import { alertConsoleRoutes } from "./alerts.ts";
+import { pagingRoutes } from "./paging.ts";
 import { responderConsoleRoutes } from "./responders.ts";
 import { sightingConsoleRoutes } from "./sightings.ts";
 import { type ConsoleEnv, errorsFrom, readForm, text, view } from "./support.ts";
@@ -206,4 +207,5 @@ signedIn.route("/", alertConsoleRoutes);
 signedIn.route("/", responderConsoleRoutes);
 signedIn.route("/", adminRoutes);
 signedIn.route("/", accountRoutes);
+signedIn.route("/", pagingRoutes);
 consoleRoutes.route("/", signedIn);

@@ -97,7 +97,12 @@ export async function editAlert({
     if (c.texts) await writeTexts(tx, row.id, texts);
     // A voided approval puts the draft back in the queue: its approvers are paged again.
     if (voided) {
-      await markPending(tx, { boss: ctx.boss, repageMinutes: ctx.config.operators.approverRepageMinutes }, row.id, now);
+      await markPending(
+        tx,
+        { boss: ctx.boss, repageMinutes: ctx.config.operators.approverRepageMinutes },
+        row.id,
+        now,
+      );
     }
     await recordAudit(tx, {
       actor: input.actor.id,

@@ -75,6 +75,11 @@ export async function insertDraft(
     at: now,
   });
   // Waiting for approval from now: its approvers are paged by a job once this commits.
-  await markPending(tx, { boss: ctx.boss, repageMinutes: ctx.config.operators.approverRepageMinutes }, id, now);
+  await markPending(
+    tx,
+    { boss: ctx.boss, repageMinutes: ctx.config.operators.approverRepageMinutes },
+    id,
+    now,
+  );
   return id;
 }

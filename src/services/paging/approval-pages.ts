@@ -4,17 +4,17 @@
  * re-page them (after APPROVER_REPAGE_MINUTES); and marked opened when an approver who may
  * approve it loads its approval page. The jobs carry the alert's id only.
  */
+
+import type { Transaction } from "kysely";
 import { fromKysely, type PgBoss } from "pg-boss";
 import type { Actor } from "../../auth/permissions.ts";
 import type { AppContext } from "../../context.ts";
-import type { AlertStatus } from "../../db/database.ts";
-import type { Transaction } from "kysely";
-import type { Database } from "../../db/database.ts";
+import type { AlertStatus, Database } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import { QUEUES } from "../../jobs/queues.ts";
-import { recordAudit } from "../audit/record-audit.ts";
 import type { Family } from "../alerts/alert-record.ts";
 import { draftedOrEditedBy, mayApprove } from "../alerts/approval-rules.ts";
+import { recordAudit } from "../audit/record-audit.ts";
 
 export type PageJob = { alertId: string; round: "first" | "repage" };
 

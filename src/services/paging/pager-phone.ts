@@ -9,8 +9,8 @@
  */
 import { randomInt, timingSafeEqual } from "node:crypto";
 import type { AppContext } from "../../context.ts";
-import { SendError } from "../../delivery/sender.ts";
 import { withTransaction } from "../../db/transaction.ts";
+import { SendError } from "../../delivery/sender.ts";
 import { ApiError, invalid } from "../../errors.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { normalizeUsPhone } from "../subscriptions/phone-number.ts";
@@ -147,7 +147,10 @@ export async function removePagerPhone({
   input: { userId: string };
 }): Promise<boolean> {
   return withTransaction(ctx.db, async (tx) => {
-    const removed = await tx.deleteFrom("pager_phones").where("user_id", "=", input.userId).executeTakeFirst();
+    const removed = await tx
+      .deleteFrom("pager_phones")
+      .where("user_id", "=", input.userId)
+      .executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) return false;
     await recordAudit(tx, {
       actor: `user:${input.userId}`,

@@ -15,8 +15,8 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { AppContext } from "../../context.ts";
 import { SendError } from "../../delivery/sender.ts";
-import { recordAudit } from "../audit/record-audit.ts";
 import { familyOf } from "../alerts/alert-record.ts";
+import { recordAudit } from "../audit/record-audit.ts";
 import { isEligibleApprover, type PageJob } from "./approval-pages.ts";
 import { openPager } from "./pager-addresses.ts";
 

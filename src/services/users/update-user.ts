@@ -9,9 +9,9 @@ import type { Role } from "../../db/database.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { ApiError } from "../../errors.ts";
 import { hashPassword } from "../../security/passwords.ts";
-import { forgetPager } from "../paging/forget-pager.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { type OrganisationScope, ownOrganisation } from "../organisations/scope.ts";
+import { forgetPager } from "../paging/forget-pager.ts";
 import { endUserSessions } from "../sessions/end-session.ts";
 import { ensureOrganisation, toUserView, type UserView, userQuery } from "./shape.ts";
 
