@@ -20,6 +20,7 @@ describe("operator configuration", () => {
       sessionAbsoluteHours: 12,
       reporterCallbackRetentionHours: 72,
       sightingDuplicateWindowMinutes: 60,
+      approverRepageMinutes: 5,
       drillAllowlist: { phones: [], emails: [], subscriberIds: [] },
       verifierMayCancelAlone: true,
       timeZone: "America/Los_Angeles",
