@@ -96,7 +96,7 @@ describe("the approval page on a phone", () => {
       isMobile: true,
       hasTouch: true,
     });
-    const page = await phone.newPage();
+    let page = await phone.newPage();
     await page.goto(`${base}/console/login`);
     await signIn(page, "ver@hotline.test");
     await page.waitForURL(`${base}/console`);
@@ -152,8 +152,18 @@ describe("the approval page on a phone", () => {
       )
       .toBe(`Aviso: a draft alert is waiting for your approval: ${base}/console/alerts/${id}`);
 
-    // The link opens the approval page on the phone.
-    await page.goto(page_.split(": ").at(-1)!);
+    // The link opens the approval page on the phone: sign-in first, then the page itself.
+    const link = page_.split(": ").at(-1)!;
+    const fresh = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    page = await fresh.newPage();
+    await page.goto(link);
+    expect(page.url()).toBe(`${base}/console/login`);
+    await signIn(page, "ver@hotline.test");
+    await page.waitForURL(link);
     await expect.poll(() => page.locator("h1").textContent()).toContain("ICE at 8th St");
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     const main = (await page.locator("main").textContent()) ?? "";
@@ -183,5 +193,6 @@ describe("the approval page on a phone", () => {
       .executeTakeFirstOrThrow();
     expect(opened.opened_at).not.toBeNull();
     await phone.close();
+    await fresh.close();
   }, 90_000);
 });
