@@ -418,3 +418,19 @@ describe("the phone-verification attack", () => {
     expect(row).toBeUndefined();
   });
 });
+
+describe("the page's link", () => {
+  it("opens the approval page after sign-in, and a forged next path goes home", async () => {
+    const id = await draftBy(people.author!);
+    const visitor = new ConsoleClient(app);
+    const res = await visitor.get(`/console/alerts/${id}`);
+    expect([res.status, res.headers.get("location")]).toEqual([303, "/console/login"]);
+    const login = await visitor.signIn(people.approver!.email, PASSWORD);
+    expect(login.headers.get("location")).toBe(`/console/alerts/${id}`);
+
+    const forger = new ConsoleClient(app);
+    forger.cookies.set("__Host-aviso_next", "https://evil.example/console/alerts/x");
+    const home = await forger.signIn(people.approver!.email, PASSWORD);
+    expect(home.headers.get("location")).toBe("/console");
+  });
+});
