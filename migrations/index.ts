@@ -18,6 +18,7 @@ import * as whatsapp from "./2026-12-05T1000-whatsapp.ts";
 import * as responders from "./2026-12-05T1010-responders.ts";
 import * as voiceChannel from "./2026-12-05T1100-voice-channel.ts";
 import * as responderRings from "./2026-12-05T1210-responder-rings.ts";
+import * as approverPaging from "./2026-12-05T1230-approver-paging.ts";
 import * as unconfirmedAlerts from "./2026-12-05T1240-unconfirmed-alerts.ts";
 import * as alertTimeline from "./2026-12-05T1250-alert-timeline.ts";
 
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T1210-responder-rings": responderRings,
   "2026-12-05T1240-unconfirmed-alerts": unconfirmedAlerts,
   "2026-12-05T1250-alert-timeline": alertTimeline,
+  "2026-12-05T1230-approver-paging": approverPaging,
 };

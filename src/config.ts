@@ -152,6 +152,12 @@ const envSchema = z.object({
   // Issue 16: invitation texts one organisation may have sent per hour (a stolen session cannot
   // make Aviso text any number of strangers).
   RESPONDER_INVITATIONS_PER_HOUR: z.coerce.number().int().min(1).max(1000).default(20),
+  APPROVER_REPAGE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(5),
   SIGHTING_DUPLICATE_WINDOW_MINUTES: z.coerce
     .number()
     .int()
@@ -302,6 +308,8 @@ export type OperatorSettings = {
   liveStreamsPerUser: number;
   /** …and how long one stream lasts before it ends and the browser reconnects. */
   liveStreamSeconds: number;
+  /** Minutes a draft may wait unopened by any approver before they are paged once more. */
+  approverRepageMinutes: number;
   /** Who a drill reaches: subscribers by address (phones E.164, emails lower-cased) or by id. */
   drillAllowlist: DrillAllowlist;
   /** Whether a verifier may publish a cancel (false alarm, all clear) without a second person. */
@@ -567,6 +575,7 @@ export function loadConfig(env: Env, options: { databaseThroughHyperdrive?: bool
       sightingDuplicateWindowMinutes: e.SIGHTING_DUPLICATE_WINDOW_MINUTES,
       liveStreamsPerUser: e.LIVE_STREAMS_PER_USER,
       liveStreamSeconds: e.LIVE_STREAM_SECONDS,
+      approverRepageMinutes: e.APPROVER_REPAGE_MINUTES,
       drillAllowlist: parseDrillAllowlist(e.DRILL_ALLOWLIST)!,
       verifierMayCancelAlone: e.VERIFIER_MAY_CANCEL_ALONE,
       unconfirmedAlerts: e.UNCONFIRMED_ALERTS,

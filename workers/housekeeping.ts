@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { AppContext } from "../src/context.ts";
 import { HOUSEKEEPING_TASKS } from "../src/jobs/housekeeping-schedule.ts";
+import { pageDueDrafts } from "../src/services/paging/send-pages.ts";
 import { escalateDueDispatches } from "../src/services/responders/escalate-responders.ts";
 import { detachDeliveries } from "../src/services/retention/detach-deliveries.ts";
 import { eraseSightingTexts } from "../src/services/retention/erase-sighting-texts.ts";
@@ -28,7 +29,7 @@ export type HousekeepingPayload = z.infer<typeof housekeepingPayload>;
 export async function runHousekeeping(
   ctx: AppContext,
   payload: unknown,
-): Promise<{ deleted: number; escalated?: number; exhausted?: number }> {
+): Promise<{ deleted: number; escalated?: number; exhausted?: number; paged?: number }> {
   const { task } = housekeepingPayload.parse(payload);
   switch (task) {
     case "purge-outbox": {
@@ -48,6 +49,9 @@ export async function runHousekeeping(
       return { deleted: await eraseSightingTexts(ctx) };
     case "escalate-responders":
       return { deleted: 0, ...(await escalateDueDispatches(ctx)) };
+    case "page-approvers":
+      // Deletes nothing: it pages.
+      return { deleted: 0, ...(await pageDueDrafts(ctx)) };
   }
 }
 

@@ -12,6 +12,7 @@ import {
   scheduleOptions,
 } from "../src/jobs/housekeeping-schedule.ts";
 import { QUEUES } from "../src/jobs/queues.ts";
+import { pageJobPayload, runPageJob } from "../src/services/paging/send-pages.ts";
 import { escalateDueDispatches } from "../src/services/responders/escalate-responders.ts";
 import { sendCallConfirmationText } from "./call-confirmation-text.ts";
 import { startDeliveryWorkers } from "./deliveries.ts";
@@ -79,12 +80,24 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
       return result;
     },
   );
+  // Approvers are waiting to be told a draft needs them: poll every second too.
+  const pages = await ctx.boss.work(
+    QUEUES.pageApprovers,
+    { batchSize: 1, pollingIntervalSeconds: 1, notifyPollingIntervalSeconds: 1 },
+    async ([job]) => {
+      if (!job) return;
+      const result = await runPageJob(ctx, pageJobPayload.parse(job.data));
+      ctx.log.info({ job: job.id, queue: QUEUES.pageApprovers, ...result }, "job done");
+      return result;
+    },
+  );
   const deliveries = await startDeliveryWorkers(ctx);
   return {
     async stop() {
       await ctx.boss.offWork(QUEUES.emailConfirmation, { id: emailConfirmations });
       await ctx.boss.offWork(QUEUES.callConfirmationText, { id: callTexts });
       await ctx.boss.offWork(QUEUES.responderEscalation, { id: escalations });
+      await ctx.boss.offWork(QUEUES.pageApprovers, { id: pages });
       await deliveries.stop();
       for (const id of ids) await ctx.boss.offWork(QUEUES.housekeeping, { id });
     },

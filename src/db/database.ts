@@ -447,6 +447,43 @@ export interface ResponderAnswersTable {
   created_at: CreatedAt;
 }
 
+/** A staff browser's push subscription for approval pages (2026-12-05T1230-approver-paging, as are the two below). */
+export interface PagerPushSubscriptionsTable {
+  id: Generated<string>;
+  user_id: string;
+  /** Sealed and indexed under purpose staff-pager:push (src/services/paging/pager-addresses.ts). */
+  address_ciphertext: Buffer;
+  address_key_id: string;
+  address_index: Buffer;
+  created_at: CreatedAt;
+}
+
+/** A staff member's own number for SMS pages: used only once verified_at is set. */
+export interface PagerPhonesTable {
+  user_id: string;
+  phone_ciphertext: Buffer;
+  phone_key_id: string;
+  phone_index: Buffer;
+  verified_at: Timestamp | null;
+  code_hash: Buffer | null;
+  code_expires_at: Timestamp | null;
+  code_attempts: Generated<number>;
+  codes_sent: Generated<number>;
+  codes_window_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+/** A draft waiting for approval: when it was paged, re-paged and first opened by an approver. */
+export interface ApprovalPagesTable {
+  alert_id: string;
+  pending_since: Timestamp;
+  paged_at: Timestamp | null;
+  repaged_at: Timestamp | null;
+  opened_at: Timestamp | null;
+  opened_by: string | null;
+}
+
 export interface Database {
   zip_codes: ZipCodesTable;
   subscribers: SubscribersTable;
@@ -477,6 +514,9 @@ export interface Database {
   responder_answers: ResponderAnswersTable;
   responder_rings: ResponderRingsTable;
   responder_invitations: ResponderInvitationsTable;
+  pager_push_subscriptions: PagerPushSubscriptionsTable;
+  pager_phones: PagerPhonesTable;
+  approval_pages: ApprovalPagesTable;
 }
 
 export type Subscriber = Selectable<SubscribersTable>;

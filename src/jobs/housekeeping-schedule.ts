@@ -13,6 +13,7 @@ export const HOUSEKEEPING_TASKS = [
   "detach-deliveries",
   "erase-sighting-texts",
   "escalate-responders",
+  "page-approvers",
 ] as const;
 export type HousekeepingTask = (typeof HOUSEKEEPING_TASKS)[number];
 
@@ -31,6 +32,9 @@ export const HOUSEKEEPING_SCHEDULE: Record<HousekeepingTask, string> = {
   // The backstop of each ring's own escalation job (a crashed worker; on Cloudflare, dispatches
   // made in the Worker): nobody's silence waits more than a minute past RESPONDER_ESCALATION_MINUTES.
   "escalate-responders": "* * * * *",
+  // The backstop of approval paging (src/services/paging/send-pages.ts): first pages a lost job
+  // never sent, and re-pages that are due, at most a minute late.
+  "page-approvers": "* * * * *",
 };
 
 /** The schedule by cron expression: the tasks each trigger enqueues. */

@@ -12,6 +12,7 @@ export const QUEUES = {
   emailConfirmation: "email-confirmation",
   callConfirmationText: "call-confirmation-text",
   responderEscalation: "responder-escalation",
+  pageApprovers: "page-approvers",
 } as const;
 
 /** One delivery queue per channel, so a slow channel (SMS at its provider's rate) never holds up the others. */
@@ -68,6 +69,15 @@ const POLICIES: Record<QueueName, Omit<Queue, "name">> = {
   // The next ring of responders when nobody answered Y in time; payload { sightingId } only, sent
   // with startAfter = RESPONDER_ESCALATION_MINUTES (src/services/responders/escalate-responders.ts).
   "responder-escalation": { retryLimit: 3, retryDelay: 5, expireInSeconds: 300, notify: true },
+  // Paging the approvers of a draft (src/services/paging/); payload { alertId, round }, never an
+  // address. Claims on approval_pages make a retried or doubled job page nobody twice.
+  "page-approvers": {
+    retryLimit: 3,
+    retryDelay: 5,
+    retryBackoff: true,
+    expireInSeconds: 300,
+    notify: true,
+  },
 };
 
 export async function ensureQueues(boss: PgBoss): Promise<void> {

@@ -1,6 +1,7 @@
 /**
  * Static files from web/ (see src/web/assets.ts): /static/<name>.<hash>.<ext> cached for a year,
- * /static/<name> revalidated, and the service worker at /sw.js so that it may control every page.
+ * /static/<name> revalidated, the service worker at /sw.js so that it may control every page, and
+ * the staff service worker at /console-sw.js, allowed the scope /console/ only.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../context.ts";
@@ -21,6 +22,14 @@ export const staticRoutes = new Hono<AppEnv>()
     if (!found) return c.notFound();
     const res = serve(c.req.header("if-none-match"), found.asset, "no-cache");
     res.headers.set("Service-Worker-Allowed", "/");
+    return res;
+  })
+  // The staff service worker (approval pages): its scope is the console only.
+  .get("/console-sw.js", (c) => {
+    const found = findAsset("console-sw.js");
+    if (!found) return c.notFound();
+    const res = serve(c.req.header("if-none-match"), found.asset, "no-cache");
+    res.headers.set("Service-Worker-Allowed", "/console/");
     return res;
   });
 

@@ -6,7 +6,15 @@
  */
 export type WebFile = { name: string; body: Uint8Array<ArrayBuffer> };
 
-export const WEB_FILE_NAMES = ["composer.js", "push.js", "styles.css", "sw.js"] as const;
+export const WEB_FILE_NAMES = [
+  "composer.js",
+  "console-paging.js",
+  "console-sw.js",
+  "push.js",
+  "sighting-live.js",
+  "styles.css",
+  "sw.js",
+] as const;
 
 type AssetsBinding = { fetch(input: Request | string): Promise<Response> };
 

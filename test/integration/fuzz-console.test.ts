@@ -146,6 +146,8 @@ afterAll(() => runtime.close());
 const LANGS = ["en", "es", "zh", "vi"];
 /** Every field name the console's forms use. */
 const FIELDS = [
+  "phone",
+  "code",
   "zip",
   "zips",
   "place",
@@ -336,6 +338,11 @@ const FORMS: { path: string; role: Role; id?: keyof typeof seeded }[] = [
   { path: "/console/account/second-factor/start", role: "operator" },
   { path: "/console/account/second-factor/confirm", role: "operator" },
   { path: "/console/account/second-factor/recovery-codes", role: "operator" },
+  { path: "/console/account/paging/push", role: "verifier" },
+  { path: "/console/account/paging/push/remove", role: "verifier" },
+  { path: "/console/account/paging/phone", role: "verifier" },
+  { path: "/console/account/paging/phone/verify", role: "verifier" },
+  { path: "/console/account/paging/phone/remove", role: "verifier" },
 ];
 
 describe("the console's forms, signed in with a valid CSRF token", () => {

@@ -22,6 +22,7 @@ describe("operator configuration", () => {
       sightingDuplicateWindowMinutes: 60,
       liveStreamsPerUser: 4,
       liveStreamSeconds: 300,
+      approverRepageMinutes: 5,
       drillAllowlist: { phones: [], emails: [], subscriberIds: [] },
       verifierMayCancelAlone: true,
       unconfirmedAlerts: false,

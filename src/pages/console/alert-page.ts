@@ -128,7 +128,7 @@ function approvalSection(
     return html`<p>Waiting for a ${APPROVERS[alert.family]} other than the author to approve it.</p>`;
   return html`<section aria-labelledby="approve"><h2 id="approve">Approve</h2>
 ${draftedOrEditedBy(alert, actor.id) ? html`<p class="notice">You drafted or edited this, so someone else must approve it.</p>` : ""}
-<form method="post" action="/console/alerts/${alert.id}/approve">
+<form method="post" action="/console/alerts/${alert.id}/approve" class="approve-form">
 ${csrfField(csrf)}
 <input type="hidden" name="hash" value="${preview.hash}">
 <p>You approve exactly the messages above (hash <code>${preview.hash.slice(0, 12)}…</code>). If anyone changes the draft in the meantime, the approval is refused.</p>

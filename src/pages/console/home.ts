@@ -28,6 +28,11 @@ export function homePage(view: ConsoleView, o: { actor: Actor; localMode: boolea
     tasks.push(["/console/keys", "API keys", "for integrations"]);
     tasks.push(["/console/audit", "Audit log", "who did what"]);
   }
+  tasks.push([
+    "/console/account/paging",
+    "Approval pages",
+    "be told at once, in this browser or by text, when a draft waits for you",
+  ]);
   tasks.push([SECOND_FACTOR_PATH, "Two-step sign-in", "your authenticator app and recovery codes"]);
   return consolePage(
     view,

@@ -32,6 +32,7 @@ import { listAlerts } from "../../services/alerts/list-alerts.ts";
 import { previewAlert } from "../../services/alerts/preview-alert.ts";
 import { publishApproved } from "../../services/alerts/publish-approved.ts";
 import { sentFigures } from "../../services/alerts/sent-figures.ts";
+import { recordApprovalPageOpened } from "../../services/paging/approval-pages.ts";
 import { draftStatement } from "../../services/statements/draft-statement.ts";
 import { alertTimeline } from "../../services/timeline/alert-timeline.ts";
 import { actorNames } from "../../services/users/actor-names.ts";
@@ -208,7 +209,7 @@ export const alertConsoleRoutes = new Hono<ConsoleEnv>()
     );
     return c.json({ ...preview, description: describeCount(preview) });
   })
-  .get("/alerts/:id", async (c) => alertPage(c, {}))
+  .get("/alerts/:id", async (c) => alertPage(c, {}, undefined, 200, { opening: true }))
   .post("/alerts/:id", async (c) => {
     const no = denied(c, "drafts:edit");
     if (no) return no;
@@ -360,6 +361,7 @@ async function alertPage(
   errors: FieldErrors,
   typed?: FormValues,
   status: PageStatus = 200,
+  options: { opening?: boolean } = {},
 ) {
   const no = denied(c, "alerts:read");
   if (no) return no;
@@ -367,6 +369,11 @@ async function alertPage(
   const alert = await loadOr404(c);
   if (alert instanceof Response) return alert;
   const actor = c.get("actor");
+  // An approver opening a waiting draft's page: the re-page is no longer needed. (A draft is
+  // shown only to its own organisation, so the organisation is the reader's.)
+  if (options.opening && alert.status === "draft") {
+    await recordApprovalPageOpened(ctx, { ...alert, organisationId: actor.organisationId }, actor);
+  }
   const preview = await previewAlert({ ctx, input: { alertId: alert.id, actor } });
   const tz = ctx.config.operators.timeZone;
   // Another organisation's alert comes without its staff (alertViewFor), so no name leaks here.

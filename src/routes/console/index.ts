@@ -4,8 +4,10 @@
  * not the console). Every page is `Cache-Control: no-store`; every POST carries the CSRF token
  * (src/http/csrf.ts) or is refused with 403 and changes nothing.
  */
+
+import type { Context } from "hono";
 import { Hono } from "hono";
-import { getCookie } from "hono/cookie";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { html } from "hono/html";
 import { findSession } from "../../auth/caller.ts";
 import type { AppEnv } from "../../context.ts";
@@ -29,9 +31,34 @@ import { LoginRateLimitedError, loginUser, verifyLoginCode } from "../../service
 import { accountRoutes } from "./account.ts";
 import { adminRoutes } from "./admin.ts";
 import { alertConsoleRoutes } from "./alerts.ts";
+import { pagingRoutes } from "./paging.ts";
 import { responderConsoleRoutes } from "./responders.ts";
 import { sightingConsoleRoutes } from "./sightings.ts";
 import { type ConsoleEnv, errorsFrom, readForm, text, view } from "./support.ts";
+
+/**
+ * Where a sign-in continues: an approval page a page's link asked for before sign-in (kept in a
+ * short-lived cookie, and only if it is exactly such a path), else the console's home.
+ */
+const APPROVAL_PAGE = /^\/console\/alerts\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const NEXT_COOKIE = "aviso_next";
+function rememberApprovalPage(c: Context, path: string) {
+  if (!APPROVAL_PAGE.test(path)) return;
+  setCookie(c, NEXT_COOKIE, path, {
+    prefix: "host",
+    path: "/",
+    secure: true,
+    httpOnly: true,
+    sameSite: "Lax",
+    maxAge: 600,
+  });
+}
+function afterSignIn(c: Context): string {
+  const next = getCookie(c, NEXT_COOKIE, "host");
+  if (next === undefined) return "/console";
+  deleteCookie(c, NEXT_COOKIE, { prefix: "host", path: "/", secure: true });
+  return APPROVAL_PAGE.test(next) ? next : "/console";
+}
 
 const login = new Hono<AppEnv>()
   .get("/login", (c) => {
@@ -62,7 +89,7 @@ const login = new Hono<AppEnv>()
         return c.redirect("/console/login/code", 303);
       }
       setSessionCookie(c, result.token, ctx.config.operators.sessionAbsoluteHours * 3600);
-      return c.redirect(result.next === "enrol" ? SECOND_FACTOR_PATH : "/console", 303);
+      return c.redirect(result.next === "enrol" ? SECOND_FACTOR_PATH : afterSignIn(c), 303);
     } catch (error) {
       if (error instanceof LoginRateLimitedError) c.header("Retry-After", String(error.retryAfterSeconds));
       const errors = errorsFrom(error);
@@ -109,7 +136,7 @@ login
         input: { sessionToken: token, ip: clientIp(c), ...(code ? { code } : { recoveryCode }) },
       });
       setSessionCookie(c, result.token, ctx.config.operators.sessionAbsoluteHours * 3600);
-      return c.redirect("/console", 303);
+      return c.redirect(afterSignIn(c), 303);
     } catch (error) {
       if (error instanceof LoginRateLimitedError) c.header("Retry-After", String(error.retryAfterSeconds));
       const status = error instanceof LoginRateLimitedError ? 429 : 401;
@@ -141,7 +168,11 @@ signedIn.use(async (c, next) => {
   if (!actor?.sessionId) {
     // An event stream (EventSource) cannot follow a redirect to a sign-in page: a 403 ends it.
     const stream = c.req.path.endsWith("/progress") || c.req.path.endsWith("/events");
-    if (c.req.method === "GET" && !stream) return c.redirect("/console/login", 303);
+    if (c.req.method === "GET" && !stream) {
+      // A page's link to an approval page: opened once signed in.
+      rememberApprovalPage(c, c.req.path);
+      return c.redirect("/console/login", 303);
+    }
     return c.html(forbiddenPage(ctx.config.localMode), 403);
   }
   const csrf = sessionCsrfToken(ctx.pii, actor.sessionId);
@@ -208,4 +239,5 @@ signedIn.route("/", alertConsoleRoutes);
 signedIn.route("/", responderConsoleRoutes);
 signedIn.route("/", adminRoutes);
 signedIn.route("/", accountRoutes);
+signedIn.route("/", pagingRoutes);
 consoleRoutes.route("/", signedIn);

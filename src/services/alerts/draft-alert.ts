@@ -43,7 +43,7 @@ export async function draftAlert({
   ctx,
   input,
 }: {
-  ctx: Pick<AppContext, "db" | "clock" | "config">;
+  ctx: Pick<AppContext, "db" | "clock" | "config" | "boss">;
   input: DraftAlertInput;
 }): Promise<AlertView> {
   requireDrafter("alert", input.actor);
@@ -116,6 +116,7 @@ export async function draftAlert({
       },
       now,
       { template: input.sightingId !== undefined, ...(input.unconfirmed ? { label: "unconfirmed" } : {}) },
+      ctx,
     );
     return alertView(tx, id);
   });

@@ -94,6 +94,7 @@ export async function draftUpdate({
       },
       now,
       input.confirms ? { label: "verified" } : {},
+      ctx,
     );
     return alertView(tx, id);
   });
@@ -172,6 +173,7 @@ export async function cancelAlert({
       },
       now,
       { reason: input.reason },
+      ctx,
     );
     if (!input.publishNow) return { alert: await alertView(tx, id), published: null };
     const preview = await buildPreview(tx, ctx, await loadAlertRecord(tx, id));

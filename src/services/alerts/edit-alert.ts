@@ -11,6 +11,7 @@ import { withTransaction } from "../../db/transaction.ts";
 import { ApiError, invalid } from "../../errors.ts";
 import { LANGUAGES, type Language } from "../../i18n/languages.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import { markPending } from "../paging/approval-pages.ts";
 import { loadAlertFor } from "./alert-access.ts";
 import { type AlertView, alertView, type TextInput, type Texts, writeTexts } from "./alert-record.ts";
 import { checkChannels, checkTexts, expiryFor, requireDrafter } from "./draft-rules.ts";
@@ -30,7 +31,7 @@ export async function editAlert({
   ctx,
   input,
 }: {
-  ctx: Pick<AppContext, "db" | "clock" | "config">;
+  ctx: Pick<AppContext, "db" | "clock" | "config" | "boss">;
   input: { alertId: string; changes: AlertChanges; actor: Actor };
 }): Promise<AlertView> {
   return withTransaction(ctx.db, async (tx) => {
@@ -95,6 +96,15 @@ export async function editAlert({
       .where("id", "=", row.id)
       .execute();
     if (c.texts) await writeTexts(tx, row.id, texts);
+    // A voided approval puts the draft back in the queue: its approvers are paged again.
+    if (voided) {
+      await markPending(
+        tx,
+        { boss: ctx.boss, repageMinutes: ctx.config.operators.approverRepageMinutes },
+        row.id,
+        now,
+      );
+    }
     await recordAudit(tx, {
       actor: input.actor.id,
       action: "alert.edited",

@@ -1,12 +1,15 @@
 /**
  * insertDraft: writes a draft that passed the rules (draft-rules.ts): the alert row, its texts and
- * its audit entry, in the caller's transaction. Alerts, statements and follow-ups are all drafted
+ * its audit entry, in the caller's transaction, and the jobs that page its approvers
+ * (src/services/paging/). Alerts, statements and follow-ups are all drafted
  * through it.
  */
 import type { Transaction } from "kysely";
 import type { Actor } from "../../auth/permissions.ts";
+import type { AppContext } from "../../context.ts";
 import type { AlertKind, AlertPriority, Channel, Database } from "../../db/database.ts";
 import { recordAudit } from "../audit/record-audit.ts";
+import { markPending } from "../paging/approval-pages.ts";
 import { type Texts, writeTexts } from "./alert-record.ts";
 
 export type DraftValues = {
@@ -30,7 +33,9 @@ export async function insertDraft(
   actor: Actor,
   values: DraftValues,
   now: Date,
-  details: Record<string, unknown> = {},
+  details: Record<string, unknown>,
+  /** For paging its approvers: the job queue and APPROVER_REPAGE_MINUTES. */
+  ctx: Pick<AppContext, "boss" | "config">,
 ): Promise<string> {
   const { id } = await tx
     .insertInto("alerts")
@@ -72,5 +77,12 @@ export async function insertDraft(
     },
     at: now,
   });
+  // Waiting for approval from now: its approvers are paged by a job once this commits.
+  await markPending(
+    tx,
+    { boss: ctx.boss, repageMinutes: ctx.config.operators.approverRepageMinutes },
+    id,
+    now,
+  );
   return id;
 }

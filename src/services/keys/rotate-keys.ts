@@ -23,6 +23,7 @@ import { type Kysely, sql } from "kysely";
 import type { Channel, Database } from "../../db/database.ts";
 import { addressPurpose } from "../../security/addresses.ts";
 import type { PiiCipher } from "../../security/pii.ts";
+import { openPager, type PagerChannel, sealPager } from "../paging/pager-addresses.ts";
 import { openTotpSecret, sealTotpSecret } from "../second-factor/totp-factor.ts";
 import { REPORTER_CALLBACK_PURPOSE } from "../sightings/shape.ts";
 
@@ -47,6 +48,8 @@ export type RotationReport = {
   sightings: TableRotation;
   totpFactors: TableRotation;
   responders: TableRotation;
+  /** Staff pager addresses: browsers and proven numbers (src/services/paging/). */
+  pagers: TableRotation;
 };
 
 type Ctx = { db: Kysely<Database>; pii: PiiCipher };
@@ -79,6 +82,7 @@ export async function rotateKeys({
     sightings: await rotateCallbacks(ctx, input),
     totpFactors: await rotateTotpSecrets(ctx, input),
     responders: await rotateResponders(ctx, input),
+    pagers: await rotatePagers(ctx, input),
   };
 }
 
@@ -283,6 +287,76 @@ async function rotateResponders(ctx: Ctx, options: Options): Promise<TableRotati
     }
     return { read: rows.length, last: rows.at(-1)?.id };
   });
+  return report;
+}
+
+/**
+ * Staff pager addresses, sealed and indexed under `staff-pager:*` purposes. Few rows (one number
+ * and a few browsers per staff member): read at once, each written only if still as read.
+ */
+async function rotatePagers(ctx: Ctx, options: Options): Promise<TableRotation> {
+  const report = empty();
+  const { pii } = ctx;
+  const rotate = (channel: PagerChannel, sealed: { ciphertext: Buffer; keyId: string; index: Buffer }) => {
+    let plaintext: string;
+    try {
+      plaintext = openPager(pii, channel, sealed);
+    } catch {
+      report.failed += 1;
+      return null;
+    }
+    const fresh = sealPager(pii, channel, plaintext);
+    const reencrypt = sealed.keyId !== pii.activeKeyId;
+    const reindex = !fresh.index.equals(sealed.index);
+    if (!reencrypt && !reindex) return null;
+    return { ...(reencrypt ? fresh : { ...sealed, index: fresh.index }), reencrypt, reindex };
+  };
+  const count = (changed: boolean, change: { reencrypt: boolean; reindex: boolean }) => {
+    if (!changed) report.raced += 1;
+    else {
+      if (change.reencrypt) report.reencrypted += 1;
+      if (change.reindex) report.reindexed += 1;
+    }
+  };
+  const browsers = await ctx.db.selectFrom("pager_push_subscriptions").selectAll().execute();
+  for (const row of browsers) {
+    report.scanned += 1;
+    const change = rotate("push", {
+      ciphertext: row.address_ciphertext,
+      keyId: row.address_key_id,
+      index: row.address_index,
+    });
+    if (!change) continue;
+    const result = await ctx.db
+      .updateTable("pager_push_subscriptions")
+      .set({
+        address_ciphertext: change.ciphertext,
+        address_key_id: change.keyId,
+        address_index: change.index,
+      })
+      .where("id", "=", row.id)
+      .where("address_ciphertext", "=", row.address_ciphertext)
+      .executeTakeFirst();
+    count(Number(result.numUpdatedRows) === 1, change);
+  }
+  const phones = await ctx.db.selectFrom("pager_phones").selectAll().execute();
+  for (const row of phones) {
+    report.scanned += 1;
+    const change = rotate("sms", {
+      ciphertext: row.phone_ciphertext,
+      keyId: row.phone_key_id,
+      index: row.phone_index,
+    });
+    if (!change) continue;
+    const result = await ctx.db
+      .updateTable("pager_phones")
+      .set({ phone_ciphertext: change.ciphertext, phone_key_id: change.keyId, phone_index: change.index })
+      .where("user_id", "=", row.user_id)
+      .where("phone_ciphertext", "=", row.phone_ciphertext)
+      .executeTakeFirst();
+    count(Number(result.numUpdatedRows) === 1, change);
+  }
+  options.onBatch?.("pagers", report);
   return report;
 }
 

@@ -20,7 +20,7 @@ export async function draftStatement({
   ctx,
   input,
 }: {
-  ctx: Pick<AppContext, "db" | "clock" | "config">;
+  ctx: Pick<AppContext, "db" | "clock" | "config" | "boss">;
   input: {
     texts: Partial<Record<Language, StatementText>>;
     link?: string;
@@ -65,6 +65,8 @@ export async function draftStatement({
         texts,
       },
       now,
+      {},
+      ctx,
     );
     return alertView(tx, id);
   });

@@ -11,6 +11,7 @@ import { ApiError } from "../../errors.ts";
 import { hashPassword } from "../../security/passwords.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import { type OrganisationScope, ownOrganisation } from "../organisations/scope.ts";
+import { forgetPager } from "../paging/forget-pager.ts";
 import { endUserSessions } from "../sessions/end-session.ts";
 import { ensureOrganisation, toUserView, type UserView, userQuery } from "./shape.ts";
 
@@ -78,6 +79,8 @@ export async function updateUser({
       (input.role !== undefined && input.role !== user.role) ||
       passwordHash !== undefined;
     const ended = endsSessions ? await endUserSessions(tx, user.id, now) : 0;
+    // A disabled account is paged no more: its browsers and number go with it.
+    if (input.disabled === true) await forgetPager(tx, user.id);
     await recordAudit(tx, {
       actor: input.actor,
       action: "user.updated",
