@@ -2,8 +2,8 @@
  * The whole story (issue 16, point 10), on a moved clock with loopback providers: an operator logs
  * a caller's report and dispatches the nearest responder, who stays silent; when the escalation
  * time has passed the system asks the next one, who answers Y and then CONFIRM through the signed
- * Twilio webhook; a verifier decides "verified", which drafts the alert, and a second person
- * approves it; residents receive it (the SMS at the loopback Twilio, the mail at the SMTP
+ * Twilio webhook; a verifier decides "verified", which drafts the alert; the second verifier is
+ * paged on her console's service worker, opens the approval page from the page and approves it; residents receive it (the SMS at the loopback Twilio, the mail at the SMTP
  * peer, the push decrypted by the push peer). Then the alert's timeline, in the API and on its
  * console page, shows every step in order with the clock's moves as its intervals, and the admin
  * page shows them as the month's medians.
@@ -91,6 +91,16 @@ describe("the whole story, on a moved clock", () => {
       "Nobody answered Y within 5 minutes; the next responder was asked at",
     );
 
+    // The page named the approval page and nothing of the alert; she opened it, so no re-page.
+    expect(state.page!.path).toBe(`/console/alerts/${state.alertId}`);
+    const pages = await rig.runtime.db
+      .selectFrom("approval_pages")
+      .selectAll()
+      .where("alert_id", "=", state.alertId!)
+      .executeTakeFirstOrThrow();
+    expect(pages.opened_at).not.toBeNull();
+    expect(pages.repaged_at).toBeNull();
+
     const alert = await ok(state.cast.operator.call("GET", `alerts/${state.alertId}`), Alert);
     expect(alert).toMatchObject({ status: "published", approverId: state.cast.approver.actor });
 
@@ -106,7 +116,7 @@ describe("the whole story, on a moved clock", () => {
     const decided = confirm + W.decideVerified;
     // The decision drafted the alert in its own transaction.
     const drafted = decided;
-    const approved = drafted + W.approve;
+    const approved = drafted + W.approverPaged + W.approve;
     expect(timeline.steps).toEqual([
       { step: "reported", at: at(0), after: null, sincePreviousMs: null },
       { step: "dispatched", at: at(dispatched), after: "reported", sincePreviousMs: W.dispatchResponders },
@@ -119,7 +129,12 @@ describe("the whole story, on a moved clock", () => {
       { step: "first_confirm", at: at(confirm), after: "first_yes", sincePreviousMs: W.answerConfirm },
       { step: "decided", at: at(decided), after: "first_confirm", sincePreviousMs: W.decideVerified },
       { step: "drafted", at: at(drafted), after: "decided", sincePreviousMs: 0 },
-      { step: "approved", at: at(approved), after: "drafted", sincePreviousMs: W.approve },
+      {
+        step: "approved",
+        at: at(approved),
+        after: "drafted",
+        sincePreviousMs: W.approverPaged + W.approve,
+      },
       // Approval publishes at once, and the fan-out runs while the clock stands still.
       { step: "published", at: at(approved), after: "approved", sincePreviousMs: 0 },
       { step: "first_handoff", at: at(approved), after: "published", sincePreviousMs: 0 },

@@ -5,9 +5,6 @@
  * clock. The whole-story test uses these too.
  */
 import { expect } from "vitest";
-import type { AppContext } from "../../src/context.ts";
-import { QUEUES } from "../../src/jobs/queues.ts";
-import { pageJobPayload, runPageJob } from "../../src/services/paging/send-pages.ts";
 import { createBrowserSubscription, type PushPeer } from "../peers/push-peer.ts";
 import type { TwilioPeer } from "../peers/twilio-peer.ts";
 import type { ConsoleClient } from "./console.ts";
@@ -60,19 +57,4 @@ export async function provePagerPhone(client: ConsoleClient, sms: TwilioPeer, ph
   expect(verified.status, client.lastPage).toBe(200);
 }
 
-/**
- * Runs every page-approvers job that is due now (by pg-boss's time: the delayed re-page job is not
- * yet), as the worker would; the payloads, for checking that they hold ids only.
- */
-export async function runDuePageJobs(ctx: AppContext): Promise<unknown[]> {
-  const payloads: unknown[] = [];
-  for (;;) {
-    const jobs = await ctx.boss.fetch(QUEUES.pageApprovers, { batchSize: 10 });
-    if (jobs.length === 0) return payloads;
-    for (const job of jobs) {
-      payloads.push(job.data);
-      await runPageJob(ctx, pageJobPayload.parse(job.data));
-      await ctx.boss.complete(QUEUES.pageApprovers, job.id);
-    }
-  }
-}
+export { runDuePageJobs } from "./page-jobs.ts";

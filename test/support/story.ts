@@ -3,8 +3,9 @@
  * clock) and `npm run bench:timeline` (on the machine's time) play: an operator logs a caller's
  * report, dispatches the nearest responder, who stays silent, so the next one is asked when the
  * escalation time has passed; she answers Y and then CONFIRM by text through the signed Twilio
- * webhook, a verifier decides "verified", which drafts the alert from the templates, a second person
- * approves it, and residents receive it by SMS, email and push.
+ * webhook, a verifier decides "verified", which drafts the alert from the templates; the other
+ * verifier is paged (web push to the console's service worker, decrypted by the push peer), opens
+ * the approval page from it and approves, and residents receive the alert by SMS, email and push.
  *
  * Free of vitest, so the benchmark can import it. What people take to act is `people.wait(ms)`: the
  * test moves its clock by that much, the benchmark answers at once, and each step's time counts only
@@ -24,12 +25,14 @@ import { createUser } from "../../src/services/users/create-user.ts";
 import type { PushPeer } from "../peers/push-peer.ts";
 import type { SmtpPeer } from "../peers/smtp-peer.ts";
 import type { TwilioPeer } from "../peers/twilio-peer.ts";
+import { ConsoleClient } from "./console.ts";
+import { runDuePageJobs } from "./page-jobs.ts";
 import { phone } from "./sms-webhook.ts";
 
 type App = ReturnType<typeof createApp>;
 type Answer = { status: number; body: unknown; headers: Headers };
 type Call = (method: string, path: string, body?: unknown) => Promise<Answer>;
-export type StoryCaller = { actor: string; call: Call };
+export type StoryCaller = { actor: string; email: string; call: Call };
 
 export const STORY_ORG = "Rapid Response Hotline";
 const PASSWORD = "correct horse battery staple";
@@ -53,6 +56,7 @@ export const PEOPLE_WAITS = {
   answerYes: 90_000, // Ana reads the text and answers Y
   answerConfirm: 7 * 60_000, // drives there and looks
   decideVerified: 2 * 60_000, // the verifier reads the confirmation; deciding drafts the alert
+  approverPaged: 30_000, // the other verifier's phone shows the page; she taps it
   approve: 3 * 60_000, // a second person reads the exact texts and approves
 } as const;
 
@@ -66,6 +70,11 @@ export type StoryState = {
   sightingId?: string;
   caseCode?: string;
   alertId?: string;
+  /** The approver's console session and the id, at the push peer, of the browser she is paged on. */
+  approverConsole?: ConsoleClient;
+  approverBrowserId?: string;
+  /** The page as her console's service worker got it. */
+  page?: { path: string };
   received?: { sms: string; email: string; push: string };
 };
 
@@ -108,7 +117,7 @@ async function person(rig: StoryRig, role: Role): Promise<StoryCaller> {
   });
   const cookie = /^([^;]+)/.exec(res.headers.get("set-cookie") ?? "")?.[1];
   if (res.status !== 200 || !cookie) throw new Error(`login failed: ${res.status}`);
-  return { actor: `user:${user.id}`, call: client(rig.app, cookie) };
+  return { actor: `user:${user.id}`, email, call: client(rig.app, cookie) };
 }
 
 /**
@@ -157,7 +166,34 @@ export async function setUpStory(rig: StoryRig): Promise<StoryState> {
       .executeTakeFirstOrThrow();
     await rig.ctx.db.insertInto("subscriptions").values({ subscriber_id: row.id, zip: "94607" }).execute();
   }
-  return { cast, pushId: browser.id, email };
+  const pager = await pagerOn(rig, cast.approver);
+  return { cast, pushId: browser.id, email, ...pager };
+}
+
+/**
+ * The second verifier turns approval pages on in her console, as web/console-paging.js does: a
+ * browser subscription at the push peer, posted with her session and the page's CSRF token.
+ */
+async function pagerOn(
+  rig: StoryRig,
+  approver: StoryCaller,
+): Promise<{ approverConsole: ConsoleClient; approverBrowserId: string }> {
+  const session = new ConsoleClient(rig.app);
+  const signedIn = await session.signIn(approver.email, PASSWORD);
+  if (signedIn.status !== 303) throw new Error(`console sign-in: ${signedIn.status}`);
+  const browser = rig.browser();
+  await session.get("/console/account/paging");
+  const res = await rig.app.request("/console/account/paging/push", {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-csrf-token": session.csrf,
+      cookie: session.cookieHeader,
+    },
+    body: JSON.stringify({ subscription: JSON.parse(browser.address) }),
+  });
+  if (res.status !== 201) throw new Error(`pager push: ${res.status} ${await res.text()}`);
+  return { approverConsole: session, approverBrowserId: browser.id };
 }
 
 /** The app the story is played against (here, so the benchmark need not import app.ts itself). */
@@ -238,8 +274,23 @@ export const decideVerified: Step = async (_rig, state, people) => {
   state.alertId = draft.id;
 };
 
-// SLOT (issue 16, point 7): approverPaged — the people who may approve are paged (console push,
-// opted-in SMS) as the draft waits. Goes here, between draftAlert and approve.
+/**
+ * The draft waits for a second person: the page-approvers job (run here as its worker would) pages
+ * everyone who may approve it but its author; the second verifier's browser gets the page, and she
+ * opens the approval page from it (which records that it was opened: no re-page).
+ */
+export const approverPaged: Step = async (rig, state, people) => {
+  await runDuePageJobs(rig.ctx);
+  const page = await waitUntil(
+    () =>
+      rig.push.received.find((p) => p.id === state.approverBrowserId && p.payload.includes(state.alertId!)),
+    20_000,
+  );
+  state.page = { path: (JSON.parse(page.payload) as { path: string }).path };
+  await people.wait(PEOPLE_WAITS.approverPaged);
+  const opened = await state.approverConsole!.get(state.page.path);
+  if (opened.status !== 200) throw new Error(`approval page: ${opened.status}`);
+};
 
 export const approve: Step = async (_rig, state, people) => {
   await people.wait(PEOPLE_WAITS.approve);
@@ -290,7 +341,7 @@ export const STORY: readonly (readonly [string, Step])[] = [
   ["answerYes", answerYes],
   ["answerConfirm", answerConfirm],
   ["decideVerified", decideVerified],
-  // SLOT: ["approverPaged", approverPaged] (point 7)
+  ["approverPaged", approverPaged],
   ["approve", approve],
   ["residentsReceive", residentsReceive],
 ];
