@@ -12,12 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { User } from "../../src/schemas/accounts.ts";
 import { Alert, ApprovalAnswer, Preview } from "../../src/schemas/alerts.ts";
 import { CODES_PER_HOUR, MAX_ATTEMPTS } from "../../src/services/paging/pager-phone.ts";
-import {
-  pageDueDrafts,
-  pageText,
-  repageDueDrafts,
-  runPageJob,
-} from "../../src/services/paging/send-pages.ts";
+import { pageDueDrafts, repageDueDrafts, runPageJob } from "../../src/services/paging/send-pages.ts";
 import { ConsoleClient } from "../support/console.ts";
 import { type DeliveryRig, startDeliveryRig } from "../support/delivery.ts";
 import { appFor, type Caller, ok, PASSWORD, signIn } from "../support/operators.ts";
@@ -209,7 +204,10 @@ describe("a draft pages its approvers", () => {
     expect(pushes[0]!.urgency).toBe("high");
     const sms = rig.sms.messages.slice(smsBefore);
     expect(sms.map((m) => [m.to, m.body])).toEqual([
-      [PHONES.approver, pageText(`https://aviso.test/console/alerts/${alertId}`)],
+      [
+        PHONES.approver,
+        `Aviso: a draft alert is waiting for your approval: https://aviso.test/console/alerts/${alertId}`,
+      ],
     ]);
     // Not the author (who may approve alerts), not an operator, not comms, not another
     // organisation's verifier, not a disabled account, not an unproven number.

@@ -24,9 +24,9 @@ type Ctx = Pick<AppContext, "db" | "pii" | "clock" | "config" | "senders" | "log
 
 export type Round = PageJob["round"];
 
-/** The SMS page: no alert content, only that one waits, and where. */
-export function pageText(link: string): string {
-  return `Aviso: a draft alert is waiting for your approval: ${link}`;
+/** The SMS page: the program's name (as every text opens), no alert content, only that one waits, and where. */
+export function pageText(program: string, link: string): string {
+  return `${program}: a draft alert is waiting for your approval: ${link}`;
 }
 
 export function approvalPath(alertId: string): string {
@@ -34,11 +34,11 @@ export function approvalPath(alertId: string): string {
 }
 
 /** What the staff service worker (web/console-sw.js) shows. */
-export function pagePayload(alertId: string): string {
+export function pagePayload(program: string, alertId: string): string {
   return JSON.stringify({
     kind: "approval",
     alertId,
-    title: "Aviso",
+    title: program,
     body: "A draft alert is waiting for your approval",
     path: approvalPath(alertId),
   });
@@ -170,7 +170,7 @@ async function pageApprovers(ctx: Ctx, alertId: string, round: Round): Promise<n
         await ctx.senders.push.send({
           channel: "push",
           to,
-          text: pagePayload(alertId),
+          text: pagePayload(ctx.config.program.name, alertId),
           ttlSeconds: 3600,
           urgency: "high",
         });
@@ -188,7 +188,12 @@ async function pageApprovers(ctx: Ctx, alertId: string, round: Round): Promise<n
     ...phones.map(async (p) => {
       try {
         const to = openPager(ctx.pii, "sms", { ciphertext: p.phone_ciphertext, keyId: p.phone_key_id });
-        await ctx.senders.sms.send({ channel: "sms", to, text: pageText(link), ttlSeconds: 3600 });
+        await ctx.senders.sms.send({
+          channel: "sms",
+          to,
+          text: pageText(ctx.config.program.name, link),
+          ttlSeconds: 3600,
+        });
         texted.add(p.user_id);
       } catch (error) {
         failed += 1;
