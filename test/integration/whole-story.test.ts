@@ -111,30 +111,26 @@ describe("the whole story, on a moved clock", () => {
     const W = PEOPLE_WAITS;
     const at = (ms: number) => new Date(reportedAt + ms).toISOString();
     const dispatched = W.dispatchResponders;
-    const yes = dispatched + W.escalateOnSilence + W.answerYes;
+    const escalated = dispatched + W.escalateOnSilence;
+    const yes = escalated + W.answerYes;
     const confirm = yes + W.answerConfirm;
     const decided = confirm + W.decideVerified;
     // The decision drafted the alert in its own transaction.
     const drafted = decided;
-    const approved = drafted + W.approverPaged + W.approve;
+    // Paged the moment it was drafted (the job's worker), opened when she tapped the page.
+    const opened = drafted + W.approverPaged;
+    const approved = opened + W.approve;
     expect(timeline.steps).toEqual([
       { step: "reported", at: at(0), after: null, sincePreviousMs: null },
       { step: "dispatched", at: at(dispatched), after: "reported", sincePreviousMs: W.dispatchResponders },
-      {
-        step: "first_yes",
-        at: at(yes),
-        after: "dispatched",
-        sincePreviousMs: W.escalateOnSilence + W.answerYes,
-      },
+      { step: "escalated", at: at(escalated), after: "dispatched", sincePreviousMs: W.escalateOnSilence },
+      { step: "first_yes", at: at(yes), after: "escalated", sincePreviousMs: W.answerYes },
       { step: "first_confirm", at: at(confirm), after: "first_yes", sincePreviousMs: W.answerConfirm },
       { step: "decided", at: at(decided), after: "first_confirm", sincePreviousMs: W.decideVerified },
       { step: "drafted", at: at(drafted), after: "decided", sincePreviousMs: 0 },
-      {
-        step: "approved",
-        at: at(approved),
-        after: "drafted",
-        sincePreviousMs: W.approverPaged + W.approve,
-      },
+      { step: "paged", at: at(drafted), after: "drafted", sincePreviousMs: 0 },
+      { step: "approval_opened", at: at(opened), after: "paged", sincePreviousMs: W.approverPaged },
+      { step: "approved", at: at(approved), after: "approval_opened", sincePreviousMs: W.approve },
       // Approval publishes at once, and the fan-out runs while the clock stands still.
       { step: "published", at: at(approved), after: "approved", sincePreviousMs: 0 },
       { step: "first_handoff", at: at(approved), after: "published", sincePreviousMs: 0 },
@@ -166,7 +162,8 @@ describe("the whole story, on a moved clock", () => {
     expect(adminPage.status).toBe(200);
     const figures = await adminPage.text();
     expect(figures).toContain("1 alert drafted in the last 30 days");
-    expect(figures).toContain("6 min 30 s");
+    expect(figures).toContain("5 min 0 s");
+    expect(figures).toContain("1 min 30 s");
   });
 
   it("shows missing steps as missing: an alert drafted from scratch has no sighting steps", async () => {

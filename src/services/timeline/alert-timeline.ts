@@ -16,12 +16,16 @@ import { buildTimeline, medianWaits, type Timeline, type TimelineStepName } from
 
 type TimesRow = { id: string } & Record<TimelineStepName, Date | string | null>;
 
+/** Steps another organisation does not see: its sighting's and its staff's own. */
 const SIGHTING_STEPS: readonly TimelineStepName[] = [
   "reported",
   "dispatched",
+  "escalated",
   "first_yes",
   "first_confirm",
   "decided",
+  "paged",
+  "approval_opened",
 ];
 
 /** One statement for any number of alerts: the answers and requests are found by their sighting indexes. */
@@ -30,18 +34,23 @@ function timesQuery(where: ReturnType<typeof sql>) {
     SELECT a.id,
       s.created_at AS reported,
       (SELECT min(r.created_at) FROM responder_requests r WHERE r.sighting_id = a.sighting_id) AS dispatched,
+      (SELECT min(g.created_at) FROM responder_rings g
+        WHERE g.sighting_id = a.sighting_id AND g.escalated AND g.asked > 0) AS escalated,
       (SELECT min(x.created_at) FROM responder_answers x
         WHERE x.sighting_id = a.sighting_id AND x.answer = 'yes') AS first_yes,
       (SELECT min(x.created_at) FROM responder_answers x
         WHERE x.sighting_id = a.sighting_id AND x.answer = 'confirm') AS first_confirm,
       s.decided_at AS decided,
       a.created_at AS drafted,
+      p.paged_at AS paged,
+      p.opened_at AS approval_opened,
       a.approved_at AS approved,
       a.published_at AS published,
       a.first_handoff_at AS first_handoff,
       a.last_handoff_at AS last_handoff
     FROM alerts a
     LEFT JOIN sightings s ON s.id = a.sighting_id
+    LEFT JOIN approval_pages p ON p.alert_id = a.id
     WHERE ${where}`;
 }
 

@@ -4,21 +4,20 @@
  * happened, and the medians the admin page shows. No database here; alert-timeline.ts reads the
  * times.
  *
- * Slots for the steps other parts of issue 16 add: "escalated" (the next ring dispatched on
- * silence, point 5) belongs between `dispatched` and `first_yes`; "paged" (approvers paged, point 7)
- * between `drafted` and `approved`. Add the name to TIMELINE_STEPS at that place and its time to
- * alert-timeline.ts's read; the intervals and medians follow.
+ * A step goes in TIMELINE_STEPS at its place in the story and its time in alert-timeline.ts's read;
+ * the intervals and medians follow.
  */
 
 export const TIMELINE_STEPS = [
   "reported",
   "dispatched",
-  // escalated: slot for point 5 (next ring on silence)
+  "escalated",
   "first_yes",
   "first_confirm",
   "decided",
   "drafted",
-  // paged: slot for point 7 (approvers paged)
+  "paged",
+  "approval_opened",
   "approved",
   "published",
   "first_handoff",
@@ -31,10 +30,13 @@ export type TimelineStepName = (typeof TIMELINE_STEPS)[number];
 export const STEP_LABELS: Record<TimelineStepName, string> = {
   reported: "Report logged",
   dispatched: "First responder dispatched",
+  escalated: "Next responders asked on silence",
   first_yes: "First responder on the way (Y)",
   first_confirm: "First confirmation from the scene",
   decided: "Verifier's decision",
   drafted: "Alert drafted",
+  paged: "Approvers paged",
+  approval_opened: "Approval page opened",
   approved: "Approved by a second person",
   published: "Published",
   first_handoff: "First message handed to a provider",
