@@ -21,6 +21,7 @@ import * as responderRings from "./2026-12-05T1210-responder-rings.ts";
 import * as approverPaging from "./2026-12-05T1230-approver-paging.ts";
 import * as unconfirmedAlerts from "./2026-12-05T1240-unconfirmed-alerts.ts";
 import * as alertTimeline from "./2026-12-05T1250-alert-timeline.ts";
+import * as pagerCodeCount from "./2026-12-05T1400-pager-code-count.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-24T0000-core-schema": coreSchema,
@@ -40,5 +41,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T1210-responder-rings": responderRings,
   "2026-12-05T1240-unconfirmed-alerts": unconfirmedAlerts,
   "2026-12-05T1250-alert-timeline": alertTimeline,
+  "2026-12-05T1400-pager-code-count": pagerCodeCount,
   "2026-12-05T1230-approver-paging": approverPaging,
 };

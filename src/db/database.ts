@@ -468,8 +468,6 @@ export interface PagerPhonesTable {
   code_hash: Buffer | null;
   code_expires_at: Timestamp | null;
   code_attempts: Generated<number>;
-  codes_sent: Generated<number>;
-  codes_window_at: Timestamp | null;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }

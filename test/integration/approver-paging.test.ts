@@ -404,6 +404,26 @@ describe("the phone-verification attack", () => {
     expect(await rig.runtime.db.selectFrom("pager_phones").selectAll().execute()).toEqual(before);
   });
 
+  it("a burst of requests, or removing the number and adding it again, texts no more codes an hour", async () => {
+    const victim = "+15105550177";
+    const thief = (await person("burst", "operator", OTHER_ORG)).console;
+    await thief.get(PAGING_PATH);
+    const codesTo = () => rig.sms.messages.filter((m) => m.to === victim).length;
+    // No row yet: the requests have nothing to lock but must still count against one limit.
+    const answers = await Promise.all(
+      Array.from({ length: CODES_PER_HOUR + 3 }, () => thief.post(`${PAGING_PATH}/phone`, { phone: victim })),
+    );
+    expect(answers.filter((r) => r.status === 200)).toHaveLength(CODES_PER_HOUR);
+    expect(answers.filter((r) => r.status === 429)).toHaveLength(3);
+    expect(codesTo()).toBe(CODES_PER_HOUR);
+    // Removing the number does not give the hour's codes back.
+    await thief.get(PAGING_PATH);
+    expect((await thief.post(`${PAGING_PATH}/phone/remove`, {})).status).toBe(200);
+    await thief.get(PAGING_PATH);
+    expect((await thief.post(`${PAGING_PATH}/phone`, { phone: victim })).status).toBe(429);
+    expect(codesTo()).toBe(CODES_PER_HOUR);
+  });
+
   it("a number can be removed", async () => {
     const c = people.unproven!.console;
     await c.get(PAGING_PATH);

@@ -8,6 +8,7 @@
  * unverified until its own code is typed.
  */
 import { randomInt, timingSafeEqual } from "node:crypto";
+import { sql } from "kysely";
 import type { AppContext } from "../../context.ts";
 import { withTransaction } from "../../db/transaction.ts";
 import { SendError } from "../../delivery/sender.ts";
@@ -19,6 +20,8 @@ import { codeHash, openPager, sealPager } from "./pager-addresses.ts";
 export const CODES_PER_HOUR = 3;
 export const CODE_MINUTES = 10;
 export const MAX_ATTEMPTS = 5;
+/** The advisory-lock class of a person's pager-code requests (two-key form, like the others). */
+const PAGER_CODE_LOCK_CLASS = 0x70677231; // "pgr1"
 
 type Ctx = Pick<AppContext, "db" | "pii" | "clock" | "senders" | "log">;
 
@@ -39,16 +42,21 @@ export async function addPagerPhone({
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const now = ctx.clock.now();
   await withTransaction(ctx.db, async (tx) => {
-    const existing = await tx
-      .selectFrom("pager_phones")
-      .select(["codes_sent", "codes_window_at"])
-      .where("user_id", "=", input.userId)
-      .forUpdate()
-      .executeTakeFirst();
-    const windowOpen =
-      existing?.codes_window_at && now.getTime() - existing.codes_window_at.getTime() < 3_600_000;
-    const sent = windowOpen ? existing.codes_sent : 0;
-    if (sent >= CODES_PER_HOUR) {
+    // The limit counts the codes texted to this person's numbers in the last hour from the audit
+    // log, which removing a number does not touch (a counter on the number's row was reset by
+    // removing it); the lock orders concurrent requests even before the person has a row.
+    await sql`SELECT pg_advisory_xact_lock(${PAGER_CODE_LOCK_CLASS}::int, hashtext(${input.userId}))`.execute(
+      tx,
+    );
+    const { sent } = await tx
+      .selectFrom("audit_log")
+      .select((eb) => eb.fn.countAll<string>().as("sent"))
+      .where("target_type", "=", "user")
+      .where("target_id", "=", input.userId)
+      .where("action", "=", "pager.phone_added")
+      .where("at", ">", new Date(now.getTime() - 3_600_000))
+      .executeTakeFirstOrThrow();
+    if (Number(sent) >= CODES_PER_HOUR) {
       throw new ApiError(
         "rate_limited",
         `At most ${CODES_PER_HOUR} codes an hour are texted: try again later`,
@@ -63,8 +71,6 @@ export async function addPagerPhone({
       code_hash: codeHash(ctx.pii, input.userId, code),
       code_expires_at: new Date(now.getTime() + CODE_MINUTES * 60_000),
       code_attempts: 0,
-      codes_sent: sent + 1,
-      codes_window_at: windowOpen ? existing.codes_window_at : now,
       updated_at: now,
     };
     await tx
