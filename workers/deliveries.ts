@@ -6,6 +6,7 @@
 import type { AppContext } from "../src/context.ts";
 import type { Channel } from "../src/db/database.ts";
 import { DELIVERY_QUEUES, QUEUES } from "../src/jobs/queues.ts";
+import { completeLedger, secondWavePayload } from "../src/services/alerts/complete-ledger.ts";
 import { sweepDeliveries } from "../src/services/deliveries/sweep.ts";
 import { type DispatchContext, dispatchBatch, RetryLaterError } from "./dispatch.ts";
 
@@ -53,6 +54,15 @@ export async function startDeliveryWorkers(
     );
     started.push({ queue, id });
   }
+  // The rest of a large alert's ledger, once its first wave is out (complete-ledger.ts).
+  const secondWave = await ctx.boss.work(
+    QUEUES.ledgerSecondWave,
+    { batchSize: 1, pollingIntervalSeconds: 1 },
+    async ([job]) => {
+      if (job) await completeLedger({ ctx, input: secondWavePayload.parse(job.data) });
+    },
+  );
+  started.push({ queue: QUEUES.ledgerSecondWave, id: secondWave });
   // The backstop for rows no job is finishing (see sweep.ts); cheap, so every five minutes.
   const sweeper = await ctx.boss.work(QUEUES.deliveriesSweep, { batchSize: 1 }, async () =>
     sweepDeliveries({ ctx }),

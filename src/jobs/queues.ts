@@ -9,6 +9,7 @@ export const QUEUES = {
   deliverWhatsapp: "deliver-whatsapp",
   deliverVoice: "deliver-voice",
   deliveriesSweep: "deliveries-sweep",
+  ledgerSecondWave: "ledger-second-wave",
   emailConfirmation: "email-confirmation",
   callConfirmationText: "call-confirmation-text",
   responderEscalation: "responder-escalation",
@@ -49,6 +50,17 @@ const POLICIES: Record<QueueName, Omit<Queue, "name">> = {
   "deliver-whatsapp": DELIVERY_POLICY,
   "deliver-voice": DELIVERY_POLICY,
   "deliveries-sweep": { retryLimit: 1, expireInSeconds: 300 },
+  // The rest of a large alert's ledger, after its first wave went out (src/services/alerts/
+  // complete-ledger.ts); payload { alertId }. Retried like a delivery job: the sweep finishes a
+  // ledger this queue gave up on.
+  "ledger-second-wave": {
+    retryLimit: 12,
+    retryDelay: 1,
+    retryBackoff: true,
+    retryDelayMax: 60,
+    expireInSeconds: 900,
+    notify: true,
+  },
   // The double opt-in mail for an address texted to us; payload { confirmationId }, never the address.
   "email-confirmation": {
     retryLimit: 8,

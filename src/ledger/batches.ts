@@ -1,7 +1,9 @@
 /**
  * How the ledger is cut into delivery jobs: every DELIVERY_BATCH_SIZE rows of an alert's channel,
- * by id. Publish cuts an alert's fresh rows this way and the sweep recomputes the very same
- * batches later, so a job it enqueues again never overlaps a live one.
+ * by id, within each wave (a large alert's ledger is written in two, 2026-12-05T1500-ledger-waves:
+ * the second's rows all have higher ids than the first's). Publish cuts an alert's fresh rows this
+ * way and the sweep recomputes the very same batches later, so a job it enqueues again never
+ * overlaps a live one; cutting across the waves would move the first wave's last, short batch.
  */
 import { type RawBuilder, sql } from "kysely";
 import type { AlertPriority, Channel } from "../db/database.ts";
@@ -14,6 +16,8 @@ export type LedgerBatch = {
   alertId: string;
   channel: Channel;
   priority: AlertPriority;
+  /** 1, or 2 for the rows a two-wave ledger wrote after its first commit. */
+  wave: 1 | 2;
   firstId: string;
   lastId: string;
   rows: number;
@@ -40,28 +44,34 @@ export async function ledgerBatches(
     alert_id: string;
     channel: Channel;
     priority: AlertPriority;
+    wave: number;
     first_id: string;
     last_id: string;
     rows: string;
     open: string;
     last_touched: Date | null;
   }>`
-    SELECT b.alert_id, b.channel, b.priority, min(b.id)::text AS first_id, max(b.id)::text AS last_id,
+    SELECT b.alert_id, b.channel, b.priority, b.wave, min(b.id)::text AS first_id, max(b.id)::text AS last_id,
            count(*)::text AS rows,
            count(*) FILTER (WHERE b.status IN ('queued', 'sending'))::text AS open,
            max(b.updated_at) FILTER (WHERE b.status IN ('queued', 'sending')) AS last_touched
     FROM (
-      SELECT d.id, d.alert_id, d.channel, d.status, d.updated_at, a.priority,
-             (row_number() OVER (PARTITION BY d.alert_id, d.channel ORDER BY d.id) - 1) / ${DELIVERY_BATCH_SIZE} AS batch
-      FROM deliveries d JOIN alerts a ON a.id = d.alert_id
-      WHERE ${where}
+      SELECT w.*, (row_number() OVER (PARTITION BY w.alert_id, w.channel, w.wave ORDER BY w.id) - 1)
+                  / ${DELIVERY_BATCH_SIZE} AS batch
+      FROM (
+        SELECT d.id, d.alert_id, d.channel, d.status, d.updated_at, a.priority,
+               CASE WHEN d.id > a.ledger_first_wave_last_id THEN 2 ELSE 1 END AS wave
+        FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+        WHERE ${where}
+      ) w
     ) b
-    GROUP BY b.alert_id, b.channel, b.priority, b.batch
+    GROUP BY b.alert_id, b.channel, b.priority, b.wave, b.batch
     ORDER BY min(b.id)`.execute(db);
   return rows.map((row) => ({
     alertId: row.alert_id,
     channel: row.channel,
     priority: row.priority,
+    wave: row.wave === 2 ? 2 : 1,
     firstId: row.first_id,
     lastId: row.last_id,
     rows: Number(row.rows),

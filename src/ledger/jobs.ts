@@ -37,17 +37,24 @@ export function jobOf(batch: Pick<LedgerBatch, "alertId" | "channel" | "firstId"
 
 export type Enqueued = { deliveries: Record<Channel, number>; jobs: number };
 
-/** Cuts the alert's fresh ledger rows into batches and enqueues one delivery job per batch. */
+/**
+ * Cuts the alert's fresh ledger rows into batches and enqueues one delivery job per batch: all of
+ * them, or only those of `wave` 2 when the second wave of a two-wave ledger has just been written
+ * (their priorities continue after the first wave's, so the sighting's ZIP still goes first).
+ */
 export async function enqueueDeliveries(
   tx: DbOrTx,
   boss: PgBoss,
   alert: { id: string; priority: AlertPriority },
+  options: { wave?: 2 } = {},
 ): Promise<Enqueued> {
-  const batches = await ledgerBatches(tx, { alertId: alert.id });
   const seen: Record<Channel, number> = { sms: 0, email: 0, push: 0, whatsapp: 0, voice: 0 };
-  const jobs: (JobInsert<DeliveryJob> & { data: DeliveryJob })[] = batches.map((batch) => ({
+  const batches = (await ledgerBatches(tx, { alertId: alert.id }))
+    .map((batch) => ({ batch, index: seen[batch.channel]++ }))
+    .filter(({ batch }) => options.wave === undefined || batch.wave === options.wave);
+  const jobs: (JobInsert<DeliveryJob> & { data: DeliveryJob })[] = batches.map(({ batch, index }) => ({
     data: jobOf(batch),
-    priority: jobPriority(alert.priority, seen[batch.channel]++),
+    priority: jobPriority(alert.priority, index),
   }));
   const db = fromKysely(tx);
   for (const channel of ["sms", "email", "push", "whatsapp", "voice"] as const) {
@@ -55,7 +62,7 @@ export async function enqueueDeliveries(
     if (forChannel.length > 0) await boss.insert(DELIVERY_QUEUES[channel], forChannel, { db });
   }
   const deliveries: Record<Channel, number> = { sms: 0, email: 0, push: 0, whatsapp: 0, voice: 0 };
-  for (const batch of batches) deliveries[batch.channel] += batch.rows;
+  for (const { batch } of batches) deliveries[batch.channel] += batch.rows;
   return { deliveries, jobs: jobs.length };
 }
 

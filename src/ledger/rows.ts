@@ -42,6 +42,58 @@ export async function insertTargetRows(
     ON CONFLICT (alert_id, subscriber_id, channel) DO NOTHING`.execute(tx);
 }
 
+/**
+ * Above this many subscriptions in the target, publishing writes the ledger in two waves
+ * (2026-12-05T1500-ledger-waves): writing 100,000 rows takes seconds, and the first residents
+ * should not wait for the last rows. Below it one transaction writes everything, as fast.
+ */
+export const ONE_WAVE_MAX_SUBSCRIPTIONS = 2_000;
+
+/** Whether the target's subscriptions exceed ONE_WAVE_MAX_SUBSCRIPTIONS (counts no further). */
+export async function targetIsLarge(db: DbOrTx, targetZips: readonly string[]): Promise<boolean> {
+  const { rows } = await sql<{ n: string }>`
+    SELECT count(*)::text AS n FROM (
+      SELECT 1 FROM subscriptions WHERE zip = ANY(${[...targetZips]}::text[])
+      LIMIT ${ONE_WAVE_MAX_SUBSCRIPTIONS + 1}
+    ) t`.execute(db);
+  return Number(rows[0]!.n) > ONE_WAVE_MAX_SUBSCRIPTIONS;
+}
+
+/**
+ * A large alert's first wave: up to `perChannel` active followers of its own ZIP (the sighting's,
+ * the first target ZIP) on each channel, so each channel's first job holds the people nearest the
+ * sighting. The rest follow through insertTargetRows (ON CONFLICT skips these). Returns the
+ * highest id written ("0" when none was), where the second wave's batches begin.
+ */
+export async function insertFirstWaveRows(
+  tx: DbOrTx,
+  alert: { id: string; targetZips: readonly string[] },
+  channels: Channel[],
+  perChannel: number,
+  now: Date,
+): Promise<string> {
+  const ownZip = alert.targetZips[0]!;
+  // Per channel, the ZIP's subscriptions in subscriber order (the (zip, subscriber_id) index),
+  // joined to their subscriber until `perChannel` active ones on that channel are found.
+  const { rows } = await sql<{ last_id: string }>`
+    WITH written AS (
+      INSERT INTO deliveries (alert_id, subscriber_id, channel, zip, updated_at)
+      SELECT ${alert.id}::uuid, f.id, c.channel, ${ownZip}, ${now}
+      FROM unnest(${channels}::text[]) AS c(channel)
+      CROSS JOIN LATERAL (
+        SELECT s.id FROM subscriptions m JOIN subscribers s ON s.id = m.subscriber_id
+        WHERE m.zip = ${ownZip} AND s.status = 'active' AND s.channel = c.channel
+        ORDER BY m.subscriber_id
+        LIMIT ${perChannel}
+      ) f
+      ORDER BY c.channel, f.id
+      ON CONFLICT (alert_id, subscriber_id, channel) DO NOTHING
+      RETURNING id
+    )
+    SELECT COALESCE(max(id), 0)::text AS last_id FROM written`.execute(tx);
+  return rows[0]!.last_id;
+}
+
 /** A drill's or follow-up's rows: exactly these recipients, in the order given. */
 export async function insertRecipientRows(
   tx: DbOrTx,

@@ -149,6 +149,11 @@ export const Published = z.object({
   audience: z.enum(["target", "drill_allowlist", "original_recipients"]),
   deliveries: PerChannel,
   jobs: z.number(),
+  ledgerComplete: z
+    .boolean()
+    .describe(
+      "False for a large alert whose ledger is written in two waves: deliveries and jobs are then the first wave's (the sighting ZIP's first batch per channel, already being sent), and the rest is written within seconds (see the alert's delivery figures)",
+    ),
 });
 export const ApprovalAnswer = z.object({ alert: Alert, published: Published.nullable() });
 export const Preview = z.object({

@@ -267,6 +267,7 @@ describe("the sweep, when no job is finishing a batch", () => {
     // Fresh rows are left alone; rows untouched for ten minutes are not.
     expect(await sweepDeliveries({ ctx: rig.runtime })).toEqual({
       closed: 0,
+      completedLedgers: 0,
       requeuedBatches: 0,
       requeuedRows: 0,
     });
@@ -277,6 +278,7 @@ describe("the sweep, when no job is finishing a batch", () => {
       .execute();
     expect(await sweepDeliveries({ ctx: rig.runtime })).toEqual({
       closed: 0,
+      completedLedgers: 0,
       requeuedBatches: 1,
       requeuedRows: 3,
     });

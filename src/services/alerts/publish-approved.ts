@@ -25,6 +25,7 @@ export type PublishOutcome = {
   audience: Audience;
   deliveries: Record<Channel, number>;
   jobs: number;
+  ledgerComplete: boolean;
 };
 
 export async function publishApproved({
@@ -120,6 +121,7 @@ export async function publishLocked({
       audience,
       deliveries: published.deliveries,
       jobs: published.jobs,
+      ledgerComplete: published.ledgerComplete,
     },
     row: published.row,
   };

@@ -58,7 +58,7 @@ export async function publishRestrictedAlert({
       now,
       details: { ...enqueued, audience: audienceOf(alert) },
     });
-    return { alertId: alert.id, publishedAt: now, ...enqueued, row: published };
+    return { alertId: alert.id, publishedAt: now, ...enqueued, ledgerComplete: true, row: published };
   });
   logPublished(ctx, result);
   return result;

@@ -7,12 +7,21 @@
  *
  * The alert's own ZIP (the first of its target ZIPs, the sighting's ZIP) sorts first in the
  * ledger, so its subscribers are in the first batches of every channel.
+ *
+ * A large target (over ONE_WAVE_MAX_SUBSCRIPTIONS subscriptions) is written in two waves
+ * (2026-12-05T1500-ledger-waves): this transaction writes only the own ZIP's first batch per
+ * channel, with their jobs, and a `ledger-second-wave` job; once it commits, the first residents
+ * are being reached while complete-ledger.ts writes the rest. Writing 100,000 rows takes seconds;
+ * the first wave, a few hundredths of one.
  */
+import { fromKysely } from "pg-boss";
 import type { AppContext } from "../../context.ts";
 import type { AlertPriority, Channel } from "../../db/database.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
+import { QUEUES } from "../../jobs/queues.ts";
+import { DELIVERY_BATCH_SIZE } from "../../ledger/batches.ts";
 import { enqueueDeliveries } from "../../ledger/jobs.ts";
-import { insertTargetRows } from "../../ledger/rows.ts";
+import { insertFirstWaveRows, insertTargetRows, targetIsLarge } from "../../ledger/rows.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { AlertRecord, AlertRow } from "./alert-record.ts";
 
@@ -47,8 +56,11 @@ export class PublishRefusedError extends Error {
 export type PublishResult = {
   alertId: string;
   publishedAt: Date;
+  /** The rows written (and jobs enqueued) so far: a two-wave ledger's first wave only. */
   deliveries: Record<Channel, number>;
   jobs: number;
+  /** False while the second wave of a large alert's ledger is still being written. */
+  ledgerComplete: boolean;
   /** The alert row as published. */
   row: AlertRow;
 };
@@ -93,7 +105,12 @@ export async function publishAlert({
 
     // The channels the drafter chose (2026-11-24T0300-operators), as far as the priority allows.
     const channels = channelsFor(alert.priority, ctx.config).filter((c) => alert.channels.includes(c));
-    await insertTargetRows(tx, { id: alert.id, targetZips: alert.target_zips }, channels, now);
+    const target = { id: alert.id, targetZips: alert.target_zips };
+    const twoWaves = await targetIsLarge(tx, alert.target_zips);
+    const firstWaveLastId = twoWaves
+      ? await insertFirstWaveRows(tx, target, channels, DELIVERY_BATCH_SIZE, now)
+      : null;
+    if (!twoWaves) await insertTargetRows(tx, target, channels, now);
 
     const enqueued = await enqueueDeliveries(tx, ctx.boss, alert);
 
@@ -105,7 +122,12 @@ export async function publishAlert({
     // ledger rows, then finds the alert published, and rolls back everything it wrote.
     const marked = await tx
       .updateTable("alerts")
-      .set({ status: "published", published_at: now, updated_at: now })
+      .set({
+        status: "published",
+        published_at: now,
+        updated_at: now,
+        ...(twoWaves ? { ledger_first_wave_last_id: firstWaveLastId, ledger_pending: true } : {}),
+      })
       .where("id", "=", alert.id)
       .where("status", "=", "approved")
       .where("expires_at", ">", now)
@@ -122,8 +144,14 @@ export async function publishAlert({
         : new PublishRefusedError("not_approved", "The alert changed while it was being published");
     }
 
-    await auditPublished(tx, { alertId: alert.id, actor: input.actor, now, details: enqueued });
-    return { alertId: alert.id, publishedAt: now, ...enqueued, row: marked };
+    if (twoWaves) {
+      await ctx.boss.insert(QUEUES.ledgerSecondWave, [{ data: { alertId: alert.id } }], {
+        db: fromKysely(tx),
+      });
+    }
+    const details = twoWaves ? { ...enqueued, ledgerComplete: false } : enqueued;
+    await auditPublished(tx, { alertId: alert.id, actor: input.actor, now, details });
+    return { alertId: alert.id, publishedAt: now, ...enqueued, ledgerComplete: !twoWaves, row: marked };
   });
   logPublished(ctx, result);
   return result;
@@ -176,7 +204,12 @@ export async function auditPublished(
 
 export function logPublished(ctx: Pick<PublishContext, "log">, result: PublishResult): void {
   ctx.log.info(
-    { alert: result.alertId, deliveries: result.deliveries, jobs: result.jobs },
+    {
+      alert: result.alertId,
+      deliveries: result.deliveries,
+      jobs: result.jobs,
+      ...(result.ledgerComplete ? {} : { ledger: "first wave; the rest is being written" }),
+    },
     "alert published",
   );
 }

@@ -5,7 +5,9 @@
  *
  * 1. Rows still open for an alert that has expired are closed: `queued` → skipped ("expired");
  *    `sending` → failed ("unknown outcome"), since the dead attempt may have handed it over.
- * 2. Rows still open, untouched for a while, of a live alert, in a batch no live job covers, get
+ * 2. A large alert's ledger still waiting for its second wave a while after publishing (its
+ *    `ledger-second-wave` job gave up) is completed (complete-ledger.ts).
+ * 3. Rows still open, untouched for a while, of a live alert, in a batch no live job covers, get
  *    their batch enqueued again. Batches are recomputed exactly as publish cut them (the ledger's
  *    one cut, src/ledger/batches.ts), so a new job never overlaps a live one; `sending` rows in it
  *    are re-sent as possible duplicates, like any dead attempt's.
@@ -15,14 +17,20 @@ import { withTransaction } from "../../db/transaction.ts";
 import { ledgerBatches } from "../../ledger/batches.ts";
 import { enqueueAgain } from "../../ledger/jobs.ts";
 import { closeExpiredRows } from "../../ledger/rows.ts";
+import { completeLedger } from "../alerts/complete-ledger.ts";
 
-export type SweepResult = { closed: number; requeuedBatches: number; requeuedRows: number };
+export type SweepResult = {
+  closed: number;
+  completedLedgers: number;
+  requeuedBatches: number;
+  requeuedRows: number;
+};
 
 export async function sweepDeliveries({
   ctx,
   input = {},
 }: {
-  ctx: Pick<AppContext, "db" | "boss" | "clock" | "log">;
+  ctx: Pick<AppContext, "db" | "boss" | "config" | "clock" | "log">;
   input?: { staleAfterMs?: number; expiredGraceMs?: number };
 }): Promise<SweepResult> {
   const now = ctx.clock.now();
@@ -30,6 +38,16 @@ export async function sweepDeliveries({
   const graceBefore = new Date(now.getTime() - (input.expiredGraceMs ?? 2 * 60_000));
 
   const closed = await closeExpiredRows(ctx.db, now, graceBefore);
+  const pending = await ctx.db
+    .selectFrom("alerts")
+    .select("id")
+    .where("ledger_pending", "=", true)
+    .where("published_at", "<", staleBefore)
+    .execute();
+  let completedLedgers = 0;
+  for (const { id } of pending) {
+    if (await completeLedger({ ctx, input: { alertId: id } })) completedLedgers += 1;
+  }
   const batches = await ledgerBatches(ctx.db, { liveAt: now });
 
   let requeuedBatches = 0;
@@ -42,8 +60,8 @@ export async function sweepDeliveries({
       requeuedRows += batch.open;
     }
   }
-  const result = { closed, requeuedBatches, requeuedRows };
-  if (result.closed > 0 || requeuedBatches > 0)
+  const result = { closed, completedLedgers, requeuedBatches, requeuedRows };
+  if (result.closed > 0 || completedLedgers > 0 || requeuedBatches > 0)
     ctx.log.warn(result, "delivery sweep: rows no job was finishing");
   return result;
 }
