@@ -73,3 +73,33 @@ describe("mailboxKey: the mailbox an address reaches", () => {
     expect(mailboxKey(address)).toBe(key);
   });
 });
+
+describe("isSingleAddrSpec: what the email sender hands to the mail library", () => {
+  it.each([
+    "victim@x.example",
+    "o'brien+alerts@mail.x.example",
+    "first.last@x.example",
+    '"victim"@x.example',
+    "a@xn--bcher-kva.example",
+  ])("takes %j", (address) => {
+    expect(isSingleAddrSpec(address)).toBe(true);
+  });
+
+  it.each([
+    "a<victim@x.example>",
+    "Victim <victim@x.example>",
+    "x,victim@x.example",
+    "victim@x.example,other@x.example",
+    "friends:victim@x.example;",
+    "victim(c)@x.example",
+    "victim@x.example (c)",
+    "victim @x.example",
+    "victim@x.example\r\nBcc: other@x.example",
+    ".a@x.example",
+    "a..b@x.example",
+    "a@b@x.example",
+    "victim@localhost",
+  ])("refuses %j", (address) => {
+    expect(isSingleAddrSpec(address)).toBe(false);
+  });
+});
