@@ -4,7 +4,7 @@
  * loopback Twilio, SMTP and push peers (SMS rate limit lifted), then does the same the naive way
  * on the same data. Prints a table and, as its last line, one JSON object.
  *
- *   npm run bench:fanout -- --subscribers 100000 [--no-naive] [--worker-processes 2] [--whatsapp] [--voice]
+ *   npm run bench:fanout -- --subscribers 100000 [--no-naive] [--worker-processes 2 | --per-channel] [--whatsapp] [--voice]
  *   DATABASE_URL=postgres://… npm run bench:fanout -- …   (a scratch database is created and dropped)
  *
  * Times: publish_ms is the publish transaction (for a target over 2,000 subscriptions, the
@@ -26,6 +26,20 @@
  * one and N - 1 children (bench/worker-process.ts). The default is one per CPU core on Postgres,
  * as docs/deploy.md advises for a machine that fans out, and 1 on PGlite (one process's
  * database). The naive way runs in as many processes, so the comparison stays like for like.
+ *
+ * --per-channel (Postgres only) runs, instead, one worker process per channel present, as `aviso
+ * worker --channels C` would, and no delivery workers in this process, to tell what each channel
+ * costs: sms_cpu_ms, email_cpu_ms, push_cpu_ms, whatsapp_cpu_ms and voice_cpu_ms are that
+ * channel's worker process's CPU plus its Postgres backends', both read from /proc just before
+ * the publish and once every row has been handed off, over that channel's ledger rows; a backend
+ * opened in between counts from 0. A backend is the process's when pg_stat_activity's client_port
+ * is the local port of one of its TCP connections (bench/proc-cpu.ts): pg-boss names its own
+ * connections 'pgboss' whatever PGAPPNAME says, so application_name would miss them.
+ * postgres_unattributed_cpu_s is the Postgres CPU of the same span in no channel's backends: the
+ * publish, the benchmark's own polling, autovacuum, the WAL writer and checkpointer, backends
+ * that closed in between. The flag needs DATABASE_URL to reach Postgres on this machine over TCP
+ * (not a Unix socket). Without the flag (or for a channel with no messages) those keys are null.
+ * The naive way still runs mixed, in as many processes as there are channels.
  *
  * --whatsapp puts one resident in ten on WhatsApp (taken from the SMS half), sent as templates
  * through the same Twilio peer; whatsapp_per_s reports them (0 without the flag).
@@ -50,7 +64,7 @@ import { createRuntime } from "../src/runtime.ts";
 import { publishAlert } from "../src/services/alerts/publish.ts";
 import { naivePublish } from "./naive.ts";
 import type { PeerKind, PeerReady, PeerStats } from "./peers.ts";
-import { cpuSecondsSince, postgresCpuSeconds } from "./proc-cpu.ts";
+import { cpuSecondsSince, postgresCpuSeconds, processTicks, TICK_MS, tcpClientPorts } from "./proc-cpu.ts";
 import { pushEncryptMs } from "./push-calibration.ts";
 import { channelOf, providerEnv, residentRow } from "./setting.ts";
 import { type Handoffs, startTimedWorkers, type Way, wallClockMs } from "./timed-senders.ts";
@@ -72,12 +86,36 @@ const { values: args } = parseArgs({
     "worker-processes": { type: "string" },
     whatsapp: { type: "boolean", default: false },
     voice: { type: "boolean", default: false },
+    "per-channel": { type: "boolean", default: false },
   },
 });
 const N = Number(args.subscribers);
 if (!Number.isInteger(N) || N < 10) throw new Error("--subscribers must be an integer ≥ 10");
+const PER_CHANNEL = args["per-channel"];
+/** Postgres's TCP port (--per-channel), to tell each worker process's backends by their client ports. */
+let postgresPort = 0;
+if (PER_CHANNEL) {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error("--per-channel needs DATABASE_URL (PGlite runs inside the workers' process)");
+  const parsed = URL.parse(url); // a Unix socket's URL may have no host: not one for this
+  if (!parsed?.hostname || parsed.searchParams.has("host"))
+    throw new Error("--per-channel needs DATABASE_URL over TCP: backends are told by their client ports");
+  postgresPort = Number(parsed.port || 5432);
+}
+if (PER_CHANNEL && args["worker-processes"] !== undefined)
+  throw new Error("--per-channel runs one worker process per channel: leave out --worker-processes");
+/** The channels this run's residents use (see bench/setting.ts). */
+const PRESENT: Channel[] = [
+  "sms",
+  "email",
+  "push",
+  ...(args.whatsapp ? (["whatsapp"] as const) : []),
+  ...(args.voice ? (["voice"] as const) : []),
+];
 const WORKER_PROCESSES = Number(
-  args["worker-processes"] ?? (process.env.DATABASE_URL ? Math.min(8, availableParallelism()) : 1),
+  PER_CHANNEL
+    ? PRESENT.length
+    : (args["worker-processes"] ?? (process.env.DATABASE_URL ? Math.min(8, availableParallelism()) : 1)),
 );
 if (!Number.isInteger(WORKER_PROCESSES) || WORKER_PROCESSES < 1 || WORKER_PROCESSES > 8)
   throw new Error("--worker-processes must be 1…8");
@@ -268,14 +306,21 @@ async function newAlert(): Promise<string> {
   return alert.id;
 }
 
-/** N - 1 more worker processes (see the header), started and ready; stop() returns what they did. */
-async function startExtraWorkers(way: Way): Promise<{ stop(): Promise<WorkerProcessReport[]> }> {
-  const children = Array.from({ length: WORKER_PROCESSES - 1 }, () =>
+/**
+ * More worker processes (see the header), started and ready: one for each entry, serving that
+ * channel's queue or, without one, all of them. channelPids: each channel's process; stop()
+ * returns what they did.
+ */
+async function startExtraWorkers(
+  way: Way,
+  processes: { channel?: Channel }[],
+): Promise<{ channelPids: Map<Channel, number>; stop(): Promise<WorkerProcessReport[]> }> {
+  const children = processes.map(() =>
     fork(new URL("./worker-process.ts", import.meta.url), [], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],
     }),
   );
-  const setup: WorkerProcessSetup = {
+  const setup: Omit<WorkerProcessSetup, "channels"> = {
     way,
     databaseUrl: scratchUrl,
     env: configEnv,
@@ -294,13 +339,19 @@ async function startExtraWorkers(way: Way): Promise<{ stop(): Promise<WorkerProc
       child.once("exit", onExit).on("message", onMessage);
     });
   await Promise.all(
-    children.map((child) => {
+    children.map((child, i) => {
       const ready = reply<true>(child, "ready");
-      child.send({ start: setup });
+      const channel = processes[i]!.channel;
+      child.send({ start: { ...setup, channels: channel ? [channel] : undefined } });
       return ready;
     }),
   );
+  const channelPids = new Map<Channel, number>();
+  processes.forEach(({ channel }, i) => {
+    if (channel) channelPids.set(channel, children[i]!.pid!);
+  });
   return {
+    channelPids,
     stop: () =>
       Promise.all(
         children.map((child) => {
@@ -336,6 +387,38 @@ async function ledgerWritten(alertId: string): Promise<number> {
     if (!alert.ledger_pending) return wallClockMs();
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+type ChannelTicks = Map<number, { channel: Channel; side: "worker" | "postgres"; ticks: number }>;
+
+/** CPU ticks so far of each channel's worker process and of each of its Postgres backends, by pid. */
+async function channelTicks(channelPids: Map<Channel, number>): Promise<ChannelTicks> {
+  const { rows } = await sql<{ pid: number; client_port: number }>`
+    SELECT pid, client_port FROM pg_stat_activity
+    WHERE datname = current_database() AND client_port IS NOT NULL`.execute(runtime.db);
+  const ticks: ChannelTicks = new Map();
+  for (const [channel, pid] of channelPids) {
+    ticks.set(pid, { channel, side: "worker", ticks: processTicks(pid) });
+    const ports = tcpClientPorts(pid, postgresPort);
+    for (const row of rows) {
+      if (ports.has(row.client_port))
+        ticks.set(row.pid, { channel, side: "postgres", ticks: processTicks(row.pid) });
+    }
+  }
+  return ticks;
+}
+
+/** Each channel's worker and Postgres CPU seconds between two readings; a pid new since `before` counts from 0. */
+function channelCpuSeconds(before: ChannelTicks, after: ChannelTicks) {
+  const seconds = Object.fromEntries(
+    CHANNELS.map((c) => [c, { workerS: 0, postgresS: 0, backends: 0 }]),
+  ) as Record<Channel, { workerS: number; postgresS: number; backends: number }>;
+  for (const [pid, now] of after) {
+    const used = ((now.ticks - (before.get(pid)?.ticks ?? 0)) * TICK_MS) / 1000;
+    seconds[now.channel][now.side === "worker" ? "workerS" : "postgresS"] += used;
+    if (now.side === "postgres") seconds[now.channel].backends++;
+  }
+  return seconds;
 }
 
 async function untilSettled(alertId: string, timeoutS: number): Promise<void> {
@@ -399,11 +482,24 @@ const pushEncryptCpuMs = pushEncryptMs();
 
 // --- Aviso's way ----------------------------------------------------------------------------
 const timedWorkers = { runtime, config, pushAgent, naiveConcurrency: NAIVE_CONCURRENCY };
-const ours = await startTimedWorkers({ way: "aviso", ...timedWorkers });
+const mixedProcesses = (): { channel?: Channel }[] =>
+  Array.from({ length: WORKER_PROCESSES - 1 }, () => ({}));
+// Per channel, this process only publishes: its context sends nothing.
+const ours = PER_CHANNEL
+  ? {
+      ctx: runtime,
+      handoffs: { sms: [], email: [], push: [], whatsapp: [], voice: [] } as Handoffs,
+      stop: async () => {},
+    }
+  : await startTimedWorkers({ way: "aviso", ...timedWorkers });
 const { ctx } = ours;
-const extraWorkers = await startExtraWorkers("aviso");
+const extraWorkers = await startExtraWorkers(
+  "aviso",
+  PER_CHANNEL ? PRESENT.map((channel) => ({ channel })) : mixedProcesses(),
+);
 const alertId = await newAlert();
 await new Promise((resolve) => setTimeout(resolve, 500)); // workers idle and listening
+const channelsBefore = PER_CHANNEL ? await channelTicks(extraWorkers.channelPids) : undefined;
 const cpuBefore = process.cpuUsage();
 const postgresCpuBefore = postgresCpuSeconds();
 const peersBefore = await allPeerStats();
@@ -412,6 +508,10 @@ await publishAlert({ ctx, input: { alertId } });
 const published = wallClockMs();
 const ledgerWrittenAt = ledgerWritten(alertId);
 await untilSettled(alertId, 3600);
+const postgresCpuSettled = postgresCpuSeconds();
+const channelCpu = channelsBefore
+  ? channelCpuSeconds(channelsBefore, await channelTicks(extraWorkers.channelPids))
+  : undefined;
 const ledgerWrittenMs = (await ledgerWrittenAt) - publishStarted;
 const { rowCount } = await runtime.db
   .selectFrom("deliveries")
@@ -440,7 +540,7 @@ log(`aviso: ${rowCount} deliveries handed off in ${result.allHandedOffS.toFixed(
 let naive: RunResult | undefined;
 if (!args["no-naive"]) {
   const naiveWorkers = await startTimedWorkers({ way: "naive", ...timedWorkers });
-  const naiveExtraWorkers = await startExtraWorkers("naive");
+  const naiveExtraWorkers = await startExtraWorkers("naive", mixedProcesses());
   const naiveAlert = await newAlert();
   const cpu = process.cpuUsage();
   const started = wallClockMs();
@@ -461,6 +561,16 @@ const finalPeers = await allPeerStats();
 // --- report ---------------------------------------------------------------------------------
 // Workers + Postgres (on PGlite the database runs inside the worker process, so it is counted there).
 const cpuMsPerMessage = ((result.cpuS + (postgresCpuS ?? 0)) * 1000) / result.rows;
+/** Per channel (--per-channel): its worker process's and backends' CPU over its ledger rows. */
+const channelCpuMs = (channel: Channel): number | null => {
+  const cpu = channelCpu?.[channel];
+  const rows = result.perChannel[channel].count; // hand-offs: every row, in a complete run
+  return cpu && rows > 0 ? Number((((cpu.workerS + cpu.postgresS) * 1000) / rows).toFixed(3)) : null;
+};
+const postgresUnattributedS =
+  channelCpu && postgresCpuSettled !== undefined && postgresCpuBefore !== undefined
+    ? postgresCpuSettled - postgresCpuBefore - CHANNELS.reduce((sum, c) => sum + channelCpu[c].postgresS, 0)
+    : undefined;
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const table: [string, string, string][] = [
   ["", "aviso", naive ? "naive" : "-"],
@@ -484,7 +594,11 @@ const table: [string, string, string][] = [
     `${fmt(result.perChannel[c].perS, 0)} (${result.perChannel[c].count})`,
     naive ? `${fmt(naive.perChannel[c].perS, 0)} (${naive.perChannel[c].count})` : "-",
   ]),
-  ["worker processes", String(WORKER_PROCESSES), naive ? String(WORKER_PROCESSES) : "-"],
+  [
+    "worker processes",
+    PER_CHANNEL ? `${WORKER_PROCESSES}, one a channel` : String(WORKER_PROCESSES),
+    naive ? String(WORKER_PROCESSES) : "-",
+  ],
   ["worker processes' CPU (s)", fmt(result.cpuS), naive ? fmt(naive.cpuS) : "-"],
   ["Postgres server CPU (s)", postgresCpuS === undefined ? "-" : fmt(postgresCpuS), "-"],
   ["CPU per message (ms)", fmt(cpuMsPerMessage, 3), "-"],
@@ -493,6 +607,16 @@ const table: [string, string, string][] = [
     fmt(cpuMsPerMessage / pushEncryptCpuMs, 2),
     "-",
   ],
+  ...(channelCpu
+    ? PRESENT.map((c): [string, string, string] => [
+        `${c} CPU per message (ms)`,
+        `${channelCpuMs(c) ?? "-"} (worker ${fmt(channelCpu[c].workerS)} s + Postgres ${fmt(channelCpu[c].postgresS)} s in ${channelCpu[c].backends} backends)`,
+        "-",
+      ])
+    : []),
+  ...(postgresUnattributedS === undefined
+    ? []
+    : [["Postgres CPU in no channel (s)", fmt(postgresUnattributedS), "-"] as [string, string, string]]),
   ["ledger statuses", statuses.map((s) => `${s.status} ${s.n}`).join(", "), ""],
 ];
 const width = Math.max(...table.map((r) => r[0].length));
@@ -531,6 +655,13 @@ console.log(
     push_encrypt_ms: Number(pushEncryptCpuMs.toFixed(3)),
     cpu_ms_per_message: Number(cpuMsPerMessage.toFixed(3)),
     cpu_per_message_vs_push_encrypt: Number((cpuMsPerMessage / pushEncryptCpuMs).toFixed(2)),
+    sms_cpu_ms: channelCpuMs("sms"),
+    email_cpu_ms: channelCpuMs("email"),
+    push_cpu_ms: channelCpuMs("push"),
+    whatsapp_cpu_ms: channelCpuMs("whatsapp"),
+    voice_cpu_ms: channelCpuMs("voice"),
+    postgres_unattributed_cpu_s:
+      postgresUnattributedS === undefined ? null : Number(postgresUnattributedS.toFixed(1)),
   }),
 );
 

@@ -1,8 +1,9 @@
 /**
  * CPU time for the benchmarks, read from Linux's /proc (zeros, or undefined, elsewhere): a
- * process's, the whole machine's, the local Postgres server's, and this process's own.
+ * process's, the whole machine's, the local Postgres server's, and this process's own; and the
+ * ports of a process's TCP connections, to find its Postgres backends.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /** /proc counts CPU time in USER_HZ ticks, 100 a second on Linux. */
 export const TICK_MS = 10;
@@ -63,6 +64,45 @@ export function postgresCpuSeconds(): number | undefined {
     }
   }
   return found ? (ticks * TICK_MS) / 1000 : undefined;
+}
+
+/**
+ * The local ports of a process's TCP connections to `remotePort`: with pg_stat_activity's
+ * client_port they name the Postgres backends serving that process, whichever library opened
+ * them. Its sockets' inodes come from /proc/<pid>/fd, their ports from its tcp and tcp6 tables.
+ * Empty once the process has gone, or without /proc.
+ */
+export function tcpClientPorts(pid: number, remotePort: number): Set<number> {
+  const inodes = new Set<string>();
+  try {
+    for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+      try {
+        const socket = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        if (socket) inodes.add(socket[1]!);
+      } catch {
+        // the descriptor closed while we read it
+      }
+    }
+  } catch {
+    return new Set();
+  }
+  const ports = new Set<number>();
+  for (const table of ["tcp", "tcp6"]) {
+    let lines: string[];
+    try {
+      lines = readFileSync(`/proc/${pid}/net/${table}`, "utf8").split("\n").slice(1);
+    } catch {
+      continue;
+    }
+    // sl local_address rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode …
+    for (const line of lines) {
+      const fields = line.trim().split(/\s+/);
+      if (fields.length < 10 || !inodes.has(fields[9]!)) continue;
+      const port = (address: string) => Number.parseInt(address.split(":")[1]!, 16);
+      if (port(fields[2]!) === remotePort) ports.add(port(fields[1]!));
+    }
+  }
+  return ports;
 }
 
 /** This process's CPU seconds since `before` (process.cpuUsage()). */

@@ -50,7 +50,8 @@ export type Way = "aviso" | "naive";
 /**
  * Aviso's delivery workers on the runtime's senders, or the naive ones (one job per message) on
  * the naive senders, every sender timed. `ctx` is the context they run with (publish through it);
- * stop() stops them and closes the naive senders (the runtime closes its own).
+ * stop() stops them and closes the naive senders (the runtime closes its own). `channels` limits
+ * Aviso's workers to those channels' queues, as `aviso worker --channels` does (all by default).
  */
 export async function startTimedWorkers(input: {
   way: Way;
@@ -58,13 +59,14 @@ export async function startTimedWorkers(input: {
   config: Config;
   pushAgent: Agent;
   naiveConcurrency: number;
+  channels?: readonly Channel[];
 }): Promise<{ ctx: AppContext; handoffs: Handoffs; stop(): Promise<void> }> {
   const { way, runtime } = input;
   const measured = timed(way === "aviso" ? runtime.senders : naiveSenders(input.config, input.pushAgent));
   const ctx: AppContext = { ...runtime, senders: measured.senders };
   const workers =
     way === "aviso"
-      ? await startDeliveryWorkers(ctx)
+      ? await startDeliveryWorkers(ctx, { channels: input.channels })
       : await startNaiveWorkers(ctx, measured.senders, input.naiveConcurrency);
   return {
     ctx,

@@ -1,8 +1,9 @@
 /**
  * An extra delivery worker process for the fan-out benchmark: `--worker-processes N` forks N - 1
- * of these beside the benchmark's own. Each runs the same workers as `aviso worker` (or, for the
- * comparison, the naive ones) against the scratch database and the loopback peers, as a second
- * `aviso worker` on the machine would, and times its hand-offs.
+ * of these beside the benchmark's own, `--per-channel` one per channel (and the benchmark runs
+ * none itself). Each runs the same workers as `aviso worker` (or `aviso worker --channels C`; or,
+ * for the comparison, the naive ones) against the scratch database and the loopback peers, as
+ * another `aviso worker` on the machine would, and times its hand-offs.
  *
  *   parent → { start: WorkerProcessSetup }   child → { ready: true }
  *   parent → "stop"                          child → { stopped: WorkerProcessReport }, then exits
@@ -10,6 +11,7 @@
 import https from "node:https";
 import { loadConfig } from "../src/config.ts";
 import { connectPostgres } from "../src/db/connect.ts";
+import type { Channel } from "../src/db/database.ts";
 import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
 import { cpuSecondsSince } from "./proc-cpu.ts";
@@ -23,6 +25,8 @@ export type WorkerProcessSetup = {
   /** The push peer's certificate, to trust. */
   pushCa: string;
   naiveConcurrency: number;
+  /** Serve only these channels' delivery queues (Aviso's way); all when absent. */
+  channels?: Channel[];
 };
 
 export type WorkerProcessReport = { handoffs: Handoffs; cpuS: number };
@@ -50,6 +54,7 @@ const workers = await startTimedWorkers({
   config,
   pushAgent,
   naiveConcurrency: setup.naiveConcurrency,
+  channels: setup.channels,
 });
 process.send?.({ ready: true });
 

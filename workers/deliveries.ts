@@ -1,7 +1,8 @@
 /**
  * The delivery workers: one pg-boss queue per channel, each job a batch of ledger rows handed to
  * the shared dispatch loop (dispatch.ts) with that channel's sender. A batch with retryable rows
- * throws, and pg-boss retries it with backoff.
+ * throws, and pg-boss retries it with backoff. A process may serve only some channels'
+ * queues (`aviso worker --channels`); the sweep runs in every one, as it covers all channels.
  */
 import type { AppContext } from "../src/context.ts";
 import type { Channel } from "../src/db/database.ts";
@@ -19,14 +20,17 @@ export const DELIVERY_CONCURRENCY: Record<Channel, number> = {
   voice: 8,
 };
 
+/** Every channel, in the order their queues are started. */
+export const DELIVERY_CHANNELS = Object.keys(DELIVERY_QUEUES) as Channel[];
+
 export type DeliveryWorkerContext = DispatchContext & Pick<AppContext, "boss" | "db">;
 
 export async function startDeliveryWorkers(
   ctx: DeliveryWorkerContext,
-  options: { concurrency?: Partial<Record<Channel, number>> } = {},
+  options: { concurrency?: Partial<Record<Channel, number>>; channels?: readonly Channel[] } = {},
 ): Promise<{ stop(): Promise<void> }> {
   const started: { queue: string; id: string }[] = [];
-  for (const channel of ["sms", "email", "push", "whatsapp", "voice"] as const) {
+  for (const channel of options.channels ?? DELIVERY_CHANNELS) {
     const queue = DELIVERY_QUEUES[channel];
     const id = await ctx.boss.work(
       queue,

@@ -6,6 +6,7 @@
 
 import { z } from "zod";
 import type { AppContext } from "../src/context.ts";
+import type { Channel } from "../src/db/database.ts";
 import {
   HOUSEKEEPING_SCHEDULE,
   HOUSEKEEPING_TASKS,
@@ -23,7 +24,15 @@ const escalationPayload = z.object({ sightingId: z.string().uuid() });
 
 export type RunningWorkers = { stop(): Promise<void> };
 
-export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
+/**
+ * `channels` limits the delivery queues this process serves (all by default); the other jobs
+ * (housekeeping, the deliveries sweep, confirmations, escalations, paging) run in every worker
+ * process, pg-boss giving each job to one of them.
+ */
+export async function startWorkers(
+  ctx: AppContext,
+  options: { channels?: readonly Channel[] } = {},
+): Promise<RunningWorkers> {
   const ids: string[] = [];
   ids.push(
     // pg-boss coalesces NOTIFY wake-ups, so jobs sent in a burst can wait for the next poll:
@@ -91,7 +100,7 @@ export async function startWorkers(ctx: AppContext): Promise<RunningWorkers> {
       return result;
     },
   );
-  const deliveries = await startDeliveryWorkers(ctx);
+  const deliveries = await startDeliveryWorkers(ctx, { channels: options.channels });
   return {
     async stop() {
       await ctx.boss.offWork(QUEUES.emailConfirmation, { id: emailConfirmations });

@@ -4,7 +4,9 @@
  */
 import { parseArgs } from "node:util";
 import { DataDirLockedError, EXIT_DATA_DIR_LOCKED } from "../db/data-dir-lock.ts";
+import type { Channel } from "../db/database.ts";
 import { createLogger } from "../log.ts";
+import { parseChannels } from "./channels-option.ts";
 import { loadConfigOrSay } from "./load-config.ts";
 import { messageOf, showHelp, usageError, wantsHelp } from "./usage.ts";
 
@@ -12,7 +14,9 @@ const USAGE = `Usage: aviso <command> [options]
 
 Commands:
   serve [--no-workers]   Start the HTTP API (and, unless --no-workers, the delivery workers)
-  worker                 Run delivery workers only (needs DATABASE_URL; run as many as you like)
+  worker [--channels C]  Run delivery workers only (needs DATABASE_URL; run as many as you like);
+                         --channels sms,email serves only those channels' deliveries (of sms, email,
+                         push, whatsapp, voice), the other jobs as usual
   migrate                Apply database migrations and load the ZIP reference data, then exit
   user create --email E --name N --role R --org O
                          Create an account (the first admin, say); password from AVISO_PASSWORD or stdin
@@ -35,6 +39,15 @@ const COMMANDS = {
   migrate: async () => (await import("./migrate.ts")).runMigrate,
 } as const;
 
+/** Each command's options; any other is a mistake in the command line. */
+const OPTIONS = {
+  serve: { "no-workers": { type: "boolean", default: false } },
+  worker: { channels: { type: "string" } },
+  migrate: {},
+} as const;
+
+type CommandOptions = { workers: boolean; channels?: Channel[] };
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command) return usageError(undefined, USAGE);
@@ -43,14 +56,18 @@ async function main(argv: string[]): Promise<number> {
   if (command === "keys") return (await import("./keys.ts")).runKeys(rest, process.env);
   if (!(command in COMMANDS)) return usageError(`unknown command "${command}"`, USAGE);
   if (wantsHelp(rest)) return showHelp(USAGE);
-  let workers: boolean;
+  let options: CommandOptions;
   try {
+    // Every command's options are among these two; strict parsing refused any other.
     const { values } = parseArgs({
       args: rest,
-      options: { "no-workers": { type: "boolean", default: false } },
+      options: OPTIONS[command as keyof typeof OPTIONS],
       strict: true,
-    });
-    workers = !values["no-workers"];
+    }) as { values: { "no-workers"?: boolean; channels?: string } };
+    options = {
+      workers: !values["no-workers"],
+      channels: values.channels === undefined ? undefined : parseChannels(values.channels),
+    };
   } catch (error) {
     return usageError(messageOf(error), USAGE);
   }
@@ -58,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
   if (!config) return 1;
   const log = createLogger({ level: config.logLevel });
   const run = await COMMANDS[command as keyof typeof COMMANDS]();
-  return run(config, log, { workers });
+  return run(config, log, options);
 }
 
 main(process.argv.slice(2)).then(
