@@ -50,7 +50,6 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import https from "node:https";
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { sql } from "kysely";
@@ -58,6 +57,7 @@ import pg from "pg";
 import { loadConfig } from "../src/config.ts";
 import { connectPglite, connectPostgres, type DatabaseHandle } from "../src/db/connect.ts";
 import type { Channel } from "../src/db/database.ts";
+import { createPushAgent } from "../src/delivery/webpush-sender.ts";
 import type { Language } from "../src/i18n/languages.ts";
 import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
@@ -165,7 +165,7 @@ const allPeerStats = async () => {
   };
 };
 const subscriptions = pushPeer.ready.subscriptions!;
-const pushAgent = new https.Agent({ ca: pushPeer.ready.ca!, keepAlive: true });
+const pushAgent = createPushAgent({ ca: pushPeer.ready.ca! });
 
 // --- database and runtime -------------------------------------------------------------------
 let handle: DatabaseHandle;

@@ -8,10 +8,10 @@
  *   parent → { start: WorkerProcessSetup }   child → { ready: true }
  *   parent → "stop"                          child → { stopped: WorkerProcessReport }, then exits
  */
-import https from "node:https";
 import { loadConfig } from "../src/config.ts";
 import { connectPostgres } from "../src/db/connect.ts";
 import type { Channel } from "../src/db/database.ts";
+import { createPushAgent } from "../src/delivery/webpush-sender.ts";
 import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
 import { cpuSecondsSince } from "./proc-cpu.ts";
@@ -41,7 +41,7 @@ const setup = await new Promise<WorkerProcessSetup>((resolve) => {
 });
 
 const config = loadConfig(setup.env);
-const pushAgent = new https.Agent({ ca: setup.pushCa, keepAlive: true });
+const pushAgent = createPushAgent({ ca: setup.pushCa });
 const handle = await connectPostgres(setup.databaseUrl, 10);
 const runtime = await createRuntime(config, createLogger({ level: "warn", destination: process.stderr }), {
   handle,

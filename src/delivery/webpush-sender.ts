@@ -23,15 +23,32 @@ import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 export type WebPushSenderOptions = {
   /** PUSH_ENDPOINT_HOSTS: the hosts this sender may request (src/security/push-endpoints.ts). */
   hosts: readonly string[];
-  /** An https.Agent (keep-alive; tests pass one trusting the loopback peer's certificate). */
+  /** The HTTPS agent; createPushAgent() when not given (tests pass one trusting their peer). */
   agent?: Agent;
   timeoutMs?: number;
   /** false: sign a JWT per message (the naive way; the benchmark compares). */
   reuseVapid?: boolean;
 };
 
+/**
+ * Sockets per push service. The delivery loop has hundreds of pushes in flight; with no bound the
+ * agent opens a TLS connection for each (a handshake each, on both sides) and closes those beyond
+ * its free-socket limit after every burst. A few dozen keep-alive connections carry them all.
+ */
+export const PUSH_SOCKETS_PER_ORIGIN = 64;
+
+/** The sender's HTTPS agent: keep-alive, PUSH_SOCKETS_PER_ORIGIN; `ca` trusts a test peer. */
+export function createPushAgent(options: { ca?: string } = {}): Agent {
+  return new https.Agent({
+    keepAlive: true,
+    maxSockets: PUSH_SOCKETS_PER_ORIGIN,
+    ...(options.ca ? { ca: options.ca } : {}),
+  });
+}
+
 export function createWebPushSender(provider: PushProvider, options: WebPushSenderOptions): Sender {
   const vapid = createVapidSigner(provider);
+  const agent = options.agent ?? createPushAgent();
   const reuse = options.reuseVapid ?? true;
   const timeoutMs = options.timeoutMs ?? 15_000;
   return {
@@ -63,7 +80,7 @@ export function createWebPushSender(provider: PushProvider, options: WebPushSend
       }
       let answer: PushAnswer;
       try {
-        answer = await postOnce(url, details, { agent: options.agent, timeoutMs });
+        answer = await postOnce(url, details, { agent, timeoutMs });
       } catch (error) {
         throw webPushSendError(error);
       }
@@ -80,7 +97,7 @@ type PushAnswer = { status: number; headers: IncomingHttpHeaders };
 function postOnce(
   url: URL,
   details: webpush.RequestDetails,
-  options: { agent: Agent | undefined; timeoutMs: number },
+  options: { agent: Agent; timeoutMs: number },
 ): Promise<PushAnswer> {
   return new Promise((resolve, reject) => {
     const request = https.request(
@@ -89,7 +106,7 @@ function postOnce(
         method: details.method,
         headers: details.headers as Record<string, string | number>,
         timeout: options.timeoutMs,
-        ...(options.agent ? { agent: options.agent } : {}),
+        agent: options.agent,
       },
       (response) => {
         response.on("error", reject);
