@@ -62,7 +62,13 @@ export function createSmtpSender(provider: EmailProvider, options: SmtpSenderOpt
         throw error;
       }
       try {
-        await transport.sendMail({ envelope: { from: envelopeFrom, to: [message.to] }, raw: mail.raw });
+        // messageId: the raw message's own. Without it nodemailer makes up another for its
+        // bookkeeping (random bytes and a hash a mail; about a fifth of sendMail's CPU here).
+        await transport.sendMail({
+          envelope: { from: envelopeFrom, to: [message.to] },
+          raw: mail.raw,
+          messageId: `<${mail.messageId}>`,
+        });
         return { providerId: `<${mail.messageId}>` };
       } catch (error) {
         throw smtpSendError(error);
