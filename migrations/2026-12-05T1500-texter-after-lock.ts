@@ -13,7 +13,11 @@
  * It returns the texter's subscriber row (none: nulls), their ZIPs, the language the number's
  * earlier messages last showed (not this one's, `message_sid`, which the claim may already have
  * inserted), whether the number is on a responder roster and, when the message was not claimed
- * here (Twilio's retry), the reply stored for it. `claimed` is the claim's outcome: taking it as an
+ * here (Twilio's retry), the reply stored for it. The last language is looked up index by index:
+ * with `sender_index = ANY(indexes)` Postgres 15 cannot walk inbound_messages_sender_language_idx
+ * in order, and plans a backward scan of the whole table by received_at instead (hundreds of rows
+ * a text in the benchmark, all of them for a number that never showed a language).
+ * `claimed` is the claim's outcome: taking it as an
  * argument makes the claim run first, so a concurrent duplicate has waited for the first one's
  * commit before it reads that reply.
  *
@@ -33,9 +37,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       RETURN QUERY
         SELECT t.id, t.status, t.language,
           COALESCE((SELECT array_agg(s.zip ORDER BY s.zip) FROM subscriptions s WHERE s.subscriber_id = t.id), '{}'),
-          (SELECT m.language FROM inbound_messages m
-           WHERE m.sender_index = ANY(indexes) AND m.language IS NOT NULL AND m.message_sid <> this_message
-           ORDER BY m.received_at DESC LIMIT 1),
+          (SELECT earlier.language FROM unnest(indexes) AS i (sender_index),
+             LATERAL (SELECT m.language, m.received_at FROM inbound_messages m
+                      WHERE m.sender_index = i.sender_index AND m.language IS NOT NULL
+                        AND m.message_sid <> this_message
+                      ORDER BY m.received_at DESC LIMIT 1) AS earlier
+           ORDER BY earlier.received_at DESC LIMIT 1),
           EXISTS (SELECT 1 FROM responders r WHERE r.phone_index = ANY(indexes)),
           CASE WHEN claimed THEN NULL
                ELSE (SELECT m.reply FROM inbound_messages m WHERE m.message_sid = this_message) END
