@@ -4,7 +4,9 @@
  * each running a resident's conversation (subscribe, list, add, remove, help, language, stop,
  * start). Every request is signed with the twilio package's own signature function, before the
  * clock starts. GET /healthz under the same load is the floor: HTTP, the app's middleware and one
- * trivial query. Prints a table per run and, as its last line, one JSON object.
+ * trivial query. Prints a table per run and, as its last line, one JSON object, whose
+ * `cpu_per_text_vs_healthz` is issue 20's yardstick: per run, server + Postgres CPU per text over
+ * the same per /healthz request.
  *
  *   npm run bench:webhook -- [--numbers 2000] [--concurrency 32] [--runs 3]
  *   npm run bench:webhook -- --rate 500 [--runs 3]
