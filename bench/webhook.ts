@@ -4,7 +4,9 @@
  * each running a resident's conversation (subscribe, list, add, remove, help, language, stop,
  * start). Every request is signed with the twilio package's own signature function, before the
  * clock starts. GET /healthz under the same load is the floor: HTTP, the app's middleware and one
- * trivial query. Prints a table per run and, as its last line, one JSON object.
+ * trivial query. Prints a table per run and, as its last line, one JSON object, whose
+ * `cpu_per_text_vs_healthz` is issue 20's yardstick: per run, server + Postgres CPU per text over
+ * the same per /healthz request.
  *
  *   npm run bench:webhook -- [--numbers 2000] [--concurrency 32] [--runs 3]
  *   npm run bench:webhook -- --rate 500 [--runs 3]
@@ -148,6 +150,9 @@ try {
       numbers: NUMBERS,
       ...(RATE ? { openLoopRate: RATE } : { concurrency: CONCURRENCY }),
       requestsPerRun: NUMBERS * SCRIPT.length,
+      cpu_per_text_vs_healthz: results.webhook!.map((webhook, run) =>
+        cpuPerTextVsHealthz(results.healthz![run]!, webhook),
+      ),
       ...results,
     }),
   );
@@ -175,6 +180,8 @@ type Figures = {
   empty: number;
   /** CPU milliseconds per request: the server process, its Postgres backends, this load generator. */
   cpuMsPerRequest: { server: number; postgres: number; loadGenerator: number };
+  /** Server + Postgres CPU milliseconds over the whole run, unrounded per request (for the ratio). */
+  serverAndPostgresCpuMs: number;
   /** Share of the machine's CPU that other processes used during the run (it is shared). */
   othersCpuPercent: number;
   /**
@@ -378,8 +385,18 @@ function cpuFigures(a: CpuSnapshot, b: CpuSnapshot, requests: number) {
       postgres: per(b.postgres - a.postgres),
       loadGenerator: per(b.self - a.self),
     },
+    serverAndPostgresCpuMs: (b.server - a.server + (b.postgres - a.postgres)) * TICK_MS,
     othersCpuPercent: total > 0 ? Math.round((100 * others) / total) : 0,
   };
+}
+
+/**
+ * Issue 20's yardstick, per run: server + Postgres CPU per text over the same per /healthz request
+ * measured just before it, so that machines of different speeds compare (target ≤ 2.5).
+ */
+function cpuPerTextVsHealthz(healthz: Figures, webhook: Figures): number {
+  const perRequest = (f: Figures) => f.serverAndPostgresCpuMs / f.requests;
+  return Math.round((100 * perRequest(webhook)) / perRequest(healthz)) / 100;
 }
 
 // --- helpers --------------------------------------------------------------------------------------
@@ -440,8 +457,8 @@ function round(ms: number): number {
 function table(results: Record<string, Figures[]>): string {
   const lines = [
     "",
-    "| run | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | CPU ms/req: server + Postgres | other load | longest hold-up ms: send / server loop |",
-    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| run | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | CPU ms/req: server + Postgres | CPU vs /healthz | other load | longest hold-up ms: send / server loop |",
+    "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (let run = 0; run < RUNS; run++) {
     for (const [name, label] of [
@@ -450,8 +467,9 @@ function table(results: Record<string, Figures[]>): string {
     ] as const) {
       const f = results[name]![run]!;
       const cpu = `${f.cpuMsPerRequest.server} + ${f.cpuMsPerRequest.postgres}`;
+      const ratio = name === "webhook" ? cpuPerTextVsHealthz(results.healthz![run]!, f) : 1;
       lines.push(
-        `| ${run + 1} | ${label} | ${f.requests} | ${f.perSecond} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.max} | ${f.errors} | ${cpu} | ${f.othersCpuPercent}% | ${f.stalls.sentLateMax} / ${f.stalls.serverEventLoopDelayMax} |`,
+        `| ${run + 1} | ${label} | ${f.requests} | ${f.perSecond} | ${f.p50} | ${f.p95} | ${f.p99} | ${f.max} | ${f.errors} | ${cpu} | ${ratio} | ${f.othersCpuPercent}% | ${f.stalls.sentLateMax} / ${f.stalls.serverEventLoopDelayMax} |`,
       );
     }
   }

@@ -22,7 +22,8 @@ import * as approverPaging from "./2026-12-05T1230-approver-paging.ts";
 import * as unconfirmedAlerts from "./2026-12-05T1240-unconfirmed-alerts.ts";
 import * as alertTimeline from "./2026-12-05T1250-alert-timeline.ts";
 import * as pagerCodeCount from "./2026-12-05T1400-pager-code-count.ts";
-import * as ledgerWaves from "./2026-12-05T1500-ledger-waves.ts";
+import * as texterAfterLock from "./2026-12-05T1500-texter-after-lock.ts";
+import * as ledgerWaves from "./2026-12-05T1510-ledger-waves.ts";
 
 export const migrations: Record<string, Migration> = {
   "2026-11-24T0000-core-schema": coreSchema,
@@ -44,5 +45,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-05T1250-alert-timeline": alertTimeline,
   "2026-12-05T1400-pager-code-count": pagerCodeCount,
   "2026-12-05T1230-approver-paging": approverPaging,
-  "2026-12-05T1500-ledger-waves": ledgerWaves,
+  "2026-12-05T1500-texter-after-lock": texterAfterLock,
+  "2026-12-05T1510-ledger-waves": ledgerWaves,
 };

@@ -128,7 +128,7 @@ export interface AlertsTable {
   /** First and last hand-off to a provider, widened once per delivery job (2026-12-05T1250-alert-timeline). */
   first_handoff_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   last_handoff_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
-  /** A large alert's ledger is written in two waves (2026-12-05T1500-ledger-waves): the first's last id. */
+  /** A large alert's ledger is written in two waves (2026-12-05T1510-ledger-waves): the first's last id. */
   ledger_first_wave_last_id: ColumnType<string | null, string | null | undefined, string | null>;
   /** True while the second wave of the ledger is still to be written. */
   ledger_pending: ColumnType<boolean, boolean | undefined, boolean>;

@@ -1,6 +1,6 @@
 /**
  * How the ledger is cut into delivery jobs: every DELIVERY_BATCH_SIZE rows of an alert's channel,
- * by id, within each wave (a large alert's ledger is written in two, 2026-12-05T1500-ledger-waves:
+ * by id, within each wave (a large alert's ledger is written in two, 2026-12-05T1510-ledger-waves:
  * the second's rows all have higher ids than the first's). Publish cuts an alert's fresh rows this
  * way and the sweep recomputes the very same batches later, so a job it enqueues again never
  * overlaps a live one; cutting across the waves would move the first wave's last, short batch.

@@ -44,7 +44,7 @@ export async function insertTargetRows(
 
 /**
  * Above this many subscriptions in the target, publishing writes the ledger in two waves
- * (2026-12-05T1500-ledger-waves): writing 100,000 rows takes seconds, and the first residents
+ * (2026-12-05T1510-ledger-waves): writing 100,000 rows takes seconds, and the first residents
  * should not wait for the last rows. Below it one transaction writes everything, as fast.
  */
 export const ONE_WAVE_MAX_SUBSCRIPTIONS = 2_000;

@@ -1,5 +1,5 @@
 /**
- * A large alert's ledger in two waves (issue 20, point 3; 2026-12-05T1500-ledger-waves): publish
+ * A large alert's ledger in two waves (issue 20, point 3; 2026-12-05T1510-ledger-waves): publish
  * writes the sighting ZIP's first batch per channel and commits, a job writes the rest. Still every
  * recipient exactly once per channel, every row in exactly one job, whatever runs twice or dies.
  */

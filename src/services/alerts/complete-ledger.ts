@@ -1,5 +1,5 @@
 /**
- * completeLedger: the second wave of a large alert's ledger (2026-12-05T1500-ledger-waves).
+ * completeLedger: the second wave of a large alert's ledger (2026-12-05T1510-ledger-waves).
  * Publishing wrote the sighting ZIP's first batch per channel, enqueued their jobs and committed,
  * marking the alert `ledger_pending` and enqueueing a `ledger-second-wave` job; this writes the rest
  * of the target's rows, enqueues their jobs and clears the mark, in one transaction, so a crash

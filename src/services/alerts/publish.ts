@@ -9,7 +9,7 @@
  * ledger, so its subscribers are in the first batches of every channel.
  *
  * A large target (over ONE_WAVE_MAX_SUBSCRIPTIONS subscriptions) is written in two waves
- * (2026-12-05T1500-ledger-waves): this transaction writes only the own ZIP's first batch per
+ * (2026-12-05T1510-ledger-waves): this transaction writes only the own ZIP's first batch per
  * channel, with their jobs, and a `ledger-second-wave` job; once it commits, the first residents
  * are being reached while complete-ledger.ts writes the rest. Writing 100,000 rows takes seconds;
  * the first wave, a few hundredths of one.

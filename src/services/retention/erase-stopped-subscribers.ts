@@ -37,7 +37,7 @@ export async function eraseStoppedSubscribers(ctx: Ctx): Promise<number> {
   let erased = 0;
   for (;;) {
     const count = await withTransaction(ctx.db, async (tx) => {
-      // Someone texting right now (START, say) holds their number's advisory lock (lockTexter), and
+      // Someone texting right now (START, say) holds their number's advisory lock (openInbound), and
       // a row being changed is locked: either way it waits for the next run (SKIP LOCKED). Holding
       // the lock ourselves, a text arriving meanwhile waits, then finds a stranger.
       const doomed = await tx

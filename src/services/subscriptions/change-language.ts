@@ -24,8 +24,10 @@ export async function changeLanguage({
     const example = await exampleZip(ctx.db, ctx.config);
     return { reply: [nothingToStartReply(language, { program: ctx.config.program.name, example })] };
   }
-  if (subscriber.language !== language) {
-    await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now() });
-  }
-  return { reply: [languageChangedReply(language, { program: ctx.config.program.name })] };
+  const reply = [languageChangedReply(language, { program: ctx.config.program.name })];
+  if (subscriber.language === language) return { reply };
+  // The same statement stores the reply (Texter.replyStore).
+  const store = input.texter.replyStore?.({ reply });
+  await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now(), reply: store });
+  return { reply, replyStored: store !== undefined };
 }

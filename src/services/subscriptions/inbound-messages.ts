@@ -1,23 +1,25 @@
 /**
- * Opening an inbound SMS. Round trips and WAL flushes are what a text costs, so:
+ * Opening an inbound SMS, in one statement. Round trips and WAL flushes are what a text costs, so it:
  *
- * - lockTexter takes a transaction-scoped advisory lock on the sender's number (by blind index), so
- *   two messages from one number are applied one after the other. An advisory lock writes no WAL,
- *   unlike SELECT … FOR UPDATE, so a text that changes nothing (HELP, LIST) commits without waiting
- *   for a disk flush; inbound_messages and the counters are UNLOGGED for the same reason.
- * - openInbound then, in one statement: claims the MessageSid (INSERT … ON CONFLICT DO NOTHING; a
- *   concurrent duplicate's INSERT waits for the first one's transaction and then finds the row,
- *   so it applies nothing and answers with the reply the first one stored; the body is never
- *   stored); reads the texter's subscriber row, their ZIPs and the reference rows of the ZIPs the
- *   message names (after the lock, so nothing another message does can be missed); and counts the
- *   reply against the rate limits (rate-limits.ts), only for a message claimed here and not for a
- *   stopped number's messages that are not an opt-in (those get no reply), and for a STOP from a
- *   number not stopped yet, whether it is the first of the window (always confirmed). The claim
- *   keeps the language the message showed, and the statement reads the language the number's
- *   earlier messages last showed (its snapshot does not see the claim): for a number with no
- *   subscriber row, that is the only record of the language it writes in. It also says whether the
- *   number is on a responder roster, so the great majority of texts, from residents, need no
- *   statement of the responders module's own.
+ * - claims the MessageSid (INSERT … ON CONFLICT DO NOTHING; a concurrent duplicate's INSERT waits
+ *   for the first one's transaction and then finds the row, so it applies nothing and answers with
+ *   the reply the first one stored, which this statement returns; the body is never stored);
+ * - then takes a transaction-scoped advisory lock on the sender's number (by blind index), so two
+ *   messages from one number are applied one after the other, and reads the texter's subscriber
+ *   row and their ZIPs after it: both in texter_after_lock (migrations/2026-12-05T1500-…), a
+ *   function because only a function's queries get a snapshot taken after a lock waited for within
+ *   the statement (docs/benchmarks.md, "SMS webhook"). An advisory lock writes no WAL, unlike
+ *   SELECT … FOR UPDATE, so a text that changes nothing (HELP, LIST) commits without waiting for a
+ *   disk flush; inbound_messages and the counters are UNLOGGED for the same reason;
+ * - reads the reference rows of the ZIPs the message names (they do not change under a texter);
+ * - counts the reply against the rate limits (rate-limits.ts), only for a message claimed here and
+ *   not for a stopped number's messages that are not an opt-in (those get no reply), and for a STOP
+ *   from a number not stopped yet, whether it is the first of the window (always confirmed).
+ *
+ * The claim keeps the language the message showed, and the statement reads the language the
+ * number's earlier messages last showed: for a number with no subscriber row, that is the only
+ * record of the language it writes in. It also says whether the number is on a responder roster,
+ * so the great majority of texts, from residents, need no statement of the responders module's own.
  */
 import { sql } from "kysely";
 import type { InboundSmsSettings } from "../../config.ts";
@@ -40,17 +42,12 @@ export type OpenedInbound = {
   lastLanguage: Language | undefined;
   /** Whether the number is on a responder roster (issue 16): only then are its rows read and locked. */
   onRoster: boolean;
+  /** For a message not claimed here (a retry), the reply stored when it was first applied. */
+  storedReply: string[];
 };
 
 /** The advisory-lock class of texters (the two-key form: pg-boss's one-key locks never collide). */
 export const TEXTER_LOCK_CLASS = 0x736d7331; // "sms1"
-
-/** Holds the sender's number until the transaction ends; waits while another message holds it. */
-export async function lockTexter(db: DbOrTx, senderIndex: Buffer): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(${TEXTER_LOCK_CLASS}::int, ${senderIndex.readInt32BE(0)}::int)`.execute(
-    db,
-  );
-}
 
 export async function openInbound(
   db: DbOrTx,
@@ -95,26 +92,23 @@ export async function openInbound(
     first_stop: boolean;
     last_language: Language | null;
     on_roster: boolean;
+    stored_reply: string[] | null;
   }>`
     WITH claim AS (
       INSERT INTO inbound_messages (message_sid, sender_index, command, language, received_at)
       VALUES (${input.messageSid}, ${index}, ${input.command}, ${input.language ?? null}, ${input.now})
       ON CONFLICT (message_sid) DO NOTHING
       RETURNING 1
-    ), texter AS (
-      SELECT id, status, language FROM subscribers
-      WHERE channel = ${input.channel} AND address_index IN (${sql.join(input.senderIndexes)})
+    ), texter AS MATERIALIZED (
+      SELECT * FROM texter_after_lock(${TEXTER_LOCK_CLASS}::int, ${index.readInt32BE(0)}::int, ${input.channel}::text,
+        ARRAY[${sql.join(input.senderIndexes)}]::bytea[], ${input.messageSid}::text, EXISTS (SELECT 1 FROM claim))
     ), ${counters.ctes}
-    SELECT EXISTS (SELECT 1 FROM claim) AS claimed, t.id, t.status, t.language,
-      COALESCE((SELECT array_agg(zip ORDER BY zip) FROM subscriptions WHERE subscriber_id = t.id), '{}') AS zips,
+    SELECT EXISTS (SELECT 1 FROM claim) AS claimed, t.id, t.status, t.language, t.zips,
       COALESCE((SELECT json_agg(json_build_object('zip', zip, 'state', state)) FROM zip_codes
                 WHERE zip = ANY(${[...input.zipLookup]}::text[])), '[]') AS zip_rows,
       ${counters.allowed} AS reply_allowed, ${counters.firstStop} AS first_stop,
-      (SELECT m.language FROM inbound_messages m
-       WHERE m.sender_index IN (${sql.join(input.senderIndexes)}) AND m.language IS NOT NULL
-       ORDER BY m.received_at DESC LIMIT 1) AS last_language,
-      EXISTS (SELECT 1 FROM responders WHERE phone_index IN (${sql.join(input.senderIndexes)})) AS on_roster
-    FROM (SELECT 1) AS one LEFT JOIN texter t ON true`.execute(db);
+      t.last_language, t.on_roster, t.stored_reply
+    FROM texter t`.execute(db);
   const row = rows[0]!;
   const subscriber =
     row.id && row.status && row.language
@@ -129,14 +123,6 @@ export async function openInbound(
     firstStop: row.first_stop,
     lastLanguage: row.last_language ?? undefined,
     onRoster: row.on_roster,
+    storedReply: row.stored_reply ?? [],
   };
-}
-
-export async function storedReply(db: DbOrTx, messageSid: string): Promise<string[]> {
-  const row = await db
-    .selectFrom("inbound_messages")
-    .select("reply")
-    .where("message_sid", "=", messageSid)
-    .executeTakeFirst();
-  return row?.reply ?? [];
 }

@@ -6,8 +6,8 @@
  *   1. The sender's number must be a US (or territory) number; otherwise a refusal, once per
  *      number per window and on a budget of its own (rate-limits.ts), and nothing about them is
  *      stored but that count.
- *   2. In one transaction: lock the sender's number; one statement claims the MessageSid (a retry
- *      gets the stored reply and changes nothing), reads their subscription and counts the reply
+ *   2. In one transaction: one statement claims the MessageSid (a retry gets the stored reply and
+ *      changes nothing), locks the sender's number, reads their subscription and counts the reply
  *      against the rate limits (inbound-messages.ts); then the command is applied (the keyword
  *      table, keywords.ts) and the reply given is stored.
  *   3. A stopped number is answered only when it opts in again (START, a ZIP); anything else it
@@ -39,7 +39,7 @@ import { inboundChannel, whatsappAccepted } from "../../whatsapp/address.ts";
 import { noteWhatsAppInbound } from "../../whatsapp/window.ts";
 import { receiveResponderText } from "../responders/receive-responder-text.ts";
 import { changeLanguage } from "./change-language.ts";
-import { lockTexter, openInbound, storedReply } from "./inbound-messages.ts";
+import { openInbound } from "./inbound-messages.ts";
 import { canonicalSender, normalizeUsPhone } from "./phone-number.ts";
 import { saveReply, takeRefusalSlot } from "./rate-limits.ts";
 import { removeZips } from "./remove-zips.ts";
@@ -84,7 +84,6 @@ export async function receiveSms({
   const shown = command.kind === "language" ? command.language : command.languageHint;
 
   return withTransaction(ctx.db, async (tx) => {
-    await lockTexter(tx, index);
     const opened = await openInbound(tx, ctx.config.inboundSms, {
       messageSid: input.messageSid,
       channel,
@@ -98,9 +97,19 @@ export async function receiveSms({
       now,
     });
     if (!opened.claimed) {
-      return { reply: await storedReply(tx, input.messageSid), command: command.kind, duplicate: true };
+      return { reply: opened.storedReply, command: command.kind, duplicate: true };
     }
     const { subscriber } = opened;
+    // A roster number's duty and case texts (by SMS) go to the responders module first (issue 16).
+    const duty =
+      channel === "sms"
+        ? await receiveResponderText(
+            { ...ctx, db: tx },
+            { indexes, body: input.body, command, onRoster: opened.onRoster },
+          )
+        : undefined;
+    const given = (outcome: SmsOutcome) =>
+      (outcome.optOutConfirmation ? opened.firstStop : opened.replyAllowed) ? outcome.reply : [];
     const texter: Texter = {
       channel,
       phone,
@@ -110,23 +119,21 @@ export async function receiveSms({
       zips: opened.zips,
       zipRows: opened.zipRows,
       lastLanguage: opened.lastLanguage,
+      // The command's last write stores the reply given, unless a responder's reply comes before it.
+      replyStore: duty
+        ? undefined
+        : (outcome) => {
+            const reply = given(outcome);
+            return reply.length > 0 ? { messageSid: input.messageSid, reply } : undefined;
+          },
     };
-    // A roster number's duty and case texts (by SMS) go to the responders module first (issue 16).
-    const duty =
-      channel === "sms"
-        ? await receiveResponderText(
-            { ...ctx, db: tx },
-            { indexes, body: input.body, command, onRoster: opened.onRoster },
-          )
-        : undefined;
     const outcome: SmsOutcome =
       duty && !(duty.residentToo && subscriber)
         ? { reply: duty.reply }
         : withResponderReply(duty, await apply({ ...ctx, db: tx }, texter, command));
     if (channel === "whatsapp") await noteWhatsAppInbound(tx, indexes, now);
-    const allowed = outcome.optOutConfirmation ? opened.firstStop : opened.replyAllowed;
-    const reply = allowed ? outcome.reply : [];
-    if (reply.length > 0) await saveReply(tx, input.messageSid, reply);
+    const reply = given(outcome);
+    if (reply.length > 0 && !outcome.replyStored) await saveReply(tx, input.messageSid, reply);
     return { reply, command: command.kind, duplicate: false };
   });
 }
@@ -172,8 +179,7 @@ async function apply(
     case "email":
       return optInByText(ctx, texter, command.email, language);
     case "help":
-      await keepLanguage(ctx, texter, language);
-      return {
+      return keepLanguage(ctx, texter, language, {
         reply: [
           helpReply(language, {
             program,
@@ -181,19 +187,18 @@ async function apply(
             frequency: config.program.messageFrequency[language],
           }),
         ],
-      };
+      });
     case "list": {
-      await keepLanguage(ctx, texter, language);
       if (!subscriber)
         return { reply: [nothingToStartReply(language, { program, example: await exampleZip(db, config) })] };
-      return { reply: [listReply(language, { program, zips: texter.zips, status: subscriber.status })] };
+      return keepLanguage(ctx, texter, language, {
+        reply: [listReply(language, { program, zips: texter.zips, status: subscriber.status })],
+      });
     }
     case "invalid_email":
-      await keepLanguage(ctx, texter, language);
-      return { reply: [invalidEmailReply(language, { program })] };
+      return keepLanguage(ctx, texter, language, { reply: [invalidEmailReply(language, { program })] });
     case "unknown":
-      await keepLanguage(ctx, texter, language);
-      return {
+      return keepLanguage(ctx, texter, language, {
         reply: [
           unknownCommandReply(language, {
             program,
@@ -201,7 +206,7 @@ async function apply(
             hotline: config.program.hotline,
           }),
         ],
-      };
+      });
   }
 }
 
@@ -214,8 +219,9 @@ async function optInByText(
 ): Promise<SmsOutcome> {
   const started = await startEmailOptIn({ ctx, input: { via: "text", email, zips: texter.zips, language } });
   if (started.ok) {
-    await keepLanguage(ctx, texter, language);
-    return { reply: [emailConfirmationSentReply(language, { program: ctx.config.program.name })] };
+    return keepLanguage(ctx, texter, language, {
+      reply: [emailConfirmationSentReply(language, { program: ctx.config.program.name })],
+    });
   }
   if ("invalidEmail" in started)
     return { reply: [invalidEmailReply(language, { program: ctx.config.program.name })] };
@@ -223,12 +229,21 @@ async function optInByText(
   return { reply: [nothingToStartReply(language, { program: ctx.config.program.name, example })] };
 }
 
-/** A message written in another language (AYUDA, 帮助…) moves the subscriber to it. */
-async function keepLanguage(ctx: SubscriptionsContext, texter: Texter, language: Language): Promise<void> {
+/**
+ * A message written in another language (AYUDA, 帮助…) moves the subscriber to it; that write also
+ * stores the outcome's reply (Texter.replyStore).
+ */
+async function keepLanguage(
+  ctx: SubscriptionsContext,
+  texter: Texter,
+  language: Language,
+  outcome: SmsOutcome,
+): Promise<SmsOutcome> {
   const { subscriber } = texter;
-  if (subscriber && subscriber.language !== language) {
-    await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now() });
-  }
+  if (!subscriber || subscriber.language === language) return outcome;
+  const store = texter.replyStore?.(outcome);
+  await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now(), reply: store });
+  return { ...outcome, replyStored: store !== undefined };
 }
 
 /** A responder who also follows ZIPs: their duty state first, then the resident's answer. */

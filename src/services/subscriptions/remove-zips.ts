@@ -22,10 +22,14 @@ export async function removeZips({
   const removed = input.zips.filter((zip) => current.includes(zip)).sort();
   if (removed.length === 0)
     return { reply: [notSubscribedToZipReply(language, { program, zips: input.zips, current })] };
-  await deleteSubscriptions(ctx.db, subscriber.id, removed);
-  if (subscriber.language !== language) {
-    await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now() });
-  }
   const remaining = current.filter((zip) => !removed.includes(zip));
-  return { reply: [removedZipReply(language, { program, zips: removed, remaining })] };
+  const reply = [removedZipReply(language, { program, zips: removed, remaining })];
+  // The last write stores the reply (Texter.replyStore).
+  const store = input.texter.replyStore?.({ reply });
+  const changesLanguage = subscriber.language !== language;
+  await deleteSubscriptions(ctx.db, subscriber.id, removed, changesLanguage ? undefined : store);
+  if (changesLanguage) {
+    await updateSubscriber(ctx.db, subscriber.id, { language, now: ctx.clock.now(), reply: store });
+  }
+  return { reply, replyStored: store !== undefined };
 }

@@ -29,23 +29,27 @@ export async function resumeSubscriber({
     };
   }
   const now = ctx.clock.now();
+  const reply = [
+    startedReply(language, {
+      program: config.program.name,
+      zips,
+      frequency: config.program.messageFrequency[language],
+    }),
+  ];
+  // The write stores the reply in the same statement (Texter.replyStore).
+  const store = input.texter.replyStore?.({ reply });
   if (subscriber.status !== "active") {
     await updateSubscriber(db, subscriber.id, {
       status: "active",
       language,
       consent: { kind: "opt_in", channel: input.texter.channel, keyword: "start" },
       now,
+      reply: store,
     });
   } else if (subscriber.language !== language) {
-    await updateSubscriber(db, subscriber.id, { language, now });
+    await updateSubscriber(db, subscriber.id, { language, now, reply: store });
+  } else {
+    return { reply };
   }
-  return {
-    reply: [
-      startedReply(language, {
-        program: config.program.name,
-        zips,
-        frequency: config.program.messageFrequency[language],
-      }),
-    ],
-  };
+  return { reply, replyStored: store !== undefined };
 }

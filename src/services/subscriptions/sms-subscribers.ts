@@ -1,19 +1,32 @@
 /**
  * Named queries on SMS subscribers, their ZIPs and their consent events. Each takes the database
  * or a transaction first, so the caller owns the transaction; the texter's number is already
- * locked (lockTexter), so no other message from it changes their state under us.
+ * locked (openInbound), so no other message from it changes their state under us.
  * Changes that go together (a status and its consent event; a new subscriber, its consent and its
- * ZIPs) are one statement each: on the webhook's path, round trips are the cost.
+ * ZIPs) are one statement each: on the webhook's path, round trips are the cost. For the same
+ * reason each write that ends a texted command can also store the reply to it (`reply`).
  */
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Channel, ConsentKind, TextChannel } from "../../db/database.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { sealAddress } from "../../security/addresses.ts";
 import type { PiiCipher } from "../../security/pii.ts";
-import type { SmsSubscriber, ZipRow } from "./types.ts";
+import type { ReplyToStore, SmsSubscriber, ZipRow } from "./types.ts";
 
 export type Consent = { kind: ConsentKind; channel: Channel; keyword: string };
+
+/** A CTE to follow a WITH's others that stores `reply` on its inbound message; nothing without one. */
+function andStoreReply(
+  reply: ReplyToStore | undefined,
+  onlyIf: RawBuilder<unknown> = sql`true`,
+): RawBuilder<unknown> {
+  if (!reply) return sql``;
+  return sql`, stored_reply AS (
+      UPDATE inbound_messages SET reply = ${reply.reply}::text[]
+      WHERE message_sid = ${reply.messageSid} AND ${onlyIf}
+    )`;
+}
 
 /** In one read: the subscriber's ZIPs (sorted) and the reference rows of the ZIPs a message names. */
 export async function loadZips(
@@ -47,6 +60,8 @@ export async function enrolSmsSubscriber(
     zips: readonly string[];
     consent: Consent;
     now: Date;
+    /** Stored only if the subscriber is created here. */
+    reply?: ReplyToStore;
   },
 ): Promise<SmsSubscriber | undefined> {
   const sealed = sealAddress(pii, input.channel, input.phone);
@@ -64,7 +79,7 @@ export async function enrolSmsSubscriber(
     ), zips AS (
       INSERT INTO subscriptions (subscriber_id, zip)
       SELECT created.id, zip FROM created, unnest(${[...input.zips]}::text[]) AS zip
-    )
+    )${andStoreReply(input.reply, sql`EXISTS (SELECT 1 FROM created)`)}
     SELECT id, status, language FROM created`.execute(db);
   return rows[0];
 }
@@ -91,7 +106,13 @@ export async function lockSmsSubscriber(
 export async function updateSubscriber(
   db: DbOrTx,
   id: string,
-  changes: { status?: "active" | "stopped"; language: Language; consent?: Consent; now: Date },
+  changes: {
+    status?: "active" | "stopped";
+    language: Language;
+    consent?: Consent;
+    now: Date;
+    reply?: ReplyToStore;
+  },
 ): Promise<void> {
   const { status, language, consent, now } = changes;
   const stoppedAt = status === "stopped" ? now : null;
@@ -103,17 +124,20 @@ export async function updateSubscriber(
           stopped_at = CASE WHEN ${status ?? null}::text IS NULL THEN stopped_at ELSE ${stoppedAt}::timestamptz END
       WHERE id = ${id}
       RETURNING id
-    )
+    )${andStoreReply(changes.reply)}
     INSERT INTO consent_events (subscriber_id, kind, channel, keyword, language, at)
     SELECT id, ${consent?.kind ?? null}, ${consent?.channel ?? null}, ${consent?.keyword ?? null}, ${language}, ${now}
     FROM updated WHERE ${consent !== undefined}`.execute(db);
 }
 
-/** Adds `add` and, with `keepOnly`, drops every ZIP not in it: one statement. */
+/**
+ * Adds `add` and, with `keepOnly`, drops every ZIP not in it: one statement, none when there is
+ * nothing to change (then `reply` is not stored either: the caller sees add empty, no keepOnly).
+ */
 export async function changeZips(
   db: DbOrTx,
   subscriberId: string,
-  input: { add: readonly string[]; keepOnly?: readonly string[] },
+  input: { add: readonly string[]; keepOnly?: readonly string[]; reply?: ReplyToStore },
 ): Promise<void> {
   if (input.add.length === 0 && !input.keepOnly) return;
   await sql`
@@ -121,7 +145,7 @@ export async function changeZips(
       DELETE FROM subscriptions
       WHERE subscriber_id = ${subscriberId} AND ${input.keepOnly !== undefined}
         AND zip <> ALL(${[...(input.keepOnly ?? [])]}::text[])
-    )
+    )${andStoreReply(input.reply)}
     INSERT INTO subscriptions (subscriber_id, zip)
     SELECT ${subscriberId}, zip FROM unnest(${[...input.add]}::text[]) AS zip
     ON CONFLICT (subscriber_id, zip) DO NOTHING`.execute(db);
@@ -131,18 +155,18 @@ export async function addZips(db: DbOrTx, subscriberId: string, zips: readonly s
   await changeZips(db, subscriberId, { add: zips });
 }
 
-/** Deletes the subscriber's subscriptions to these ZIPs. */
+/** Deletes the subscriber's subscriptions to these ZIPs (at least one). */
 export async function deleteSubscriptions(
   db: DbOrTx,
   subscriberId: string,
   zips: readonly string[],
+  reply?: ReplyToStore,
 ): Promise<void> {
-  if (zips.length === 0) return;
-  await db
-    .deleteFrom("subscriptions")
-    .where("subscriber_id", "=", subscriberId)
-    .where("zip", "in", zips)
-    .execute();
+  await sql`
+    WITH deleted AS (
+      DELETE FROM subscriptions WHERE subscriber_id = ${subscriberId} AND zip = ANY(${[...zips]}::text[])
+    )${andStoreReply(reply)}
+    SELECT 1`.execute(db);
 }
 
 export async function recordConsent(

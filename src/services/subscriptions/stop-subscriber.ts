@@ -23,15 +23,21 @@ export async function stopSubscriber({
 }): Promise<SmsOutcome> {
   const { subscriber } = input.texter;
   const { language } = input;
-  const reply = stoppedReply(language, { program: ctx.config.program.name });
-  if (!subscriber) return { reply: [reply], optOutConfirmation: true };
+  const outcome: SmsOutcome = {
+    reply: [stoppedReply(language, { program: ctx.config.program.name })],
+    optOutConfirmation: true,
+  };
+  if (!subscriber) return outcome;
   if (subscriber.status === "stopped") return silence;
   const now = ctx.clock.now();
+  // The same statement stores the confirmation (Texter.replyStore).
+  const store = input.texter.replyStore?.(outcome);
   await updateSubscriber(ctx.db, subscriber.id, {
     status: "stopped",
     language,
     consent: { kind: "opt_out", channel: input.texter.channel, keyword: input.consentKeyword ?? "stop_all" },
     now,
+    reply: store,
   });
-  return { reply: [reply], optOutConfirmation: true };
+  return { ...outcome, replyStored: store !== undefined };
 }

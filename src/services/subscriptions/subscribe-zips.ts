@@ -53,45 +53,18 @@ export async function subscribeZips({
     channel: texter.channel,
     keyword: input.consentKeyword ?? input.kind,
   };
-  let subscriber = texter.subscriber;
-  let current = texter.zips;
-  let added: string[];
-  let optedIn = true;
-  if (!subscriber) {
-    added = known.slice(0, max);
-    subscriber = await enrolSmsSubscriber(db, ctx.pii, {
-      channel: texter.channel,
-      phone: texter.phone,
-      language,
-      zips: added,
-      consent,
-      now,
-    });
-    if (!subscriber) {
-      // A concurrent message from the same number enrolled it first: carry on as an update.
-      subscriber = (await lockSmsSubscriber(db, texter.channel, texter.lookup))!;
-      current = (await loadZips(db, { subscriberId: subscriber.id, lookup: [] })).zips;
-      return subscribeZips({ ctx, input: { ...input, texter: { ...texter, subscriber, zips: current } } });
-    }
-    current = [];
-  } else if (subscriber.status !== "active") {
-    added = known.slice(0, max);
-    current = [];
-    await updateSubscriber(db, subscriber.id, { status: "active", language, consent, now });
-    await changeZips(db, subscriber.id, { add: added, keepOnly: added });
-  } else {
-    optedIn = false;
-    const fresh = known.filter((zip) => !current.includes(zip));
-    added = fresh.slice(0, Math.max(0, max - current.length));
-    if (subscriber.language !== language) await updateSubscriber(db, subscriber.id, { language, now });
-    await changeZips(db, subscriber.id, { add: added });
-  }
+  const { subscriber } = texter;
+  // A new or stopped number opts in with the ZIPs just texted; an active one adds them to its own.
+  const optedIn = subscriber?.status !== "active";
+  const current = optedIn ? [] : texter.zips;
+  const added = known.filter((zip) => !current.includes(zip)).slice(0, Math.max(0, max - current.length));
   const overflow = [
     ...known.filter((zip) => !current.includes(zip) && !added.includes(zip)),
     ...(input.ignoredZips ?? []),
   ];
   const all = [...current, ...added].sort();
 
+  // The reply first, so that the last write can store it in the same statement (Texter.replyStore).
   const reply: string[] = [];
   if (optedIn || input.kind === "subscribe") {
     reply.push(
@@ -105,8 +78,38 @@ export async function subscribeZips({
     reply.push(addedZipReply(language, { program, zips: added.length > 0 ? added : known, all }));
   }
   // Said once, when a number first signs up on WhatsApp (docs/privacy.md, "WhatsApp").
-  if (!texter.subscriber && texter.channel === "whatsapp") reply.push(whatsappPrivacyNotice(language));
+  if (!subscriber && texter.channel === "whatsapp") reply.push(whatsappPrivacyNotice(language));
   if (unknown.length > 0) reply.push(await explainUnknown());
   if (overflow.length > 0) reply.push(tooManyZipsReply(language, { program, max, ignored: overflow }));
-  return { reply };
+  const store = texter.replyStore?.({ reply });
+
+  if (!subscriber) {
+    const created = await enrolSmsSubscriber(db, ctx.pii, {
+      channel: texter.channel,
+      phone: texter.phone,
+      language,
+      zips: added,
+      consent,
+      now,
+      reply: store,
+    });
+    if (!created) {
+      // A concurrent message from the same number enrolled it first: carry on as an update.
+      const enrolled = (await lockSmsSubscriber(db, texter.channel, texter.lookup))!;
+      const { zips } = await loadZips(db, { subscriberId: enrolled.id, lookup: [] });
+      return subscribeZips({ ctx, input: { ...input, texter: { ...texter, subscriber: enrolled, zips } } });
+    }
+    return { reply, replyStored: store !== undefined };
+  }
+  if (optedIn) {
+    await updateSubscriber(db, subscriber.id, { status: "active", language, consent, now });
+    await changeZips(db, subscriber.id, { add: added, keepOnly: added, reply: store });
+    return { reply, replyStored: store !== undefined };
+  }
+  const changesZips = added.length > 0;
+  const changesLanguage = subscriber.language !== language;
+  if (changesLanguage)
+    await updateSubscriber(db, subscriber.id, { language, now, reply: changesZips ? undefined : store });
+  if (changesZips) await changeZips(db, subscriber.id, { add: added, reply: store });
+  return { reply, replyStored: store !== undefined && (changesZips || changesLanguage) };
 }

@@ -37,8 +37,18 @@ export type Texter = {
   zipRows: ZipRow[];
   /** The language the number's earlier texts last showed (kept with the inbound records). */
   lastLanguage: Language | undefined;
+  /**
+   * Given the outcome a command is about to return, the reply to store with the inbound message, if
+   * any (receive-sms.ts: the rate limits decide). A command hands it to its last write, so that the
+   * change and the stored reply are one statement. Absent where the caller stores the reply itself.
+   */
+  replyStore?: (outcome: SmsOutcome) => ReplyToStore | undefined;
 };
 
-export type SmsOutcome = { reply: string[]; optOutConfirmation?: boolean };
+/** A reply to keep on the inbound message it answers (inbound_messages.reply), for Twilio's retries. */
+export type ReplyToStore = { messageSid: string; reply: string[] };
+
+/** `replyStored`: the command's last write also stored the reply (Texter.replyStore). */
+export type SmsOutcome = { reply: string[]; optOutConfirmation?: boolean; replyStored?: boolean };
 
 export const silence: SmsOutcome = { reply: [] };

@@ -24,12 +24,7 @@ import { withTransaction } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { QUEUES } from "../../jobs/queues.ts";
 import { addressIndexes } from "../../security/addresses.ts";
-import {
-  lockTexter,
-  type OpenedInbound,
-  openInbound,
-  storedReply,
-} from "../subscriptions/inbound-messages.ts";
+import { type OpenedInbound, openInbound } from "../subscriptions/inbound-messages.ts";
 import { normalizeUsPhone } from "../subscriptions/phone-number.ts";
 import { saveReply } from "../subscriptions/rate-limits.ts";
 import { classifyZips } from "../subscriptions/service-area.ts";
@@ -65,8 +60,7 @@ export async function subscribeByCall({
     async (texter, opened, tx) => {
       if (!opened.claimed) {
         // Twilio asked again for a step already taken: answer as the first time, change nothing.
-        const reply = await storedReply(tx.db, claim);
-        if (reply.length > 0) return { kind: "subscribed", textQueued: true };
+        if (opened.storedReply.length > 0) return { kind: "subscribed", textQueued: true };
         return opened.zips.includes(input.zip)
           ? { kind: "subscribed", textQueued: false }
           : { kind: "unknown_zip" };
@@ -162,7 +156,6 @@ async function onCallersNumber(
   const indexes = addressIndexes(ctx.pii, "sms", phone);
   const index = indexes[0]!;
   return withTransaction(ctx.db, async (db) => {
-    await lockTexter(db, index);
     const opened = await openInbound(db, ctx.config.inboundSms, {
       messageSid: action.claim,
       // Claimed on the number's SMS index (a voice row shares it); the line offers texts and calls, not WhatsApp.

@@ -1,7 +1,7 @@
 /**
  * A number's alert-call subscription (the `voice` channel): a subscriber row of its own, beside
  * the number's SMS row, sealed and blind-indexed under the SMS purpose (addresses.ts), so the
- * caller's SMS indexes find it. The caller's number is already locked (lockTexter) by whoever
+ * caller's SMS indexes find it. The caller's number is already locked (openInbound) by whoever
  * calls these, so no text or call from the same number changes it under us.
  *
  * The rules are those of a texted ZIP (subscribe-zips.ts): a new number is enrolled; a stopped one
@@ -38,7 +38,7 @@ export async function subscribeVoice(
   const consent = { ...CONSENT, kind: "opt_in" as const, keyword };
   const subscriber = await lockVoiceSubscriber(ctx, caller.lookup);
   if (!subscriber) {
-    // The number is locked (lockTexter), so no concurrent request can enrol it first.
+    // The number is locked (openInbound), so no concurrent request can enrol it first.
     const sealed = sealAddress(ctx.pii, "voice", caller.phone);
     const created = await ctx.db
       .insertInto("subscribers")
