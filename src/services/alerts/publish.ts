@@ -19,9 +19,8 @@ import type { AppContext } from "../../context.ts";
 import type { AlertPriority, Channel } from "../../db/database.ts";
 import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
 import { QUEUES } from "../../jobs/queues.ts";
-import { DELIVERY_BATCH_SIZE } from "../../ledger/batches.ts";
 import { enqueueDeliveries } from "../../ledger/jobs.ts";
-import { insertFirstWaveRows, insertTargetRows, targetIsLarge } from "../../ledger/rows.ts";
+import { FIRST_WAVE, insertFirstWaveRows, insertTargetRows, targetIsLarge } from "../../ledger/rows.ts";
 import { recordAudit } from "../audit/record-audit.ts";
 import type { AlertRecord, AlertRow } from "./alert-record.ts";
 
@@ -108,7 +107,7 @@ export async function publishAlert({
     const target = { id: alert.id, targetZips: alert.target_zips };
     const twoWaves = await targetIsLarge(tx, alert.target_zips);
     const firstWaveLastId = twoWaves
-      ? await insertFirstWaveRows(tx, target, channels, DELIVERY_BATCH_SIZE, now)
+      ? await insertFirstWaveRows(tx, target, channels, FIRST_WAVE, now)
       : null;
     if (!twoWaves) await insertTargetRows(tx, target, channels, now);
 
