@@ -83,7 +83,7 @@ export async function insertFirstWaveRows(
   now: Date,
 ): Promise<string> {
   const ownZip = alert.targetZips[0]!;
-  // The ZIP's first `firstSubscriptions` subscriptions in subscriber order (its (zip, subscriber_id)
+  // The ZIP's first `wave.subscriptions` subscriptions in subscriber order (its (zip, subscriber_id)
   // index), each subscriber looked up by primary key: OFFSET 0 keeps that a nested loop (flattened
   // into a join, the planner merge-joined the whole subscribers table, 150 ms at 100,000).
   const { rows } = await sql<{ last_id: string }>`

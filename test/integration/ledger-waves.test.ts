@@ -11,7 +11,8 @@ import { DELIVERY_BATCH_SIZE, ledgerBatches } from "../../src/ledger/batches.ts"
 import { ONE_WAVE_MAX_SUBSCRIPTIONS } from "../../src/ledger/rows.ts";
 import { sealAddress } from "../../src/security/addresses.ts";
 import { completeLedger } from "../../src/services/alerts/complete-ledger.ts";
-import { publishAlert } from "../../src/services/alerts/publish.ts";
+import { PublishRefusedError, publishAlert } from "../../src/services/alerts/publish.ts";
+import { publishRestrictedAlert } from "../../src/services/alerts/publish-restricted.ts";
 import { sweepDeliveries } from "../../src/services/deliveries/sweep.ts";
 import { startDeliveryWorkers } from "../../workers/deliveries.ts";
 import { type DeliveryRig, receivedCounts, startDeliveryRig } from "../support/delivery.ts";
@@ -184,6 +185,29 @@ describe("a target over ONE_WAVE_MAX_SUBSCRIPTIONS is written in two waves", () 
     expect(await ledger(rig.runtime, alertId)).toHaveLength(2100);
     const sms = await rowsPerJob(alertId, "sms");
     expect(sms.covered.map((rows) => rows.length)).toEqual([500, 500, 500, 500, 100]);
+  });
+
+  it("an update is refused while the original's second wave is unwritten, then reaches everyone", async () => {
+    await followers("sms", "94612", 2200);
+    const original = await addAlert(rig.runtime, { zips: ["94612"] });
+    await publishAlert({ ctx: rig.runtime, input: { alertId: original } });
+    const update = await addAlert(rig.runtime, { zips: ["94612"], kind: "update", references: original });
+    const refused = await publishRestrictedAlert({ ctx: rig.runtime, input: { alertId: update } }).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(PublishRefusedError);
+    expect((refused as PublishRefusedError).reason).toBe("original_ledger_pending");
+    expect(await ledger(rig.runtime, update)).toHaveLength(0);
+    const row = await rig.runtime.db
+      .selectFrom("alerts")
+      .select("status")
+      .where("id", "=", update)
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe("approved");
+
+    await completeLedger({ ctx: rig.runtime, input: { alertId: original } });
+    const published = await publishRestrictedAlert({ ctx: rig.runtime, input: { alertId: update } });
+    expect(published.deliveries.sms).toBe(2200);
   });
 
   it("the sweep finishes a ledger whose second-wave job was lost", async () => {

@@ -75,6 +75,8 @@ export async function addAlert(
     expiresInMs?: number;
     languages?: Language[];
     drill?: boolean;
+    /** The alert an update or cancel follows. */
+    references?: string;
   },
 ): Promise<string> {
   const now = new Date();
@@ -89,7 +91,7 @@ export async function addAlert(
       sender_org: "Test hotline",
       author_id: "author",
       approver_id: "approver",
-      references_alert_id: null,
+      references_alert_id: options.references ?? null,
       expires_at: new Date(now.getTime() + (options.expiresInMs ?? 3_600_000)),
       updated_at: now,
       published_at: null,

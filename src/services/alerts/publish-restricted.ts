@@ -5,7 +5,7 @@
  * published, writes its ledger rows and enqueues the delivery jobs (the same batching and
  * priorities), or writes nothing.
  */
-import { withTransaction } from "../../db/transaction.ts";
+import { type DbOrTx, withTransaction } from "../../db/transaction.ts";
 import { enqueueDeliveries } from "../../ledger/jobs.ts";
 import { insertRecipientRows } from "../../ledger/rows.ts";
 import {
@@ -13,6 +13,7 @@ import {
   logPublished,
   type PublishContext,
   type PublishInput,
+  PublishRefusedError,
   type PublishResult,
   refuseUnpublishable,
   refuseWithoutTexts,
@@ -41,6 +42,7 @@ export async function publishRestrictedAlert({
     if (audienceOf(alert) === "target")
       throw new Error("publishRestrictedAlert is for drills and follow-ups");
     await refuseWithoutTexts(tx, "locked" in input ? input.locked : alert.id);
+    if (alert.references_alert_id) await refuseWhileOriginalPending(tx, alert.references_alert_id);
 
     const published = await tx
       .updateTable("alerts")
@@ -62,4 +64,23 @@ export async function publishRestrictedAlert({
   });
   logPublished(ctx, result);
   return result;
+}
+
+/**
+ * A follow-up goes to exactly the original's ledger rows. While a large original's second wave is
+ * still being written (seconds), those rows are not all there: publishing now would leave most of
+ * its recipients without the update or cancel, so it is refused, with nothing written.
+ */
+async function refuseWhileOriginalPending(tx: DbOrTx, originalId: string): Promise<void> {
+  const original = await tx
+    .selectFrom("alerts")
+    .select("ledger_pending")
+    .where("id", "=", originalId)
+    .executeTakeFirst();
+  if (original?.ledger_pending) {
+    throw new PublishRefusedError(
+      "original_ledger_pending",
+      "The alert this follows is still being handed to its recipients (a large alert's list is written in a few seconds): publish again in a moment",
+    );
+  }
 }

@@ -40,7 +40,8 @@ export type PublishRefusal =
   | "not_approved"
   | "expired"
   | "no_texts"
-  | "restricted_audience";
+  | "restricted_audience"
+  | "original_ledger_pending";
 
 /** The alert cannot be published; nothing was written. `reason` is stable, for mapping to HTTP. */
 export class PublishRefusedError extends Error {
