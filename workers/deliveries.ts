@@ -7,6 +7,7 @@
 import type { AppContext } from "../src/context.ts";
 import type { Channel } from "../src/db/database.ts";
 import { DELIVERY_QUEUES, QUEUES } from "../src/jobs/queues.ts";
+import { ALL_CHANNELS } from "../src/schemas/common.ts";
 import { completeLedger, secondWavePayload } from "../src/services/alerts/complete-ledger.ts";
 import { sweepDeliveries } from "../src/services/deliveries/sweep.ts";
 import { type DispatchContext, dispatchBatch, RetryLaterError } from "./dispatch.ts";
@@ -20,9 +21,6 @@ export const DELIVERY_CONCURRENCY: Record<Channel, number> = {
   voice: 8,
 };
 
-/** Every channel, in the order their queues are started. */
-export const DELIVERY_CHANNELS = Object.keys(DELIVERY_QUEUES) as Channel[];
-
 export type DeliveryWorkerContext = DispatchContext & Pick<AppContext, "boss" | "db">;
 
 export async function startDeliveryWorkers(
@@ -30,7 +28,7 @@ export async function startDeliveryWorkers(
   options: { concurrency?: Partial<Record<Channel, number>>; channels?: readonly Channel[] } = {},
 ): Promise<{ stop(): Promise<void> }> {
   const started: { queue: string; id: string }[] = [];
-  for (const channel of options.channels ?? DELIVERY_CHANNELS) {
+  for (const channel of options.channels ?? ALL_CHANNELS) {
     const queue = DELIVERY_QUEUES[channel];
     const id = await ctx.boss.work(
       queue,

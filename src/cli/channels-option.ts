@@ -4,20 +4,18 @@
  * fast push, say). Loaded before the configuration, so it imports no database code.
  */
 import type { Channel } from "../db/database.ts";
-import { DELIVERY_QUEUES } from "../jobs/queues.ts";
-
-const KNOWN = Object.keys(DELIVERY_QUEUES) as Channel[];
+import { ALL_CHANNELS } from "../schemas/common.ts";
 
 /** The channels a comma-separated list names, in the usual order and each once; throws what is wrong. */
 export function parseChannels(list: string): Channel[] {
   const names = list.split(",").map((name) => name.trim());
-  const unknown = names.find((name) => !KNOWN.includes(name as Channel));
+  const unknown = names.find((name) => !ALL_CHANNELS.includes(name as Channel));
   if (unknown !== undefined) {
     throw new Error(
       unknown === ""
-        ? `--channels takes a comma-separated list of channels: ${KNOWN.join(", ")}`
-        : `--channels: unknown channel "${unknown}" (the channels are ${KNOWN.join(", ")})`,
+        ? `--channels takes a comma-separated list of channels: ${ALL_CHANNELS.join(", ")}`
+        : `--channels: unknown channel "${unknown}" (the channels are ${ALL_CHANNELS.join(", ")})`,
     );
   }
-  return KNOWN.filter((channel) => names.includes(channel));
+  return ALL_CHANNELS.filter((channel) => names.includes(channel));
 }

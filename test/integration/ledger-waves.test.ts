@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Channel } from "../../src/db/database.ts";
 import { QUEUES } from "../../src/jobs/queues.ts";
 import { DELIVERY_BATCH_SIZE, ledgerBatches } from "../../src/ledger/batches.ts";
-import { ONE_WAVE_MAX_SUBSCRIPTIONS } from "../../src/ledger/rows.ts";
+import { FIRST_WAVE, ONE_WAVE_MAX_SUBSCRIPTIONS } from "../../src/ledger/rows.ts";
 import { sealAddress } from "../../src/security/addresses.ts";
 import { completeLedger } from "../../src/services/alerts/complete-ledger.ts";
 import { PublishRefusedError, publishAlert } from "../../src/services/alerts/publish.ts";
@@ -112,7 +112,13 @@ describe("a target over ONE_WAVE_MAX_SUBSCRIPTIONS is written in two waves", () 
     await followers("email", "94605", 100);
     await followers("sms", "94603", 1500);
     await followers("email", "94603", 200);
-    expect(2700).toBeGreaterThan(ONE_WAVE_MAX_SUBSCRIPTIONS);
+    const { n } = await rig.runtime.db
+      .selectFrom("subscriptions")
+      .select((eb) => eb.fn.countAll<string>().as("n"))
+      .where("zip", "in", ["94605", "94603"])
+      .executeTakeFirstOrThrow();
+    expect(Number(n)).toBe(2700);
+    expect(Number(n)).toBeGreaterThan(ONE_WAVE_MAX_SUBSCRIPTIONS);
     const alertId = await addAlert(rig.runtime, { zips: ["94605", "94603"] });
 
     const published = await publishAlert({ ctx: rig.runtime, input: { alertId } });
@@ -171,6 +177,28 @@ describe("a target over ONE_WAVE_MAX_SUBSCRIPTIONS is written in two waves", () 
     expect(await completeLedger({ ctx: rig.runtime, input: { alertId } })).toBeNull();
     expect(await ledger(rig.runtime, alertId)).toHaveLength(2700);
     expect((await rowsPerJob(alertId, "sms")).jobs).toHaveLength(5);
+  });
+
+  it("the first wave looks no further than the sighting ZIP's first FIRST_WAVE.subscriptions", async () => {
+    // 300 SMS among 2,000 email: in subscriber order, the first 1,000 subscriptions hold about 140
+    // of the SMS ones, and only those may go in the first wave (all 300 would without the bound).
+    await followers("email", "94618", 2000);
+    await followers("sms", "94618", 300);
+    const alertId = await addAlert(rig.runtime, { zips: ["94618"] });
+    const published = await publishAlert({ ctx: rig.runtime, input: { alertId } });
+    const { rows } = await sql<{ channel: Channel; n: string }>`
+      SELECT s.channel, count(*)::text AS n
+      FROM (SELECT subscriber_id FROM subscriptions WHERE zip = '94618'
+            ORDER BY subscriber_id LIMIT ${FIRST_WAVE.subscriptions}) m
+      JOIN subscribers s ON s.id = m.subscriber_id
+      GROUP BY s.channel`.execute(rig.runtime.db);
+    const within = Object.fromEntries(rows.map((row) => [row.channel, Number(row.n)]));
+    expect(within.sms).toBeLessThan(300);
+    expect(published.deliveries.sms).toBe(within.sms);
+    expect(published.deliveries.email).toBe(Math.min(within.email!, FIRST_WAVE.perChannel));
+    // Leave no ledger pending for the sweep test below.
+    await completeLedger({ ctx: rig.runtime, input: { alertId } });
+    expect(await ledger(rig.runtime, alertId)).toHaveLength(2300);
   });
 
   it("two completions at once: one writes the rest, the other nothing", async () => {
