@@ -10,6 +10,7 @@ import { Kysely, PGliteDialect, PostgresDialect } from "kysely";
 import pg from "pg";
 import { lockDataDir } from "./data-dir-lock.ts";
 import type { Database } from "./database.ts";
+import { preparingPool } from "./prepared-pool.ts";
 
 export { DataDirLockedError } from "./data-dir-lock.ts";
 
@@ -43,7 +44,7 @@ export async function connectPostgres(
   // dropped between two statements (failover, pg_terminate_backend) would then be an uncaught
   // 'error' event. The statement in flight rejects anyway and the pool discards the client.
   pool.on("connect", (client) => client.on("error", () => {}));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool(pool) }) });
   return { kind: "postgres", db, pool, connectionString, close: once(() => db.destroy()) };
 }
 

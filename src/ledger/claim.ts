@@ -5,6 +5,7 @@
  */
 import { sql } from "kysely";
 import type { DeliveryStatus } from "../db/database.ts";
+import { PREPARED } from "../db/prepared.ts";
 import type { DbOrTx } from "../db/transaction.ts";
 import type { Language } from "../i18n/languages.ts";
 import type { DeliveryJob } from "./jobs.ts";
@@ -35,7 +36,7 @@ export async function claimRows(
   limit: number,
   now: Date,
 ): Promise<ClaimedRow[]> {
-  const { rows } = await sql<ClaimedRow>`
+  const { rows } = await sql<ClaimedRow>`${PREPARED}
     WITH picked AS (
       SELECT d.id, d.subscriber_id, d.status AS previous_status, d.possible_duplicate AS was_duplicate,
              s.status AS subscriber_status, s.language, s.address_ciphertext, s.address_key_id,
@@ -78,7 +79,7 @@ export async function recordOutcomes(
   now: Date,
 ): Promise<void> {
   if (outcomes.length === 0) return;
-  await sql`
+  await sql`${PREPARED}
     UPDATE deliveries d
     SET status = v.status,
         provider_id = COALESCE(v.provider_id, d.provider_id),

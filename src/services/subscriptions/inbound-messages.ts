@@ -24,6 +24,7 @@
 import { sql } from "kysely";
 import type { InboundSmsSettings } from "../../config.ts";
 import type { SubscriberStatus, TextChannel } from "../../db/database.ts";
+import { PREPARED } from "../../db/prepared.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { replyCounters } from "./rate-limits.ts";
@@ -93,7 +94,7 @@ export async function openInbound(
     last_language: Language | null;
     on_roster: boolean;
     stored_reply: string[] | null;
-  }>`
+  }>`${PREPARED}
     WITH claim AS (
       INSERT INTO inbound_messages (message_sid, sender_index, command, language, received_at)
       VALUES (${input.messageSid}, ${index}, ${input.command}, ${input.language ?? null}, ${input.now})

@@ -30,6 +30,7 @@
  */
 import { type RawBuilder, sql } from "kysely";
 import type { InboundSmsSettings } from "../../config.ts";
+import { PREPARED } from "../../db/prepared.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 
 export const GLOBAL_SHARDS = 16;
@@ -137,5 +138,7 @@ export async function takeRefusalSlot(
 }
 
 export async function saveReply(db: DbOrTx, messageSid: string, reply: string[]): Promise<void> {
-  await db.updateTable("inbound_messages").set({ reply }).where("message_sid", "=", messageSid).execute();
+  await sql`${PREPARED} UPDATE inbound_messages SET reply = ${reply}::text[] WHERE message_sid = ${messageSid}`.execute(
+    db,
+  );
 }

@@ -4,10 +4,12 @@
  * locked (openInbound), so no other message from it changes their state under us.
  * Changes that go together (a status and its consent event; a new subscriber, its consent and its
  * ZIPs) are one statement each: on the webhook's path, round trips are the cost. For the same
- * reason each write that ends a texted command can also store the reply to it (`reply`).
+ * reason each write that ends a texted command can also store the reply to it (`reply`), and the
+ * statements of the webhook's path are PREPARED (src/db/prepared.ts).
  */
 import { type RawBuilder, sql } from "kysely";
 import type { Channel, ConsentKind, TextChannel } from "../../db/database.ts";
+import { PREPARED } from "../../db/prepared.ts";
 import type { DbOrTx } from "../../db/transaction.ts";
 import type { Language } from "../../i18n/languages.ts";
 import { sealAddress } from "../../security/addresses.ts";
@@ -65,7 +67,7 @@ export async function enrolSmsSubscriber(
   },
 ): Promise<SmsSubscriber | undefined> {
   const sealed = sealAddress(pii, input.channel, input.phone);
-  const { rows } = await sql<SmsSubscriber>`
+  const { rows } = await sql<SmsSubscriber>`${PREPARED}
     WITH created AS (
       INSERT INTO subscribers (channel, address_ciphertext, address_key_id, address_index, language, status, updated_at)
       VALUES (${input.channel}, ${sealed.address_ciphertext}, ${sealed.address_key_id}, ${sealed.address_index},
@@ -116,7 +118,7 @@ export async function updateSubscriber(
 ): Promise<void> {
   const { status, language, consent, now } = changes;
   const stoppedAt = status === "stopped" ? now : null;
-  await sql`
+  await sql`${PREPARED}
     WITH updated AS (
       UPDATE subscribers
       SET language = ${language}, updated_at = ${now},
@@ -140,7 +142,7 @@ export async function changeZips(
   input: { add: readonly string[]; keepOnly?: readonly string[]; reply?: ReplyToStore },
 ): Promise<void> {
   if (input.add.length === 0 && !input.keepOnly) return;
-  await sql`
+  await sql`${PREPARED}
     WITH dropped AS (
       DELETE FROM subscriptions
       WHERE subscriber_id = ${subscriberId} AND ${input.keepOnly !== undefined}
@@ -162,7 +164,7 @@ export async function deleteSubscriptions(
   zips: readonly string[],
   reply?: ReplyToStore,
 ): Promise<void> {
-  await sql`
+  await sql`${PREPARED}
     WITH deleted AS (
       DELETE FROM subscriptions WHERE subscriber_id = ${subscriberId} AND zip = ANY(${[...zips]}::text[])
     )${andStoreReply(reply)}
