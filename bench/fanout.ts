@@ -515,9 +515,9 @@ const channelsBefore = PER_CHANNEL ? await channelTicks(extraWorkers.channelPids
 const cpuBefore = process.cpuUsage();
 const postgresCpuBefore = postgresCpuSeconds();
 const peersBefore = await allPeerStats();
-const publishStarted = wallClockMs(); if (process.env.AVISO_TRACE) process.stderr.write(`TRACE ${publishStarted.toFixed(1)} publish-start\n`);
+const publishStarted = wallClockMs();
 await publishAlert({ ctx, input: { alertId } });
-const published = wallClockMs(); if (process.env.AVISO_TRACE) process.stderr.write(`TRACE ${published.toFixed(1)} published\n`);
+const published = wallClockMs();
 const ledgerWrittenAt = ledgerWritten(alertId);
 await untilSettled(alertId, 3600);
 const postgresCpuSettled = postgresCpuSeconds();

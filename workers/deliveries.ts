@@ -11,6 +11,7 @@ import { ALL_CHANNELS } from "../src/schemas/common.ts";
 import { completeLedger, secondWavePayload } from "../src/services/alerts/complete-ledger.ts";
 import { sweepDeliveries } from "../src/services/deliveries/sweep.ts";
 import { type DispatchContext, dispatchBatch, RetryLaterError } from "./dispatch.ts";
+import { warmUpDelivery } from "./warm-up.ts";
 
 /** Batches in flight per channel in one process. SMS is paced by its token bucket anyway. */
 export const DELIVERY_CONCURRENCY: Record<Channel, number> = {
@@ -28,6 +29,7 @@ export async function startDeliveryWorkers(
   options: { concurrency?: Partial<Record<Channel, number>>; channels?: readonly Channel[] } = {},
 ): Promise<{ stop(): Promise<void> }> {
   const started: { queue: string; id: string }[] = [];
+  warmUpDelivery(ctx, options.channels ?? ALL_CHANNELS);
   for (const channel of options.channels ?? ALL_CHANNELS) {
     const queue = DELIVERY_QUEUES[channel];
     const id = await ctx.boss.work(

@@ -21,6 +21,7 @@
  *
  * The claim and record statements and the job payload are the ledger's (src/ledger/).
  */
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { AppContext } from "../src/context.ts";
 import type { AlertKind, AlertPriority, AlertStatus, Channel } from "../src/db/database.ts";
 import type { OutboundMessage } from "../src/delivery/sender.ts";
@@ -45,8 +46,8 @@ import { whatsappMessage } from "./whatsapp-message.ts";
 
 /** Rows claimed at a time: the most that can be in `sending` for one job at once. */
 export const MAX_CHUNK = 50;
-/** Rows in a job's first claim (see dispatchBatch). */
-const FIRST_CHUNK = 5;
+/** Rows in the first claim of a job's first attempt (see dispatchBatch). */
+const FIRST_CHUNK = 1;
 
 export type DispatchContext = Pick<AppContext, "db" | "pii" | "senders" | "config" | "clock" | "log">;
 
@@ -107,10 +108,13 @@ export async function dispatchBatch(
   };
   const alert = await loadAlert(ctx, job.alertId);
   const fullChunk = chunkSize(ctx, job.channel);
-  // The first chunk is small. When an alert is published every worker slot starts a job at once,
-  // and a process that begins by building a full chunk of requests for each of them answers
-  // nothing until all of them are out: the first residents would wait for the last requests.
-  let chunk = Math.min(FIRST_CHUNK, fullChunk);
+  // The first chunk is one row. When an alert is published every worker slot starts a job at
+  // once, and a process that begins by building a chunk of requests for each of them answers
+  // nothing until all of them are out: the first residents would wait for the last requests (one
+  // row against five: first hand-off 83-97 ms after the approval against 97-129, docs/benchmarks.md).
+  // A retry starts with a full chunk: rows put back by a provider's refusal go out as fast as the
+  // backoff allows, not one an attempt.
+  let chunk = attempt.retryCount === 0 ? Math.min(FIRST_CHUNK, fullChunk) : fullChunk;
   // The record times of the first and last chunk that handed anything over, for the timeline.
   let handoffs = null as { first: Date; last: Date } | null;
 
@@ -160,10 +164,11 @@ function chunkSize(ctx: DispatchContext, channel: Channel): number {
   return Math.max(1, Math.min(MAX_CHUNK, Math.ceil(rate)));
 }
 
+/** The alert and its texts in one statement: it is the first round trip of every job. */
 async function loadAlert(ctx: DispatchContext, alertId: string): Promise<LoadedAlert> {
   const alert = await ctx.db
     .selectFrom("alerts")
-    .select([
+    .select((eb) => [
       "id",
       "kind",
       "priority",
@@ -173,15 +178,16 @@ async function loadAlert(ctx: DispatchContext, alertId: string): Promise<LoadedA
       "cancel_reason",
       "sighting_id",
       "sighting_label",
+      jsonArrayFrom(
+        eb
+          .selectFrom("alert_texts")
+          .select(["language", "headline", "body", "sms_text"])
+          .whereRef("alert_texts.alert_id", "=", "alerts.id"),
+      ).as("texts"),
     ])
     .where("id", "=", alertId)
     .executeTakeFirst();
   if (!alert) throw new Error(`alert ${alertId} not found`);
-  const texts = await ctx.db
-    .selectFrom("alert_texts")
-    .select(["language", "headline", "body", "sms_text"])
-    .where("alert_id", "=", alertId)
-    .execute();
   return {
     id: alert.id,
     kind: alert.kind as AlertKind,
@@ -194,7 +200,7 @@ async function loadAlert(ctx: DispatchContext, alertId: string): Promise<LoadedA
     sightingLabel: alert.sighting_label,
     status: alert.status,
     expiresAt: alert.expires_at,
-    texts,
+    texts: alert.texts as MessageText[],
   };
 }
 
@@ -310,6 +316,23 @@ function buildMessage(
       };
     }
   }
+}
+
+/** A message of each channel for a sample alert, as the first alert's would be built (warm-up.ts). */
+export function sampleMessage(ctx: DispatchContext, channel: Channel): OutboundMessage {
+  const alert: LoadedAlert = {
+    id: "00000000-0000-4000-8000-000000000000",
+    kind: "sighting",
+    priority: "alert",
+    is_drill: false,
+    verifiedSighting: true,
+    sightingLabel: null,
+    status: "published",
+    expiresAt: new Date(ctx.clock.now().getTime() + 3_600_000),
+    texts: [{ language: "en", headline: "Warm-up", body: "Warm-up", sms_text: "Warm-up" }],
+  };
+  const row = { id: "0", subscriber_id: alert.id, language: "en" } as ClaimedRow;
+  return buildMessage(ctx, alert, channel, row, "warm-up", 3600);
 }
 
 /** A stored push address's endpoint; undefined when it is not one (the sender refuses those). */
