@@ -1,8 +1,8 @@
 /**
  * The pool Kysely gets on Postgres: node-postgres's, except that a statement marked PREPARED
  * (prepared.ts) is sent as a named statement, named after a hash of its text. node-postgres then
- * parses it once per connection and afterwards only binds and executes it; two texts never share
- * a name, and one text always finds its statement again.
+ * has Postgres parse it once per connection and afterwards only bind and execute it; two texts
+ * never share a name, and one text always finds its statement again.
  *
  * A pooler between us and Postgres must keep server-side prepared statements per client
  * (PgBouncer 1.21 or newer with max_prepared_statements; see docs/deploy.md).
