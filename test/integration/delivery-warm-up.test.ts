@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe("delivery warm-up", () => {
-  it("composes every channel's message as the first alert's would be, and sends nothing", async () => {
+  it("composes the SMS, email and push messages as the first alert's would be, and sends nothing", async () => {
     const ctx = rig.runtime;
     expect(sampleMessage(ctx, "sms").text).toMatch(/Warm-up/);
     const mail = sampleMessage(ctx, "email");

@@ -278,9 +278,12 @@ export async function startTwilioPeer(
   };
 
   const server = http.createServer((req, res) => {
+    // The delay a request meets is the one set when it arrived: a test that changes delayMs once
+    // it sees a message recorded does not change that message's answer.
+    const delayMs = peer.delayMs;
     handle(req)
       .then(async ({ status, json }) => {
-        if (peer.delayMs > 0) await sleep(peer.delayMs);
+        if (delayMs > 0) await sleep(delayMs);
         res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(json));
       })
       .catch((err: unknown) => res.writeHead(500).end(String(err)));
