@@ -63,7 +63,7 @@ import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
 import { publishAlert } from "../src/services/alerts/publish.ts";
 import { naivePublish } from "./naive.ts";
-import type { PeerKind, PeerReady, PeerStats } from "./peers.ts";
+import { startPeerProcess } from "./peer-process.ts";
 import { cpuSecondsSince, postgresCpuSeconds, processTicks, TICK_MS, tcpClientPorts } from "./proc-cpu.ts";
 import { pushEncryptMs } from "./push-calibration.ts";
 import { channelOf, providerEnv, residentRow } from "./setting.ts";
@@ -126,30 +126,10 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 
 // --- peers, each in its own process ---------------------------------------------------------
 const pushCount = Array.from({ length: N }, (_, i) => channelOf(i)).filter((c) => c === "push").length;
-type Peer = { child: ChildProcess; ready: PeerReady; stats(): Promise<PeerStats> };
-async function startPeer(kind: PeerKind, count = 0): Promise<Peer> {
-  const child = fork(new URL("./peers.ts", import.meta.url), [kind, String(count)], {
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  const ready = await new Promise<PeerReady>((resolve) =>
-    child.on("message", (m: { ready?: PeerReady }) => m.ready && resolve(m.ready)),
-  );
-  const stats = () =>
-    new Promise<PeerStats>((resolve) => {
-      const onMessage = (m: { stats?: PeerStats }) => {
-        if (!m.stats) return;
-        child.off("message", onMessage);
-        resolve(m.stats);
-      };
-      child.on("message", onMessage);
-      child.send("stats");
-    });
-  return { child, ready, stats };
-}
 const [smsPeer, smtpPeer, pushPeer] = await Promise.all([
-  startPeer("sms"),
-  startPeer("smtp"),
-  startPeer("push", pushCount),
+  startPeerProcess("sms"),
+  startPeerProcess("smtp"),
+  startPeerProcess("push", pushCount),
 ]);
 const peerList = [smsPeer, smtpPeer, pushPeer];
 const allPeerStats = async () => {
@@ -689,4 +669,4 @@ if (unsent.length > 0 || result.rows !== N) {
 pushAgent.destroy();
 await runtime.close();
 await dropDatabase();
-for (const peer of peerList) peer.child.send("close");
+for (const peer of peerList) peer.close();

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-const BENCHES = ["fanout.ts", "webhook.ts", "timeline.ts"];
+const BENCHES = ["fanout.ts", "senders.ts", "webhook.ts", "timeline.ts"];
 let failed = false;
 for (const file of BENCHES) {
   const path = fileURLToPath(new URL(`./${file}`, import.meta.url));
