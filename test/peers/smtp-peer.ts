@@ -61,6 +61,8 @@ export interface SmtpPeerOptions {
    * mail without reading it; the fan-out benchmark's peer, whose CPU would be a real provider's.
    */
   parse?: boolean;
+  /** Close a connection idle this long, as servers do (smtp-server's socketTimeout; default 60 s). */
+  idleTimeoutMs?: number;
 }
 
 export async function startSmtpPeer(opts: SmtpPeerOptions = {}): Promise<SmtpPeer> {
@@ -80,6 +82,7 @@ export async function startSmtpPeer(opts: SmtpPeerOptions = {}): Promise<SmtpPee
     logger: false,
     disableReverseLookup: true,
     closeTimeout: 100,
+    ...(opts.idleTimeoutMs ? { socketTimeout: opts.idleTimeoutMs } : {}),
     onConnect(session, callback) {
       connections += 1;
       connectionNumber.set(session.id, connections);

@@ -1,0 +1,174 @@
+/**
+ * A few long-lived SMTP connections, each carrying one message at a time: nodemailer's
+ * SMTPConnection (STARTTLS, AUTH, pipelining, dot-stuffing, the SMTP_URL's settings as nodemailer
+ * reads them) without nodemailer's mailer and pool around it. Those turn every raw message into a
+ * MIME tree and a stream and back (about half the CPU of a mail: `npm run bench:senders`); here the
+ * message built by mime.ts goes on the connection as it is.
+ *
+ * A connection is opened when a message finds none free and fewer than `maxConnections` are open;
+ * one the server closes or times out while idle is dropped, and the next message opens another. A
+ * refused recipient or message (a 4xx or 5xx reply) resets the session and keeps the connection;
+ * any other failure closes it. The errors are SMTPConnection's own (code, responseCode, command),
+ * which smtp-sender.ts maps, and never carry the message.
+ */
+import type { ConnectionUrlOptions } from "nodemailer/lib/shared";
+import { parseConnectionUrl } from "nodemailer/lib/shared";
+import SMTPConnection from "nodemailer/lib/smtp-connection";
+
+export type SmtpPoolOptions = {
+  maxConnections: number;
+  connectionTimeout: number;
+  greetingTimeout: number;
+  socketTimeout: number;
+};
+
+export type SmtpEnvelope = { from: string; to: string[] };
+
+export type SmtpPool = {
+  /** Sends `raw` (a whole RFC 5322 message) to the envelope's recipients. */
+  send(envelope: SmtpEnvelope, raw: string): Promise<void>;
+  /** Connections open now (for tests). */
+  readonly open: number;
+  close(): void;
+};
+
+type SmtpError = Error & { code?: string; responseCode?: number; command?: string };
+type Lane = { connection: SMTPConnection; sent: number; dead: boolean };
+
+export function createSmtpPool(url: string, options: SmtpPoolOptions): SmtpPool {
+  const settings: ConnectionUrlOptions = parseConnectionUrl(url);
+  const { auth, ...connectionSettings } = settings as ConnectionUrlOptions & {
+    auth?: { user: string; pass: string };
+  };
+  const idle: Lane[] = [];
+  const waiting: { resolve(lane: Lane): void; reject(error: Error): void }[] = [];
+  let open = 0;
+  let closed = false;
+
+  function drop(lane: Lane) {
+    if (lane.dead) return;
+    lane.dead = true;
+    open -= 1;
+    const at = idle.indexOf(lane);
+    if (at >= 0) idle.splice(at, 1);
+    lane.connection.close();
+    // A message waiting for a connection may now open one.
+    const next = closed ? undefined : waiting.shift();
+    if (next) openLane().then(next.resolve, next.reject);
+  }
+
+  function openLane(): Promise<Lane> {
+    open += 1;
+    const connection = new SMTPConnection({
+      ...connectionSettings,
+      connectionTimeout: options.connectionTimeout,
+      greetingTimeout: options.greetingTimeout,
+      socketTimeout: options.socketTimeout,
+    } as SMTPConnection.Options);
+    const lane: Lane = { connection, sent: 0, dead: false };
+    return new Promise<Lane>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: Error) => {
+        // Settled before the drop: closing the connection emits 'end', whose error is not the cause.
+        if (!settled) {
+          settled = true;
+          reject(error);
+        }
+        drop(lane);
+      };
+      // Always listened for: an unheard 'error' event would end the process. Idle, a server's
+      // timeout or close drops the connection; while a message is on it, send's callback has it.
+      connection.on("error", (error: Error) => {
+        if (!settled || idle.includes(lane)) fail(error);
+      });
+      connection.on("end", () => fail(poolError("the SMTP connection closed")));
+      connection.connect((error?: Error | null) => {
+        if (error) return fail(error);
+        if (!auth || !connection.allowsAuth) {
+          settled = true;
+          return resolve(lane);
+        }
+        connection.login(
+          { user: auth.user, credentials: { user: auth.user, pass: auth.pass } },
+          (loginError) => {
+            if (loginError) return fail(loginError);
+            settled = true;
+            resolve(lane);
+          },
+        );
+      });
+    });
+  }
+
+  function acquire(): Promise<Lane> {
+    if (closed) return Promise.reject(poolError("the SMTP pool is closed"));
+    const lane = idle.pop();
+    if (lane) return Promise.resolve(lane);
+    if (open < options.maxConnections) return openLane();
+    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  }
+
+  function release(lane: Lane) {
+    if (lane.dead) return;
+    if (closed) return drop(lane);
+    const next = waiting.shift();
+    if (next) next.resolve(lane);
+    else idle.push(lane);
+  }
+
+  function sendOn(lane: Lane, envelope: SmtpEnvelope, raw: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      lane.connection.send(envelope, raw, (error) => {
+        lane.sent += 1;
+        if (!error) {
+          release(lane);
+          return resolve();
+        }
+        const refused = error as SmtpError;
+        if (
+          (refused.code === "EENVELOPE" || refused.code === "EMESSAGE") &&
+          refused.responseCode !== 421 &&
+          typeof refused.responseCode === "number"
+        ) {
+          // The server refused this message; the session is still good once reset.
+          lane.connection.reset((resetError) => (resetError ? drop(lane) : release(lane)));
+        } else {
+          drop(lane);
+        }
+        reject(error);
+      });
+    });
+  }
+
+  return {
+    async send(envelope, raw) {
+      const lane = await acquire();
+      const reused = lane.sent > 0;
+      try {
+        await sendOn(lane, envelope, raw);
+      } catch (error) {
+        // A connection that had sent before, found closed at the first command of the message:
+        // the server dropped it while idle and nothing of this message reached it. Once more,
+        // on a new connection; any later failure is the caller's to judge.
+        const lost = error as SmtpError;
+        if (reused && lane.dead && !closed && (lost.command === "CONN" || lost.command === "MAIL FROM")) {
+          return sendOn(await acquire(), envelope, raw);
+        }
+        throw error;
+      }
+    },
+    get open() {
+      return open;
+    },
+    close() {
+      closed = true;
+      for (const waiter of waiting.splice(0)) waiter.reject(poolError("the SMTP pool is closed"));
+      for (const lane of [...idle]) drop(lane);
+    },
+  };
+}
+
+/** Before any message went on a connection: nothing can have been delivered. */
+function poolError(message: string): SmtpError {
+  return Object.assign(new Error(message), { code: "ECONNECTION" });
+}
