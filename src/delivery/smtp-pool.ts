@@ -11,6 +11,8 @@
  * any other failure closes it. The errors are SMTPConnection's own (code, responseCode, command),
  * which smtp-sender.ts maps, and never carry the message.
  */
+
+import { Readable } from "node:stream";
 import type { ConnectionUrlOptions } from "nodemailer/lib/shared";
 import { parseConnectionUrl } from "nodemailer/lib/shared";
 import SMTPConnection from "nodemailer/lib/smtp-connection";
@@ -33,6 +35,11 @@ export type SmtpPool = {
 };
 
 type SmtpError = Error & { code?: string; responseCode?: number; command?: string };
+/**
+ * A failed send. `messageLeft`: the connection failed (no SMTP reply) after the message had begun
+ * to go out, so the server may have queued it: a retry may deliver it twice.
+ */
+export type SmtpSendFailure = SmtpError & { messageLeft?: boolean };
 type Lane = { connection: SMTPConnection; sent: number; dead: boolean };
 
 export function createSmtpPool(url: string, options: SmtpPoolOptions): SmtpPool {
@@ -116,15 +123,26 @@ export function createSmtpPool(url: string, options: SmtpPoolOptions): SmtpPool 
     else idle.push(lane);
   }
 
+  /** Rejects with `messageLeft` set when the message had begun to go out (see SmtpSendFailure). */
   function sendOn(lane: Lane, envelope: SmtpEnvelope, raw: string): Promise<void> {
+    // Read only once the server has taken the envelope and said 354: before that, nothing of
+    // the message has left, whatever then happens to the connection.
+    let left = false;
+    const message = new Readable({
+      read() {
+        left = true;
+        this.push(raw);
+        this.push(null);
+      },
+    });
     return new Promise((resolve, reject) => {
-      lane.connection.send(envelope, raw, (error) => {
+      lane.connection.send(envelope, message, (error) => {
         lane.sent += 1;
         if (!error) {
           release(lane);
           return resolve();
         }
-        const refused = error as SmtpError;
+        const refused = error as SmtpSendFailure;
         if (
           (refused.code === "EENVELOPE" || refused.code === "EMESSAGE") &&
           refused.responseCode !== 421 &&
@@ -135,7 +153,8 @@ export function createSmtpPool(url: string, options: SmtpPoolOptions): SmtpPool 
         } else {
           drop(lane);
         }
-        reject(error);
+        refused.messageLeft = left && typeof refused.responseCode !== "number";
+        reject(refused);
       });
     });
   }
@@ -147,11 +166,10 @@ export function createSmtpPool(url: string, options: SmtpPoolOptions): SmtpPool 
       try {
         await sendOn(lane, envelope, raw);
       } catch (error) {
-        // A connection that had sent before, found closed at the first command of the message:
-        // the server dropped it while idle and nothing of this message reached it. Once more,
-        // on a new connection; any later failure is the caller's to judge.
-        const lost = error as SmtpError;
-        if (reused && lane.dead && !closed && (lost.command === "CONN" || lost.command === "MAIL FROM")) {
+        // A connection that had carried mail before, lost before this message began to go out:
+        // the server dropped it while idle (the race with its close). Once more, on a new one.
+        const lost = error as SmtpSendFailure;
+        if (reused && lane.dead && !closed && !lost.messageLeft && typeof lost.responseCode !== "number") {
           return sendOn(await acquire(), envelope, raw);
         }
         throw error;

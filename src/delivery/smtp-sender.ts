@@ -10,7 +10,7 @@ import type { EmailProvider } from "../config.ts";
 import { isSingleAddrSpec } from "../security/email-address.ts";
 import { buildMime, MimeHeaderError } from "./mime.ts";
 import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
-import { createSmtpPool } from "./smtp-pool.ts";
+import { createSmtpPool, type SmtpSendFailure } from "./smtp-pool.ts";
 
 export type SmtpSenderOptions = {
   /** Connections in the pool. */
@@ -96,8 +96,9 @@ export function smtpSendError(error: unknown): SendError {
     }
     return new SendError("permanent", label, `${label}: message rejected`);
   }
-  // No SMTP reply. A timeout or a reset after DATA may come after the server queued the message.
-  const ambiguous = code === "ETIMEDOUT" || code === "ESOCKET";
+  // No SMTP reply. A connection lost once the message had begun to go out (after DATA) may have
+  // lost only the server's answer: the server may have queued it.
+  const ambiguous = (error as SmtpSendFailure | null)?.messageLeft === true;
   return new SendError("retry", `smtp ${code}`, `smtp ${code}: no answer from the mail server`, {
     ambiguous,
   });

@@ -101,6 +101,92 @@ describe("the SMTP sender's pool", () => {
   });
 });
 
+describe("a connection lost in the middle of a message", () => {
+  it("after the message began to go out: retried later and marked a possible duplicate, never sent again at once", async () => {
+    const server = await scriptedSmtp({ dropSecondAt: "data" });
+    const sender = createSmtpSender({ smtpUrl: server.url, from: FROM }, { maxConnections: 1 });
+    opened.push({ sender });
+    await sender.send(mail("first@example.org"));
+    const error = await sender.send(mail("second@example.org")).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SendError);
+    expect(error).toMatchObject({ kind: "retry", ambiguous: true });
+    // The server had the whole second message when the connection went: it may have queued it.
+    expect(server.messages).toEqual(["first@example.org", "second@example.org"]);
+    server.close();
+  });
+
+  it("before the message began (the server closed the idle connection as it was reused): sent once more at once, on a new connection", async () => {
+    const server = await scriptedSmtp({ dropSecondAt: "mail" });
+    const sender = createSmtpSender({ smtpUrl: server.url, from: FROM }, { maxConnections: 1 });
+    opened.push({ sender });
+    await sender.send(mail("first@example.org"));
+    await sender.send(mail("second@example.org"));
+    expect(server.messages).toEqual(["first@example.org", "second@example.org"]);
+    expect(server.connections).toBe(2);
+    server.close();
+  });
+});
+
+/**
+ * A minimal SMTP server that accepts every mail but, on the second mail of the whole run, drops the
+ * connection: at its MAIL command (`mail`) or once its data has arrived, before answering (`data`).
+ */
+async function scriptedSmtp(options: { dropSecondAt: "mail" | "data" }) {
+  const messages: string[] = [];
+  let connections = 0;
+  let mailCommands = 0;
+  const server = net.createServer((socket) => {
+    connections += 1;
+    socket.write("220 scripted ESMTP\r\n");
+    let buffered = "";
+    let inData = false;
+    let recipient = "";
+    socket.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("latin1");
+      for (;;) {
+        if (inData) {
+          const end = buffered.indexOf("\r\n.\r\n");
+          if (end < 0) return;
+          buffered = buffered.slice(end + 5);
+          inData = false;
+          messages.push(recipient);
+          if (options.dropSecondAt === "data" && messages.length === 2) return socket.destroy();
+          socket.write("250 queued\r\n");
+          continue;
+        }
+        const end = buffered.indexOf("\r\n");
+        if (end < 0) return;
+        const line = buffered.slice(0, end);
+        buffered = buffered.slice(end + 2);
+        if (line.startsWith("EHLO")) socket.write("250-scripted\r\n250 PIPELINING\r\n");
+        else if (line.startsWith("MAIL")) {
+          mailCommands += 1;
+          if (options.dropSecondAt === "mail" && mailCommands === 2) return socket.destroy();
+          socket.write("250 sender ok\r\n");
+        } else if (line.startsWith("RCPT")) {
+          recipient = /<([^>]*)>/.exec(line)?.[1] ?? "";
+          socket.write("250 recipient ok\r\n");
+        } else if (line.startsWith("DATA")) {
+          inData = true;
+          socket.write("354 go ahead\r\n");
+        } else if (line.startsWith("QUIT")) socket.end("221 bye\r\n");
+        else socket.write("500 unknown\r\n");
+      }
+    });
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    get connections() {
+      return connections;
+    },
+    close: () => server.close(),
+  };
+}
+
 /** A loopback port nothing listens on (listened on once, then closed). */
 async function closedPort(): Promise<number> {
   const server = net.createServer();
