@@ -19,7 +19,8 @@
  *
  *   npm run bench:senders -- [--messages 5000] [--in-flight 50] [--rounds 3]
  *
- * Prints a table and, as its last line, one JSON object.
+ * Prints a table and, as its last line, one JSON object. Exits 1 unless the peers took every
+ * message: .ci/run runs a short one as a smoke test of the senders and of the benchmark.
  */
 import http from "node:http";
 import https from "node:https";
@@ -297,9 +298,10 @@ const ways = {
 
 const pushEncrypt = pushEncryptMs();
 // A first pass of each, untimed: connections opened, code compiled.
+const WARM_UP = 200;
 for (const way of Object.values(ways)) {
-  for (let i = 0; i < 200; i++) await way.sender.send(i);
-  for (let i = 0; i < 200; i++) await way.bare.send(i);
+  for (let i = 0; i < WARM_UP; i++) await way.sender.send(i);
+  for (let i = 0; i < WARM_UP; i++) await way.bare.send(i);
 }
 const measured = Object.fromEntries(
   Object.keys(ways).map((channel) => [channel, { sender: [] as number[], bare: [] as number[] }]),
@@ -339,6 +341,9 @@ function round3(value: number) {
   return Number(value.toFixed(3));
 }
 const received = peerStats.reduce((sum, stats) => sum + stats.received, 0);
+const rejected = peerStats.reduce((sum, stats) => sum + stats.rejected, 0);
+// Every way of every channel: the warm-up's WARM_UP a way, then ROUNDS × MESSAGES a way.
+const expected = Object.keys(ways).length * 2 * (WARM_UP + ROUNDS * MESSAGES);
 process.stderr.write(
   `${MESSAGES} messages × ${ROUNDS} rounds a way, ${IN_FLIGHT} in flight; push encryption ${pushEncrypt.toFixed(3)} ms; the peers received ${received}\n` +
     `channel  sender ms   floor ms   sender/floor   (CPU of this process a message, median round)\n${rows.join("\n")}\n`,
@@ -352,4 +357,9 @@ console.log(
     ...result,
   }),
 );
+// .ci/run uses a short run as a smoke test: it fails unless the peers took every message.
+if (received !== expected || rejected > 0) {
+  process.stderr.write(`the peers received ${received} of ${expected} messages and rejected ${rejected}\n`);
+  process.exit(1);
+}
 process.exit(0);
