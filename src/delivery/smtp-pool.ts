@@ -29,8 +29,6 @@ export type SmtpEnvelope = { from: string; to: string[] };
 export type SmtpPool = {
   /** Sends `raw` (a whole RFC 5322 message) to the envelope's recipients. */
   send(envelope: SmtpEnvelope, raw: string): Promise<void>;
-  /** Connections open now (for tests). */
-  readonly open: number;
   close(): void;
 };
 
@@ -174,9 +172,6 @@ export function createSmtpPool(url: string, options: SmtpPoolOptions): SmtpPool 
         }
         throw error;
       }
-    },
-    get open() {
-      return open;
     },
     close() {
       closed = true;

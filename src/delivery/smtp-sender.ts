@@ -1,9 +1,9 @@
 /**
  * Email over SMTP with nodemailer's SMTPConnection, through a pool of a few long-lived connections
- * (smtp-pool.ts; opening one per message costs a TCP and SMTP handshake each time). SMTP replies become SendErrors: 4xx and lost
- * connections are retried; a 5xx for the recipient is permanent and stops the subscriber; a 5xx
- * for the message fails that message only. Error texts carry the SMTP code, never the server's
- * text, which usually echoes the address.
+ * (smtp-pool.ts; opening one per message costs a TCP and SMTP handshake each time). SMTP replies
+ * become SendErrors: 4xx and lost connections are retried; a 5xx for the recipient is permanent and
+ * stops the subscriber; a 5xx for the message fails that message only. Error texts carry the SMTP
+ * code, never the server's text, which usually echoes the address.
  */
 import addressparser from "nodemailer/lib/addressparser";
 import type { EmailProvider } from "../config.ts";
