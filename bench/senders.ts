@@ -6,8 +6,8 @@
  *   sms    the Twilio sender (the twilio package on our node:http transport, token bucket lifted)
  *          against a keep-alive node:http POST of the same form to the same Messages resource,
  *          its JSON answer parsed;
- *   email  the SMTP sender (nodemailer's pool, the MIME built by us) against raw SMTP on the same
- *          number of connections: MAIL, RCPT and DATA pipelined, then the same message;
+ *   email  the SMTP sender (its pool of nodemailer SMTPConnections, the MIME built by us) against
+ *          raw SMTP on as many connections: MAIL, RCPT and DATA pipelined, then the same message;
  *   push   the web push sender (RFC 8291 encryption, a reused VAPID JWT, node:https) against a
  *          keep-alive node:https POST of one body encrypted beforehand; the floor shown adds one
  *          encryption (push_encrypt_ms), which every push needs.
