@@ -17,7 +17,7 @@
  * when the load window closed (else the load did not run "during" it). Prints a table and, as its
  * last line, one JSON object; exit code 1 when a criterion fails.
  */
-import { type ChildProcess, fork, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, setPriority, tmpdir, totalmem } from "node:os";
@@ -35,7 +35,8 @@ import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
 import { publishAlert } from "../src/services/alerts/publish.ts";
 import { freePort } from "../test/support/free-port.ts";
-import type { PeerKind, PeerReady } from "./peers.ts";
+import { startPeerProcess } from "./peer-process.ts";
+import type { PeerKind } from "./peers.ts";
 import { machineTicks, processTicks, TICK_MS } from "./proc-cpu.ts";
 import { fictionalNumbers, providerEnv, residentRow } from "./setting.ts";
 
@@ -400,19 +401,9 @@ async function newAlert(zips: string[], sms: string): Promise<string> {
   return alert.id;
 }
 
-type Peer = { child: ChildProcess; ready: PeerReady };
-
-async function startPeer(kind: PeerKind, count = 0): Promise<Peer> {
-  const child = fork(new URL("./peers.ts", import.meta.url), [kind, String(count)], {
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  children.push(child);
-  // The peers stand for providers elsewhere: their CPU is not ours to spend.
-  if (child.pid) setPriority(child.pid, 19);
-  const ready = await new Promise<PeerReady>((resolve) =>
-    child.on("message", (m: { ready?: PeerReady }) => m.ready && resolve(m.ready)),
-  );
-  return { child, ready };
+// The peers stand for providers elsewhere: their CPU is not ours to spend.
+function startPeer(kind: PeerKind, count = 0) {
+  return startPeerProcess(kind, count, { onStart: (child) => children.push(child), nice: 19 });
 }
 
 function spawnAviso(argv: string[], extra: Record<string, string>): ChildProcess {

@@ -3,6 +3,7 @@
  * `ready` is what it answered on start, `stats()` asks for its counts and CPU, `close()` ends it.
  */
 import { type ChildProcess, fork } from "node:child_process";
+import { setPriority } from "node:os";
 import type { PeerKind, PeerReady, PeerStats } from "./peers.ts";
 
 export type PeerProcess = {
@@ -12,10 +13,20 @@ export type PeerProcess = {
   close(): void;
 };
 
-export async function startPeerProcess(kind: PeerKind, count = 0): Promise<PeerProcess> {
+/**
+ * `count`: push subscriptions for the push peer to make. `onStart`: called with the child as soon
+ * as it exists (to kill it on an early exit). `nice`: its scheduling priority (19: the lowest).
+ */
+export async function startPeerProcess(
+  kind: PeerKind,
+  count = 0,
+  options: { onStart?: (child: ChildProcess) => void; nice?: number } = {},
+): Promise<PeerProcess> {
   const child = fork(new URL("./peers.ts", import.meta.url), [kind, String(count)], {
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
+  options.onStart?.(child);
+  if (options.nice !== undefined && child.pid) setPriority(child.pid, options.nice);
   const ready = await new Promise<PeerReady>((resolve) =>
     child.on("message", (m: { ready?: PeerReady }) => m.ready && resolve(m.ready)),
   );

@@ -29,7 +29,7 @@ import { parseArgs } from "node:util";
 import webpush from "web-push";
 import { loadConfig } from "../src/config.ts";
 import type { Channel } from "../src/db/database.ts";
-import { buildMime } from "../src/delivery/mime.ts";
+import { buildMime, mailOf } from "../src/delivery/mime.ts";
 import type { OutboundMessage, Sender } from "../src/delivery/sender.ts";
 import { createSmtpSender } from "../src/delivery/smtp-sender.ts";
 import { createTwilioSender } from "../src/delivery/twilio-sender.ts";
@@ -40,7 +40,7 @@ import { createPiiCipher } from "../src/security/pii.ts";
 import { sampleMessage } from "../workers/dispatch.ts";
 import { startPeerProcess } from "./peer-process.ts";
 import { pushEncryptMs } from "./push-calibration.ts";
-import { providerEnv } from "./setting.ts";
+import { providerEnv, residentAddress } from "./setting.ts";
 
 const { values: args } = parseArgs({
   options: {
@@ -79,8 +79,8 @@ const pushAgent = createPushAgent({ ca: pushPeer.ready.ca! });
 const subscriptions = pushPeer.ready.subscriptions!;
 
 const addressOf: Record<"sms" | "email" | "push", (i: number) => string> = {
-  sms: (i) => `+1510${String(2_000_000 + i).padStart(7, "0")}`,
-  email: (i) => `resident${i}@example.org`,
+  sms: (i) => residentAddress("sms", i, () => ""),
+  email: (i) => residentAddress("email", i, () => ""),
   push: (i) => subscriptions[i % subscriptions.length]!,
 };
 
@@ -177,14 +177,7 @@ async function bareSmtp(connections: number): Promise<Way> {
   const target = new URL(config.email!.smtpUrl);
   const message = sampleMessage(ctx, "email");
   const mime = (i: number) =>
-    buildMime({
-      from: config.email!.from,
-      to: addressOf.email(i),
-      subject: message.subject ?? "",
-      text: message.text,
-      html: message.html,
-      headers: message.headers,
-    }).raw;
+    buildMime(mailOf(config.email!.from, { ...message, to: addressOf.email(i) })).raw;
   const idle: SmtpLine[] = [];
   const waiting: ((line: SmtpLine) => void)[] = [];
   for (let c = 0; c < connections; c++) {

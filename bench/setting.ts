@@ -28,6 +28,14 @@ export const channelOf = (i: number, whatsapp = false, voice = false): Channel =
           ? "email"
           : "push";
 
+/** Resident i's address on `channel`: a 510 number, an example.org address, or `pushSubscription`. */
+export function residentAddress(channel: Channel, i: number, pushSubscription: () => string): string {
+  if (channel === "sms" || channel === "whatsapp" || channel === "voice") {
+    return `+1510${String(2_000_000 + i).padStart(7, "0")}`;
+  }
+  return channel === "email" ? `resident${i}@example.org` : pushSubscription();
+}
+
 /**
  * Resident i's subscribers row, its address sealed as the service seals it: a 510 number, an
  * example.org address, or `pushSubscription` (one the push peer made) for a push resident.
@@ -40,15 +48,9 @@ export function residentRow(
   options: { whatsapp?: boolean; voice?: boolean } = {},
 ) {
   const channel = channelOf(i, options.whatsapp, options.voice);
-  const address =
-    channel === "sms" || channel === "whatsapp" || channel === "voice"
-      ? `+1510${String(2_000_000 + i).padStart(7, "0")}`
-      : channel === "email"
-        ? `resident${i}@example.org`
-        : pushSubscription();
   return {
     channel,
-    ...sealAddress(pii, channel, address),
+    ...sealAddress(pii, channel, residentAddress(channel, i, pushSubscription)),
     language,
     status: "active" as const,
     updated_at: new Date(),

@@ -10,7 +10,7 @@ import { createECDH, randomBytes } from "node:crypto";
 import { createSecureContext } from "node:tls";
 import webpush from "web-push";
 import type { Channel } from "../src/db/database.ts";
-import { buildMime } from "../src/delivery/mime.ts";
+import { buildMime, mailOf } from "../src/delivery/mime.ts";
 import { type DispatchContext, sampleMessage } from "./dispatch.ts";
 
 /** The channels whose messages are composed here; WhatsApp's and calls' composing reads settings. */
@@ -22,14 +22,7 @@ export function warmUpDelivery(ctx: DispatchContext, channels: readonly Channel[
     for (const channel of channels.filter((c) => WARMED.includes(c))) {
       const message = sampleMessage(ctx, channel);
       if (channel === "email") {
-        buildMime({
-          from: "warm-up@example.invalid",
-          to: "warm-up@example.invalid",
-          subject: message.subject ?? "",
-          text: message.text,
-          html: message.html,
-          headers: message.headers,
-        });
+        buildMime(mailOf("warm-up@example.invalid", { ...message, to: "warm-up@example.invalid" }));
       }
       if (channel === "push") {
         const browser = createECDH("prime256v1");

@@ -2,11 +2,12 @@
  * Builds an alert email as a raw RFC 5322 / MIME message: multipart/alternative, text and HTML as
  * base64 UTF-8, the subject as RFC 2047 encoded words. nodemailer's composer does the same through
  * a tree of streams, which was most of an alert mail's CPU (docs/architecture.md#fan-out,
- * "Senders"), so alert mail is built here in a few string operations and handed to nodemailer's
- * pooled SMTP transport raw. Header values never carry CR or LF (no header injection).
+ * "Senders"), so alert mail is built here in a few string operations and handed raw to the SMTP
+ * sender's pool (smtp-pool.ts). Header values never carry CR or LF (no header injection).
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { encodeWords } from "nodemailer/lib/mime-funcs";
+import type { OutboundMessage } from "./sender.ts";
 
 export type MimeMail = {
   from: string;
@@ -16,6 +17,18 @@ export type MimeMail = {
   html?: string;
   headers?: Record<string, string>;
 };
+
+/** The mail of an outbound email message, from `from` (MAIL_FROM). */
+export function mailOf(from: string, message: OutboundMessage): MimeMail {
+  return {
+    from,
+    to: message.to,
+    subject: message.subject ?? "",
+    text: message.text,
+    html: message.html,
+    headers: message.headers,
+  };
+}
 
 export class MimeHeaderError extends Error {
   constructor(name: string) {

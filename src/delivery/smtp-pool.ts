@@ -8,8 +8,8 @@
  * A connection is opened when a message finds none free and fewer than `maxConnections` are open;
  * one the server closes or times out while idle is dropped, and the next message opens another. A
  * refused recipient or message (a 4xx or 5xx reply) resets the session and keeps the connection;
- * any other failure closes it. The errors are SMTPConnection's own (code, responseCode, command),
- * which smtp-sender.ts maps, and never carry the message.
+ * any other failure closes it. The errors are SMTPConnection's own (code, responseCode), which
+ * smtp-sender.ts maps, and never carry the message.
  */
 
 import { Readable } from "node:stream";
@@ -32,13 +32,14 @@ export type SmtpPool = {
   close(): void;
 };
 
-type SmtpError = Error & { code?: string; responseCode?: number; command?: string };
+type SmtpError = Error & { code?: string; responseCode?: number };
 /**
  * A failed send. `messageLeft`: the connection failed (no SMTP reply) after the message had begun
  * to go out, so the server may have queued it: a retry may deliver it twice.
  */
 export type SmtpSendFailure = SmtpError & { messageLeft?: boolean };
-type Lane = { connection: SMTPConnection; sent: number; dead: boolean };
+/** A connection; `used` once it has carried a message. */
+type Lane = { connection: SMTPConnection; used: boolean; dead: boolean };
 
 export function createSmtpPool(url: string, options: SmtpPoolOptions): SmtpPool {
   const settings: ConnectionUrlOptions = parseConnectionUrl(url);
@@ -70,7 +71,7 @@ export function createSmtpPool(url: string, options: SmtpPoolOptions): SmtpPool 
       greetingTimeout: options.greetingTimeout,
       socketTimeout: options.socketTimeout,
     } as SMTPConnection.Options);
-    const lane: Lane = { connection, sent: 0, dead: false };
+    const lane: Lane = { connection, used: false, dead: false };
     return new Promise<Lane>((resolve, reject) => {
       let settled = false;
       const fail = (error: Error) => {
@@ -135,7 +136,7 @@ export function createSmtpPool(url: string, options: SmtpPoolOptions): SmtpPool 
     });
     return new Promise((resolve, reject) => {
       lane.connection.send(envelope, message, (error) => {
-        lane.sent += 1;
+        lane.used = true;
         if (!error) {
           release(lane);
           return resolve();
@@ -160,7 +161,7 @@ export function createSmtpPool(url: string, options: SmtpPoolOptions): SmtpPool 
   return {
     async send(envelope, raw) {
       const lane = await acquire();
-      const reused = lane.sent > 0;
+      const reused = lane.used;
       try {
         await sendOn(lane, envelope, raw);
       } catch (error) {

@@ -8,7 +8,7 @@
 import addressparser from "nodemailer/lib/addressparser";
 import type { EmailProvider } from "../config.ts";
 import { isSingleAddrSpec } from "../security/email-address.ts";
-import { buildMime, MimeHeaderError } from "./mime.ts";
+import { buildMime, MimeHeaderError, mailOf } from "./mime.ts";
 import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 import { createSmtpPool, type SmtpSendFailure } from "./smtp-pool.ts";
 
@@ -32,21 +32,15 @@ export function createSmtpSender(provider: EmailProvider, options: SmtpSenderOpt
     mode: "provider",
     async send(message: OutboundMessage) {
       if (!isSingleAddrSpec(message.to)) {
-        // nodemailer would read a display name or a list out of it and mail whoever it names.
+        // A display name, a list or a line break would reach the envelope's RCPT TO and mail whoever
+        // it names.
         throw new SendError("permanent", "smtp address", "smtp address: not a single email address", {
           addressDead: true,
         });
       }
       let mail: ReturnType<typeof buildMime>;
       try {
-        mail = buildMime({
-          from: provider.from,
-          to: message.to,
-          subject: message.subject ?? "",
-          text: message.text,
-          html: message.html,
-          headers: message.headers,
-        });
+        mail = buildMime(mailOf(provider.from, message));
       } catch (error) {
         if (error instanceof MimeHeaderError) {
           throw new SendError(
@@ -90,7 +84,10 @@ export function smtpSendError(error: unknown): SendError {
     const reply = e.responseCode;
     const label = `smtp ${reply}`;
     if (reply >= 400 && reply < 500) return new SendError("retry", label, `${label}: try again later`);
+    // Our side of the session, not the resident's: retried, never a failed message.
     if (code === "EAUTH") return new SendError("retry", label, `${label}: authentication refused`);
+    if (code === "ETLS")
+      return new SendError("retry", label, `${label}: the connection could not be encrypted`);
     if (code === "EENVELOPE" && RECIPIENT_DEAD.has(reply)) {
       return new SendError("permanent", label, `${label}: recipient rejected`, { addressDead: true });
     }

@@ -113,4 +113,25 @@ describe.runIf(backend() === "postgres")("the SMS webhook's claim", () => {
     expect((await phone(app, runtime, "+15105550161").send("LIST")).messages.join(" ")).toMatch(/94607/);
     expect(await claims()).toHaveLength(1);
   });
+
+  it("a whole conversation prepares fewer than twenty statements a connection (docs/deploy.md's pooler bound)", async () => {
+    const app = createApp(runtime);
+    const resident = phone(app, runtime, "+15105550163");
+    for (const body of [
+      "94607 94601",
+      "LIST",
+      "ADD 94606",
+      "REMOVE 94601",
+      "HELP",
+      "ES",
+      "STOP",
+      "INICIO",
+      "STOP",
+    ]) {
+      expect((await resident.send(body)).status).toBe(200);
+    }
+    const statements = await preparedStatements(single!);
+    expect(statements.length).toBeGreaterThanOrEqual(5);
+    expect(statements.length).toBeLessThan(20);
+  });
 });

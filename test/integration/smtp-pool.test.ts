@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { SendError, type Sender } from "../../src/delivery/sender.ts";
 import { createSmtpSender } from "../../src/delivery/smtp-sender.ts";
 import { type SmtpPeer, type SmtpPeerOptions, startSmtpPeer } from "../peers/smtp-peer.ts";
+import { freePort } from "../support/free-port.ts";
 
 const FROM = "Aviso <alerts@aviso.test>";
 const opened: { peer?: SmtpPeer; sender?: Sender }[] = [];
@@ -61,6 +62,34 @@ describe("the SMTP sender's pool", () => {
     expect(peer.connections).toBe(1);
   });
 
+  it("closes the connection after a 421 (the server is shutting it) and sends the next over a new one", async () => {
+    const { peer, sender } = await rig({ maxConnections: 1 });
+    await sender.send(mail("first@example.org"));
+    peer.failNext(1, 421);
+    expect(await sender.send(mail("refused@example.org")).catch((e: unknown) => e)).toMatchObject({
+      kind: "retry",
+      code: "smtp 421",
+    });
+    await sender.send(mail("next@example.org"));
+    const mails = await peer.waitFor(2);
+    expect(mails.map((m) => [m.to[0], m.connection])).toEqual([
+      ["first@example.org", 1],
+      ["next@example.org", 2],
+    ]);
+  });
+
+  it("with requireTLS, sends nothing to a server that offers no STARTTLS (one that had it removed on the way)", async () => {
+    const { peer, sender } = await rig({
+      requireAuth: true,
+      url: (p) => `smtp://relay-user:s3cret@127.0.0.1:${p.port}?requireTLS=true`,
+    });
+    const refused = await sender.send(mail("resident@example.org")).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(SendError);
+    expect(refused).toMatchObject({ kind: "retry", ambiguous: false });
+    expect((refused as SendError).message).not.toContain("s3cret");
+    expect(peer.messages).toHaveLength(0);
+  });
+
   it("replaces a connection the server closed while it was idle: the next message goes out", async () => {
     const { peer, sender } = await rig({ maxConnections: 1, idleTimeoutMs: 300 });
     await sender.send(mail("before@example.org"));
@@ -84,7 +113,7 @@ describe("the SMTP sender's pool", () => {
   });
 
   it("a server that is not there: a retryable error for each message, none left hanging", async () => {
-    const port = await closedPort();
+    const port = await freePort(); // listened on once, then closed: nothing answers there
     const sender = createSmtpSender(
       { smtpUrl: `smtp://127.0.0.1:${port}`, from: FROM },
       { maxConnections: 2 },
@@ -185,13 +214,4 @@ async function scriptedSmtp(options: { dropSecondAt: "mail" | "data" }) {
     },
     close: () => server.close(),
   };
-}
-
-/** A loopback port nothing listens on (listened on once, then closed). */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
