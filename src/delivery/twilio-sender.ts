@@ -7,6 +7,7 @@
  * the number.
  */
 import type { SmsProvider } from "../config.ts";
+import { createMessage } from "../sms/create-message.ts";
 import { countSegments } from "../sms/segments.ts";
 import { createTwilioClient } from "../sms/twilio-client.ts";
 import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
@@ -53,10 +54,6 @@ export function statusCallbackUrl(base: string, deliveryId: string | undefined):
 
 export function createTwilioSender(provider: SmsProvider, options: TwilioSenderOptions): Sender {
   const client = senderClient(provider, options.timeoutMs);
-  // The library loads its REST API modules the first time `messages` is read (slow enough to show
-  // in the first hand-off: docs/benchmarks.md#fan-out): read it now, at start-up, so that the
-  // first alert's first text does not wait for it.
-  const messages = client.messages;
   const bucket = createTokenBucket(options.ratePerSecond);
   const callbackBase = `${options.publicUrl}${TWILIO_STATUS_PATH}`;
 
@@ -65,18 +62,17 @@ export function createTwilioSender(provider: SmsProvider, options: TwilioSenderO
     mode: "provider",
     async send(message: OutboundMessage) {
       await bucket.take(segmentsOf(message.text));
-      const sender = provider.messagingServiceSid
-        ? { messagingServiceSid: provider.messagingServiceSid }
-        : { from: provider.from! };
       try {
-        const sent = await messages.create({
-          to: message.to,
-          body: message.text,
-          ...sender,
-          statusCallback: statusCallbackUrl(callbackBase, message.deliveryId),
-          ...(message.ttlSeconds === undefined ? {} : { validityPeriod: validityPeriod(message.ttlSeconds) }),
+        const sent = await createMessage(client, {
+          To: message.to,
+          Body: message.text,
+          ...(provider.messagingServiceSid
+            ? { MessagingServiceSid: provider.messagingServiceSid }
+            : { From: provider.from! }),
+          StatusCallback: statusCallbackUrl(callbackBase, message.deliveryId),
+          ValidityPeriod: message.ttlSeconds === undefined ? undefined : validityPeriod(message.ttlSeconds),
         });
-        return { providerId: sent.sid };
+        return sent.sid === undefined ? {} : { providerId: sent.sid };
       } catch (error) {
         const failure = twilioSendError(error);
         if (failure.retryAfterMs !== undefined) bucket.pause(failure.retryAfterMs);

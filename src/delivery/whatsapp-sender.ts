@@ -7,6 +7,7 @@
  * Twilio's answers become SendErrors as for SMS, with WhatsApp's own codes (whatsapp-codes.ts).
  */
 import type { SmsProvider, WhatsAppSettings } from "../config.ts";
+import { createMessage } from "../sms/create-message.ts";
 import { toWhatsAppAddress } from "../whatsapp/address.ts";
 import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 import { createTokenBucket } from "./token-bucket.ts";
@@ -26,7 +27,6 @@ export function createWhatsAppSender(
   options: WhatsAppSenderOptions,
 ): Sender {
   const client = senderClient(provider, options.timeoutMs);
-  const messages = client.messages; // loaded now, not on the first alert (see twilio-sender.ts)
   const bucket = createTokenBucket(options.ratePerSecond);
   const callbackBase = `${options.publicUrl}${TWILIO_STATUS_PATH}`;
   const from = toWhatsAppAddress(whatsapp.from);
@@ -34,15 +34,15 @@ export function createWhatsAppSender(
   async function create(message: OutboundMessage, content: "free_form" | "template") {
     const template = message.whatsapp?.template;
     await bucket.take(1);
-    const sent = await messages.create({
-      to: toWhatsAppAddress(message.to),
-      from,
-      statusCallback: statusCallbackUrl(callbackBase, message.deliveryId),
+    const sent = await createMessage(client, {
+      To: toWhatsAppAddress(message.to),
+      From: from,
+      StatusCallback: statusCallbackUrl(callbackBase, message.deliveryId),
       ...(content === "template" && template
-        ? { contentSid: template.contentSid, contentVariables: JSON.stringify(template.variables) }
-        : { body: message.text }),
+        ? { ContentSid: template.contentSid, ContentVariables: JSON.stringify(template.variables) }
+        : { Body: message.text }),
     });
-    return { providerId: sent.sid };
+    return sent.sid === undefined ? {} : { providerId: sent.sid };
   }
 
   return {

@@ -4,6 +4,8 @@
  * address in any error text.
  */
 import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webpush from "web-push";
 import { loadConfig } from "../../src/config.ts";
@@ -73,6 +75,37 @@ describe("SMS through Twilio", () => {
     const before = peer.messages.length;
     await fromSender.send({ channel: "sms", to: "+15105550101", text: "from" });
     expect(peer.messages[before]).toMatchObject({ from: "+15005550006", messagingServiceSid: null });
+  });
+
+  it("counts a 2xx answer without a readable SID as sent: retrying it would text the resident twice", async () => {
+    const requests: { contentType: string | undefined; body: string }[] = [];
+    const garbled = createServer((req, res) => {
+      let body = "";
+      req.on("data", (chunk: Buffer) => (body += chunk));
+      req.on("end", () => {
+        requests.push({ contentType: req.headers["content-type"], body });
+        res.writeHead(201, { "content-type": "text/html" }).end("<html>accepted</html>");
+      });
+    });
+    await new Promise<void>((resolve) => garbled.listen(0, "127.0.0.1", resolve));
+    const { port } = garbled.address() as AddressInfo;
+    const toGarbled = createTwilioSender(
+      {
+        accountSid: peer.accountSid,
+        authToken: peer.authToken,
+        apiUrl: `http://127.0.0.1:${port}`,
+        from: "+15005550006",
+      },
+      { publicUrl: "https://aviso.test", ratePerSecond: 1000 },
+    );
+    try {
+      expect(await toGarbled.send({ channel: "sms", to: "+15105550109", text: "once" })).toEqual({});
+      expect(requests).toHaveLength(1);
+      expect(requests[0]!.contentType).toBe("application/x-www-form-urlencoded");
+      expect(new URLSearchParams(requests[0]!.body).get("Body")).toBe("once");
+    } finally {
+      await new Promise((resolve) => garbled.close(resolve));
+    }
   });
 
   it("retries 429, 20429 and 500; gives up for good on 21610, 21211, 21614 and marks the address dead", async () => {
