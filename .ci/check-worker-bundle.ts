@@ -19,6 +19,7 @@ const FORBIDDEN_PACKAGES: Record<string, string> = {
   nodemailer: "email is sent by Node delivery workers",
   twilio: "SMS is sent by Node delivery workers (webhook signatures are checked without the package)",
   "web-push": "push is sent by Node delivery workers",
+  undici: "the senders' HTTP client, in Node delivery workers (the Worker has fetch)",
   "@node-rs/argon2": "a native addon; wrangler.toml aliases it to src/security/argon2-portable.ts",
   "@hono/node-server": "Node's HTTP server",
   "smtp-server": "a test peer",

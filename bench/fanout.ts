@@ -473,7 +473,7 @@ function summarize(
 const pushEncryptCpuMs = pushEncryptMs();
 
 // --- Aviso's way ----------------------------------------------------------------------------
-const timedWorkers = { runtime, config, pushAgent, naiveConcurrency: NAIVE_CONCURRENCY };
+const timedWorkers = { runtime, config, pushCa: pushPeer.ready.ca!, naiveConcurrency: NAIVE_CONCURRENCY };
 const mixedProcesses = (): { channel?: Channel }[] =>
   Array.from({ length: WORKER_PROCESSES - 1 }, () => ({}));
 // Per channel, this process only publishes: its context sends nothing.
@@ -666,7 +666,7 @@ if (unsent.length > 0 || result.rows !== N) {
   process.exitCode = 1;
 }
 
-pushAgent.destroy();
+await pushAgent.close();
 await runtime.close();
 await dropDatabase();
 for (const peer of peerList) peer.close();

@@ -10,7 +10,7 @@
  * full (pg-boss otherwise waits out its poll interval after every job, which would make the
  * comparison about pg-boss's polling), 100 messages in flight.
  */
-import type { Agent } from "node:https";
+import https from "node:https";
 import { sql } from "kysely";
 import nodemailer from "nodemailer";
 import webpush from "web-push";
@@ -18,6 +18,7 @@ import type { Config } from "../src/config.ts";
 import type { AppContext } from "../src/context.ts";
 import type { Channel } from "../src/db/database.ts";
 import type { Sender } from "../src/delivery/sender.ts";
+import { PUSH_SOCKETS_PER_ORIGIN } from "../src/delivery/webpush-sender.ts";
 import type { Language } from "../src/i18n/languages.ts";
 import { openAddress } from "../src/security/addresses.ts";
 import { unsubscribeToken, unsubscribeUrl } from "../src/security/unsubscribe-token.ts";
@@ -28,7 +29,9 @@ import { voiceMessage } from "../workers/voice-message.ts";
 
 export const NAIVE_QUEUE = "bench-naive-delivery";
 
-export function naiveSenders(config: Config, pushAgent: Agent): Record<Channel, Sender> {
+/** `pushCa` trusts the push peer: web-push's sendNotification takes a node:https agent. */
+export function naiveSenders(config: Config, pushCa: string): Record<Channel, Sender> {
+  const pushAgent = new https.Agent({ keepAlive: true, maxSockets: PUSH_SOCKETS_PER_ORIGIN, ca: pushCa });
   const sms = config.sms!;
   const twilio = createTwilioClient({
     accountSid: sms.accountSid,
@@ -110,6 +113,9 @@ export function naiveSenders(config: Config, pushAgent: Agent): Record<Channel, 
           agent: pushAgent,
         });
         return { providerId: response.headers.location };
+      },
+      async close() {
+        pushAgent.destroy();
       },
     },
   };

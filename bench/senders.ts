@@ -3,13 +3,13 @@
  * channel, the CPU of this process per message through Aviso's own Sender, and through the bare
  * transport that carries the same bytes to the same loopback peer:
  *
- *   sms    the Twilio sender (the twilio package on our node:http transport, token bucket lifted)
- *          against a keep-alive node:http POST of the same form to the same Messages resource,
- *          its JSON answer parsed;
+ *   sms    the Twilio sender (the twilio package on our undici transport, token bucket lifted)
+ *          against a keep-alive undici POST of the same form to the same Messages resource, its
+ *          JSON answer parsed;
  *   email  the SMTP sender (its pool of nodemailer SMTPConnections, the MIME built by us) against
  *          raw SMTP on as many connections: MAIL, RCPT and DATA pipelined, then the same message;
  *   push   the web push sender (RFC 8291 encryption, a reused VAPID JWT, node:https) against a
- *          keep-alive node:https POST of one body encrypted beforehand; the floor shown adds one
+ *          keep-alive undici POST over TLS of one body encrypted beforehand; the floor shown adds one
  *          encryption (push_encrypt_ms), which every push needs.
  *
  * Each is `--messages` sends (default 5,000) with `--in-flight` at a time (default 50, a delivery
@@ -22,10 +22,9 @@
  * Prints a table and, as its last line, one JSON object. Exits 1 unless the peers took every
  * message: .ci/run runs a short one as a smoke test of the senders and of the benchmark.
  */
-import http from "node:http";
-import https from "node:https";
 import net from "node:net";
 import { parseArgs } from "node:util";
+import { request, Agent as UndiciAgent } from "undici";
 import webpush from "web-push";
 import { loadConfig } from "../src/config.ts";
 import type { Channel } from "../src/db/database.ts";
@@ -96,36 +95,26 @@ function viaSender(sender: Sender, channel: "sms" | "email" | "push"): Way {
   };
 }
 
-/** A keep-alive POST of `body(i)` to `url`, its answer read whole (and parsed when `json`). */
+/**
+ * A keep-alive POST of `body(i)` to `url` with undici (the least CPU a request we know: node:http
+ * cost twice as much), its answer read whole (and parsed when `json`). `ca` trusts the push peer.
+ */
 function barePost(
-  client: typeof http | typeof https,
   url: URL,
-  agent: http.Agent,
   headers: Record<string, string>,
   body: (i: number) => Buffer | string,
   json: boolean,
+  ca?: string,
 ): Way {
+  const dispatcher = new UndiciAgent({ connections: IN_FLIGHT, ...(ca ? { connect: { ca } } : {}) });
   return {
-    send: (i) =>
-      new Promise((resolve, reject) => {
-        const payload = body(i);
-        const request = client.request(
-          url,
-          { method: "POST", agent, headers: { ...headers, "content-length": Buffer.byteLength(payload) } },
-          (response) => {
-            const chunks: Buffer[] = [];
-            response.on("data", (chunk: Buffer) => chunks.push(chunk));
-            response.on("end", () => {
-              if ((response.statusCode ?? 0) >= 300) reject(new Error(`answer ${response.statusCode}`));
-              else resolve(json ? JSON.parse(Buffer.concat(chunks).toString()) : undefined);
-            });
-            response.on("error", reject);
-          },
-        );
-        request.on("error", reject);
-        request.end(payload);
-      }),
-    close: async () => agent.destroy(),
+    send: async (i) => {
+      const response = await request(url, { method: "POST", dispatcher, headers, body: body(i) });
+      const text = await response.body.text();
+      if (response.statusCode >= 300) throw new Error(`answer ${response.statusCode}`);
+      return json ? JSON.parse(text) : undefined;
+    },
+    close: () => dispatcher.close(),
   };
 }
 
@@ -134,11 +123,8 @@ function bareTwilio(): Way {
   const url = new URL(`${sms.apiUrl}/2010-04-01/Accounts/${sms.accountSid}/Messages.json`);
   const message = sampleMessage(ctx, "sms");
   const auth = `Basic ${Buffer.from(`${sms.accountSid}:${sms.authToken}`).toString("base64")}`;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: IN_FLIGHT });
   return barePost(
-    http,
     url,
-    agent,
     { authorization: auth, "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
     (i) =>
       new URLSearchParams({
@@ -169,7 +155,7 @@ function barePush(): Way {
   const headers = Object.fromEntries(
     Object.entries(details.headers).filter(([name]) => name.toLowerCase() !== "content-length"),
   ) as Record<string, string>;
-  return barePost(https, url, createPushAgent({ ca: pushPeer.ready.ca! }), headers, () => body, false);
+  return barePost(url, headers, () => body, false, pushPeer.ready.ca!);
 }
 
 /** Raw SMTP on `connections` sockets: per mail, MAIL/RCPT/DATA in one write, then the message. */

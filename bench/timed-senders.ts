@@ -5,7 +5,6 @@
  * milliseconds (performance.timeOrigin + performance.now()), so the hand-offs of several worker
  * processes can be put on one time line.
  */
-import type { Agent } from "node:https";
 import type { Config } from "../src/config.ts";
 import type { AppContext } from "../src/context.ts";
 import type { Channel } from "../src/db/database.ts";
@@ -57,12 +56,13 @@ export async function startTimedWorkers(input: {
   way: Way;
   runtime: Runtime;
   config: Config;
-  pushAgent: Agent;
+  /** The push peer's certificate, for the naive senders. */
+  pushCa: string;
   naiveConcurrency: number;
   channels?: readonly Channel[];
 }): Promise<{ ctx: AppContext; handoffs: Handoffs; stop(): Promise<void> }> {
   const { way, runtime } = input;
-  const measured = timed(way === "aviso" ? runtime.senders : naiveSenders(input.config, input.pushAgent));
+  const measured = timed(way === "aviso" ? runtime.senders : naiveSenders(input.config, input.pushCa));
   const ctx: AppContext = { ...runtime, senders: measured.senders };
   const workers =
     way === "aviso"

@@ -27,6 +27,7 @@ import pg from "pg";
 import webpush from "web-push";
 import { loadConfig } from "../src/config.ts";
 import { connectPglite, connectPostgres, type DatabaseHandle } from "../src/db/connect.ts";
+import { createPushAgent } from "../src/delivery/webpush-sender.ts";
 import { createLogger } from "../src/log.ts";
 import { createRuntime } from "../src/runtime.ts";
 import { addressPurpose } from "../src/security/addresses.ts";
@@ -96,7 +97,7 @@ const clock = { now: () => new Date(Date.now() + peopleWaitedMs) };
 const runtime = await createRuntime(config, createLogger({ level: "warn", destination: process.stderr }), {
   handle,
   clock,
-  senders: { pushAgent: push.agent },
+  senders: { pushAgent: createPushAgent({ ca: push.ca! }) },
 });
 const workers = await startDeliveryWorkers(runtime);
 const rig: StoryRig = {

@@ -52,7 +52,7 @@ const workers = await startTimedWorkers({
   way: setup.way,
   runtime,
   config,
-  pushAgent,
+  pushCa: setup.pushCa,
   naiveConcurrency: setup.naiveConcurrency,
   channels: setup.channels,
 });
@@ -64,8 +64,7 @@ process.on("message", (message) => {
     await workers.stop();
     const report: WorkerProcessReport = { handoffs: workers.handoffs, cpuS: cpuSecondsSince(cpuBefore) };
     process.send?.({ stopped: report }, () => {
-      pushAgent.destroy();
-      void runtime.close().finally(() => process.exit(0));
+      void Promise.all([pushAgent.close(), runtime.close()]).finally(() => process.exit(0));
     });
   })();
 });

@@ -3,7 +3,7 @@
  * (local mode, which config refuses in production). Senders live in src/, not workers/, because
  * the API sends too (SMS replies to keywords) and both get them from the runtime.
  */
-import type { Agent } from "node:https";
+import type { Agent } from "undici";
 import type { Config } from "../config.ts";
 import type { Channel } from "../db/database.ts";
 import type { DbOrTx } from "../db/transaction.ts";

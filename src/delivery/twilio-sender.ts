@@ -127,7 +127,13 @@ export function twilioSendError(error: unknown): SendError {
     return new SendError("retry", "twilio internal", "twilio internal: the request could not be made");
   }
   const code = e.code;
-  const ambiguous = !["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"].includes(code);
+  const ambiguous = ![
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "EHOSTUNREACH",
+    "UND_ERR_CONNECT_TIMEOUT",
+  ].includes(code);
   return new SendError("retry", `twilio ${code}`, `twilio ${code}: no answer from the provider`, {
     ambiguous,
   });

@@ -5,7 +5,7 @@
  * push-service origin and reused until an hour before it expires.
  *
  * One URL: the endpoint is checked against PUSH_ENDPOINT_HOSTS here, by the same parse that yields
- * the URL object the request is made to (node:https), so no second parser can read another host out
+ * the URL object the request is made to (undici), so no second parser can read another host out
  * of it (web-push's sendNotification re-parses with the legacy url.parse; only its
  * generateRequestDetails is used, for the encrypted body and headers). Redirects are not followed:
  * a 3xx is an answer like any other, and nothing is sent where it points.
@@ -14,7 +14,7 @@
  * retried, honouring Retry-After. Error texts never contain the endpoint (it identifies a browser).
  */
 import type { IncomingHttpHeaders } from "node:http";
-import https, { type Agent } from "node:https";
+import { Agent, request } from "undici";
 import webpush from "web-push";
 import type { PushProvider } from "../config.ts";
 import { allowedPushEndpoint } from "../security/push-endpoints.ts";
@@ -23,7 +23,7 @@ import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 export type WebPushSenderOptions = {
   /** PUSH_ENDPOINT_HOSTS: the hosts this sender may request (src/security/push-endpoints.ts). */
   hosts: readonly string[];
-  /** The HTTPS agent; createPushAgent() when not given (tests pass one trusting their peer). */
+  /** The connection pool; createPushAgent() when not given (tests pass one trusting their peer). */
   agent?: Agent;
   timeoutMs?: number;
   /** false: sign a JWT per message (the naive way; the benchmark compares). */
@@ -31,26 +31,33 @@ export type WebPushSenderOptions = {
 };
 
 /**
- * Sockets per push service. The delivery loop has hundreds of pushes in flight; with no bound the
- * agent opens a TLS connection for each (a handshake each, on both sides) and closes those beyond
- * its free-socket limit after every burst. A few dozen keep-alive connections carry them all.
+ * Connections per push service. The delivery loop has hundreds of pushes in flight; with no bound
+ * a pool opens a TLS connection for each (a handshake each, on both sides). A few dozen keep-alive
+ * connections carry them all.
  */
 export const PUSH_SOCKETS_PER_ORIGIN = 64;
 
-/** The sender's HTTPS agent: keep-alive, PUSH_SOCKETS_PER_ORIGIN; `ca` trusts a test peer. */
-export function createPushAgent(options: { ca?: string } = {}): Agent {
-  return new https.Agent({
-    keepAlive: true,
-    maxSockets: PUSH_SOCKETS_PER_ORIGIN,
-    ...(options.ca ? { ca: options.ca } : {}),
+/**
+ * The sender's connection pool: undici (the Node.js project's HTTP client, the one under Node's
+ * fetch), keep-alive, PUSH_SOCKETS_PER_ORIGIN an origin; `ca` trusts a test peer. The connect
+ * timeout covers the TCP and TLS handshakes; the sender's own timeout then covers the answer. A request over it
+ * costs about a third less CPU than node:https (docs/benchmarks.md, "2026-12-05, night: undici
+ * under the senders").
+ */
+export function createPushAgent(options: { ca?: string; connectTimeoutMs?: number } = {}): Agent {
+  return new Agent({
+    connections: PUSH_SOCKETS_PER_ORIGIN,
+    // A request is written only once its connection is open, so a connection that cannot be
+    // opened in time (UND_ERR_CONNECT_TIMEOUT) is a push the service never saw.
+    connect: { timeout: options.connectTimeoutMs ?? 15_000, ...(options.ca ? { ca: options.ca } : {}) },
   });
 }
 
 export function createWebPushSender(provider: PushProvider, options: WebPushSenderOptions): Sender {
   const vapid = createVapidSigner(provider);
-  const agent = options.agent ?? createPushAgent();
-  const reuse = options.reuseVapid ?? true;
   const timeoutMs = options.timeoutMs ?? 15_000;
+  const agent = options.agent ?? createPushAgent({ connectTimeoutMs: timeoutMs });
+  const reuse = options.reuseVapid ?? true;
   return {
     channel: "push",
     mode: "provider",
@@ -93,33 +100,32 @@ export function createWebPushSender(provider: PushProvider, options: WebPushSend
 
 type PushAnswer = { status: number; headers: IncomingHttpHeaders };
 
-/** One POST to exactly `url`; the answer's body is drained (keep-alive) and not read. */
-function postOnce(
+/**
+ * One POST to exactly `url`; the answer's body is drained (keep-alive) and not read. undici follows
+ * no redirect unless told to. A request without its whole answer within the timeout fails with
+ * ETIMEDOUT, as node:https's did (a timer of our own: undici checks its own about once a second).
+ */
+async function postOnce(
   url: URL,
   details: webpush.RequestDetails,
   options: { agent: Agent; timeoutMs: number },
 ): Promise<PushAnswer> {
-  return new Promise((resolve, reject) => {
-    const request = https.request(
-      url,
-      {
-        method: details.method,
-        headers: details.headers as Record<string, string | number>,
-        timeout: options.timeoutMs,
-        agent: options.agent,
-      },
-      (response) => {
-        response.on("error", reject);
-        response.on("end", () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
-        response.resume();
-      },
-    );
-    request.on("timeout", () => {
-      request.destroy(Object.assign(new Error("push request timed out"), { code: "ETIMEDOUT" }));
+  try {
+    const response = await request(url, {
+      dispatcher: options.agent,
+      method: details.method as "POST",
+      headers: details.headers as Record<string, string>,
+      body: details.body ?? undefined,
+      signal: AbortSignal.timeout(options.timeoutMs),
     });
-    request.on("error", reject);
-    request.end(details.body ?? undefined);
-  });
+    await response.body.dump();
+    return { status: response.statusCode, headers: response.headers as IncomingHttpHeaders };
+  } catch (error) {
+    const name = (error as { name?: unknown } | null)?.name;
+    if (name === "TimeoutError")
+      throw Object.assign(new Error("push request timed out"), { code: "ETIMEDOUT" });
+    throw error;
+  }
 }
 
 /** VAPID JWTs per push-service origin (the JWT's `aud`), reused until near expiry. */
@@ -206,7 +212,13 @@ export function webPushSendError(error: unknown): SendError {
   const code = (error as { code?: unknown } | null)?.code;
   const name = typeof code === "string" ? code : "error";
   // Refused before anything was sent (no connection, no name): the push service never saw it.
-  const ambiguous = !["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH"].includes(name);
+  const ambiguous = ![
+    "ECONNREFUSED",
+    "ENOTFOUND",
+    "EAI_AGAIN",
+    "EHOSTUNREACH",
+    "UND_ERR_CONNECT_TIMEOUT",
+  ].includes(name);
   return new SendError("retry", `push ${name}`, `push ${name}: no answer from the push service`, {
     ambiguous,
   });

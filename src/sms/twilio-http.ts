@@ -1,43 +1,44 @@
 /**
- * An HTTP client for the `twilio` package built on node:http(s) with keep-alive agents, passed
- * through the package's documented `httpClient` option. The package's own RequestClient goes
- * through axios, which at fan-out volume was most of the CPU an SMS cost us (figures in
- * docs/architecture.md#fan-out, "Senders"). The twilio package still builds every request and
- * maps every answer (RestException); this only carries the bytes. Like RebasedRequestClient it
- * can swap the origin for TWILIO_API_URL.
+ * An HTTP client for the `twilio` package built on undici (the Node.js project's HTTP client, the
+ * one under Node's own fetch) with a keep-alive connection pool, passed through the package's
+ * documented `httpClient` option. The package's own RequestClient goes through axios, which at
+ * fan-out volume was most of the CPU an SMS cost us; node:http, which replaced it, still cost 0.13–
+ * 0.17 ms of CPU a request on loopback where undici costs 0.06–0.07 (docs/benchmarks.md, "2026-12-05,
+ * night: undici under the senders"). The twilio package still builds every request and maps every
+ * answer (RestException); this only carries the bytes. Like RebasedRequestClient it can swap the
+ * origin for TWILIO_API_URL.
  *
- * Errors without an HTTP answer keep Node's codes (ECONNREFUSED, ECONNRESET, ETIMEDOUT), which
- * the sender uses to tell "never reached Twilio" from "may have reached Twilio".
+ * Errors without an HTTP answer keep Node's codes (ECONNREFUSED, ECONNRESET), and a request without
+ * Twilio's whole answer within the timeout fails with ETIMEDOUT, as node:http's did, so the sender
+ * can tell "never reached Twilio" from "may have reached Twilio"; a connection that could not be
+ * opened in time is UND_ERR_CONNECT_TIMEOUT (never reached).
  */
-import http from "node:http";
-import https from "node:https";
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";
 import type * as ResponseModule from "twilio/lib/http/response.js";
+import { Agent, request } from "undici";
 
 type Response<T> = ResponseModule.default<T>;
+
+/** Keep-alive connections per origin: a delivery chunk has up to 50 requests in flight. */
+const CONNECTIONS_PER_ORIGIN = 64;
 
 export class NodeTwilioHttpClient extends twilio.RequestClient {
   readonly #base: URL | undefined;
   readonly #timeoutMs: number;
-  readonly #agents = {
-    "http:": new http.Agent({ keepAlive: true, maxSockets: 64 }),
-    "https:": new https.Agent({ keepAlive: true, maxSockets: 64 }),
-  };
+  readonly #agent: Agent;
 
   constructor(options: { apiUrl?: string; timeoutMs?: number } = {}) {
     super({ timeout: options.timeoutMs, autoRetry: false });
     this.#base = options.apiUrl ? new URL(options.apiUrl) : undefined;
     this.#timeoutMs = options.timeoutMs ?? 30_000;
+    this.#agent = new Agent({ connections: CONNECTIONS_PER_ORIGIN, connect: { timeout: this.#timeoutMs } });
   }
 
-  override request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<Response<TData>> {
+  override async request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<Response<TData>> {
     const url = this.#rebase(new URL(opts.uri));
     for (const [name, value] of Object.entries(opts.params ?? {})) appendParam(url.searchParams, name, value);
-    const headers: Record<string, string> = {
-      ...(opts.headers as Record<string, string>),
-      Connection: "keep-alive",
-    };
+    const headers: Record<string, string> = { ...(opts.headers as Record<string, string>) };
     if (opts.username && opts.password) {
       headers.Authorization = `Basic ${Buffer.from(`${opts.username}:${opts.password}`).toString("base64")}`;
     }
@@ -47,37 +48,30 @@ export class NodeTwilioHttpClient extends twilio.RequestClient {
       for (const [name, value] of Object.entries(opts.data as Record<string, unknown>))
         appendParam(form, name, value);
       body = form.toString();
-      headers["Content-Length"] = String(Buffer.byteLength(body));
     }
-    const transport = url.protocol === "https:" ? https : http;
-    const agent = this.#agents[url.protocol === "https:" ? "https:" : "http:"];
     const timeout = opts.timeout ?? this.#timeoutMs;
-
-    return new Promise((resolve, reject) => {
-      const req = transport.request(url, { method: opts.method.toUpperCase(), headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (chunk: Buffer) => chunks.push(chunk));
-        // The body stays a string: the twilio package parses it (and maps errors) itself.
-        res.on("end", () =>
-          resolve({
-            statusCode: res.statusCode ?? 0,
-            body: Buffer.concat(chunks).toString("utf8") as TData,
-            headers: res.headers,
-          } as Response<TData>),
-        );
-        res.on("error", reject);
+    try {
+      const res = await request(url, {
+        dispatcher: this.#agent,
+        method: opts.method.toUpperCase() as "POST",
+        headers,
+        body,
+        // A timer of our own: undici's headersTimeout is checked about once a second.
+        signal: AbortSignal.timeout(timeout),
       });
-      req.setTimeout(timeout, () =>
-        req.destroy(Object.assign(new Error("Twilio request timed out"), { code: "ETIMEDOUT" })),
-      );
-      req.on("error", reject);
-      req.end(body);
-    });
+      // The body stays a string: the twilio package parses it (and maps errors) itself.
+      return {
+        statusCode: res.statusCode,
+        body: (await res.body.text()) as TData,
+        headers: res.headers,
+      } as Response<TData>;
+    } catch (error) {
+      throw withNodeCode(error);
+    }
   }
 
   destroy(): void {
-    this.#agents["http:"].destroy();
-    this.#agents["https:"].destroy();
+    void this.#agent.destroy();
   }
 
   #rebase(original: URL): URL {
@@ -85,6 +79,15 @@ export class NodeTwilioHttpClient extends twilio.RequestClient {
     const prefix = this.#base.pathname.replace(/\/+$/, "");
     return new URL(`${this.#base.origin}${prefix}${original.pathname}${original.search}`);
   }
+}
+
+/** A request timed out (our signal, or undici's own limits) is ETIMEDOUT, as with node:http: it may have gone. */
+function withNodeCode(error: unknown): unknown {
+  const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
+  if (name === "TimeoutError" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+    return Object.assign(new Error("Twilio request timed out"), { code: "ETIMEDOUT" });
+  }
+  return error;
 }
 
 /** Twilio's form encoding: arrays as repeated fields, dates as ISO strings. */

@@ -10,6 +10,7 @@ import { sql } from "kysely";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { loadConfig } from "../../src/config.ts";
 import { connectPostgres } from "../../src/db/connect.ts";
+import { createPushAgent } from "../../src/delivery/webpush-sender.ts";
 import { DELIVERY_QUEUES } from "../../src/jobs/queues.ts";
 import { claimRows } from "../../src/ledger/claim.ts";
 import { deliveryJobPayload } from "../../src/ledger/jobs.ts";
@@ -407,7 +408,7 @@ describe.skipIf(backend() !== "postgres")("on Postgres, several workers", () => 
       createLogger({ level: "silent", destination: new CapturedLog() }),
       {
         handle: await connectPostgres(rig.runtime.database.url!, 5),
-        senders: { pushAgent: rig.push.agent },
+        senders: { pushAgent: createPushAgent({ ca: rig.push.ca! }) },
       },
     );
     const otherWorkers = await startDeliveryWorkers(other);

@@ -5,7 +5,13 @@
  */
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createHttpsServer } from "node:https";
+import {
+  type AddressInfo,
+  createServer as createNetServer,
+  type Server as NetServer,
+  type Socket,
+} from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import webpush from "web-push";
 import { loadConfig } from "../../src/config.ts";
@@ -13,11 +19,13 @@ import { SendError, type Sender } from "../../src/delivery/sender.ts";
 import { createSenders } from "../../src/delivery/senders.ts";
 import { createSmtpSender } from "../../src/delivery/smtp-sender.ts";
 import { createTwilioSender } from "../../src/delivery/twilio-sender.ts";
-import { createWebPushSender } from "../../src/delivery/webpush-sender.ts";
+import { createPushAgent, createWebPushSender } from "../../src/delivery/webpush-sender.ts";
 import { createPiiCipher } from "../../src/security/pii.ts";
+import { createLoopbackCert } from "../peers/loopback-cert.ts";
 import { createBrowserSubscription, type PushPeer, startPushPeer } from "../peers/push-peer.ts";
 import { type SmtpPeer, startSmtpPeer } from "../peers/smtp-peer.ts";
 import { startTwilioPeer, TWILIO_ERRORS, type TwilioPeer } from "../peers/twilio-peer.ts";
+import { freePort } from "../support/free-port.ts";
 
 async function sendError(
   sender: Sender,
@@ -230,7 +238,10 @@ describe("web push", () => {
   afterAll(() => peer.close());
 
   it("signs one VAPID JWT per push service and reuses it; TTL and Urgency as asked", async () => {
-    const sender = createWebPushSender(provider, { agent: peer.agent, hosts: peerHosts() });
+    const sender = createWebPushSender(provider, {
+      agent: createPushAgent({ ca: peer.ca! }),
+      hosts: peerHosts(),
+    });
     const browsers = Array.from({ length: 20 }, () =>
       createBrowserSubscription(peer, { applicationServerKey: keys.publicKey }),
     );
@@ -254,7 +265,11 @@ describe("web push", () => {
   });
 
   it("the naive way signs a JWT per message", async () => {
-    const naive = createWebPushSender(provider, { agent: peer.agent, hosts: peerHosts(), reuseVapid: false });
+    const naive = createWebPushSender(provider, {
+      agent: createPushAgent({ ca: peer.ca! }),
+      hosts: peerHosts(),
+      reuseVapid: false,
+    });
     const before = peer.distinctJwts;
     const browser = createBrowserSubscription(peer);
     for (let i = 0; i < 3; i++)
@@ -263,7 +278,10 @@ describe("web push", () => {
   });
 
   it("410 is a dead address; 429 is retried after Retry-After; a broken subscription is dead", async () => {
-    const sender = createWebPushSender(provider, { agent: peer.agent, hosts: peerHosts() });
+    const sender = createWebPushSender(provider, {
+      agent: createPushAgent({ ca: peer.ca! }),
+      hosts: peerHosts(),
+    });
     const browser = createBrowserSubscription(peer);
     const to = JSON.stringify(browser.subscription);
     peer.rateLimitNext(1, 7);
@@ -295,7 +313,10 @@ describe("web push: one URL, checked and sent to", () => {
   afterAll(() => Promise.all([peer.close(), elsewhere.close()]));
 
   it("checks the endpoint against PUSH_ENDPOINT_HOSTS itself, and sends nothing to one off the list", async () => {
-    const sender = createWebPushSender(provider, { agent: peer.agent, hosts: ["push.example.org"] });
+    const sender = createWebPushSender(provider, {
+      agent: createPushAgent({ ca: peer.ca! }),
+      hosts: ["push.example.org"],
+    });
     const browser = createBrowserSubscription(peer);
     const before = peer.connections;
     expect(await sendError(sender, JSON.stringify(browser.subscription))).toMatchObject({
@@ -307,9 +328,53 @@ describe("web push: one URL, checked and sent to", () => {
     expect(peer.received).toEqual([]);
   });
 
+  it("a push service silent past the timeout may have the message (ambiguous); one never reached has not", async () => {
+    // One answers nothing after the TLS handshake; one accepts TCP but never starts TLS.
+    const sockets: Socket[] = [];
+    const keep = (socket: Socket) => sockets.push(socket.on("error", () => {}));
+    const cert = createLoopbackCert();
+    const silent = createHttpsServer(cert, () => {}).on("connection", keep);
+    const mute = createNetServer(keep);
+    const listen = async (server: NetServer) => {
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      return (server.address() as AddressInfo).port;
+    };
+    const [silentPort, mutePort, closedPort] = [await listen(silent), await listen(mute), await freePort()];
+    const browser = createBrowserSubscription(peer, { applicationServerKey: keys.publicKey });
+    const at = (port: number) =>
+      JSON.stringify({ ...browser.subscription, endpoint: `https://127.0.0.1:${port}/push/x` });
+    const sender = createWebPushSender(provider, {
+      agent: createPushAgent({ ca: cert.cert, connectTimeoutMs: 200 }),
+      hosts: [silentPort, mutePort, closedPort].map((port) => `127.0.0.1:${port}`),
+      timeoutMs: 300,
+    });
+    try {
+      const started = Date.now();
+      expect(await sendError(sender, at(silentPort))).toMatchObject({
+        kind: "retry",
+        code: "push ETIMEDOUT",
+        ambiguous: true,
+      });
+      expect(await sendError(sender, at(mutePort))).toMatchObject({
+        kind: "retry",
+        code: "push UND_ERR_CONNECT_TIMEOUT",
+        ambiguous: false,
+      });
+      expect(await sendError(sender, at(closedPort))).toMatchObject({
+        kind: "retry",
+        code: "push ECONNREFUSED",
+        ambiguous: false,
+      });
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await Promise.all([silent, mute].map((server) => new Promise((resolve) => server.close(resolve))));
+    }
+  });
+
   it("never follows a push service's redirect", async () => {
     const sender = createWebPushSender(provider, {
-      agent: peer.agent,
+      agent: createPushAgent({ ca: peer.ca! }),
       hosts: [`127.0.0.1:${peer.port}`, `127.0.0.1:${elsewhere.port}`],
     });
     const browser = createBrowserSubscription(peer);

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import webpush from "web-push";
 import type { Clock } from "../../src/context.ts";
+import { createPushAgent } from "../../src/delivery/webpush-sender.ts";
 import { createBrowserSubscription, type PushPeer, startPushPeer } from "../peers/push-peer.ts";
 import { type SmtpPeer, startSmtpPeer } from "../peers/smtp-peer.ts";
 import { startTwilioPeer, type TwilioPeer } from "../peers/twilio-peer.ts";
@@ -48,7 +49,7 @@ export async function startDeliveryRig(
   };
   const runtime = await createTestRuntime({
     env,
-    senders: { pushAgent: push.agent, timeoutMs: options.timeoutMs },
+    senders: { pushAgent: createPushAgent({ ca: push.ca! }), timeoutMs: options.timeoutMs },
     clock: options.clock,
   });
   return {
