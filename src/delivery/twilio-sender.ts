@@ -36,14 +36,14 @@ export type TwilioSenderOptions = {
   timeoutMs?: number;
 };
 
-/** The Twilio client every sender uses: our own node:http transport, no retries of its own. */
+/** The Twilio client every sender uses: our own undici transport, no retries of its own. */
 export function senderClient(provider: SmsProvider, timeoutMs = 15_000) {
   return createTwilioClient({
     accountSid: provider.accountSid,
     authToken: provider.authToken,
     apiUrl: provider.apiUrl,
     timeoutMs,
-    nodeHttp: true,
+    undici: true,
   });
 }
 

@@ -41,7 +41,7 @@ export const PUSH_SOCKETS_PER_ORIGIN = 64;
  * The sender's connection pool: undici (the Node.js project's HTTP client, the one under Node's
  * fetch), keep-alive, PUSH_SOCKETS_PER_ORIGIN an origin; `ca` trusts a test peer. The connect
  * timeout covers the TCP and TLS handshakes; the sender's own timeout then covers the answer. A request over it
- * costs about a third less CPU than node:https (docs/benchmarks.md, "2026-12-05, night: undici
+ * costs about a quarter less CPU than node:https (docs/benchmarks.md, "2026-12-05, night: undici
  * under the senders").
  */
 export function createPushAgent(options: { ca?: string; connectTimeoutMs?: number } = {}): Agent {

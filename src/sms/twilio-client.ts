@@ -10,7 +10,7 @@
  */
 import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";
-import { NodeTwilioHttpClient } from "./twilio-http.ts";
+import { UndiciTwilioHttpClient } from "./twilio-http.ts";
 
 export interface TwilioClientOptions {
   accountSid: string;
@@ -19,8 +19,8 @@ export interface TwilioClientOptions {
   apiUrl?: string | undefined;
   /** Per-request timeout in ms (the library's default is 30 000). */
   timeoutMs?: number | undefined;
-  /** Carry requests with node:http instead of the library's axios client (see twilio-http.ts). */
-  nodeHttp?: boolean | undefined;
+  /** Carry requests with undici instead of the library's axios client (see twilio-http.ts). */
+  undici?: boolean | undefined;
 }
 
 export type TwilioClient = twilio.Twilio;
@@ -28,8 +28,8 @@ export type TwilioClient = twilio.Twilio;
 export function createTwilioClient(opts: TwilioClientOptions): TwilioClient {
   // We retry (and back off) ourselves, so the library must not retry 429s behind our back.
   const clientOptions = { timeout: opts.timeoutMs, autoRetry: false };
-  if (opts.nodeHttp) {
-    const httpClient = new NodeTwilioHttpClient({ apiUrl: opts.apiUrl, timeoutMs: opts.timeoutMs });
+  if (opts.undici) {
+    const httpClient = new UndiciTwilioHttpClient({ apiUrl: opts.apiUrl, timeoutMs: opts.timeoutMs });
     return twilio(opts.accountSid, opts.authToken, { ...clientOptions, httpClient });
   }
   if (!opts.apiUrl) return twilio(opts.accountSid, opts.authToken, clientOptions);

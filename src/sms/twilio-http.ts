@@ -23,7 +23,7 @@ type Response<T> = ResponseModule.default<T>;
 /** Keep-alive connections per origin: a delivery chunk has up to 50 requests in flight. */
 const CONNECTIONS_PER_ORIGIN = 64;
 
-export class NodeTwilioHttpClient extends twilio.RequestClient {
+export class UndiciTwilioHttpClient extends twilio.RequestClient {
   readonly #base: URL | undefined;
   readonly #timeoutMs: number;
   readonly #agent: Agent;
