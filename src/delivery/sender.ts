@@ -33,6 +33,23 @@ export type OutboundMessage = {
 
 export type SendResult = { providerId?: string };
 
+/**
+ * Network error codes of a request that never reached the provider: no connection was made (or, for
+ * UND_ERR_CONNECT_TIMEOUT, none in time; undici writes a request only on an open connection). Any
+ * other failure without an answer may come after the provider took the message: ambiguous.
+ */
+const NEVER_REACHED = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+
+export function neverReached(code: string): boolean {
+  return NEVER_REACHED.has(code);
+}
+
 export type SendErrorOptions = {
   /** How long the provider asked us to wait (Retry-After). */
   retryAfterMs?: number;

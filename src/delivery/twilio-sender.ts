@@ -10,7 +10,7 @@ import type { SmsProvider } from "../config.ts";
 import { createMessage } from "../sms/create-message.ts";
 import { countSegments } from "../sms/segments.ts";
 import { createTwilioClient } from "../sms/twilio-client.ts";
-import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
+import { neverReached, type OutboundMessage, SendError, type Sender } from "./sender.ts";
 import { createTokenBucket } from "./token-bucket.ts";
 import { TWILIO_ADDRESS_DEAD } from "./twilio-codes.ts";
 
@@ -127,14 +127,7 @@ export function twilioSendError(error: unknown): SendError {
     return new SendError("retry", "twilio internal", "twilio internal: the request could not be made");
   }
   const code = e.code;
-  const ambiguous = ![
-    "ECONNREFUSED",
-    "ENOTFOUND",
-    "EAI_AGAIN",
-    "EHOSTUNREACH",
-    "UND_ERR_CONNECT_TIMEOUT",
-  ].includes(code);
   return new SendError("retry", `twilio ${code}`, `twilio ${code}: no answer from the provider`, {
-    ambiguous,
+    ambiguous: !neverReached(code),
   });
 }

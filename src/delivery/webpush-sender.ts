@@ -18,7 +18,7 @@ import { Agent, request } from "undici";
 import webpush from "web-push";
 import type { PushProvider } from "../config.ts";
 import { allowedPushEndpoint } from "../security/push-endpoints.ts";
-import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
+import { neverReached, type OutboundMessage, SendError, type Sender } from "./sender.ts";
 
 export type WebPushSenderOptions = {
   /** PUSH_ENDPOINT_HOSTS: the hosts this sender may request (src/security/push-endpoints.ts). */
@@ -40,9 +40,9 @@ export const PUSH_SOCKETS_PER_ORIGIN = 64;
 /**
  * The sender's connection pool: undici (the Node.js project's HTTP client, the one under Node's
  * fetch), keep-alive, PUSH_SOCKETS_PER_ORIGIN an origin; `ca` trusts a test peer. The connect
- * timeout covers the TCP and TLS handshakes; the sender's own timeout then covers the answer. A request over it
- * costs about a quarter less CPU than node:https (docs/benchmarks.md, "2026-12-05, night: undici
- * under the senders").
+ * timeout covers the TCP and TLS handshakes; the sender's own timeout then covers the answer. A
+ * request over it costs about a quarter less CPU than over node:https (docs/benchmarks.md,
+ * "2026-12-05, night: undici under the senders, and the SMS sender without MessageInstance").
  */
 export function createPushAgent(options: { ca?: string; connectTimeoutMs?: number } = {}): Agent {
   return new Agent({
@@ -211,16 +211,8 @@ export function webPushSendError(error: unknown): SendError {
   if (error instanceof SendError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   const name = typeof code === "string" ? code : "error";
-  // Refused before anything was sent (no connection, no name): the push service never saw it.
-  const ambiguous = ![
-    "ECONNREFUSED",
-    "ENOTFOUND",
-    "EAI_AGAIN",
-    "EHOSTUNREACH",
-    "UND_ERR_CONNECT_TIMEOUT",
-  ].includes(name);
   return new SendError("retry", `push ${name}`, `push ${name}: no answer from the push service`, {
-    ambiguous,
+    ambiguous: !neverReached(name),
   });
 }
 

@@ -6,8 +6,9 @@
  *
  * Why not `client.messages.create`: it turns every answer into a MessageInstance, parsing its three
  * dates with dayjs, and builds the request through three layers of the library. A fan-out reads
- * only the SID, and that work was 40 % of what an SMS cost the sender above a bare POST of the same
- * form (docs/benchmarks.md, "2026-12-05, night: the SMS sender without MessageInstance").
+ * only the SID, and that work was about 40 % of what an SMS cost the sender above a bare POST of
+ * the same form (docs/benchmarks.md, "2026-12-05, night: undici under the senders, and the SMS
+ * sender without MessageInstance").
  */
 import twilio from "twilio";
 import type { TwilioClient } from "./twilio-client.ts";

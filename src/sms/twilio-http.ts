@@ -2,11 +2,11 @@
  * An HTTP client for the `twilio` package built on undici (the Node.js project's HTTP client, the
  * one under Node's own fetch) with a keep-alive connection pool, passed through the package's
  * documented `httpClient` option. The package's own RequestClient goes through axios, which at
- * fan-out volume was most of the CPU an SMS cost us; node:http, which replaced it, still cost 0.13–
- * 0.17 ms of CPU a request on loopback where undici costs 0.06–0.07 (docs/benchmarks.md, "2026-12-05,
- * night: undici under the senders"). The twilio package still builds every request and maps every
- * answer (RestException); this only carries the bytes. Like RebasedRequestClient it can swap the
- * origin for TWILIO_API_URL.
+ * fan-out volume was most of the CPU an SMS cost us; node:http, which replaced it, still cost
+ * 0.13–0.17 ms of CPU a request on loopback where undici costs 0.06–0.07 (docs/benchmarks.md,
+ * "2026-12-05, night: undici under the senders, and the SMS sender without MessageInstance"). The
+ * twilio package still builds every request and maps every answer (RestException); this only
+ * carries the bytes. Like RebasedRequestClient it can swap the origin for TWILIO_API_URL.
  *
  * Errors without an HTTP answer keep Node's codes (ECONNREFUSED, ECONNRESET), and a request without
  * Twilio's whole answer within the timeout fails with ETIMEDOUT, as node:http's did, so the sender

@@ -137,7 +137,7 @@ describe("SMS through Twilio", () => {
     peer.failFor("+15105550103", null);
   });
 
-  it("treats a refused login as ours to fix (retry), and no answer as ambiguous", async () => {
+  it("treats a refused login as ours to fix (retry), no answer as ambiguous, a refused connection as not", async () => {
     const wrongToken = createTwilioSender(
       { accountSid: peer.accountSid, authToken: "wrong", apiUrl: peer.url, from: "+15005550006" },
       { publicUrl: "https://aviso.test", ratePerSecond: 1000 },
@@ -148,8 +148,25 @@ describe("SMS through Twilio", () => {
       { accountSid: peer.accountSid, authToken: peer.authToken, apiUrl: peer.url, from: "+15005550006" },
       { publicUrl: "https://aviso.test", ratePerSecond: 1000, timeoutMs: 100 },
     );
-    expect(await sendError(slow, "+15105550104")).toMatchObject({ kind: "retry", ambiguous: true });
+    expect(await sendError(slow, "+15105550104")).toMatchObject({
+      kind: "retry",
+      code: "twilio ETIMEDOUT",
+      ambiguous: true,
+    });
     peer.delayMs = 0;
+    const closed = createTwilioSender(
+      {
+        accountSid: peer.accountSid,
+        authToken: peer.authToken,
+        apiUrl: `http://127.0.0.1:${await freePort()}`,
+      },
+      { publicUrl: "https://aviso.test", ratePerSecond: 1000 },
+    );
+    expect(await sendError(closed, "+15105550104")).toMatchObject({
+      kind: "retry",
+      code: "twilio ECONNREFUSED",
+      ambiguous: false,
+    });
   });
 });
 
