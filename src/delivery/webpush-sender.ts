@@ -18,6 +18,7 @@ import { Agent, request } from "undici";
 import webpush from "web-push";
 import type { PushProvider } from "../config.ts";
 import { allowedPushEndpoint } from "../security/push-endpoints.ts";
+import { withDeadline } from "./deadline.ts";
 import { neverReached, type OutboundMessage, SendError, type Sender } from "./sender.ts";
 
 export type WebPushSenderOptions = {
@@ -102,30 +103,24 @@ type PushAnswer = { status: number; headers: IncomingHttpHeaders };
 
 /**
  * One POST to exactly `url`; the answer's body is drained (keep-alive) and not read. undici follows
- * no redirect unless told to. A request without its whole answer within the timeout fails with
- * ETIMEDOUT, as node:https's did (a timer of our own: undici checks its own about once a second).
+ * no redirect unless told to. Without its whole answer within the timeout it fails with ETIMEDOUT.
  */
-async function postOnce(
+function postOnce(
   url: URL,
   details: webpush.RequestDetails,
   options: { agent: Agent; timeoutMs: number },
 ): Promise<PushAnswer> {
-  try {
+  return withDeadline(options.timeoutMs, "push request", async (signal) => {
     const response = await request(url, {
       dispatcher: options.agent,
       method: details.method as "POST",
       headers: details.headers as Record<string, string>,
       body: details.body ?? undefined,
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal,
     });
     await response.body.dump();
     return { status: response.statusCode, headers: response.headers as IncomingHttpHeaders };
-  } catch (error) {
-    const name = (error as { name?: unknown } | null)?.name;
-    if (name === "TimeoutError")
-      throw Object.assign(new Error("push request timed out"), { code: "ETIMEDOUT" });
-    throw error;
-  }
+  });
 }
 
 /** VAPID JWTs per push-service origin (the JWT's `aud`), reused until near expiry. */

@@ -17,6 +17,7 @@ import twilio from "twilio";
 import type RequestClient from "twilio/lib/base/RequestClient.js";
 import type * as ResponseModule from "twilio/lib/http/response.js";
 import { Agent, request } from "undici";
+import { withDeadline } from "../delivery/deadline.ts";
 
 type Response<T> = ResponseModule.default<T>;
 
@@ -50,21 +51,17 @@ export class UndiciTwilioHttpClient extends twilio.RequestClient {
       body = form.toString();
     }
     const timeout = opts.timeout ?? this.#timeoutMs;
+    const method = opts.method.toUpperCase() as "POST";
     try {
-      const res = await request(url, {
-        dispatcher: this.#agent,
-        method: opts.method.toUpperCase() as "POST",
-        headers,
-        body,
-        // A timer of our own: undici's headersTimeout is checked about once a second.
-        signal: AbortSignal.timeout(timeout),
+      return await withDeadline(timeout, "Twilio request", async (signal) => {
+        const res = await request(url, { dispatcher: this.#agent, method, headers, body, signal });
+        // The body stays a string: the twilio package parses it (and maps errors) itself.
+        return {
+          statusCode: res.statusCode,
+          body: (await res.body.text()) as TData,
+          headers: res.headers,
+        } as Response<TData>;
       });
-      // The body stays a string: the twilio package parses it (and maps errors) itself.
-      return {
-        statusCode: res.statusCode,
-        body: (await res.body.text()) as TData,
-        headers: res.headers,
-      } as Response<TData>;
     } catch (error) {
       throw withNodeCode(error);
     }
@@ -81,10 +78,10 @@ export class UndiciTwilioHttpClient extends twilio.RequestClient {
   }
 }
 
-/** A request timed out (our signal, or undici's own limits) is ETIMEDOUT, as with node:http: it may have gone. */
+/** undici's own timeouts (its defaults, beyond our deadline) are ETIMEDOUT too: the request may have gone. */
 function withNodeCode(error: unknown): unknown {
-  const { code, name } = (error ?? {}) as { code?: unknown; name?: unknown };
-  if (name === "TimeoutError" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT") {
     return Object.assign(new Error("Twilio request timed out"), { code: "ETIMEDOUT" });
   }
   return error;
