@@ -9,7 +9,7 @@
 import type { SmsProvider } from "../config.ts";
 import { createMessage } from "../sms/create-message.ts";
 import { countSegments } from "../sms/segments.ts";
-import { createTwilioClient } from "../sms/twilio-client.ts";
+import { closeTwilioClient, createTwilioClient } from "../sms/twilio-client.ts";
 import { neverReached, type OutboundMessage, SendError, type Sender } from "./sender.ts";
 import { createTokenBucket } from "./token-bucket.ts";
 import { TWILIO_ADDRESS_DEAD } from "./twilio-codes.ts";
@@ -60,6 +60,7 @@ export function createTwilioSender(provider: SmsProvider, options: TwilioSenderO
   return {
     channel: "sms",
     mode: "provider",
+    close: () => closeTwilioClient(client),
     async send(message: OutboundMessage) {
       await bucket.take(segmentsOf(message.text));
       try {

@@ -9,6 +9,7 @@
  * seconds of silence on every answered call (docs/deploy.md).
  */
 import type { SmsProvider } from "../config.ts";
+import { closeTwilioClient } from "../sms/twilio-client.ts";
 import { VOICE_STATUS_PATH } from "../voice/urls.ts";
 import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 import { createTokenBucket } from "./token-bucket.ts";
@@ -21,13 +22,16 @@ export function createVoiceSender(
   options: VoiceSenderOptions,
 ): Sender {
   const client = senderClient(provider, options.timeoutMs);
-  const calls = client.calls; // loaded now, not on the first alert (see twilio-sender.ts)
+  // The library loads its REST modules the first time `calls` is read: read it at start-up, so
+  // the first alert's first call does not wait for them.
+  const calls = client.calls;
   const bucket = createTokenBucket(options.callsPerSecond);
   const callbackBase = `${options.publicUrl}${VOICE_STATUS_PATH}`;
 
   return {
     channel: "voice",
     mode: "provider",
+    close: () => closeTwilioClient(client),
     async send(message: OutboundMessage) {
       if (!message.voice) throw new SendError("permanent", "no twiml", "an alert call needs its TwiML");
       await bucket.take(1);

@@ -62,6 +62,10 @@ export function createWebPushSender(provider: PushProvider, options: WebPushSend
   return {
     channel: "push",
     mode: "provider",
+    // A pool given by the caller is the caller's to close.
+    close: async () => {
+      if (!options.agent) await agent.close();
+    },
     async send(message: OutboundMessage) {
       const subscription = parseSubscription(message.to);
       const url = allowedPushEndpoint(subscription.endpoint, options.hosts);

@@ -8,6 +8,7 @@
  */
 import type { SmsProvider, WhatsAppSettings } from "../config.ts";
 import { createMessage } from "../sms/create-message.ts";
+import { closeTwilioClient } from "../sms/twilio-client.ts";
 import { toWhatsAppAddress } from "../whatsapp/address.ts";
 import { type OutboundMessage, SendError, type Sender } from "./sender.ts";
 import { createTokenBucket } from "./token-bucket.ts";
@@ -48,6 +49,7 @@ export function createWhatsAppSender(
   return {
     channel: "whatsapp",
     mode: "provider",
+    close: () => closeTwilioClient(client),
     async send(message: OutboundMessage) {
       const hasTemplate = Boolean(message.whatsapp?.template);
       const freeForm = message.whatsapp?.freeForm === true || !hasTemplate;

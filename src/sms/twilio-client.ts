@@ -25,6 +25,11 @@ export interface TwilioClientOptions {
 
 export type TwilioClient = twilio.Twilio;
 
+/** Closes the client's connections, when it carries its requests on our pool (senders do). */
+export async function closeTwilioClient(client: TwilioClient): Promise<void> {
+  if (client.httpClient instanceof UndiciTwilioHttpClient) await client.httpClient.close();
+}
+
 export function createTwilioClient(opts: TwilioClientOptions): TwilioClient {
   // We retry (and back off) ourselves, so the library must not retry 429s behind our back.
   const clientOptions = { timeout: opts.timeoutMs, autoRetry: false };

@@ -67,8 +67,9 @@ export class UndiciTwilioHttpClient extends twilio.RequestClient {
     }
   }
 
-  destroy(): void {
-    void this.#agent.destroy();
+  /** Closes the pool's keep-alive connections once their requests are answered. */
+  close(): Promise<void> {
+    return this.#agent.close();
   }
 
   #rebase(original: URL): URL {

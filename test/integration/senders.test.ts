@@ -116,6 +116,18 @@ describe("SMS through Twilio", () => {
     }
   });
 
+  it("close() closes the sender's connection pool: nothing goes out after it", async () => {
+    const closing = createTwilioSender(
+      { accountSid: peer.accountSid, authToken: peer.authToken, apiUrl: peer.url, from: "+15005550006" },
+      { publicUrl: "https://aviso.test", ratePerSecond: 1000 },
+    );
+    await closing.send({ channel: "sms", to: "+15105550110", text: "before" });
+    await closing.close!();
+    const before = peer.messages.length;
+    expect(await sendError(closing, "+15105550110")).toMatchObject({ kind: "retry" });
+    expect(peer.messages).toHaveLength(before);
+  });
+
   it("retries 429, 20429 and 500; gives up for good on 21610, 21211, 21614 and marks the address dead", async () => {
     peer.failNext(1, TWILIO_ERRORS.tooManyRequests);
     const limited = await sendError(sender, "+15105550102");

@@ -60,9 +60,10 @@ export async function startDeliveryRig(
     SMS_RATE_PER_SECOND: "500",
     ...extraEnv,
   };
+  const pushAgent = createPushAgent({ ca: push.ca! });
   const runtime = await createTestRuntime({
     env,
-    senders: { pushAgent: createPushAgent({ ca: push.ca! }), timeoutMs: options.timeoutMs },
+    senders: { pushAgent, timeoutMs: options.timeoutMs },
     clock: options.clock,
   });
   return {
@@ -78,6 +79,7 @@ export async function startDeliveryRig(
     },
     async close() {
       await runtime.close();
+      await pushAgent.close();
       await Promise.all([sms.close(), smtp.close(), push.close()]);
     },
   };
